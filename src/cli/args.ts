@@ -1,0 +1,123 @@
+import { parseArgs } from 'node:util';
+import { LvsError } from '../errors.js';
+
+export interface CliOptions {
+  playbook: string;
+  inventory: string;
+  check: boolean;
+  diff: boolean;
+  limit?: string;
+  tags?: string[];
+  skipTags?: string[];
+  extraVars: string[];
+  forks: number;
+  listHosts: boolean;
+  listTasks: boolean;
+  json?: string;
+  verbose: number;
+  maxFailPercentage?: number;
+  acceptNewHostKeys: boolean;
+}
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'lab'; argv: string[] }
+  | { kind: 'run'; options: CliOptions };
+
+export const USAGE = `Usage: lvs-play PLAYBOOK -i INVENTORY [options]
+       lvs-play lab up|down|status [--fresh] [--purge]
+
+Runs a typed TypeScript playbook against an inventory (TS file, or an Ansible INI/YAML inventory).
+
+Options:
+  -i, --inventory NAME|PATH   inventory: "prod" means inventory/prod.ts (.ts .js .yml .yaml .ini), or a path
+  -C, --check                 change nothing; report what a real run would change
+  -D, --diff                  show unified diffs / before-after of changes (secrets redacted)
+  -l, --limit PATTERN         further limit hosts (groups, hosts, globs, a:b, a:&b, a:!b)
+  -t, --tags a,b              run only resources tagged so (role names are tags)
+      --skip-tags a,b         skip resources tagged so
+  -e, --extra-vars K=V|@FILE  extra vars, highest precedence (repeatable; JSON/YAML file with @)
+  -f, --forks N               hosts in parallel (default 10)
+      --max-fail-percentage N stop a serial play when more than N% of a batch failed
+      --accept-new-host-keys  record unknown SSH host keys (changed keys are always refused)
+      --list-hosts            print the hosts each play would run on, then exit (no connection)
+      --list-tasks            print each play's tasks per host, then exit (no connection)
+      --json FILE             write the machine-readable report (format: docs/json-report.md)
+  -v, --verbose               more output (repeatable)
+  -h, --help                  this help
+      --version               print the version
+
+Exit codes: 0 ok (also --check with pending changes), 1 internal error, 2 a host failed,
+3 a host was unreachable (and none failed), 4 playbook/inventory/vars invalid, 5 bad options,
+99 interrupted (Ctrl-C).`;
+
+function csv(v: string | undefined): string[] | undefined {
+  return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function usage(msg: string, fix: string): LvsError {
+  return new LvsError('E_USAGE', msg, { file: 'command line', fix });
+}
+
+export function parseCli(argv: readonly string[]): Command {
+  if (argv[0] === 'lab') return { kind: 'lab', argv: argv.slice(1) };
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      inventory: { type: 'string', short: 'i' },
+      check: { type: 'boolean', short: 'C' },
+      diff: { type: 'boolean', short: 'D' },
+      limit: { type: 'string', short: 'l' },
+      tags: { type: 'string', short: 't' },
+      'skip-tags': { type: 'string' },
+      'extra-vars': { type: 'string', short: 'e', multiple: true },
+      forks: { type: 'string', short: 'f' },
+      'max-fail-percentage': { type: 'string' },
+      'accept-new-host-keys': { type: 'boolean' },
+      'list-hosts': { type: 'boolean' },
+      'list-tasks': { type: 'boolean' },
+      json: { type: 'string' },
+      verbose: { type: 'boolean', short: 'v', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
+    },
+  });
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  const [playbook, ...rest] = positionals;
+  if (!playbook) throw usage('no playbook given', 'lvs-play PLAYBOOK -i INVENTORY (see --help)');
+  if (rest.length) throw usage(`unexpected arguments: ${rest.join(' ')}`, 'one playbook per run; options start with -');
+  if (!values.inventory) throw usage('no inventory given', 'add -i INVENTORY, e.g. -i lab or -i inventory/prod.ts');
+  const forks = values.forks === undefined ? 10 : Number(values.forks);
+  if (!Number.isInteger(forks) || forks < 1 || forks > 1000) throw usage(`--forks must be an integer 1..1000 (got ${values.forks})`, 'e.g. --forks 20');
+  let maxFail: number | undefined;
+  if (values['max-fail-percentage'] !== undefined) {
+    maxFail = Number(values['max-fail-percentage']);
+    if (!Number.isFinite(maxFail) || maxFail < 0 || maxFail > 100) throw usage(`--max-fail-percentage must be 0..100 (got ${values['max-fail-percentage']})`, 'e.g. --max-fail-percentage 25');
+  }
+  const tags = csv(values.tags);
+  const skipTags = csv(values['skip-tags']);
+  return {
+    kind: 'run',
+    options: {
+      playbook,
+      inventory: values.inventory,
+      check: values.check ?? false,
+      diff: values.diff ?? false,
+      ...(values.limit ? { limit: values.limit } : {}),
+      ...(tags ? { tags } : {}),
+      ...(skipTags ? { skipTags } : {}),
+      extraVars: values['extra-vars'] ?? [],
+      forks,
+      listHosts: values['list-hosts'] ?? false,
+      listTasks: values['list-tasks'] ?? false,
+      ...(values.json ? { json: values.json } : {}),
+      verbose: values.verbose?.length ?? 0,
+      ...(maxFail !== undefined ? { maxFailPercentage: maxFail } : {}),
+      acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
+    },
+  };
+}

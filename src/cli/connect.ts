@@ -1,0 +1,43 @@
+import { LocalTransport } from '../transport/local.js';
+import type { HostView, SecretRef, Transport } from '../types.js';
+import type { Redactor } from '../run/redact.js';
+import type { SecretResolver } from '../inventory/secret.js';
+
+export interface ConnectorOptions {
+  secrets: SecretResolver;
+  redactor: Redactor;
+  acceptNewHostKeys: boolean;
+}
+
+/**
+ * One transport per host, by its connection type. ssh and PowerShell modules load only when a host
+ * needs them (a pure-ssh run never spawns pwsh).
+ */
+export function makeConnector(o: ConnectorOptions): (host: HostView) => Promise<Transport> {
+  const resolveSecret = async (ref: SecretRef): Promise<string> => {
+    const v = await o.secrets.resolve(ref);
+    o.redactor.add(v);
+    return v;
+  };
+  return async (host) => {
+    const conn = host.connection;
+    switch (conn.type) {
+      case 'local':
+        return new LocalTransport(host.name);
+      case 'ssh': {
+        const { connectSsh } = await import('../transport/ssh.js');
+        return connectSsh({
+          host: host.name,
+          address: host.address,
+          conn: o.acceptNewHostKeys ? { ...conn, acceptNewHostKeys: true } : conn,
+          resolveSecret,
+        });
+      }
+      case 'winrm':
+      case 'psrp-ssh': {
+        const { connectPowerShell } = await import('../transport/powershell.js');
+        return connectPowerShell({ host: host.name, address: host.address, conn, resolveSecret });
+      }
+    }
+  };
+}

@@ -1,0 +1,100 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isPlaybook } from '../dsl/play.js';
+import { LvsError } from '../errors.js';
+import { importUserModule } from '../loader.js';
+import { execute } from '../run/executor.js';
+import { Redactor } from '../run/redact.js';
+import { recapText } from '../run/report.js';
+import { selectPlaybook } from '../run/select.js';
+import type { Playbook, RunReport } from '../types.js';
+import type { CliOptions } from './args.js';
+import { makeConnector } from './connect.js';
+import { listHosts, listTasks } from './list.js';
+import { loadInventory } from '../inventory/load.js';
+import { parseExtraVars } from '../inventory/extra-vars.js';
+import { selectHosts } from '../inventory/pattern.js';
+import { SecretResolver } from '../inventory/secret.js';
+
+export const EXIT = { ok: 0, internal: 1, failed: 2, unreachable: 3, invalid: 4, usage: 5, interrupted: 99 } as const;
+
+async function loadPlaybook(path: string): Promise<Playbook> {
+  const abs = resolve(path);
+  if (!existsSync(abs)) throw new LvsError('E_LOAD', 'playbook file not found', { file: path, fix: 'give the path of a .ts/.js file whose default export is playbook(...)' });
+  let mod: unknown;
+  try {
+    mod = await importUserModule(abs);
+  } catch (e) {
+    if (e instanceof LvsError) throw e.within(path);
+    throw new LvsError('E_LOAD', `cannot load: ${e instanceof Error ? e.message : String(e)}`, { file: path });
+  }
+  if (!isPlaybook(mod)) {
+    throw new LvsError('E_LOAD', 'the default export is not a playbook', { file: path, fix: "export default playbook('name', [play(...), ...]) (import { playbook, play } from 'lvs-play')" });
+  }
+  return mod;
+}
+
+/** Exit code of a finished run, as documented in --help. */
+export function exitCodeOf(report: RunReport): number {
+  if (report.aborted) return EXIT.interrupted;
+  const hosts = Object.values(report.summary);
+  if (hosts.some((h) => h.failed > 0) || report.stopped) return EXIT.failed;
+  if (hosts.some((h) => h.unreachable > 0)) return EXIT.unreachable;
+  return EXIT.ok;
+}
+
+/** The main job: load, validate everything, then run (or list). Returns the exit code. */
+export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const cwd = process.cwd();
+  const extraVars = await parseExtraVars(o.extraVars, { cwd });
+  const pb = await loadPlaybook(o.playbook);
+  const inv = await loadInventory(o.inventory, { cwd, extraVars });
+  const plays = selectPlaybook(pb, {
+    file: o.playbook,
+    select: (pattern) => selectHosts(inv, pattern),
+    ...(o.limit ? { limit: o.limit } : {}),
+    ...(o.tags ? { tags: o.tags } : {}),
+    ...(o.skipTags ? { skipTags: o.skipTags } : {}),
+  });
+  if (o.listHosts || o.listTasks) {
+    out.write(`playbook: ${o.playbook} (${pb.name})\n`);
+    if (o.listHosts) out.write(`${listHosts(plays)}\n`);
+    if (o.listTasks) out.write(`${listTasks(plays)}\n`);
+    return EXIT.ok;
+  }
+
+  const redactor = new Redactor();
+  const secrets = new SecretResolver();
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(EXIT.interrupted);
+    process.stderr.write('\ninterrupted: closing connections (Ctrl-C again to quit at once)\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const report = await execute(plays, {
+      check: o.check,
+      diff: o.diff,
+      forks: o.forks,
+      ...(o.maxFailPercentage !== undefined ? { maxFailPercentage: o.maxFailPercentage } : {}),
+      connect: makeConnector({ secrets, redactor, acceptNewHostKeys: o.acceptNewHostKeys }),
+      redactor,
+      signal: abort.signal,
+      playbook: o.playbook,
+      inventory: inv.source,
+    });
+    const color = Boolean((out as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR;
+    out.write(`\n${recapText(report, color)}\n`);
+    if (report.stopped) out.write(`stopped: ${report.stopped}\n`);
+    if (o.json) await writeFile(o.json, `${JSON.stringify(report, null, 2)}\n`);
+    return exitCodeOf(report);
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}

@@ -1,0 +1,40 @@
+import type { ZodType, ZodTypeDef } from 'zod';
+import type { AnyResource, RoleInstance } from '../types.js';
+import { fromZod } from './zod-errors.js';
+
+export interface RoleMeta {
+  tags?: readonly string[];
+  when?: boolean;
+}
+
+export interface RoleDefinition<Input, Options> {
+  name: string;
+  /** Options schema: defaults live here (zod `.default()`), so types and defaults cannot drift. */
+  options: ZodType<Options, ZodTypeDef, Input>;
+  build(options: Options): { resources: readonly AnyResource[]; handlers?: Readonly<Record<string, AnyResource>> };
+}
+
+/** A role's factory: validates options (throws before any host is touched), then builds resources. */
+export type RoleFactory<Input> = (options: Input, meta?: RoleMeta) => RoleInstance;
+
+/** Defines a role; exists for type inference of its options. */
+export function defineRole<Input, Options>(def: RoleDefinition<Input, Options>): RoleFactory<Input> {
+  return (input, meta = {}) => {
+    const parsed = def.options.safeParse(input);
+    if (!parsed.success) throw fromZod(parsed.error, input, { field: `${def.name}(options)` });
+    const built = def.build(parsed.data);
+    return {
+      type: 'role',
+      name: def.name,
+      resources: built.resources,
+      ...(built.handlers ? { handlers: built.handlers } : {}),
+      ...(meta.tags ? { tags: meta.tags } : {}),
+      ...(meta.when !== undefined ? { when: meta.when } : {}),
+    };
+  };
+}
+
+/** Groups resources as a named role without an options schema (for playbook-local roles). */
+export function role(name: string, resources: readonly AnyResource[], extra: RoleMeta & { handlers?: Readonly<Record<string, AnyResource>> } = {}): RoleInstance {
+  return { type: 'role', name, resources, ...extra };
+}

@@ -1,0 +1,46 @@
+import type { ZodError } from 'zod';
+import { LvsError, ValidationErrors } from '../errors.js';
+
+export interface Where {
+  file?: string;
+  /** Field path prefix, e.g. "roles.keepalived" or "groups.directors". */
+  field?: string;
+}
+
+function pathToString(prefix: string | undefined, path: readonly (string | number)[]): string {
+  let out = prefix ?? '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
+  return out || '(root)';
+}
+
+function valueAt(input: unknown, path: readonly (string | number)[]): unknown {
+  let cur = input;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[p];
+  }
+  return cur;
+}
+
+const SECRET_KEY = /pass|secret|token|key$/i;
+
+/** Turns a zod error into LvsErrors naming file, field, value and what is allowed. */
+export function fromZod(err: ZodError, input: unknown, where: Where): ValidationErrors {
+  const errors = err.issues.map((issue) => {
+    const field = pathToString(where.field, issue.path);
+    const last = issue.path[issue.path.length - 1];
+    const secret = typeof last === 'string' && SECRET_KEY.test(last);
+    const value = secret ? undefined : valueAt(input, issue.path);
+    let fix = issue.message;
+    if (issue.code === 'invalid_enum_value') fix = `use one of: ${issue.options.join(', ')}`;
+    else if (issue.code === 'unrecognized_keys') fix = `remove ${issue.keys.join(', ')} (unknown option)`;
+    else if (issue.code === 'invalid_type') fix = `expected ${issue.expected}, got ${issue.received}`;
+    return new LvsError('E_VALIDATION', 'invalid value', {
+      ...(where.file ? { file: where.file } : {}),
+      field,
+      ...(value !== undefined ? { value } : {}),
+      fix,
+    });
+  });
+  return new ValidationErrors(errors);
+}

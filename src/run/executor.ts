@@ -1,0 +1,189 @@
+import { Listr, type ListrTask } from 'listr2';
+import type { HostView, RunReport, TaskResult, Transport } from '../types.js';
+import { runHostPlay } from './host-play.js';
+import { Redactor } from './redact.js';
+import { renderDiff, resultLine, summarize } from './report.js';
+import type { PlannedPlay } from './select.js';
+
+export type RendererName = 'default' | 'simple' | 'silent';
+
+export interface ExecuteOptions {
+  check: boolean;
+  /** Show diffs of changed resources. */
+  diff: boolean;
+  /** Hosts run in parallel (per batch). */
+  forks: number;
+  /** Overrides every play's maxFailPercentage. */
+  maxFailPercentage?: number;
+  /** Opens one transport per host; rejects when the host cannot be reached. */
+  connect(host: HostView): Promise<Transport>;
+  redactor?: Redactor;
+  renderer?: RendererName;
+  /** Aborts the run: connections close, the recap still comes. */
+  signal?: AbortSignal;
+  /** Called for every result as it happens (after redaction). */
+  onResult?(r: TaskResult): void;
+  playbook: string;
+  inventory: string;
+}
+
+/** Interactive renderer in a TTY, plain lines otherwise or under CI. */
+export function pickRenderer(): RendererName {
+  const forced = process.env.LVS_PLAY_RENDERER;
+  if (forced === 'default' || forced === 'simple' || forced === 'silent') return forced;
+  return process.stdout.isTTY && !process.env.CI ? 'default' : 'simple';
+}
+
+function redactResult(r: TaskResult, red: Redactor): TaskResult {
+  return {
+    ...r,
+    ...(r.message ? { message: red.redact(r.message) } : {}),
+    ...(r.error ? { error: red.redact(r.error) } : {}),
+    ...(r.diff ? { diff: { ...r.diff, before: red.redact(r.diff.before), after: red.redact(r.diff.after) } } : {}),
+  };
+}
+
+/** Runs planned plays with listr2: plays in order, serial batches in order, hosts of a batch in parallel. */
+export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOptions): Promise<RunReport> {
+  const started = Date.now();
+  const redactor = opts.redactor ?? new Redactor();
+  for (const p of plays) for (const hp of p.perHost.values()) for (const t of hp.tasks) redactor.add(...(t.resource.secrets ?? []));
+  for (const p of plays) for (const hp of p.perHost.values()) for (const h of hp.handlers.values()) redactor.add(...(h.resource.secrets ?? []));
+
+  const results: TaskResult[] = [];
+  const connections = new Map<string, Promise<Transport>>();
+  const unreachable = new Set<string>();
+  const failedHosts = new Set<string>();
+  const local = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, local.signal]) : local.signal;
+  let stopped = false;
+  let stopReason: string | undefined;
+
+  const closeAll = async () => {
+    const all = [...connections.values()];
+    connections.clear();
+    await Promise.allSettled(all.map(async (c) => (await c).close()));
+  };
+  signal.addEventListener('abort', () => void closeAll(), { once: true });
+
+  const emit = (r: TaskResult, out?: (line: string) => void) => {
+    const clean = redactResult(r, redactor);
+    results.push(clean);
+    opts.onResult?.(clean);
+    if (out) {
+      let line = resultLine(clean);
+      if (opts.diff && clean.diff && clean.status !== 'ok') line += `\n${renderDiff(clean.diff)}`;
+      out(line);
+    }
+  };
+
+    /** After the last host of a serial batch: stop everything when too many of it failed. */
+  const doneInBatch = new Map<readonly HostView[], number>();
+  const afterHost = (pp: PlannedPlay, batch: readonly HostView[]) => {
+    const done = (doneInBatch.get(batch) ?? 0) + 1;
+    doneInBatch.set(batch, done);
+    if (done < batch.length || pp.play.options.serial === undefined) return;
+    const bad = batch.filter((h) => failedHosts.has(h.name) || unreachable.has(h.name)).length;
+    const limit = opts.maxFailPercentage ?? pp.play.options.maxFailPercentage;
+    const pct = (bad / batch.length) * 100;
+    if (limit !== undefined ? pct > limit : bad === batch.length) {
+      stopped = true;
+      stopReason = `${bad}/${batch.length} hosts of a serial batch of play "${pp.play.name}" failed (${pct.toFixed(0)}% > ${limit ?? 'all'}%): remaining batches and plays were not run`;
+    }
+  };
+
+  const hostTask = (pp: PlannedPlay, host: HostView, onDone: () => void): ListrTask => ({
+    title: host.name,
+    task: async (_ctx, task) => {
+      try {
+        await runHost(pp, host, task);
+      } finally {
+        onDone();
+      }
+    },
+    rendererOptions: { persistentOutput: true, outputBar: Infinity },
+  });
+
+  const runHost = async (pp: PlannedPlay, host: HostView, task: { output: string; title: string; skip(m?: string): void }) => {
+      const hp = pp.perHost.get(host.name);
+      if (!hp || unreachable.has(host.name) || failedHosts.has(host.name)) {
+        task.skip(unreachable.has(host.name) ? 'unreachable' : failedHosts.has(host.name) ? 'failed earlier' : 'no tasks');
+        return;
+      }
+      const t0 = Date.now();
+      let transport: Transport;
+      try {
+        let conn = connections.get(host.name);
+        if (!conn) {
+          conn = opts.connect(host);
+          connections.set(host.name, conn);
+        }
+        transport = await conn;
+      } catch (e) {
+        connections.delete(host.name);
+        unreachable.add(host.name);
+        const error = e instanceof Error ? e.message : String(e);
+        emit({ host: host.name, play: pp.play.name, role: null, resource: 'connect', kind: 'connection', status: 'unreachable', durationMs: Date.now() - t0, error }, (l) => (task.output = l));
+        throw new Error(`UNREACHABLE: ${redactor.redact(error)}`);
+      }
+      const { failed } = await runHostPlay(hp, {
+        play: pp.play.name,
+        check: opts.check,
+        transport,
+        signal,
+        emit: (r) => emit(r, (l) => (task.output = l)),
+      });
+      const mine = results.filter((r) => r.host === host.name && r.play === pp.play.name);
+      const changed = mine.filter((r) => r.status === 'changed').length;
+      task.title = `${host.name}: ok=${mine.filter((r) => r.status === 'ok').length} changed=${changed}${failed ? ' FAILED' : ''}`;
+      if (failed) {
+        failedHosts.add(host.name);
+        throw new Error(`${host.name} failed`);
+      }
+  };
+
+  const list = new Listr(
+    plays.map((pp) => ({
+      title: `PLAY [${pp.play.name}] ${pp.hosts.map((h) => h.name).join(', ') || '(no hosts matched)'}`,
+      skip: () => (stopped || signal.aborted ? 'stopped' : false),
+      task: (_c: unknown, playTask) =>
+        playTask.newListr(
+          pp.batches.map((batch, bi) => ({
+            title: pp.batches.length > 1 ? `batch ${bi + 1}/${pp.batches.length}: ${batch.map((h) => h.name).join(', ')}` : batch.map((h) => h.name).join(', '),
+            skip: () => (stopped || signal.aborted ? 'stopped' : false),
+            task: (_c2: unknown, batchTask) =>
+              batchTask.newListr(
+                batch.map((h) => hostTask(pp, h, () => afterHost(pp, batch))),
+                { concurrent: Math.max(1, opts.forks), exitOnError: false },
+              ),
+          })),
+          { concurrent: false, exitOnError: false },
+        ),
+    })) as ListrTask[],
+    {
+      concurrent: false,
+      exitOnError: false,
+      renderer: opts.renderer ?? pickRenderer(),
+      collectErrors: 'minimal',
+      rendererOptions: { collapseSubtasks: false, collapseSkips: true, showErrorMessage: true },
+    },
+  );
+  try {
+    await list.run();
+  } finally {
+    await closeAll();
+  }
+  const allHosts = [...new Set(plays.flatMap((p) => p.hosts.map((h) => h.name)))];
+  return {
+    format: 'lvs-play-report/1',
+    playbook: opts.playbook,
+    inventory: opts.inventory,
+    check: opts.check,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    aborted: signal.aborted,
+    ...(stopReason ? { stopped: stopReason } : {}),
+    summary: summarize(allHosts, results),
+    results,
+  };
+}

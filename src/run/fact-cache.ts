@@ -1,0 +1,51 @@
+import { isFact } from '../plan/converge.js';
+import { readFacts, type FactOutcome } from '../plan/facts.js';
+import type { Fact, Transport } from '../types.js';
+import type { PlannedTask } from './select.js';
+
+/**
+ * The batched reads of one host's tasks: every fact from a position on is read in ONE round trip;
+ * after a real change the remaining ones are read again (lazily, again in one round trip).
+ */
+export class FactCache {
+  private cache = new Map<number, FactOutcome<unknown>>();
+  private dirty = true;
+  /** Round trips spent on batched reads (for -v and benchmarks). */
+  roundTrips = 0;
+
+  constructor(
+    private readonly t: Transport,
+    private readonly tasks: readonly PlannedTask[],
+  ) {}
+
+  /** The current state of task `i`, when it has a batched fact and the batch read it cleanly. */
+  async get(i: number): Promise<{ value: unknown } | undefined> {
+    const task = this.tasks[i];
+    if (!task || this.t.shell !== 'posix' || !isFact(task.resource.read)) return undefined;
+    if (this.dirty || !this.cache.has(i)) await this.readFrom(i);
+    const hit = this.cache.get(i);
+    return hit?.ok ? { value: hit.value } : undefined;
+  }
+
+  /** Something on the host changed: cached reads may be stale. */
+  invalidate(): void {
+    this.dirty = true;
+  }
+
+  private async readFrom(start: number): Promise<void> {
+    if (this.t.shell !== 'posix') return;
+    const idx: number[] = [];
+    const facts: Fact<unknown>[] = [];
+    this.tasks.forEach((task, i) => {
+      if (i >= start && task.enabled && isFact(task.resource.read) && task.resource.shell === 'posix') {
+        idx.push(i);
+        facts.push(task.resource.read);
+      }
+    });
+    this.cache.clear();
+    this.roundTrips++;
+    const outcomes = await readFacts(this.t, facts);
+    outcomes.forEach((o, k) => this.cache.set(idx[k]!, o));
+    this.dirty = false;
+  }
+}

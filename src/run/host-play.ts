@@ -1,0 +1,64 @@
+import { converge } from '../plan/converge.js';
+import type { ResultStatus, TaskResult, Transport } from '../types.js';
+import { FactCache } from './fact-cache.js';
+import type { HostPlay, PlannedTask } from './select.js';
+
+export interface HostPlayContext {
+  play: string;
+  check: boolean;
+  transport: Transport;
+  signal: AbortSignal;
+  /** Records one result (already redacted by the caller's emitter). */
+  emit(result: TaskResult): void;
+}
+
+function row(ctx: HostPlayContext, host: string, task: PlannedTask, status: ResultStatus, started: number, extra: Partial<TaskResult>): TaskResult {
+  return {
+    host,
+    play: ctx.play,
+    role: task.role,
+    resource: task.resource.id,
+    kind: task.resource.kind,
+    status,
+    durationMs: Date.now() - started,
+    ...extra,
+  };
+}
+
+/**
+ * Runs one host's tasks of one play in order; a failure stops this host only. Handlers notified by
+ * changes run once at the end, also when a later task failed (their notification stands).
+ */
+export async function runHostPlay(hp: HostPlay, ctx: HostPlayContext): Promise<{ failed: boolean }> {
+  const notified = new Set<string>();
+  const facts = new FactCache(ctx.transport, hp.tasks);
+  let failed = false;
+  for (let i = 0; i < hp.tasks.length; i++) {
+    if (ctx.signal.aborted) break;
+    const task = hp.tasks[i]!;
+    const started = Date.now();
+    if (!task.enabled) {
+      ctx.emit(row(ctx, hp.host.name, task, 'skipped', started, { message: 'condition is false' }));
+      continue;
+    }
+    const current = await facts.get(i).catch(() => undefined);
+    const outcome = await converge(task.resource, ctx.transport, { check: ctx.check, ...(current ? { current } : {}) });
+    if (outcome.status === 'changed' || (outcome.status === 'failed' && !ctx.check)) facts.invalidate();
+    if (outcome.status === 'changed') for (const n of task.resource.notify ?? []) notified.add(n);
+    const { status, ...rest } = outcome;
+    ctx.emit(row(ctx, hp.host.name, task, status, started, rest));
+    if (status === 'failed') {
+      failed = true;
+      break;
+    }
+  }
+  for (const [name, handler] of hp.handlers) {
+    if (!notified.has(name) || !handler.enabled || ctx.signal.aborted) continue;
+    const started = Date.now();
+    const outcome = await converge(handler.resource, ctx.transport, { check: ctx.check });
+    const { status, ...rest } = outcome;
+    ctx.emit(row(ctx, hp.host.name, handler, status, started, { ...rest, handler: true }));
+    if (status === 'failed') failed = true;
+  }
+  return { failed };
+}

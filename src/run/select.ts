@@ -1,0 +1,150 @@
+import { LvsError, ValidationErrors } from '../errors.js';
+import type { AnyResource, HostView, Play, Playbook, RoleInstance, Task } from '../types.js';
+
+export function isRole(t: Task): t is RoleInstance {
+  return (t as { type?: unknown }).type === 'role';
+}
+
+export interface PlannedTask {
+  resource: AnyResource;
+  role: string | null;
+  tags: readonly string[];
+  /** False when the resource, its role or the play condition says skip. */
+  enabled: boolean;
+}
+
+export interface HostPlay {
+  host: HostView;
+  tasks: readonly PlannedTask[];
+  handlers: ReadonlyMap<string, PlannedTask>;
+}
+
+export interface PlannedPlay {
+  play: Play;
+  hosts: readonly HostView[];
+  batches: readonly (readonly HostView[])[];
+  perHost: ReadonlyMap<string, HostPlay>;
+}
+
+export interface SelectOptions {
+  /** The playbook file, for messages. */
+  file: string;
+  /** Resolves a host pattern against the inventory (play `hosts`, `--limit`). */
+  select(pattern: string): readonly HostView[];
+  limit?: string;
+  tags?: readonly string[];
+  skipTags?: readonly string[];
+}
+
+function ordered(play: Play, hosts: readonly HostView[]): HostView[] {
+  const order = play.options.order ?? 'inventory';
+  const list = [...hosts];
+  if (order === 'reverse') return list.reverse();
+  if (order === 'sorted') return list.sort((a, b) => a.name.localeCompare(b.name));
+  if (typeof order === 'function') return list.sort(order);
+  return list;
+}
+
+/** Splits hosts into serial batches: a number, or "N%" of the play's hosts (at least 1). */
+export function batchesOf(hosts: readonly HostView[], serial: Play['options']['serial']): HostView[][] {
+  if (serial === undefined || hosts.length === 0) return hosts.length ? [[...hosts]] : [];
+  const size = typeof serial === 'number' ? serial : Math.max(1, Math.floor((hosts.length * parseFloat(serial)) / 100));
+  const out: HostView[][] = [];
+  for (let i = 0; i < hosts.length; i += Math.max(1, size)) out.push(hosts.slice(i, i + Math.max(1, size)));
+  return out;
+}
+
+/** Play vars sit below every inventory var and `-e`. */
+function withPlayVars(host: HostView, vars: Play['options']['vars']): HostView {
+  if (!vars) return host;
+  const merged = { ...vars, ...host.vars };
+  return { ...host, vars: merged, get: <T>(name: string, fallback: T) => (name in merged ? (merged[name] as T) : fallback) };
+}
+
+function tagsMatch(tags: readonly string[], opts: SelectOptions): boolean {
+  if (opts.skipTags?.some((t) => tags.includes(t))) return false;
+  if (!opts.tags || opts.tags.length === 0 || opts.tags.includes('all')) return true;
+  return tags.includes('always') || opts.tags.some((t) => tags.includes(t));
+}
+
+function flatten(play: Play, tasks: readonly Task[], opts: SelectOptions) {
+  const playTags = play.options.tags ?? [];
+  const out: PlannedTask[] = [];
+  const handlers = new Map<string, PlannedTask>();
+  for (const [name, r] of Object.entries(play.options.handlers ?? {})) {
+    handlers.set(name, { resource: r, role: null, tags: [], enabled: r.when !== false });
+  }
+  for (const task of tasks) {
+    if (isRole(task)) {
+      const roleTags = [...playTags, task.name, ...(task.tags ?? [])];
+      for (const r of task.resources) {
+        const tags = [...roleTags, ...(r.tags ?? [])];
+        if (!tagsMatch(tags, opts)) continue;
+        out.push({ resource: r, role: task.name, tags, enabled: task.when !== false && r.when !== false });
+      }
+      for (const [name, r] of Object.entries(task.handlers ?? {})) {
+        handlers.set(name, { resource: r, role: task.name, tags: roleTags, enabled: r.when !== false });
+      }
+    } else {
+      const tags = [...playTags, ...(task.tags ?? [])];
+      if (!tagsMatch(tags, opts)) continue;
+      out.push({ resource: task, role: null, tags, enabled: task.when !== false });
+    }
+  }
+  return { tasks: out, handlers };
+}
+
+/**
+ * Resolves every play's hosts and builds every host's task list before any host is touched:
+ * all role option errors, unknown handlers and bad patterns surface here, all at once.
+ */
+export function selectPlaybook(pb: Playbook, opts: SelectOptions): PlannedPlay[] {
+  const errors: LvsError[] = [];
+  const limited = opts.limit ? new Set(opts.select(opts.limit).map((h) => h.name)) : undefined;
+  const plays: PlannedPlay[] = [];
+  for (const play of pb.plays) {
+    let hosts: HostView[];
+    try {
+      hosts = ordered(play, opts.select(play.options.hosts).filter((h) => !limited || limited.has(h.name)));
+    } catch (e) {
+      errors.push(asLvs(e, opts.file, `play "${play.name}".hosts`));
+      continue;
+    }
+    const perHost = new Map<string, HostPlay>();
+    for (const host of hosts) {
+      let tasks: readonly Task[];
+      try {
+        tasks = play.tasks(withPlayVars(host, play.options.vars));
+      } catch (e) {
+        errors.push(asLvs(e, opts.file, `play "${play.name}" (host ${host.name})`));
+        continue;
+      }
+      const flat = flatten(play, tasks, opts);
+      for (const t of flat.tasks) {
+        for (const n of t.resource.notify ?? []) {
+          if (!flat.handlers.has(n)) {
+            errors.push(
+              new LvsError('E_VALIDATION', `${t.resource.id} notifies unknown handler "${n}"`, {
+                file: opts.file,
+                field: `play "${play.name}" (host ${host.name})`,
+                fix: `define it in the role's handlers or the play's handlers; known: ${[...flat.handlers.keys()].join(', ') || 'none'}`,
+              }),
+            );
+          }
+        }
+      }
+      perHost.set(host.name, { host, ...flat });
+    }
+    plays.push({ play, hosts, batches: batchesOf(hosts, play.options.serial), perHost });
+  }
+  if (errors.length) {
+    const all = errors.flatMap((e) => (e instanceof ValidationErrors ? e.errors : [e]));
+    throw all.length === 1 ? all[0]! : new ValidationErrors(all);
+  }
+  return plays;
+}
+
+function asLvs(e: unknown, file: string, where: string): LvsError {
+  if (e instanceof LvsError) return e.within(file, where);
+  return new LvsError('E_VALIDATION', e instanceof Error ? e.message : String(e), { file, field: where });
+}

@@ -1,0 +1,322 @@
+/**
+ * Public types of lvs-play, in one place.
+ *
+ * Layers: inventory (hosts, vars, connections) → playbook (plays → roles → resources, pure data)
+ * → planner (read → plan → diff) → executor (listr2) → transports (local, ssh, powershell).
+ * Nothing here knows about LVS; roles do.
+ */
+
+// ───────────────────────────── shell text ─────────────────────────────
+
+declare const shellBrand: unique symbol;
+/**
+ * A POSIX shell command line whose every interpolated value was quoted.
+ * Build one with the `sh` tagged template (src/shell/quote.ts); never from raw strings.
+ */
+export type ShellCommand = string & { readonly [shellBrand]: 'posix' };
+
+declare const psBrand: unique symbol;
+/**
+ * PowerShell script text that takes all its values from `$data` (a parsed JSON argument).
+ * Build one with `ps` (src/shell/powershell.ts): it refuses interpolation.
+ */
+export type PsScript = string & { readonly [psBrand]: 'powershell' };
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+// ───────────────────────────── transports ─────────────────────────────
+
+export interface RunResult {
+  /** Exit code; `null` means the session dropped (treated as failure). */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** Bytes or text written to the command's stdin. */
+  stdin?: string | Buffer;
+  /** Run through privilege escalation (sudo) when the connection is not root. Default true. */
+  become?: boolean;
+  timeoutMs?: number;
+}
+
+export interface PutOptions {
+  /** Octal mode, e.g. 0o644. */
+  mode?: number;
+}
+
+interface TransportBase {
+  /** Inventory name of the host this transport reaches. */
+  readonly host: string;
+  close(): Promise<void>;
+}
+
+/** A host reached by a POSIX shell: local (zx) or ssh (node-ssh). */
+export interface PosixTransport extends TransportBase {
+  readonly shell: 'posix';
+  /** Runs a command through `sh -c`. Never rejects on a non-zero exit: check `code`. */
+  run(cmd: ShellCommand, opts?: RunOptions): Promise<RunResult>;
+  /** Writes a file atomically: to a temp path beside it, then rename. */
+  put(path: string, content: string | Buffer, opts?: PutOptions): Promise<void>;
+  /** Reads a whole file. Rejects when it does not exist. */
+  get(path: string): Promise<Buffer>;
+}
+
+/** A Windows host reached through PowerShell remoting (node-powershell driving local pwsh). */
+export interface PowerShellTransport extends TransportBase {
+  readonly shell: 'powershell';
+  /**
+   * Runs `script` on the remote host with `$data` bound to the parsed `data`;
+   * the script's last output is converted to JSON on the far side and parsed here.
+   */
+  invoke<T extends JsonValue = JsonValue>(script: PsScript, data: JsonValue): Promise<T>;
+}
+
+export type Transport = PosixTransport | PowerShellTransport;
+export type ShellKind = Transport['shell'];
+export type TransportFor<S extends ShellKind> = Extract<Transport, { shell: S }>;
+
+// ───────────────────────────── resources ─────────────────────────────
+
+/** A read that is one shell command plus a pure parser: the executor batches these per host. */
+export interface Fact<Current> {
+  command: ShellCommand;
+  parse(result: RunResult): Current;
+}
+
+/** What `--diff` shows: a before/after pair (rendered as a unified diff for files). */
+export interface Diff {
+  before: string;
+  after: string;
+  /** Path-like label for the unified diff header. */
+  label?: string;
+}
+
+export interface ResourceMeta {
+  /** Tags this resource (and everything it belongs to) carries. */
+  tags?: readonly string[];
+  /** Handler names notified when this resource changes. */
+  notify?: readonly string[];
+  /** Skip unless true; evaluated before anything is read. */
+  when?: boolean;
+  /** Values to redact from every output this resource can produce. */
+  secrets?: readonly string[];
+  /** Run even in check mode? Never: check mode only reads. Present so the type says so. */
+  readonly checkMode?: never;
+}
+
+/**
+ * A unit of desired state. `read` never changes the host; `plan` is pure; only `apply` changes.
+ * Check mode runs `read` and `plan` only.
+ */
+export interface Resource<Current = unknown, Change = unknown, S extends ShellKind = ShellKind> extends ResourceMeta {
+  /** Stable, human id: "sysctl net.ipv4.ip_forward". */
+  id: string;
+  /** Resource type name: "file", "sysctl", … */
+  kind: string;
+  shell: S;
+  /** A batched fact, or a function for reads that need several steps. */
+  read: Fact<Current> | ((t: TransportFor<S>) => Promise<Current>);
+  /** `null` = already as wanted. */
+  plan(current: Current): Change | null;
+  /** Human summary of a change, one line. */
+  describe?(change: Change): string;
+  diff?(current: Current, change: Change): Diff;
+  apply(t: TransportFor<S>, change: Change): Promise<void>;
+  /** Re-read after apply and fail if the plan is not empty (default true for batched facts). */
+  verify?: boolean;
+}
+
+/** Any resource, whatever its state types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyResource = Resource<any, any, ShellKind>;
+
+// ───────────────────────────── roles, plays, playbooks ─────────────────────────────
+
+/** What a role produces for one host: its resources and the handlers they may notify. */
+export interface RoleInstance {
+  readonly type: 'role';
+  name: string;
+  tags?: readonly string[];
+  when?: boolean;
+  resources: readonly AnyResource[];
+  handlers?: Readonly<Record<string, AnyResource>>;
+}
+
+export type Task = AnyResource | RoleInstance;
+
+export type HostOrder = 'inventory' | 'reverse' | 'sorted' | ((a: HostView, b: HostView) => number);
+
+export interface PlayOptions {
+  /** Host pattern: group or host names, globs, `a:b` union, `a:&b` intersection, `a:!b` exclusion. */
+  hosts: string;
+  /** Batch size (number or "30%"); each batch finishes before the next starts. */
+  serial?: number | `${number}%`;
+  /** Stop the play when more than this percent of a batch failed (default 0 with serial: any failure stops). */
+  maxFailPercentage?: number;
+  order?: HostOrder;
+  tags?: readonly string[];
+  /** Play-level vars (below host vars and `-e`). */
+  vars?: Vars;
+  /** Handlers available to every task of the play. */
+  handlers?: Readonly<Record<string, AnyResource>>;
+  /** Called after each host's batch finished (e.g. wait for health) — read-only checks. */
+  afterHost?: Readonly<Record<string, AnyResource>>;
+}
+
+export interface Play {
+  readonly type: 'play';
+  name: string;
+  options: PlayOptions;
+  tasks(host: HostView): readonly Task[];
+}
+
+export interface Playbook {
+  readonly type: 'playbook';
+  name: string;
+  plays: readonly Play[];
+}
+
+// ───────────────────────────── inventory ─────────────────────────────
+
+export type Vars = Record<string, unknown>;
+
+/** A secret resolved only when a connection needs it; prints as "********". */
+export interface SecretRef {
+  readonly type: 'secret';
+  readonly source: { env: string } | { prompt: string } | { value: string };
+}
+
+export interface SshConnection {
+  type: 'ssh';
+  user?: string;
+  port?: number;
+  /** Private key file (path on the control node). */
+  keyFile?: string;
+  /** Passphrase of the key, or password auth. */
+  passphrase?: SecretRef;
+  password?: SecretRef;
+  /** Use ssh-agent ($SSH_AUTH_SOCK). Default: when set. */
+  agent?: boolean;
+  /** known_hosts file; default ~/.ssh/known_hosts. */
+  knownHosts?: string;
+  /** Accept and record unknown host keys (a changed key is always refused). */
+  acceptNewHostKeys?: boolean;
+  /** Escalate with sudo for non-root users. */
+  become?: boolean;
+  becomePassword?: SecretRef;
+  connectTimeoutMs?: number;
+}
+
+export interface WinRmConnection {
+  type: 'winrm';
+  user: string;
+  password: SecretRef;
+  port?: number;
+  useSsl?: boolean;
+  authentication?: 'Default' | 'Basic' | 'Negotiate' | 'Kerberos' | 'CredSSP';
+  skipCertCheck?: boolean;
+}
+
+/** PowerShell remoting over SSH (`New-PSSession -HostName`). */
+export interface PsrpSshConnection {
+  type: 'psrp-ssh';
+  user: string;
+  port?: number;
+  keyFile?: string;
+  /** ssh options passed to pwsh's ssh client, e.g. UserKnownHostsFile. */
+  knownHosts?: string;
+}
+
+export interface LocalConnection {
+  type: 'local';
+}
+
+export type Connection = SshConnection | WinRmConnection | PsrpSshConnection | LocalConnection;
+
+export interface HostSpec {
+  address?: string;
+  vars?: Vars;
+  connection?: Partial<Connection> & { type?: Connection['type'] };
+}
+
+export interface GroupSpec {
+  hosts?: Readonly<Record<string, HostSpec | null>>;
+  children?: readonly string[];
+  vars?: Vars;
+  connection?: Partial<Connection> & { type?: Connection['type'] };
+}
+
+export interface InventorySpec {
+  /** Vars of every host (lowest precedence). */
+  vars?: Vars;
+  connection?: Partial<Connection> & { type?: Connection['type'] };
+  groups?: Readonly<Record<string, GroupSpec>>;
+  /** Hosts in no group (they are still in `all`). */
+  hosts?: Readonly<Record<string, HostSpec | null>>;
+}
+
+/** A resolved host, as plays see it. */
+export interface HostView {
+  name: string;
+  address: string;
+  /** Merged vars: `-e` > host > group (deeper child groups win) > all > play. */
+  vars: Vars;
+  groups: readonly string[];
+  connection: Connection;
+  /** Hosts of a group, in inventory order (for peers, real-server lists …). */
+  group(name: string): readonly HostView[];
+  /** A var, or the fallback when missing. */
+  get<T>(name: string, fallback: T): T;
+}
+
+export interface Inventory {
+  /** Where it was loaded from, for messages. */
+  source: string;
+  hosts: readonly HostView[];
+  groups: Readonly<Record<string, readonly string[]>>;
+}
+
+// ───────────────────────────── results ─────────────────────────────
+
+export type ResultStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+
+/** One structured result per host and resource (the `results` rows of `--json`). */
+export interface TaskResult {
+  host: string;
+  play: string;
+  role: string | null;
+  resource: string;
+  kind: string;
+  status: ResultStatus;
+  /** One-line human summary of the change or why nothing changed. */
+  message?: string;
+  diff?: Diff;
+  handler?: boolean;
+  durationMs: number;
+  error?: string;
+}
+
+export interface HostSummary {
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  unreachable: number;
+}
+
+/** The `--json` report: a stable format for CI (see docs/json-report.md). */
+export interface RunReport {
+  format: 'lvs-play-report/1';
+  playbook: string;
+  inventory: string;
+  check: boolean;
+  startedAt: string;
+  durationMs: number;
+  aborted: boolean;
+  /** Why the run stopped early (serial batch over --max-fail-percentage). */
+  stopped?: string;
+  summary: Record<string, HostSummary>;
+  results: TaskResult[];
+}

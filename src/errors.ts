@@ -8,7 +8,9 @@ export type ErrorCode =
   | 'E_CONNECT'
   | 'E_HOSTKEY'
   | 'E_PWSH_MISSING'
-  | 'E_SECRET';
+  | 'E_SECRET'
+  /** Output read from a host (e.g. `ipvsadm -S -n`) that could not be understood. */
+  | 'E_PARSE';
 
 export interface ErrorDetail {
   /** File the bad value came from (playbook, inventory, vars file, or "-e"). */

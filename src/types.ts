@@ -128,9 +128,12 @@ export interface Resource<Current = unknown, Change = unknown, S extends ShellKi
   verify?: boolean;
 }
 
-/** Any resource, whatever its state types. */
+/**
+ * Any resource, whatever its state types. A union per shell: `read`/`apply` take the shell's own
+ * transport, so a `Resource<…, 'posix'>` is not a `Resource<…, ShellKind>` (parameters are contravariant).
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyResource = Resource<any, any, ShellKind>;
+export type AnyResource = Resource<any, any, 'posix'> | Resource<any, any, 'powershell'>;
 
 // ───────────────────────────── roles, plays, playbooks ─────────────────────────────
 

@@ -1,0 +1,76 @@
+/** `directory`: a directory with mode and owner (or its absence, removed recursively). */
+import { defineResource } from '../dsl/resource.js';
+import { sh } from '../shell/quote.js';
+import type { Diff, Resource, ShellCommand } from '../types.js';
+import { checkEnum, checkMeta, checkMode, checkOwner, checkTargetPath, invalid, metaOf, octal, redact, runOk, type Meta } from './common.js';
+import { attrChanges, fileFact, type FileAttrs, type FileState } from './filewrite.js';
+
+export interface DirectoryOptions extends Meta {
+  path: string;
+  /** Octal mode, e.g. 0o755. Default: mkdir's (0755 under the usual umask), not enforced. */
+  mode?: number;
+  owner?: string | number;
+  group?: string | number;
+  /** 'absent' removes the directory and everything in it. */
+  state?: 'present' | 'absent';
+}
+
+export interface DirectoryChange extends FileAttrs {
+  action: 'create' | 'attrs' | 'remove';
+  reasons: string[];
+}
+
+function stateText(st: FileState): string {
+  if (st.type === 'absent') return 'absent\n';
+  if (st.type !== 'dir') return `${st.type}\n`;
+  return `directory mode ${st.mode === undefined ? '?' : octal(st.mode)} owner ${st.user ?? '?'} group ${st.group ?? '?'}\n`;
+}
+
+export function directory(o: DirectoryOptions): Resource<FileState, DirectoryChange, 'posix'> {
+  const kind = 'directory';
+  if (typeof o !== 'object' || o === null) throw invalid(kind, '(options)', o, 'options must be an object', "directory({ path: '/etc/app' })");
+  checkMeta(kind, o);
+  const path = checkTargetPath(kind, 'path', o.path);
+  const state = checkEnum(kind, 'state', o.state, ['present', 'absent'] as const) ?? 'present';
+  const want: FileAttrs = { mode: checkMode(kind, 'mode', o.mode), owner: checkOwner(kind, 'owner', o.owner), group: checkOwner(kind, 'group', o.group) };
+  const secrets = o.secrets;
+  return defineResource<FileState, DirectoryChange>({
+    ...metaOf(o),
+    id: `directory ${path}`,
+    kind,
+    shell: 'posix',
+    read: fileFact(path, { sha256: false }),
+    plan(cur) {
+      if (state === 'absent') {
+        if (cur.type === 'absent') return null;
+        if (cur.type !== 'dir') throw new Error(`${path} is a ${cur.type}, not a directory; refusing to remove it`);
+        return { action: 'remove', reasons: ['remove'] };
+      }
+      if (cur.type === 'absent') return { action: 'create', ...want, reasons: ['create'] };
+      if (cur.type !== 'dir') throw new Error(`${path} exists and is a ${cur.type === 'link' ? 'symlink' : cur.type}, not a directory`);
+      const why = attrChanges(cur, want);
+      return why.length ? { action: 'attrs', ...want, reasons: why } : null;
+    },
+    describe: (c) => `${c.action === 'attrs' ? 'set attributes of' : c.action} directory ${path} (${c.reasons.join(', ')})`,
+    diff(cur, c): Diff {
+      const after: FileState =
+        c.action === 'remove'
+          ? { type: 'absent' }
+          : { type: 'dir', mode: c.mode ?? cur.mode ?? 0o755, user: c.owner ?? cur.user ?? 'root', group: c.group ?? cur.group ?? 'root' };
+      return { before: redact(stateText(cur), secrets), after: redact(stateText(after), secrets), label: path };
+    },
+    async apply(t, c) {
+      if (c.action === 'remove') {
+        await runOk(t, sh`rm -rf -- ${path}`, `remove directory ${path}`, secrets);
+        return;
+      }
+      const cmds: ShellCommand[] = [];
+      if (c.action === 'create') cmds.push(sh`mkdir -p -- ${path}`);
+      if (c.mode !== undefined) cmds.push(sh`chmod ${octal(c.mode)} -- ${path}`);
+      if (c.owner !== undefined || c.group !== undefined) {
+        cmds.push(sh`chown ${c.owner !== undefined ? `${c.owner}${c.group !== undefined ? `:${c.group}` : ''}` : `:${c.group ?? ''}`} -- ${path}`);
+      }
+      await runOk(t, cmds.join(' && ') as ShellCommand, `${c.action} directory ${path}`, secrets);
+    },
+  });
+}

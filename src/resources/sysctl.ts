@@ -1,0 +1,157 @@
+/** `sysctl`: a kernel parameter, live (/proc/sys) and persisted as `name = value` in a sysctl.d file. */
+import { defineResource } from '../dsl/resource.js';
+import { raw, sh } from '../shell/quote.js';
+import type { Fact, Resource } from '../types.js';
+import { b64, checkBool, checkFactResult, checkMeta, checkTargetPath, invalid, kv, metaOf, parseKv, redact, runOk, type Meta } from './common.js';
+import { applyFileChange, fileFactScript, parseFileState, type FileState } from './filewrite.js';
+import { editLines } from './lineinfile.js';
+
+export const DEFAULT_SYSCTL_FILE = '/etc/sysctl.d/99-lvs-play.conf';
+
+export interface SysctlOptions extends Meta {
+  /** Dotted name, e.g. net.ipv4.ip_forward ('/' inside a component stands for '.', as sysctl(8) has it). */
+  name: string;
+  value: string | number;
+  /** Write `name = value` to `file`. Default true. */
+  persist?: boolean;
+  file?: string;
+  /** Set the running value. Default true. */
+  live?: boolean;
+}
+
+export interface SysctlState {
+  /** Running value, whitespace normalised; null when the key does not exist. */
+  live: string | null;
+  /** The persisted file. */
+  file: FileState;
+}
+
+export interface SysctlChange {
+  /** Write this value to /proc/sys. */
+  live?: string;
+  /** New content of the persisted file. */
+  fileContent?: Buffer;
+  /** Whether the file is new. */
+  createFile?: boolean;
+}
+
+const NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
+
+/** Collapses runs of spaces/tabs/newlines to one space (sysctl prints multi-values with tabs). */
+export function normaliseValue(v: string): string {
+  return v.trim().split(/\s+/).join(' ');
+}
+
+/** /proc/sys path of a dotted name: dots separate components, '/' inside one stands for '.'. */
+export function procPath(name: string): string {
+  return `/proc/sys/${name.split('.').map((c) => c.replace(/\//g, '.')).join('/')}`;
+}
+
+/** The regexp matching a persisted `name = …` line (either spelling: dots or slashes). */
+function lineRegExp(name: string): RegExp {
+  const alt = name.replace(/\./g, '\u0000').replace(/\//g, '.').replace(/\u0000/g, '/');
+  const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return new RegExp(`^\\s*(${esc(name)}|${esc(alt)})\\s*=`);
+}
+
+export function sysctlFact(name: string, file: string | null): Fact<SysctlState> {
+  const p = procPath(name);
+  const fileScript = file === null ? sh`:` : fileFactScript(file, { content: true, prefix: 'f.' });
+  return {
+    command: sh`if [ -r ${p} ]; then printf 'live='; base64 -w0 < ${p} || exit 1; echo; else echo live-missing=1; fi
+${raw(fileScript)}`,
+    parse(r) {
+      checkFactResult(`sysctl ${name}`, r);
+      const m = parseKv(r.stdout);
+      const live = kv(m, 'live');
+      return {
+        live: live === undefined ? null : normaliseValue(b64(live).toString('utf8')),
+        file: file === null ? { type: 'absent' } : parseFileState(m, file, 'f.'),
+      };
+    },
+  };
+}
+
+/** The pure plan (exported for fixture tests). */
+export function planSysctl(
+  o: { name: string; value: string; persist: boolean; file: string; live: boolean },
+  cur: SysctlState,
+): SysctlChange | null {
+  const change: SysctlChange = {};
+  if (o.live) {
+    if (cur.live === null) throw new Error(`sysctl ${o.name}: no such kernel parameter (${procPath(o.name)} is missing)`);
+    if (cur.live !== o.value) change.live = o.value;
+  }
+  if (o.persist) {
+    if (cur.file.type !== 'file' && cur.file.type !== 'absent') throw new Error(`${o.file} is not a regular file`);
+    if (cur.file.type === 'file' && cur.file.content === undefined) throw new Error(`${o.file} is larger than 1 MiB`);
+    const text = cur.file.content?.toString('utf8') ?? '';
+    const edit = editLines(text, { line: `${o.name} = ${o.value}`, regexp: lineRegExp(o.name), state: 'present', insertAfter: 'EOF' });
+    if (edit.content !== null) {
+      change.fileContent = Buffer.from(edit.content, 'utf8');
+      change.createFile = cur.file.type === 'absent';
+    }
+  }
+  return change.live === undefined && change.fileContent === undefined ? null : change;
+}
+
+/** The persisted value in a file's text, if any (last line wins, as sysctl --system reads it). */
+export function persistedValue(name: string, text: string): string | null {
+  const re = lineRegExp(name);
+  let v: string | null = null;
+  for (const l of text.split('\n')) if (re.test(l)) v = normaliseValue(l.slice(l.indexOf('=') + 1));
+  return v;
+}
+
+export function sysctl(o: SysctlOptions): Resource<SysctlState, SysctlChange, 'posix'> {
+  const kind = 'sysctl';
+  if (typeof o !== 'object' || o === null) throw invalid(kind, '(options)', o, 'options must be an object', "sysctl({ name: 'net.ipv4.ip_forward', value: 1 })");
+  checkMeta(kind, o);
+  const name = o.name;
+  if (typeof name !== 'string' || !NAME_RE.test(name) || name.includes('..') || name.endsWith('.')) {
+    throw invalid(kind, 'name', name, 'name must be a dotted kernel parameter name ([a-z0-9_.-/])', "name: 'net.ipv4.ip_forward'");
+  }
+  if ((typeof o.value !== 'string' && typeof o.value !== 'number') || normaliseValue(String(o.value)) === '') {
+    throw invalid(kind, 'value', o.value, 'value must be a non-empty string or number', 'value: 1');
+  }
+  const value = normaliseValue(String(o.value));
+  const persist = checkBool(kind, 'persist', o.persist) ?? true;
+  const live = checkBool(kind, 'live', o.live) ?? true;
+  if (!persist && !live) throw invalid(kind, 'live', false, 'with persist and live both false there is nothing to manage', 'drop one of the two');
+  const file = o.file === undefined ? DEFAULT_SYSCTL_FILE : checkTargetPath(kind, 'file', o.file);
+  const opts = { name, value, persist, file, live };
+  const secrets = o.secrets;
+  const show = (v: string | null): string => `${name} = ${v ?? '(missing)'}`;
+  return defineResource<SysctlState, SysctlChange>({
+    ...metaOf(o),
+    id: `sysctl ${name}`,
+    kind,
+    shell: 'posix',
+    read: sysctlFact(name, persist ? file : null),
+    plan: (cur) => planSysctl(opts, cur),
+    describe: (c) =>
+      [c.live !== undefined ? `set ${name} = ${c.live}` : '', c.fileContent ? `persist it in ${file}` : ''].filter(Boolean).join(', '),
+    diff(cur, c) {
+      const before: string[] = [];
+      const after: string[] = [];
+      if (live) {
+        before.push(show(cur.live));
+        after.push(show(c.live ?? cur.live));
+      }
+      if (persist) {
+        const old = cur.file.content ? persistedValue(name, cur.file.content.toString('utf8')) : null;
+        before.push(`${file}: ${old === null ? '(not set)' : show(old)}`);
+        after.push(`${file}: ${show(value)}`);
+      }
+      return { before: redact(`${before.join('\n')}\n`, secrets), after: redact(`${after.join('\n')}\n`, secrets), label: `sysctl ${name}` };
+    },
+    async apply(t, c) {
+      if (c.fileContent) {
+        await applyFileChange(t, { action: 'write', path: file, content: c.fileContent, reasons: [] }, { mkdirs: true }, secrets);
+      }
+      if (c.live !== undefined) {
+        await runOk(t, sh`printf '%s\n' ${c.live} > ${procPath(name)}`, `set ${name}`, secrets);
+      }
+    },
+  });
+}

@@ -1,0 +1,89 @@
+/** `upload`: a file from the control node copied to the host when its sha256 differs. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defineResource } from '../dsl/resource.js';
+import { sh } from '../shell/quote.js';
+import type { Resource, ShellCommand } from '../types.js';
+import { checkMeta, checkMode, checkOwner, checkTargetPath, invalid, metaOf, octal, runOk, type Meta } from './common.js';
+import { attrChanges, fileFact, sha256, type FileAttrs, type FileState } from './filewrite.js';
+
+export interface UploadOptions extends Meta {
+  /** Path on the control node (relative paths: from the current directory). */
+  src: string;
+  /** Absolute path on the host. */
+  dest: string;
+  mode?: number;
+  owner?: string | number;
+  group?: string | number;
+  /** Expected sha256 of `src`: a mismatch fails before the host is touched. */
+  sha256?: string;
+}
+
+export interface UploadChange extends FileAttrs {
+  action: 'upload' | 'attrs';
+  reasons: string[];
+}
+
+/** Reads and hashes the local file, checking the expected sha256 (E_VALIDATION on mismatch). */
+function loadLocal(kind: string, src: string, expected: string | undefined): { data: Buffer; sha: string } {
+  let data: Buffer;
+  try {
+    data = readFileSync(src);
+  } catch (e) {
+    throw invalid(kind, 'src', src, `cannot read the local file (${e instanceof Error ? e.message : String(e)})`, 'check the path (relative paths start at the current directory)');
+  }
+  const sha = sha256(data);
+  if (expected !== undefined && sha !== expected.toLowerCase()) {
+    throw invalid(kind, 'sha256', expected, `${src} has sha256 ${sha}, not the expected one`, 'fetch the right file, or update sha256 if the new file is trusted');
+  }
+  return { data, sha };
+}
+
+export function upload(o: UploadOptions): Resource<FileState, UploadChange, 'posix'> {
+  const kind = 'upload';
+  if (typeof o !== 'object' || o === null) throw invalid(kind, '(options)', o, 'options must be an object', "upload({ src: 'files/x.tar.gz', dest: '/usr/local/src/x.tar.gz' })");
+  checkMeta(kind, o);
+  if (typeof o.src !== 'string' || o.src === '') throw invalid(kind, 'src', o.src, 'src must be a local file path', "src: 'files/keepalived-2.2.7.tar.gz'");
+  const dest = checkTargetPath(kind, 'dest', o.dest);
+  if (o.sha256 !== undefined && (typeof o.sha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(o.sha256))) {
+    throw invalid(kind, 'sha256', o.sha256, 'sha256 must be 64 hex digits', 'run sha256sum on the file');
+  }
+  const want: FileAttrs = { mode: checkMode(kind, 'mode', o.mode), owner: checkOwner(kind, 'owner', o.owner), group: checkOwner(kind, 'group', o.group) };
+  const src = resolve(o.src);
+  const local = loadLocal(kind, src, o.sha256);
+  const secrets = o.secrets;
+  const summary = (st: FileState): string =>
+    st.type === 'file' ? `sha256 ${st.sha256 ?? '?'} (${st.size ?? '?'} bytes)\n` : `(${st.type})\n`;
+  return defineResource<FileState, UploadChange>({
+    ...metaOf(o),
+    id: `upload ${dest}`,
+    kind,
+    shell: 'posix',
+    read: fileFact(dest),
+    plan(cur) {
+      if (cur.type === 'dir' || cur.type === 'other') throw new Error(`${dest} is a ${cur.type === 'dir' ? 'directory' : 'special file'}; give the full file path as dest`);
+      if (cur.type !== 'file') return { action: 'upload', ...want, reasons: [cur.type === 'link' ? 'replace symlink' : 'create'] };
+      if (cur.sha256 !== local.sha) return { action: 'upload', ...want, reasons: ['content'] };
+      const why = attrChanges(cur, want);
+      return why.length ? { action: 'attrs', ...want, reasons: why } : null;
+    },
+    describe: (c) => `${c.action === 'upload' ? `upload ${src} to` : 'set attributes of'} ${dest} (${c.reasons.join(', ')})`,
+    diff: (cur, c) => ({
+      before: summary(cur),
+      after: c.action === 'upload' ? summary({ type: 'file', sha256: local.sha, size: local.data.length }) : c.reasons.join('\n') + '\n',
+      label: dest,
+    }),
+    async apply(t, c) {
+      if (c.action === 'upload') {
+        // re-check: the local file may have changed since the playbook was built
+        const now = loadLocal(kind, src, o.sha256 ?? local.sha);
+        await t.put(dest, now.data, { mode: c.mode ?? 0o644 });
+      }
+      const chown = c.owner !== undefined ? `${c.owner}${c.group !== undefined ? `:${c.group}` : ''}` : c.group !== undefined ? `:${c.group}` : undefined;
+      const cmds: ShellCommand[] = [];
+      if (c.action === 'attrs' && c.mode !== undefined) cmds.push(sh`chmod ${octal(c.mode)} -- ${dest}`);
+      if (chown) cmds.push(sh`chown ${chown} -- ${dest}`);
+      if (cmds.length) await runOk(t, cmds.join(' && ') as ShellCommand, `set attributes of ${dest}`, secrets);
+    },
+  });
+}

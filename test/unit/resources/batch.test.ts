@@ -1,0 +1,62 @@
+import { mkdir, symlink as fsSymlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { converge, isFact } from '../../../src/plan/converge.js';
+import { readFacts } from '../../../src/plan/facts.js';
+import { command, directory, file, lineInFile, osFamilyFact, pkg, service, symlink, unarchive } from '../../../src/resources/index.js';
+import { sh } from '../../../src/shell/quote.js';
+import type { AnyResource, Fact, PosixTransport, RunOptions, RunResult, ShellCommand } from '../../../src/types.js';
+import { t, tempDir, treeHash } from './helpers.js';
+
+/** Counts round trips. */
+class Counting implements PosixTransport {
+  readonly shell = 'posix' as const;
+  readonly host = 'count';
+  calls = 0;
+  run(cmd: ShellCommand, opts?: RunOptions): Promise<RunResult> {
+    this.calls++;
+    return t.run(cmd, opts);
+  }
+  put(p: string, c: string | Buffer): Promise<void> {
+    return t.put(p, c);
+  }
+  get(p: string): Promise<Buffer> {
+    return t.get(p);
+  }
+  async close(): Promise<void> {}
+}
+
+describe('batched reads', () => {
+  it('reads many resources of one host in one round trip, then plans from the batch', async () => {
+    const d = await tempDir();
+    await writeFile(join(d, 'a.conf'), 'x = 1\n');
+    await mkdir(join(d, 'dir'), { mode: 0o700 });
+    await fsSymlink('a.conf', join(d, 'link'));
+    const resources: AnyResource[] = [
+      file({ path: join(d, 'a.conf'), content: 'x = 2\n' }),
+      file({ path: join(d, 'new'), content: 'n\n' }),
+      lineInFile({ path: join(d, 'a.conf'), line: 'y = 3' }),
+      directory({ path: join(d, 'dir'), mode: 0o755 }),
+      symlink({ path: join(d, 'link'), target: 'a.conf' }),
+      command({ cmd: sh`true`, creates: join(d, 'a.conf') }),
+      unarchive({ src: join(d, 'none.tgz'), dest: join(d, 'out') }),
+      pkg({ names: ['dpkg'] }),
+      service({ name: 'lvs-play-no-such-service', state: 'started' }),
+    ];
+    const facts = resources.map((r) => r.read).filter(isFact) as Fact<unknown>[];
+    expect(facts).toHaveLength(resources.length);
+    const before = await treeHash(d);
+    const counting = new Counting();
+    const outcomes = await readFacts(counting, [...facts, osFamilyFact as Fact<unknown>]);
+    expect(counting.calls).toBe(1);
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    const results = await Promise.all(
+      resources.map((r, i) => converge(r, t, { check: true, current: { value: (outcomes[i] as { value: unknown }).value } })),
+    );
+    expect(results.map((r) => r.status)).toEqual(['changed', 'changed', 'changed', 'changed', 'ok', 'ok', 'changed', 'ok', 'changed']);
+    expect(results[0]!.diff).toMatchObject({ before: 'x = 1\n', after: 'x = 2\n' });
+    expect(results[2]!.diff).toMatchObject({ before: 'x = 1\n', after: 'x = 1\ny = 3\n' });
+    expect(results[8]!.message).toContain('not installed yet');
+    expect(await treeHash(d)).toBe(before);
+  });
+});

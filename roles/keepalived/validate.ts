@@ -1,0 +1,354 @@
+/**
+ * Rules for keepalived configs, one director (`validateKeepalived`) and all directors of a site
+ * (`validateDirectorPair`). Every problem is reported at once; messages name file, field, value
+ * and fix, and never contain an auth_pass value.
+ */
+import { LvsError, ValidationErrors } from '../../src/errors.js';
+import { canonicalIp, ipFamily, isInterfaceName } from '../ipvsadm/address.js';
+import { MAX_PERSISTENCE } from '../ipvsadm/model.js';
+import { LB_ALGOS, keepalivedConfigSchema, scriptWords, type KeepalivedConfig, type ScriptCommand, type VrrpInstance, type Where } from './model.js';
+import { normaliseVip } from './render.js';
+
+type Report = (field: string, message: string, value: unknown, fix: string) => void;
+
+function collector(where: Where): { errors: LvsError[]; err: Report } {
+  const errors: LvsError[] = [];
+  const err: Report = (field, message, value, fix) => {
+    errors.push(new LvsError('E_VALIDATION', message, { ...(where.file ? { file: where.file } : {}), field, value, fix }));
+  };
+  return { errors, err };
+}
+
+/** Checks one director's config; returns it typed or throws ValidationErrors listing all problems. */
+export function validateKeepalived(cfg: unknown, where: Where): KeepalivedConfig {
+  const { errors, err } = collector(where);
+  const typed = checkConfig(cfg, where.field, err);
+  if (errors.length > 0 || !typed) throw new ValidationErrors(errors);
+  return typed;
+}
+
+/**
+ * Checks the configs of all directors (host name → config) one by one and against each other:
+ * unique router_id; per VRRP instance the same virtual_router_id, authentication and VIPs, one
+ * MASTER whose priority is above every BACKUP's; the same virtual servers everywhere.
+ * Fields are named `${where.field}.${host}.…`.
+ */
+export function validateDirectorPair(configsByHost: Record<string, unknown>, where: Where): Record<string, KeepalivedConfig> {
+  const { errors, err } = collector(where);
+  const typed: [string, KeepalivedConfig][] = [];
+  for (const host of Object.keys(configsByHost).sort()) {
+    const t = checkConfig(configsByHost[host], `${where.field}.${host}`, err);
+    if (t) typed.push([host, t]);
+  }
+  const at = (host: string, rest: string): string => `${where.field}.${host}${rest}`;
+
+  const routerIds = new Map<string, string>();
+  for (const [host, c] of typed) {
+    const other = routerIds.get(c.globalDefs.routerId);
+    if (other !== undefined) {
+      err(at(host, '.globalDefs.routerId'), `router_id is also used by ${other}`, c.globalDefs.routerId, 'give every director its own router_id (e.g. its host name)');
+    } else routerIds.set(c.globalDefs.routerId, host);
+  }
+
+  const byName = new Map<string, { host: string; i: number; inst: VrrpInstance }[]>();
+  for (const [host, c] of typed) {
+    c.vrrpInstances.forEach((inst, i) => byName.set(inst.name, [...(byName.get(inst.name) ?? []), { host, i, inst }]));
+  }
+  for (const [name, members] of byName) {
+    const [first, ...rest] = members;
+    if (!first) continue;
+    const f = (m: { host: string; i: number }, k: string): string => at(m.host, `.vrrpInstances[${m.i}]${k}`);
+    for (const m of rest) {
+      if (m.inst.virtualRouterId !== first.inst.virtualRouterId) {
+        err(f(m, '.virtualRouterId'), `vrrp_instance ${name}: virtual_router_id differs from ${first.host}'s ${first.inst.virtualRouterId}`, m.inst.virtualRouterId, 'use the same virtual_router_id on every director of one instance');
+      }
+      const a = first.inst.authentication;
+      const b = m.inst.authentication;
+      if ((a?.type ?? 'none') !== (b?.type ?? 'none')) {
+        err(f(m, '.authentication.type'), `vrrp_instance ${name}: auth_type differs from ${first.host}'s ${a?.type ?? 'none'}`, b?.type ?? 'none', 'use the same authentication on every director of one instance');
+      } else if (a && b && a.pass !== b.pass) {
+        // The value is a secret: say where, never what.
+        err(f(m, '.authentication.pass'), `vrrp_instance ${name}: auth_pass differs from ${first.host}'s`, undefined, 'use the same auth_pass on every director of one instance');
+      }
+      const vipsA = first.inst.virtualIpAddresses.map(normaliseVip).join(', ');
+      const vipsB = m.inst.virtualIpAddresses.map(normaliseVip).join(', ');
+      if (vipsA !== vipsB) {
+        err(f(m, '.virtualIpAddresses'), `vrrp_instance ${name}: virtual_ipaddress differs from ${first.host}'s [${vipsA}]`, m.inst.virtualIpAddresses, 'list the same virtual addresses on every director of one instance');
+      }
+    }
+    const masters = members.filter((m) => m.inst.state === 'MASTER');
+    for (const m of masters.slice(1)) {
+      err(f(m, '.state'), `vrrp_instance ${name}: ${masters[0]?.host} is MASTER too`, 'MASTER', 'make exactly one director MASTER, the others BACKUP');
+    }
+    for (const master of masters.slice(0, 1)) {
+      for (const b of members.filter((m) => m.inst.state === 'BACKUP')) {
+        if (b.inst.priority >= master.inst.priority) {
+          err(f(b, '.priority'), `vrrp_instance ${name}: BACKUP ${b.host} has priority ${b.inst.priority}, not below MASTER ${master.host}'s ${master.inst.priority}`, b.inst.priority, `give the MASTER the highest priority: set this below ${master.inst.priority} (or raise the MASTER's)`);
+        }
+      }
+    }
+  }
+
+  const [firstHost, ...others] = typed;
+  if (firstHost) {
+    const want = JSON.stringify(firstHost[1].virtualServers);
+    for (const [host, c] of others) {
+      if (JSON.stringify(c.virtualServers) !== want) {
+        err(at(host, '.virtualServers'), `virtual_server blocks differ from ${firstHost[0]}'s`, c.virtualServers.map((v) => v.fwmark !== undefined ? `fwmark ${v.fwmark}` : `${v.vip} ${v.port}`), 'give every director the same virtual servers, so a BACKUP that takes over balances the same way');
+      }
+    }
+  }
+  if (errors.length > 0) throw new ValidationErrors(errors);
+  return Object.fromEntries(typed);
+}
+
+// ───────────────────────────── one config ─────────────────────────────
+
+const NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Printable ASCII keepalived reads as one bare word: no space, quote, backslash, comment or brace. */
+const PASS_RE = /^[!-~]+$/;
+const PASS_BAD = /["'\\#!${}]/;
+
+function checkConfig(input: unknown, base: string, err: Report): KeepalivedConfig | null {
+  const parsed = keepalivedConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const k of issue.keys) err(`${base}${pathText([...issue.path, k])}`, 'unknown field', k, 'remove it, or put options the model lacks in `raw`');
+      } else {
+        // Never echo a value that might be the auth_pass.
+        const secret = issue.path.includes('authentication');
+        err(`${base}${pathText(issue.path)}`, issue.message, secret ? undefined : valueAt(input, issue.path), 'see the KeepalivedConfig types in roles/keepalived/model.ts');
+      }
+    }
+    return null;
+  }
+  const cfg = parsed.data as KeepalivedConfig;
+  const g = cfg.globalDefs;
+  if (!/^\S+$/.test(g.routerId) || /["'#!]/.test(g.routerId)) {
+    err(`${base}.globalDefs.routerId`, 'invalid router_id', g.routerId, 'use one word without spaces or quotes, e.g. the host name');
+  }
+  for (const k of ['scriptUser', 'scriptGroup'] as const) {
+    const v = g[k];
+    if (v !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(v)) err(`${base}.globalDefs.${k}`, `invalid ${k === 'scriptUser' ? 'user' : 'group'} name`, v, 'use a POSIX user/group name such as keepalived_script');
+  }
+  if (g.scriptGroup !== undefined && g.scriptUser === undefined) err(`${base}.globalDefs.scriptGroup`, 'scriptGroup without scriptUser', g.scriptGroup, 'set scriptUser too');
+
+  const scripts = new Set<string>();
+  (cfg.vrrpScripts ?? []).forEach((s, i) => {
+    const at = `${base}.vrrpScripts[${i}]`;
+    if (!NAME_RE.test(s.name)) err(`${at}.name`, 'invalid vrrp_script name', s.name, 'use letters, digits, "_", "-" or "."');
+    else if (scripts.has(s.name)) err(`${at}.name`, 'duplicate vrrp_script name', s.name, 'give every vrrp_script its own name');
+    scripts.add(s.name);
+    checkCommand(s.script, `${at}.script`, err);
+    if (s.interval !== undefined && !(s.interval > 0)) err(`${at}.interval`, 'interval must be above 0', s.interval, 'give seconds between runs, e.g. 2');
+    if (s.weight !== undefined && (s.weight < -253 || s.weight > 253)) err(`${at}.weight`, 'weight out of range', s.weight, 'give a weight from -253 to 253');
+  });
+
+  const names = new Set<string>();
+  const vrids = new Map<string, string>();
+  cfg.vrrpInstances.forEach((inst, i) => checkInstance(inst, `${base}.vrrpInstances[${i}]`, cfg, scripts, names, vrids, err));
+
+  const vsKeys = new Set<string>();
+  cfg.virtualServers.forEach((vs, i) => {
+    const at = `${base}.virtualServers[${i}]`;
+    let key: string | null = null;
+    if (vs.fwmark !== undefined) {
+      if (vs.protocol !== undefined) err(`${at}.protocol`, 'a fwmark virtual server has no protocol', vs.protocol, 'drop protocol (keepalived ignores it: the firewall mark selects the packets)');
+      if (vs.vip !== undefined || vs.port !== undefined) err(at, 'a virtual server has either fwmark or vip and port', { vip: vs.vip, port: vs.port, fwmark: vs.fwmark }, 'drop vip/port for a fwmark virtual server, or drop fwmark');
+      if (vs.fwmark < 1 || vs.fwmark > 0xffffffff) err(`${at}.fwmark`, 'fwmark out of range', vs.fwmark, 'give a mark from 1 to 4294967295');
+      else key = `fwmark ${vs.fwmark}`;
+    } else {
+      const okIp = checkIp(vs.vip, `${at}.vip`, 'the virtual IP', err);
+      const okPort = checkPort(vs.port, `${at}.port`, err);
+      if (okIp && okPort) key = `${canonicalIp(vs.vip ?? '')} ${vs.port} ${vs.protocol ?? 'TCP'}`;
+    }
+    if (key !== null) {
+      if (vsKeys.has(key)) err(at, 'duplicate virtual_server', key, 'list each virtual server once; merge their real servers');
+      vsKeys.add(key);
+    }
+    if (!(LB_ALGOS as readonly string[]).includes(vs.lbAlgo)) err(`${at}.lbAlgo`, 'unknown lb_algo', vs.lbAlgo, `use one of: ${LB_ALGOS.join(', ')}`);
+    if (vs.delayLoop !== undefined && !(vs.delayLoop > 0)) err(`${at}.delayLoop`, 'delay_loop must be above 0', vs.delayLoop, 'give the seconds between health checks, e.g. 6');
+    if (vs.persistenceTimeout !== undefined && (vs.persistenceTimeout < 1 || vs.persistenceTimeout > MAX_PERSISTENCE)) {
+      err(`${at}.persistenceTimeout`, 'persistence_timeout out of range', vs.persistenceTimeout, `give seconds from 1 to ${MAX_PERSISTENCE}, or leave it out for none`);
+    }
+    if (vs.quorum !== undefined && vs.quorum < 1) err(`${at}.quorum`, 'quorum must be at least 1', vs.quorum, 'give the minimum total weight of live real servers');
+    if (vs.sorryServer) {
+      checkIp(vs.sorryServer.address, `${at}.sorryServer.address`, 'the sorry server', err);
+      checkPort(vs.sorryServer.port, `${at}.sorryServer.port`, err);
+    }
+    const seen = new Map<string, number>();
+    vs.realServers.forEach((r, j) => {
+      const rat = `${at}.realServers[${j}]`;
+      const okIp = checkIp(r.address, `${rat}.address`, 'a real server', err);
+      let okPort = true;
+      if (vs.fwmark === undefined) okPort = checkPort(r.port, `${rat}.port`, err);
+      else if (r.port !== undefined) {
+        okPort = false;
+        err(`${rat}.port`, 'a real server of a fwmark virtual server has no port', r.port, 'drop port (keepalived clears it: the firewall mark decides which ports reach it)');
+      }
+      if (okPort && (vs.lbKind ?? 'DR') === 'DR' && vs.fwmark === undefined && vs.port !== undefined && r.port !== vs.port && vs.port >= 1 && vs.port <= 65535) {
+        err(`${rat}.port`, `real server port ${r.port} differs from the virtual port ${vs.port}`, r.port, 'in DR mode the real server port must equal the virtual port (or use lbKind "NAT" to map ports)');
+      }
+      if (r.weight < 0 || r.weight > 65535) err(`${rat}.weight`, 'weight out of range', r.weight, 'give a weight from 0 to 65535');
+      if (okIp && okPort) {
+        const key = r.port === undefined ? canonicalIp(r.address) : `${canonicalIp(r.address)} ${r.port}`;
+        const first = seen.get(key);
+        if (first !== undefined) err(rat, `duplicate real_server ${key} (also realServers[${first}])`, key, 'list each real server once per virtual server');
+        else seen.set(key, j);
+      }
+      const c = r.check;
+      if (!c) return;
+      const cat = `${rat}.check`;
+      if (c.type === 'MISC_CHECK') {
+        checkCommand(c.script, `${cat}.script`, err);
+        if (c.timeout !== undefined && !(c.timeout > 0)) err(`${cat}.timeout`, 'misc_timeout must be above 0', c.timeout, 'give seconds, e.g. 5');
+        return;
+      }
+      if (!(c.connectTimeout > 0)) err(`${cat}.connectTimeout`, 'connect_timeout must be above 0', c.connectTimeout, 'give seconds, e.g. 3');
+      if (c.connectPort !== undefined) checkPort(c.connectPort, `${cat}.connectPort`, err);
+      if (c.retry !== undefined && c.retry < 0) err(`${cat}.retry`, 'retry must not be negative', c.retry, 'give a count, e.g. 3');
+      if (c.delayBeforeRetry !== undefined && c.delayBeforeRetry < 0) err(`${cat}.delayBeforeRetry`, 'delay_before_retry must not be negative', c.delayBeforeRetry, 'give seconds, e.g. 3');
+      if (c.type === 'TCP_CHECK') return;
+      if (c.url.length === 0) err(`${cat}.url`, `${c.type} needs at least one url`, c.url, 'add { path: "/", statusCode: 200 }');
+      c.url.forEach((u, k) => {
+        if (!/^\/[^\s"'\\#!]*$/.test(u.path)) err(`${cat}.url[${k}].path`, 'invalid url path', u.path, 'give an absolute path without spaces, quotes, "#" or "!", e.g. /health');
+        if (u.statusCode !== undefined && (u.statusCode < 100 || u.statusCode > 599)) err(`${cat}.url[${k}].statusCode`, 'invalid HTTP status code', u.statusCode, 'give a code from 100 to 599');
+        if (u.digest !== undefined && !/^[0-9a-fA-F]{32}$/.test(u.digest)) err(`${cat}.url[${k}].digest`, 'invalid digest', u.digest, 'give the 32 hex digits genhash prints (keepalived -T)');
+      });
+    });
+  });
+  return cfg;
+}
+
+function checkInstance(
+  inst: VrrpInstance, at: string, cfg: KeepalivedConfig, scripts: Set<string>,
+  names: Set<string>, vrids: Map<string, string>, err: Report,
+): void {
+  if (!NAME_RE.test(inst.name)) err(`${at}.name`, 'invalid vrrp_instance name', inst.name, 'use letters, digits, "_", "-" or ".", e.g. VI_1');
+  else if (names.has(inst.name)) err(`${at}.name`, 'duplicate vrrp_instance name', inst.name, 'give every vrrp_instance its own name');
+  names.add(inst.name);
+  if (!isInterfaceName(inst.interface)) err(`${at}.interface`, 'invalid interface name', inst.interface, 'give a Linux interface name (1–15 characters, no spaces, "/" or ":"), e.g. eth0');
+  if (inst.virtualRouterId < 1 || inst.virtualRouterId > 255) {
+    err(`${at}.virtualRouterId`, 'virtual_router_id out of range', inst.virtualRouterId, 'give a number from 1 to 255, the same on every director of this instance and unique on the LAN');
+  } else {
+    const key = `${inst.interface} ${inst.virtualRouterId}`;
+    const other = vrids.get(key);
+    if (other !== undefined) err(`${at}.virtualRouterId`, `virtual_router_id also used by vrrp_instance ${other} on ${inst.interface}`, inst.virtualRouterId, 'give each instance on one interface its own virtual_router_id');
+    else vrids.set(key, inst.name);
+  }
+  if (inst.addressOwner) {
+    if (inst.priority !== 255) err(`${at}.priority`, 'an address owner has priority 255', inst.priority, 'set priority 255, or drop addressOwner');
+  } else if (inst.priority < 1 || inst.priority > 254) {
+    err(`${at}.priority`, 'priority out of range', inst.priority, inst.priority === 255 ? 'use 1–254; 255 is only for the owner of the virtual addresses (set addressOwner: true)' : 'give a priority from 1 to 254 (MASTER highest)');
+  }
+  if (!(inst.advertInt > 0) || inst.advertInt > 255) err(`${at}.advertInt`, 'advert_int out of range', inst.advertInt, 'give seconds above 0 (and at most 255), e.g. 1');
+  if (inst.nopreempt && inst.state !== 'BACKUP') err(`${at}.nopreempt`, 'nopreempt needs state BACKUP', inst.state, 'set state BACKUP on every director (highest priority wins) to use nopreempt');
+  if (inst.nopreempt && inst.preemptDelay !== undefined) err(`${at}.preemptDelay`, 'preempt_delay does nothing with nopreempt', inst.preemptDelay, 'drop preemptDelay, or drop nopreempt (keepalived resets one)');
+  if (inst.preemptDelay !== undefined && (inst.preemptDelay < 0 || inst.preemptDelay > 1000)) err(`${at}.preemptDelay`, 'preempt_delay out of range', inst.preemptDelay, 'give seconds from 0 to 1000');
+  const auth = inst.authentication;
+  if (auth) {
+    const bytes = Buffer.byteLength(auth.pass, 'utf8');
+    if (bytes === 0) err(`${at}.authentication.pass`, 'auth_pass is empty', undefined, 'give a password of 1 to 8 bytes, the same on every director');
+    else if (bytes > 8) err(`${at}.authentication.pass`, `auth_pass is ${bytes} bytes`, undefined, 'keepalived silently cuts auth_pass to 8 bytes: give at most 8');
+    if (bytes > 0 && (!PASS_RE.test(auth.pass) || PASS_BAD.test(auth.pass))) {
+      err(`${at}.authentication.pass`, 'auth_pass has characters keepalived.conf cannot hold as one word', undefined, 'use printable ASCII without spaces, quotes, backslash, "#", "!", "$" or braces');
+    }
+    if (cfg.globalDefs.vrrpStrict) err(`${at}.authentication`, 'authentication is not allowed with vrrp_strict', auth.type, 'drop authentication (RFC 5798 has none), or drop globalDefs.vrrpStrict');
+  }
+  const fam = checkVips(inst, at, err);
+  if (inst.unicastSrcIp !== undefined) checkIp(inst.unicastSrcIp, `${at}.unicastSrcIp`, 'unicast_src_ip', err);
+  (inst.unicastPeers ?? []).forEach((p, j) => checkIp(p, `${at}.unicastPeers[${j}]`, 'a unicast peer', err));
+  if (cfg.globalDefs.vrrpStrict && (inst.unicastPeers?.length ?? 0) > 0) {
+    err(`${at}.unicastPeers`, 'unicast peers are not allowed with vrrp_strict', inst.unicastPeers, 'drop unicastPeers (use multicast), or drop globalDefs.vrrpStrict');
+  }
+  if (fam === 'mixed') err(`${at}.virtualIpAddresses`, 'IPv4 and IPv6 virtual addresses in one instance', inst.virtualIpAddresses, 'put IPv6 addresses in a vrrp_instance of their own');
+  (inst.trackInterfaces ?? []).forEach((t, j) => {
+    if (!isInterfaceName(t)) err(`${at}.trackInterfaces[${j}]`, 'invalid interface name', t, 'give a Linux interface name, e.g. eth1');
+    else if (t === inst.interface) err(`${at}.trackInterfaces[${j}]`, 'the instance interface is tracked anyway', t, 'drop it from trackInterfaces (keepalived ignores it): list other interfaces only');
+  });
+  const tracked = new Set<string>();
+  (inst.trackScripts ?? []).forEach((t, j) => {
+    const name = typeof t === 'string' ? t : t.name;
+    if (tracked.has(name)) err(`${at}.trackScripts[${j}]`, 'duplicate track_script', name, 'track each vrrp_script once (keepalived ignores the repeat)');
+    tracked.add(name);
+    if (!scripts.has(name)) err(`${at}.trackScripts[${j}]`, 'track_script names no vrrp_script', name, `define it in vrrpScripts, or use one of: ${[...scripts].join(', ') || '(none defined)'}`);
+    if (typeof t !== 'string' && t.weight !== undefined && (t.weight < -253 || t.weight > 253)) err(`${at}.trackScripts[${j}].weight`, 'weight out of range', t.weight, 'give a weight from -253 to 253');
+  });
+  for (const k of ['notifyMaster', 'notifyBackup', 'notifyFault', 'notify'] as const) {
+    const c = inst[k];
+    if (c !== undefined) checkCommand(c, `${at}.${k}`, err);
+  }
+}
+
+/** `ADDR[/PREFIX] [dev IFACE] [label LABEL] [brd ADDR] [scope SCOPE]`. Returns the family seen. */
+function checkVips(inst: VrrpInstance, at: string, err: Report): 'inet' | 'inet6' | 'mixed' | null {
+  if (inst.virtualIpAddresses.length === 0) err(`${at}.virtualIpAddresses`, 'no virtual address', inst.virtualIpAddresses, 'list the VIP(s) this instance moves, e.g. ["10.77.0.10/32 dev eth0"]');
+  const fams = new Set<string>();
+  inst.virtualIpAddresses.forEach((entry, j) => {
+    const f = `${at}.virtualIpAddresses[${j}]`;
+    const [addr = '', ...opts] = entry.trim().split(/\s+/);
+    const [ip = '', prefix, extra] = addr.split('/');
+    const fam = ipFamily(ip);
+    if (!fam || extra !== undefined) {
+      err(f, 'invalid virtual address', entry, 'give "ADDRESS[/PREFIX] [dev IFACE] [label LABEL]", e.g. "10.77.0.10/32 dev eth0 label eth0:0"');
+      return;
+    }
+    fams.add(fam);
+    const max = fam === 'inet' ? 32 : 128;
+    if (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= max)) err(f, `invalid prefix length /${prefix}`, entry, `give a prefix from 0 to ${max} (a VIP is usually /${max})`);
+    let dev = inst.interface;
+    for (let k = 0; k < opts.length; k += 2) {
+      const key = opts[k] ?? '';
+      const val = opts[k + 1];
+      if (val === undefined || !['dev', 'label', 'brd', 'scope'].includes(key)) {
+        err(f, `cannot read "${opts.slice(k).join(' ')}" in virtual address`, entry, 'only "dev IFACE", "label LABEL", "brd ADDRESS" and "scope SCOPE" may follow the address');
+        return;
+      }
+      if (key === 'dev') {
+        if (!isInterfaceName(val)) err(f, `invalid interface name ${val}`, entry, 'give a Linux interface name after dev, e.g. eth0');
+        dev = val;
+      } else if (key === 'label' && !(val.length <= 15 && (val === dev || val.startsWith(`${dev}:`)) && /^[A-Za-z0-9_.:@-]+$/.test(val))) {
+        err(f, `invalid label ${val}`, entry, `a label starts with the interface name and a colon, at most 15 characters, e.g. ${dev}:0`);
+      } else if (key === 'brd' && !ipFamily(val)) err(f, `invalid broadcast address ${val}`, entry, 'give an IPv4 address after brd');
+      else if (key === 'scope' && !['global', 'host', 'link', 'site'].includes(val)) err(f, `invalid scope ${val}`, entry, 'use global, host, link or site');
+    }
+  });
+  return fams.size > 1 ? 'mixed' : ((fams.values().next().value as 'inet' | 'inet6' | undefined) ?? null);
+}
+
+function checkIp(v: string | undefined, field: string, what: string, err: Report): boolean {
+  if (v !== undefined && ipFamily(v)) return true;
+  err(field, v === undefined ? `${what} needs an address` : 'invalid IP address', v, 'give an IPv4 address like 10.77.0.16 or an IPv6 address like 2001:db8::16 (no host names)');
+  return false;
+}
+
+function checkPort(v: number | undefined, field: string, err: Report): boolean {
+  if (v !== undefined && v >= 1 && v <= 65535) return true;
+  err(field, v === undefined ? 'a port is needed' : 'port out of range', v, 'a port is an integer from 1 to 65535');
+  return false;
+}
+
+function checkCommand(c: ScriptCommand, field: string, err: Report): void {
+  const words = scriptWords(c);
+  if (!(words[0] ?? '').startsWith('/')) err(field, 'script path is not absolute', words[0], 'give the absolute path of the script, e.g. /usr/local/bin/check_web.sh');
+  words.forEach((w, k) => {
+    // eslint-disable-next-line no-control-regex
+    if (w === '' || /["'\\$#!\u0000-\u001f\u007f]/.test(w)) {
+      err(k === 0 ? field : `${field}.args[${k - 1}]`, 'script word keepalived.conf cannot quote', w, 'avoid empty words, quotes, backslashes, "$", "#", "!" and control characters (spaces are fine)');
+    }
+  });
+}
+
+function pathText(path: readonly (string | number)[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let v: unknown = root;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[p];
+  }
+  return v;
+}

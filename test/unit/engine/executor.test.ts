@@ -47,7 +47,7 @@ describe('executor', () => {
     const check = await run(pb, { check: true });
     expect(check.report.summary.a).toMatchObject({ changed: 2, ok: 0, failed: 0 });
     expect(read(join(dir, 'a-1'))).toBe('');
-    expect(check.report.results[0]!.diff).toEqual({ before: '', after: 'one\n', label: join(dir, 'a-1') });
+    expect(check.report.results.find((r) => r.host === 'a')!.diff).toEqual({ before: '', after: 'one\n', label: join(dir, 'a-1') });
     const first = await run(pb);
     expect(first.report.summary.a).toMatchObject({ changed: 2 });
     expect(read(join(dir, 'b-2'))).toBe('two\n');

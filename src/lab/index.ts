@@ -1,0 +1,84 @@
+/** The lab of real hosts (network namespaces on a bridge): `lvs-play lab up|down|status`. */
+import { LvsError } from '../errors.js';
+import { labDown } from './down.js';
+import { hostExec as hostExecImpl, startSshdIn, stopHost, stopSshdIn } from './hostproc.js';
+import type { ExecOptions, ExecResult } from './exec.js';
+import { labStatus, formatStatus } from './status.js';
+import { labHosts, loadTopology } from './topology.js';
+import { removeHostNet } from './network.js';
+import { netnsName, vethName } from './paths.js';
+import { labUp } from './up.js';
+
+export { labUp, type LabUpOptions } from './up.js';
+export { labDown, type LabDownOptions } from './down.js';
+export { labStatus, type LabHostStatus } from './status.js';
+export { labDir, paths as labPaths, BASE_PACKAGES } from './paths.js';
+export { labInventory } from './inventory.js';
+export { loadTopology, labHosts, type LabHost, type Topology } from './topology.js';
+export { LAB_BECOME_USER, LAB_BECOME_PW_USER, LAB_SUDO_PASSWORD } from './configure.js';
+export type { ExecResult } from './exec.js';
+
+function addressOf(host: string): string {
+  const h = labHosts(loadTopology()).find((x) => x.name === host);
+  if (!h) throw new LvsError('E_USAGE', `no lab host named ${host}`, { fix: 'see lab/topology.json' });
+  return h.address;
+}
+
+/** Runs argv inside a lab host (its netns, hostname, PID and mount namespaces, chroot). */
+export function hostExec(host: string, argv: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
+  return hostExecImpl(host, argv, opts);
+}
+
+/** Stops a host's sshd listener (the host keeps running): for "unreachable" tests. */
+export function stopSshd(host: string): Promise<void> {
+  return stopSshdIn(host, addressOf(host));
+}
+
+export function startSshd(host: string): Promise<void> {
+  return startSshdIn(host, addressOf(host));
+}
+
+/** Stops a whole lab host (all its processes; its netns stays) — `lab up` starts it again. */
+export function stopLabHost(host: string): Promise<void> {
+  addressOf(host);
+  return stopHost(host);
+}
+
+/**
+ * Stops a lab host and deletes its netns and veth, freeing its address (e.g. for a VM taking its
+ * place; fits the VM lab's `stopNetnsHost(name, address)`). `lab up` recreates it.
+ */
+export async function removeLabHost(host: string, _address?: string): Promise<void> {
+  addressOf(host);
+  await stopHost(host);
+  await removeHostNet({ netns: netnsName(host), veth: vethName(host) });
+}
+
+const USAGE = `usage: lvs-play lab up [--fresh] | down [--purge] | status
+  up       build (the base rootfs once, cached) and start the lab; idempotent
+  down     stop it and remove its namespaces, veths, bridge and NAT rules
+  status   each host, its address and whether its sshd answers`;
+
+/** `lvs-play lab …`; returns the exit code. */
+export async function labCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  const flags = new Set(rest);
+  const allowed: Record<string, string[]> = { up: ['--fresh'], down: ['--purge'], status: [] };
+  if (!sub || !(sub in allowed) || rest.some((f) => !allowed[sub]?.includes(f))) {
+    process.stderr.write(`${USAGE}\n`);
+    return sub === 'help' || sub === '--help' ? 0 : 2;
+  }
+  try {
+    if (sub === 'up') await labUp({ fresh: flags.has('--fresh') });
+    else if (sub === 'down') await labDown({ purge: flags.has('--purge') });
+    else {
+      const rows = await labStatus();
+      process.stdout.write(`${formatStatus(rows)}\n`);
+      return rows.every((r) => r.sshd) ? 0 : 1;
+    }
+    return 0;
+  } catch (e) {
+    process.stderr.write(`lvs-play lab ${sub}: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

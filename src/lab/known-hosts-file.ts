@@ -1,0 +1,44 @@
+/** Writes labDir()/known_hosts and labDir()/inventory.yml from the topology and host keys. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { HOST_KEY_TYPES } from './configure.js';
+import { paths } from './paths.js';
+import { writeFileAtomic } from './state.js';
+import type { LabHost } from './topology.js';
+
+export async function writeKnownHosts(hosts: readonly LabHost[]): Promise<void> {
+  const lines: string[] = [];
+  for (const h of hosts) {
+    for (const t of HOST_KEY_TYPES) {
+      const pub = (await readFile(join(paths.hostKeys(h.name), `ssh_host_${t}_key.pub`), 'utf8')).trim();
+      const [type, key] = pub.split(/\s+/);
+      lines.push(`${h.address} ${type} ${key}`);
+    }
+  }
+  await writeFileAtomic(paths.knownHosts(), `${lines.join('\n')}\n`);
+}
+
+/** An Ansible YAML inventory of the lab (to compare with `ansible-inventory -i … --list`). */
+export async function writeAnsibleInventory(hosts: readonly LabHost[]): Promise<void> {
+  const groups: Record<string, { hosts: Record<string, Record<string, unknown>> }> = {};
+  for (const h of hosts) {
+    const conn: Record<string, unknown> =
+      h.kind === 'powershell'
+        ? { ansible_connection: 'ssh', ansible_shell_type: 'powershell' }
+        : { ansible_connection: 'ssh' };
+    const vars = {
+      ansible_host: h.address,
+      ansible_user: 'root',
+      ansible_ssh_private_key_file: paths.key(),
+      ansible_ssh_common_args: `-o UserKnownHostsFile=${paths.knownHosts()} -o StrictHostKeyChecking=yes`,
+      ...conn,
+      ...h.vars,
+    };
+    for (const g of h.groups.length ? h.groups : ['ungrouped']) {
+      (groups[g] ??= { hosts: {} }).hosts[h.name] = vars;
+    }
+  }
+  const doc = { all: { children: groups } };
+  await writeFileAtomic(paths.inventoryYml(), `# Written by lvs-play lab up.\n${stringify(doc)}`);
+}

@@ -1,0 +1,73 @@
+/** The lab's topology, read from lab/topology.json (never hard-coded). */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { LvsError } from '../errors.js';
+
+const hostName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'lower-case letters, digits, dashes');
+const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'an IPv4 address');
+
+const TopologySchema = z.object({
+  network: z.object({
+    bridge: z.string().regex(/^[A-Za-z0-9_-]{1,15}$/),
+    cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/),
+    gateway: ipv4,
+    vip: ipv4.optional(),
+  }),
+  hosts: z.record(
+    hostName,
+    z.object({
+      address: ipv4,
+      kind: z.enum(['linux', 'powershell']),
+      groups: z.array(z.string()).default([]),
+      vars: z.record(z.unknown()).default({}),
+    }),
+  ),
+});
+
+export type Topology = z.infer<typeof TopologySchema>;
+export type LabHostKind = Topology['hosts'][string]['kind'];
+
+export interface LabHost {
+  name: string;
+  address: string;
+  kind: LabHostKind;
+  groups: string[];
+  vars: Record<string, unknown>;
+}
+
+/** lab/topology.json of this package (or $LVS_PLAY_TOPOLOGY). */
+export function topologyPath(): string {
+  if (process.env.LVS_PLAY_TOPOLOGY) return process.env.LVS_PLAY_TOPOLOGY;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const p = join(dir, 'lab', 'topology.json');
+    if (existsSync(p)) return p;
+    dir = dirname(dir);
+  }
+  throw new LvsError('E_LOAD', 'lab/topology.json not found', { fix: 'set LVS_PLAY_TOPOLOGY to its path' });
+}
+
+export function loadTopology(file: string = topologyPath()): Topology {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new LvsError('E_LOAD', `cannot read the lab topology: ${(e as Error).message}`, { file });
+  }
+  const r = TopologySchema.safeParse(json);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new LvsError('E_VALIDATION', i?.message ?? 'invalid topology', { file, field: i?.path.join('.') });
+  }
+  return r.data;
+}
+
+export function labHosts(t: Topology = loadTopology()): LabHost[] {
+  return Object.entries(t.hosts).map(([name, h]) => ({ name, ...h }));
+}
+
+export function prefixLength(t: Topology): number {
+  return Number(t.network.cidr.split('/')[1]);
+}

@@ -1,0 +1,89 @@
+/** `lab up`: build (once) and start the lab; idempotent — a second call checks and repairs. */
+import { mkdir } from 'node:fs/promises';
+import { configureHost, ensureLabKey } from './configure.js';
+import { type Progress, printProgress } from './exec.js';
+import { startHost, initPid, stopHost, sshAnswers, startSshdIn, waitSsh } from './hostproc.js';
+import { kindBindMounts, prepareKind } from './kinds.js';
+import { writeAnsibleInventory, writeKnownHosts } from './known-hosts-file.js';
+import { ensureBridge, ensureHostNet, ensureNat } from './network.js';
+import { labDir, netnsName, paths, vethName } from './paths.js';
+import { ensureBaseRootfs, ensureHostRootfs, hostRootfsCurrent, syncAptAndResolver } from './rootfs.js';
+import { emptyState, readState, withLabLock, writeState, type LabState } from './state.js';
+import { labHosts, loadTopology, type LabHost, type Topology } from './topology.js';
+import { requireRoot } from './root.js';
+
+export interface LabUpOptions {
+  /** Recreate every host's rootfs from the base (new host state; host keys are kept). */
+  fresh?: boolean;
+  progress?: Progress;
+}
+
+export async function labUp(opts: LabUpOptions = {}): Promise<void> {
+  requireRoot('lab up');
+  const progress = opts.progress ?? printProgress;
+  const t0 = Date.now();
+  await mkdir(labDir(), { recursive: true, mode: 0o755 });
+  await withLabLock(async () => {
+    const topo = loadTopology();
+    const hosts = labHosts(topo);
+    const base = await ensureBaseRootfs(progress);
+    const labPub = await ensureLabKey();
+    const state = (await readState()) ?? emptyState();
+    await writeState(state);
+    progress(`network: bridge ${topo.network.bridge} ${topo.network.gateway}, NAT for ${topo.network.cidr}`);
+    await ensureBridge(topo, state);
+    await ensureNat(topo, state);
+    await writeState(state);
+    const ctx: UpContext = { topo, all: hosts, base, fresh: !!opts.fresh, progress, state, labPub };
+    await Promise.all(hosts.map((h) => upHost(h, ctx)));
+    await writeState(state);
+    await writeKnownHosts(hosts);
+    await writeAnsibleInventory(hosts);
+    const down = [];
+    for (const h of hosts) if (!(await waitSsh(h.address, true, 15_000))) down.push(h.name);
+    if (down.length) throw new Error(`lab: sshd does not answer on ${down.join(', ')} (logs: ${paths.log('HOST')}, /var/log/sshd.log inside)`);
+    progress(`up: ${hosts.length} hosts in ${((Date.now() - t0) / 1000).toFixed(1)} s; key ${paths.key()}, known_hosts ${paths.knownHosts()}`);
+  });
+}
+
+interface UpContext {
+  topo: Topology;
+  all: readonly LabHost[];
+  base: string;
+  fresh: boolean;
+  progress: Progress;
+  state: LabState;
+  labPub: string;
+}
+
+async function upHost(h: LabHost, c: UpContext): Promise<void> {
+  const net = { netns: netnsName(h.name), veth: vethName(h.name), address: h.address };
+  if ((c.fresh || !hostRootfsCurrent(h.name, c.base)) && (await initPid(h.name))) {
+    c.progress(`${h.name}: stopping (its rootfs is recreated)`);
+    await stopHost(h.name);
+  }
+  const root = await ensureHostRootfs(h.name, c.base, c.fresh, c.progress);
+  await syncAptAndResolver(root);
+  await configureHost(h, c.all, root, c.labPub);
+  const kctx = { host: h, rootfs: root, progress: c.progress };
+  await prepareKind(kctx);
+  const binds = await kindBindMounts(kctx);
+  const bindsKey = JSON.stringify(binds);
+  const before = c.state.hosts[h.name];
+  c.state.hosts[h.name] = { ...net, rootfs: root, binds: bindsKey };
+  await ensureHostNet(c.topo, net);
+  if (await initPid(h.name)) {
+    if ((before?.binds ?? '[]') !== bindsKey) {
+      c.progress(`${h.name}: bind mounts changed, restarting`);
+      await stopHost(h.name);
+    } else {
+      if (!(await sshAnswers(h.address))) {
+        c.progress(`${h.name}: sshd not answering, starting it`);
+        await startSshdIn(h.name, h.address);
+      }
+      return;
+    }
+  }
+  c.progress(`${h.name}: starting (${h.address})`);
+  await startHost(h.name, root, binds);
+}

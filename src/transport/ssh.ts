@@ -1,0 +1,370 @@
+/**
+ * SSH transport (node-ssh / ssh2): one connection per host, reused for every command and file.
+ * Host keys are checked against known_hosts (unknown keys refused unless `acceptNewHostKeys`,
+ * changed keys always refused); `become` escalates non-root users with sudo.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { homedir, userInfo } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { NodeSSH, type Config } from 'node-ssh';
+import type { SFTPWrapper } from 'ssh2';
+import { LvsError } from '../errors.js';
+import { raw, sh } from '../shell/quote.js';
+import type { PosixTransport, PutOptions, RunOptions, RunResult, SecretRef, ShellCommand, SshConnection } from '../types.js';
+import {
+  appendKnownHost,
+  checkHostKey,
+  fingerprintSha256,
+  keyTypeOf,
+  knownHostName,
+  preferredHostKeyAlgorithms,
+  readKnownHosts,
+  type HostKeyVerdict,
+} from './known-hosts.js';
+
+export interface ConnectSshOptions {
+  /** Inventory name of the host (for messages and known_hosts lookups). */
+  host: string;
+  /** Address to connect to. */
+  address: string;
+  conn: SshConnection;
+  /** Resolves passphrase/password/becomePassword references (default: env and literal values). */
+  resolveSecret?: (s: SecretRef) => Promise<string>;
+  /** Commands in flight per connection (default 8; sshd's MaxSessions is 10). */
+  maxConcurrency?: number;
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const KEEPALIVE_MS = 15_000;
+
+async function defaultResolveSecret(s: SecretRef): Promise<string> {
+  const src = s.source;
+  if ('value' in src) return src.value;
+  if ('env' in src) {
+    const v = process.env[src.env];
+    if (v === undefined) throw new LvsError('E_SECRET', `environment variable ${src.env} is not set`, { fix: `export ${src.env}=…` });
+    return v;
+  }
+  throw new LvsError('E_SECRET', 'this secret needs a prompt, which the ssh transport cannot show', {
+    fix: 'pass resolveSecret to connectSsh (the CLI does)',
+  });
+}
+
+/** Limits commands in flight on one connection. */
+class Semaphore {
+  private waiting: (() => void)[] = [];
+  private active = 0;
+  constructor(private readonly max: number) {}
+  async use<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+function errText(e: unknown): string {
+  const err = e as { message?: string; code?: string; level?: string };
+  return err.code && !String(err.message).includes(err.code) ? `${err.message} (${err.code})` : String(err.message ?? e);
+}
+
+export class SshTransport implements PosixTransport {
+  readonly shell = 'posix' as const;
+  readonly host: string;
+  private ssh: NodeSSH | null = null;
+  private connecting: Promise<NodeSSH> | null = null;
+  private sftp: Promise<SFTPWrapper> | null = null;
+  private readonly sem: Semaphore;
+  private readonly user: string;
+  private readonly port: number;
+  private sudoMode: Promise<'nopasswd' | 'password'> | null = null;
+  private closed = false;
+
+  constructor(private readonly opts: ConnectSshOptions) {
+    this.host = opts.host;
+    this.user = opts.conn.user ?? userInfo().username;
+    this.port = opts.conn.port ?? 22;
+    this.sem = new Semaphore(opts.maxConcurrency ?? 8);
+  }
+
+  private get where(): string {
+    return `${this.user}@${this.opts.address}:${this.port}`;
+  }
+
+  private get knownHostsFile(): string {
+    return this.opts.conn.knownHosts ?? join(homedir(), '.ssh', 'known_hosts');
+  }
+
+  private resolve(s: SecretRef): Promise<string> {
+    return (this.opts.resolveSecret ?? defaultResolveSecret)(s);
+  }
+
+  /** Opens the connection (or returns the open one; a dropped connection is reopened once asked). */
+  async connect(): Promise<NodeSSH> {
+    if (this.closed) throw new LvsError('E_CONNECT', `ssh transport of ${this.host} is closed`);
+    if (this.ssh?.isConnected()) return this.ssh;
+    this.connecting ??= this.open().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private async open(): Promise<NodeSSH> {
+    const { conn, address, host } = this.opts;
+    const names = [...new Set([knownHostName(address, this.port), knownHostName(host, this.port)])];
+    const entries = await readKnownHosts(this.knownHostsFile);
+    let verdict: HostKeyVerdict | null = null;
+    let presented: Buffer | null = null;
+    const config: Config = {
+      host: address,
+      port: this.port,
+      username: this.user,
+      readyTimeout: conn.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      keepaliveInterval: KEEPALIVE_MS,
+      keepaliveCountMax: 3,
+      hostVerifier: (key: Buffer) => {
+        presented = key;
+        verdict = checkHostKey(entries, names, key);
+        return verdict.status === 'ok' || (verdict.status === 'unknown' && conn.acceptNewHostKeys === true);
+      },
+    };
+    const algos = preferredHostKeyAlgorithms(entries, names);
+    if (algos.length) config.algorithms = { serverHostKey: algos as NonNullable<NonNullable<Config['algorithms']>['serverHostKey']> };
+    if (conn.keyFile) {
+      try {
+        config.privateKey = await readFile(conn.keyFile, 'utf8');
+      } catch (e) {
+        throw new LvsError('E_CONNECT', `cannot read the ssh key of ${host}: ${errText(e)}`, {
+          field: 'connection.keyFile',
+          value: conn.keyFile,
+          fix: 'point keyFile at a readable private key',
+        });
+      }
+      if (conn.passphrase) config.passphrase = await this.resolve(conn.passphrase);
+    }
+    if (conn.password) config.password = await this.resolve(conn.password);
+    if ((conn.agent ?? true) && process.env.SSH_AUTH_SOCK) config.agent = process.env.SSH_AUTH_SOCK;
+
+    const ssh = new NodeSSH();
+    try {
+      await ssh.connect(config);
+    } catch (e) {
+      ssh.dispose();
+      throw this.connectError(e, verdict, presented);
+    }
+    ssh.connection?.setNoDelay(true); // small request/response round trips: no Nagle delay
+    ssh.connection?.on('error', () => {
+      // A later ECONNRESET must not crash the process; the next call reconnects.
+      if (this.ssh === ssh) this.ssh = null;
+    });
+    ssh.connection?.on('close', () => {
+      if (this.ssh === ssh) this.ssh = null;
+      this.sftp = null;
+    });
+    if (presented && (verdict as HostKeyVerdict | null)?.status === 'unknown') {
+      await appendKnownHost(this.knownHostsFile, knownHostName(address, this.port), presented);
+    }
+    this.ssh = ssh;
+    this.sftp = null;
+    return ssh;
+  }
+
+  private connectError(e: unknown, verdict: HostKeyVerdict | null, key: Buffer | null): LvsError {
+    const { host, address } = this.opts;
+    const file = this.knownHostsFile;
+    if (key && verdict && verdict.status !== 'ok') {
+      const fp = `${keyTypeOf(key)} ${fingerprintSha256(key)}`;
+      if (verdict.status === 'unknown') {
+        return new LvsError('E_HOSTKEY', `host key of ${host} (${address}:${this.port}) is unknown: ${fp}, not in ${file}`, {
+          fix: 'check that fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then accept it with ' +
+            '`acceptNewHostKeys: true` in the inventory ssh connection or --accept-new-host-keys (it is then recorded)',
+        });
+      }
+      if (verdict.status === 'revoked') {
+        return new LvsError('E_HOSTKEY', `host key of ${host} (${address}:${this.port}) is revoked: ${fp} (${file} line ${verdict.entry.line})`);
+      }
+      const was = verdict.known.map((k) => `${k.keyType} ${fingerprintSha256(k.key)} (line ${k.line})`).join(', ');
+      return new LvsError('E_HOSTKEY', `HOST KEY CHANGED for ${host} (${address}:${this.port}): it presents ${fp}; ${file} has ${was}. ` +
+        'Someone may be intercepting the connection; a changed key is never accepted', {
+        fix: `if the host was really reinstalled, remove the old key: ssh-keygen -R ${knownHostName(address, this.port)} -f ${file}`,
+      });
+    }
+    const err = e as { level?: string };
+    const reason = errText(e);
+    if (err.level === 'client-authentication') {
+      return new LvsError('E_CONNECT', `cannot log in to ${host} as ${this.where}: ${reason}`, {
+        fix: 'check connection.user and keyFile (or ssh-agent / password) in the inventory',
+      });
+    }
+    return new LvsError('E_CONNECT', `cannot connect to ${host} at ${address}:${this.port}: ${reason}`, {
+      fix: 'is the host up and its sshd listening? (check address, port and firewall)',
+    });
+  }
+
+  /** Escalate this command? Only for non-root users, unless the inventory or the call says no. */
+  private escalates(opts: RunOptions = {}): boolean {
+    return this.user !== 'root' && this.opts.conn.become !== false && opts.become !== false;
+  }
+
+  private async sudoNeedsPassword(): Promise<boolean> {
+    if (!this.opts.conn.becomePassword) return false;
+    this.sudoMode ??= this.exec(sh`sudo -n true`).then((r) => (r.code === 0 ? 'nopasswd' : 'password'));
+    return (await this.sudoMode) === 'password';
+  }
+
+  run(cmd: ShellCommand, opts: RunOptions = {}): Promise<RunResult> {
+    return this.sem.use(async () => {
+      let line = sh`sh -c ${cmd}`;
+      let prefix: Buffer | null = null;
+      if (this.escalates(opts)) {
+        if (await this.sudoNeedsPassword()) {
+          const pw = await this.resolve(this.opts.conn.becomePassword as SecretRef);
+          prefix = Buffer.from(`${pw}\n`);
+          line = sh`sudo -S -p '' -- ${raw(line)}`;
+        } else {
+          line = sh`sudo -n -- ${raw(line)}`;
+        }
+      }
+      return this.exec(line, opts.stdin, prefix, opts.timeoutMs);
+    });
+  }
+
+  /**
+   * One exec on the shared connection; output collected as bytes and decoded once. A refused
+   * channel (sshd's MaxSessions still counting a just-closed session) never ran: it is retried.
+   */
+  private async exec(line: ShellCommand, stdin?: string | Buffer, prefix: Buffer | null = null, timeoutMs?: number): Promise<RunResult> {
+    for (let attempt = 0; ; attempt++) {
+      const r = await this.execOnce(line, stdin, prefix, timeoutMs);
+      if (r !== 'retry') return r;
+      if (attempt >= 30) return { code: null, stdout: '', stderr: `ssh ${this.where}: the server refused new sessions\n` };
+      await new Promise((res) => setTimeout(res, 20 + attempt * 20));
+    }
+  }
+
+  private async execOnce(line: ShellCommand, stdin: string | Buffer | undefined, prefix: Buffer | null, timeoutMs?: number): Promise<RunResult | 'retry'> {
+    let ssh: NodeSSH;
+    try {
+      ssh = await this.connect();
+    } catch (e) {
+      return { code: null, stdout: '', stderr: `${(e as Error).message}\n` };
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const parts: Buffer[] = [];
+    if (prefix) parts.push(prefix);
+    if (stdin !== undefined) parts.push(Buffer.isBuffer(stdin) ? stdin : Buffer.from(stdin));
+    // The far side stops the command too (sshd keeps a channel open until its process exits).
+    const cmd = timeoutMs ? sh`timeout -k 5 ${Math.ceil(timeoutMs / 1000) + 1} ${raw(line)}` : line;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = ssh
+      .execCommand(cmd, {
+        stdin: parts.length ? Readable.from(parts) : undefined,
+        noTrim: true,
+        onStdout: (b) => out.push(b),
+        onStderr: (b) => err.push(b),
+      })
+      .then(
+        (r): RunResult => ({ code: r.code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+        (e: unknown): RunResult | 'retry' =>
+          /Channel open failure/i.test(String((e as Error)?.message))
+            ? 'retry'
+            : { code: null, stdout: Buffer.concat(out).toString('utf8'), stderr: `ssh ${this.where}: ${errText(e)}\n` },
+      );
+    if (!timeoutMs) return finished;
+    const expired = new Promise<RunResult>((res) => {
+      timer = setTimeout(() => res({
+        code: null,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: `${Buffer.concat(err).toString('utf8')}timed out after ${timeoutMs} ms\n`,
+      }), timeoutMs);
+    });
+    try {
+      return await Promise.race([finished, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async sftpSession(): Promise<SFTPWrapper> {
+    const ssh = await this.connect();
+    this.sftp ??= ssh.requestSFTP();
+    return this.sftp.catch((e: unknown) => {
+      this.sftp = null;
+      throw e;
+    });
+  }
+
+  private sftpCall<T>(fn: (s: SFTPWrapper, cb: (err: Error | null | undefined, v?: T) => void) => void): Promise<T> {
+    return this.sftpSession().then(
+      (s) => new Promise<T>((resolve, reject) => fn(s, (err, v) => (err ? reject(err) : resolve(v as T)))),
+    );
+  }
+
+  async put(path: string, content: string | Buffer, opts: PutOptions = {}): Promise<void> {
+    const mode = opts.mode ?? 0o644;
+    const data = Buffer.isBuffer(content) ? content : Buffer.from(content);
+    const rnd = randomBytes(6).toString('hex');
+    if (this.escalates()) return this.putBecome(path, data, mode, rnd);
+    const tmp = join(dirname(path), `.${basename(path)}.lvs-${rnd}`);
+    await this.sem.use(async () => {
+      try {
+        await this.sftpCall<void>((s, cb) => s.writeFile(tmp, data, { mode }, cb));
+        await this.sftpCall<void>((s, cb) => s.chmod(tmp, mode, cb));
+        await this.sftpCall<void>((s, cb) => s.ext_openssh_rename(tmp, path, cb));
+      } catch (e) {
+        await this.sftpCall<void>((s, cb) => s.unlink(tmp, cb)).catch(() => undefined);
+        throw new Error(`put ${path} on ${this.host}: ${errText(e)}`);
+      }
+    });
+  }
+
+  /** Upload to /tmp as the login user, then as root copy beside the target and rename over it. */
+  private async putBecome(path: string, data: Buffer, mode: number, rnd: string): Promise<void> {
+    const upload = `/tmp/.lvs-put-${rnd}`;
+    await this.sem.use(() => this.sftpCall<void>((s, cb) => s.writeFile(upload, data, { mode: 0o600 }, cb)));
+    const tmpl = join(dirname(path), `.${basename(path)}.lvs-XXXXXX`);
+    const octal = mode.toString(8);
+    const r = await this.run(
+      sh`t=$(mktemp ${tmpl}) && { cat ${upload} > "$t" && chmod ${octal} "$t" && mv -f "$t" ${path}; } ; rc=$?; rm -f "$t" ${upload}; exit $rc`,
+    );
+    await this.sem.use(() => this.sftpCall<void>((s, cb) => s.unlink(upload, cb))).catch(() => undefined);
+    if (r.code !== 0) throw new Error(`put ${path} on ${this.host} (sudo): ${r.stderr.trim() || `exit ${r.code}`}`);
+  }
+
+  async get(path: string): Promise<Buffer> {
+    if (this.escalates()) {
+      const r = await this.run(sh`base64 < ${path}`);
+      if (r.code !== 0) throw new Error(`get ${path} on ${this.host} (sudo): ${r.stderr.trim() || `exit ${r.code}`}`);
+      return Buffer.from(r.stdout.replace(/\s+/g, ''), 'base64');
+    }
+    return this.sem.use(async () => {
+      try {
+        return await this.sftpCall<Buffer>((s, cb) => s.readFile(path, cb));
+      } catch (e) {
+        throw new Error(`get ${path} on ${this.host}: ${errText(e)}`);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const ssh = this.ssh;
+    this.ssh = null;
+    this.sftp = null;
+    ssh?.dispose();
+  }
+}
+
+/** Connects (verifying the host key) and returns the transport; throws E_CONNECT or E_HOSTKEY. */
+export async function connectSsh(opts: ConnectSshOptions): Promise<SshTransport> {
+  const t = new SshTransport(opts);
+  await t.connect();
+  return t;
+}

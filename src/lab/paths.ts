@@ -20,7 +20,7 @@ export const SUITE = 'bookworm';
  */
 export const BASE_PACKAGES: readonly string[] = [
   'openssh-server', 'iproute2', 'iptables', 'nftables', 'procps', 'psmisc', 'kmod', 'sudo',
-  'python3-minimal', 'curl', 'ca-certificates',
+  'python3', 'curl', 'ca-certificates',
   'build-essential', 'pkg-config', 'libssl-dev', 'libnl-3-dev', 'libnl-genl-3-dev',
   'ipvsadm',
 ];

@@ -1,0 +1,153 @@
+/**
+ * Ansible's connection variables (ansible_host, ansible_port, ansible_user, ...) mapped to
+ * lvs-play's address and Connection fields. Every other variable stays a plain var.
+ */
+import { LvsError } from '../errors.js';
+import type { Vars } from '../types.js';
+import { secret } from './secret.js';
+
+export interface MappedVars {
+  address?: string;
+  connection: Record<string, unknown>;
+  vars: Vars;
+}
+
+export interface VarsOrigin {
+  file: string;
+  /** Prefix for field names, e.g. "all.children.directors.vars" or "[web:vars]"; empty for none. */
+  field: string;
+  /** Host-level vars may set the address; group vars may not. */
+  level: 'host' | 'group';
+}
+
+const CONNECTION_TYPE: Readonly<Record<string, string>> = {
+  ssh: 'ssh',
+  smart: 'ssh',
+  paramiko: 'ssh',
+  paramiko_ssh: 'ssh',
+  winrm: 'winrm',
+  psrp: 'winrm',
+  local: 'local',
+};
+
+const WINRM_AUTH: Readonly<Record<string, string>> = {
+  basic: 'Basic',
+  ntlm: 'Negotiate',
+  negotiate: 'Negotiate',
+  kerberos: 'Kerberos',
+  credssp: 'CredSSP',
+};
+
+const TRUE = ['yes', 'on', '1', 'true', 'y', 't'];
+const FALSE = ['no', 'off', '0', 'false', 'n', 'f'];
+
+/** Ansible's `boolean()` filter; undefined when the value is not a boolean. */
+export function ansibleBool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  const s = String(v).trim().toLowerCase();
+  if (TRUE.includes(s)) return true;
+  if (FALSE.includes(s)) return false;
+  return undefined;
+}
+
+const ENV_LOOKUP = /^\{\{\s*lookup\(\s*['"]env['"]\s*,\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*\)\s*\}\}$/;
+
+/** The Ansible variable names each lvs-play field comes from (first is the canonical name). */
+export const ANSIBLE_NAMES = {
+  address: ['ansible_host', 'ansible_ssh_host'],
+  port: ['ansible_port', 'ansible_ssh_port'],
+  user: ['ansible_user', 'ansible_ssh_user'],
+  password: ['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password'],
+  keyFile: ['ansible_ssh_private_key_file', 'ansible_private_key_file'],
+  become: ['ansible_become'],
+  becomePassword: ['ansible_become_password', 'ansible_become_pass'],
+  type: ['ansible_connection'],
+} as const;
+
+const SPECIAL = new Set<string>([
+  ...Object.values(ANSIBLE_NAMES).flat(),
+  'ansible_shell_type',
+  'ansible_winrm_transport',
+  'ansible_psrp_auth',
+  'ansible_winrm_scheme',
+  'ansible_psrp_protocol',
+  'ansible_winrm_server_cert_validation',
+  'ansible_psrp_cert_validation',
+]);
+
+/** Splits Ansible vars into address, connection fields and remaining vars; problems go to `errors`. */
+export function mapAnsibleVars(input: Vars, origin: VarsOrigin, errors: LvsError[]): MappedVars {
+  const out: MappedVars = { connection: {}, vars: {} };
+  const c = out.connection;
+  const fail = (name: string, value: unknown, message: string, fix: string): void => {
+    const secretLike = /pass/.test(name);
+    errors.push(new LvsError('E_INVENTORY', message, { file: origin.file, field: origin.field ? `${origin.field}.${name}` : name, value: secretLike ? '********' : value, fix }));
+  };
+  const text = (name: string, v: unknown): string | undefined => {
+    if (typeof v === 'string' || typeof v === 'number') return String(v);
+    fail(name, v, `${name} must be a string`, 'a plain string value');
+    return undefined;
+  };
+  const templated = (name: string, v: string): boolean => {
+    if (!v.includes('{{')) return false;
+    fail(name, v, `${name} uses a Jinja template, which lvs-play does not evaluate`, "write the value itself (for passwords, {{ lookup('env', 'NAME') }} is understood)");
+    return true;
+  };
+  const secretOf = (name: string, v: unknown): void => {
+    const s = text(name, v);
+    if (s === undefined) return;
+    const env = ENV_LOOKUP.exec(s);
+    if (env) return void (c[fieldOf(name)] = secret.env(env[1] as string));
+    if (!templated(name, s)) c[fieldOf(name)] = secret.value(s);
+  };
+  let shellType: string | undefined;
+  for (const [name, v] of Object.entries(input)) {
+    if (!SPECIAL.has(name)) {
+      out.vars[name] = v;
+      continue;
+    }
+    const field = fieldOf(name);
+    if (field === 'address') {
+      const s = text(name, v);
+      if (s === undefined || templated(name, s)) continue;
+      if (origin.level === 'group') fail(name, v, `${name} in group vars is not supported`, 'set ansible_host on each host');
+      else out.address = s;
+    } else if (field === 'port') {
+      const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : NaN;
+      if (Number.isInteger(n) && n >= 1 && n <= 65535) c['port'] = n;
+      else fail(name, v, `${name} is not a port number`, 'an integer from 1 to 65535');
+    } else if (field === 'user' || field === 'keyFile') {
+      const s = text(name, v);
+      if (s !== undefined && !templated(name, s)) c[field] = s;
+    } else if (field === 'password' || field === 'becomePassword') {
+      secretOf(name, v);
+    } else if (field === 'become') {
+      const b = ansibleBool(v);
+      if (b === undefined) fail(name, v, `${name} is not a boolean`, 'yes/no, true/false, 1/0');
+      else c['become'] = b;
+    } else if (field === 'type') {
+      const t = CONNECTION_TYPE[String(v)];
+      if (t) c['type'] = t;
+      else fail(name, v, `unsupported ${name}`, `one of ${Object.keys(CONNECTION_TYPE).join(', ')}`);
+    } else if (name === 'ansible_shell_type') {
+      shellType = String(v);
+    } else if (name === 'ansible_winrm_transport' || name === 'ansible_psrp_auth') {
+      const first = String(v).split(',')[0]?.trim().toLowerCase() ?? '';
+      const auth = WINRM_AUTH[first];
+      if (auth) c['authentication'] = auth;
+      else fail(name, v, `unsupported ${name}`, `one of ${Object.keys(WINRM_AUTH).join(', ')}`);
+    } else if (name === 'ansible_winrm_scheme' || name === 'ansible_psrp_protocol') {
+      c['useSsl'] = String(v).toLowerCase() === 'https';
+    } else {
+      c['skipCertCheck'] = String(v).toLowerCase() === 'ignore';
+    }
+  }
+  // PowerShell over SSH (Windows OpenSSH) is Ansible's ssh connection with the powershell shell.
+  if (shellType === 'powershell' && (c['type'] === undefined || c['type'] === 'ssh')) c['type'] = 'psrp-ssh';
+  return out;
+}
+
+function fieldOf(name: string): string {
+  for (const [field, names] of Object.entries(ANSIBLE_NAMES)) if ((names as readonly string[]).includes(name)) return field;
+  return name;
+}

@@ -1,0 +1,91 @@
+/** Ansible YAML inventories (`all: { hosts, children, vars }`), read as Ansible's yaml plugin reads them. */
+import { parseDocument } from 'yaml';
+import { LvsError, ValidationErrors } from '../errors.js';
+import type { InventorySpec, Vars } from '../types.js';
+import { AnsibleModel } from './ansible-model.js';
+import { expandHostRange } from './ranges.js';
+import { YAML11 } from './yaml11.js';
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** YAML 1.1 like PyYAML (so `yes`/`no` are booleans, as Ansible sees them). */
+export function parseYamlText(text: string, file: string): unknown {
+  const doc = parseDocument(text, YAML11);
+  if (doc.errors.length > 0) {
+    throw new ValidationErrors(
+      doc.errors.map((e) => new LvsError('E_INVENTORY', `invalid YAML: ${e.message.split('\n')[0] ?? ''}`, { file: `${file}:${e.linePos?.[0]?.line ?? '?'}`, fix: 'fix the YAML syntax' })),
+    );
+  }
+  return doc.toJS({ maxAliasCount: 1000 });
+}
+
+/** True when parsed YAML has the shape of an Ansible inventory (groups mapping to objects or nothing). */
+export function looksLikeYamlInventory(data: unknown): boolean {
+  return isMap(data) && Object.values(data).every((v) => v === null || isMap(v));
+}
+
+export function parseAnsibleYaml(text: string, file: string): InventorySpec {
+  return ansibleYamlToSpec(parseYamlText(text, file), file);
+}
+
+export function ansibleYamlToSpec(data: unknown, file: string): InventorySpec {
+  const model = new AnsibleModel(file, 'yaml');
+  const fail = (field: string, message: string, value: unknown, fix: string): void => model.error(message, field, value, fix);
+  if (!isMap(data) || Object.keys(data).length === 0) {
+    fail('', 'an Ansible YAML inventory must be a mapping of groups', data === null ? null : typeof data, 'start with all: { hosts: ..., children: ..., vars: ... }');
+    throw new ValidationErrors(model.errors);
+  }
+  if ('plugin' in data) {
+    fail('plugin', 'inventory plugin configurations are not supported', data['plugin'], 'list hosts and groups statically (all: { hosts, children, vars })');
+    throw new ValidationErrors(model.errors);
+  }
+  const section = (v: unknown): Record<string, unknown> | null | undefined =>
+    typeof v === 'string' ? { [v]: null } : v === null || isMap(v) ? v : undefined;
+  const group = (name: string, body: unknown, path: string): void => {
+    model.group(name, path);
+    if (body === null || body === undefined) return;
+    if (!isMap(body)) return fail(path, `group "${name}" must be a mapping`, body, 'a mapping with hosts, children and/or vars');
+    for (const [key, raw] of Object.entries(body)) {
+      const field = `${path}.${key}`;
+      if (key !== 'vars' && key !== 'children' && key !== 'hosts') {
+        fail(field, `unexpected key "${key}" in group "${name}"`, key, 'only hosts, children and vars are valid');
+        continue;
+      }
+      const sec = section(raw);
+      if (sec === undefined) {
+        fail(field, `"${key}" of group "${name}" must be a mapping`, raw, `${key}: { name: ... }`);
+        continue;
+      }
+      if (sec === null) continue;
+      if (key === 'vars') Object.assign(model.group(name, path).vars, sec);
+      if (key === 'children') {
+        for (const [child, childBody] of Object.entries(sec)) {
+          group(child, childBody, `${field}.${child}`);
+          model.addChild(name, child, `${field}.${child}`);
+        }
+      }
+      if (key === 'hosts') {
+        for (const [pattern, hv] of Object.entries(sec)) {
+          const hostField = `${field}.${pattern}`;
+          if (hv !== null && !isMap(hv)) {
+            fail(hostField, `vars of host "${pattern}" must be a mapping`, hv, 'a mapping of variables, or nothing');
+            continue;
+          }
+          const vars: Vars = { ...(hv ?? {}) };
+          const m = /^(.*[^:]):(\d+)$/.exec(pattern);
+          const hostName = m && !(m[1] as string).includes(':') ? (m[1] as string) : pattern;
+          if (hostName !== pattern) vars['ansible_port'] = Number(m?.[2]);
+          try {
+            for (const h of expandHostRange(hostName, { file, field: hostField })) model.addHost(name, h, vars, hostField);
+          } catch (e) {
+            if (e instanceof LvsError) model.errors.push(e);
+            else throw e;
+          }
+        }
+      }
+    }
+  };
+  for (const [name, body] of Object.entries(data)) group(name, body, name);
+  // toSpec adds the errors of ansible_* values and throws them all together
+  return model.toSpec();
+}

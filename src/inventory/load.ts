@@ -1,0 +1,135 @@
+/**
+ * Finding and reading an inventory: `-i prod` → inventory/prod.ts (.mts .js .mjs .yml .yaml .json .ini,
+ * a file without extension, or a directory), else a path. TS/JS inventories are default exports; INI and
+ * YAML ones are Ansible's, read unchanged (with group_vars/ and host_vars/ beside them).
+ * Loading never connects to anything.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { LvsError, ValidationErrors } from '../errors.js';
+import { importUserModule } from '../loader.js';
+import type { Inventory, InventorySpec, Vars } from '../types.js';
+import { readVarsDirs } from './ansible-dirs.js';
+import { parseAnsibleIni } from './ansible-ini.js';
+import { ansibleYamlToSpec, looksLikeYamlInventory, parseAnsibleYaml, parseYamlText } from './ansible-yaml.js';
+import { mergeSpecs } from './merge.js';
+import { resolveInventory } from './resolve.js';
+import { validateInventorySpec } from './schema.js';
+
+export interface LoadOptions {
+  cwd: string;
+  /** `-e` vars, above every inventory var. */
+  extraVars?: Vars;
+}
+
+const MODULE_EXTS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+const YAML_EXTS = ['.yml', '.yaml', '.json'];
+const SEARCH_EXTS = ['.ts', '.mts', '.js', '.mjs', '.yml', '.yaml', '.json', '.ini', ''];
+/** Files Ansible skips in inventory directories (INVENTORY_IGNORE_EXTS: even .ini, as Ansible does). */
+const IGNORED = /(?:~|\.(?:orig|ini|bak|swp|pyc|pyo|retry|md|txt|rst|cfg|rpm|d\.ts))$/;
+
+type Kind = 'module' | 'yaml' | 'ini' | 'auto' | 'dir';
+
+async function kindOf(path: string): Promise<Kind | null> {
+  const st = await stat(path).catch(() => null);
+  if (!st) return null;
+  if (st.isDirectory()) return 'dir';
+  if (!st.isFile()) return null;
+  const ext = extname(path).toLowerCase();
+  if (MODULE_EXTS.includes(ext)) return 'module';
+  if (YAML_EXTS.includes(ext)) return 'yaml';
+  if (ext === '.ini') return 'ini';
+  return 'auto';
+}
+
+const shown = (cwd: string, p: string): string => {
+  const r = relative(cwd, p);
+  return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
+};
+
+/** Where `ref` points: the candidates tried in order, and the first that exists. */
+export async function locateInventory(ref: string, cwd: string): Promise<{ path: string; kind: Kind }> {
+  const bare = !ref.includes('/') && !ref.includes('\\') && extname(ref) === '' && ref !== '.' && ref !== '..';
+  const candidates = bare ? [...SEARCH_EXTS.map((e) => join(cwd, 'inventory', `${ref}${e}`)), resolve(cwd, ref)] : [resolve(cwd, ref)];
+  for (const c of candidates) {
+    const kind = await kindOf(c);
+    if (kind) return { path: c, kind };
+  }
+  const available = await readdir(join(cwd, 'inventory')).catch(() => [] as string[]);
+  const names = [...new Set(available.filter((f) => !f.startsWith('.')).map((f) => basename(f, extname(f))))];
+  throw new LvsError('E_LOAD', 'inventory not found', {
+    file: ref,
+    value: ref,
+    fix: `tried ${candidates.map((c) => shown(cwd, c)).join(', ')}${names.length ? `; available in inventory/: ${names.join(', ')}` : ''}`,
+  });
+}
+
+async function readModule(path: string, file: string): Promise<InventorySpec> {
+  let value: unknown;
+  try {
+    value = await importUserModule(path);
+  } catch (e) {
+    if (e instanceof LvsError) throw e.within(file);
+    throw new LvsError('E_LOAD', `cannot load inventory: ${e instanceof Error ? e.message : String(e)}`, { file, fix: 'fix the error above; the file must `export default inventory({...})`' });
+  }
+  // without a default export the loader hands back the module's exports object
+  const noDefault = typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, '__esModule');
+  if (value === undefined || value === null || typeof value !== 'object' || noDefault) {
+    throw new LvsError('E_LOAD', 'the default export is not an inventory', { file, value: noDefault ? 'no default export' : value === null ? null : typeof value, fix: "export default inventory({ groups: {...} }) (import { inventory } from 'lvs-play')" });
+  }
+  return validateInventorySpec(value, file);
+}
+
+async function readAnsibleFile(path: string, kind: 'yaml' | 'ini' | 'auto', file: string): Promise<InventorySpec> {
+  const text = await readFile(path, 'utf8');
+  if (kind === 'yaml') return parseAnsibleYaml(text, file);
+  if (kind === 'ini') return parseAnsibleIni(text, file);
+  // no extension: Ansible tries YAML, then INI
+  let data: unknown;
+  try {
+    data = parseYamlText(text, file);
+  } catch {
+    data = undefined;
+  }
+  return looksLikeYamlInventory(data) ? ansibleYamlToSpec(data, file) : parseAnsibleIni(text, file);
+}
+
+async function readDir(dir: string, cwd: string): Promise<InventorySpec> {
+  let spec: InventorySpec = {};
+  const errors: LvsError[] = [];
+  for (const entry of (await readdir(dir)).sort()) {
+    if (entry.startsWith('.') || entry === 'group_vars' || entry === 'host_vars' || IGNORED.test(entry)) continue;
+    const full = join(dir, entry);
+    const kind = await kindOf(full);
+    if (!kind || kind === 'dir') continue;
+    try {
+      const part = kind === 'module' ? await readModule(full, shown(cwd, full)) : await readAnsibleFile(full, kind, shown(cwd, full));
+      spec = mergeSpecs(spec, part);
+    } catch (e) {
+      if (e instanceof ValidationErrors) errors.push(...e.errors);
+      else if (e instanceof LvsError) errors.push(e);
+      else throw e;
+    }
+  }
+  if (errors.length > 0) throw new ValidationErrors(errors);
+  return spec;
+}
+
+/** Reads the spec behind `ref` (validated), without resolving it. */
+export async function readInventorySpec(ref: string, cwd: string): Promise<{ spec: InventorySpec; source: string }> {
+  const { path, kind } = await locateInventory(ref, cwd);
+  const source = shown(cwd, path);
+  let spec: InventorySpec;
+  if (kind === 'module') return { spec: await readModule(path, source), source };
+  if (kind === 'dir') spec = await readDir(path, cwd);
+  else spec = await readAnsibleFile(path, kind, source);
+  const extra = await readVarsDirs(kind === 'dir' ? path : dirname(path), cwd, spec);
+  if (extra) spec = mergeSpecs(spec, extra);
+  return { spec: validateInventorySpec(spec, source), source };
+}
+
+/** Loads, validates and resolves an inventory. Connects to nothing. */
+export async function loadInventory(ref: string, opts: LoadOptions): Promise<Inventory> {
+  const { spec, source } = await readInventorySpec(ref, opts.cwd);
+  return resolveInventory(spec, { source, ...(opts.extraVars ? { extraVars: opts.extraVars } : {}) });
+}

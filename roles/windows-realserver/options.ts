@@ -1,0 +1,68 @@
+/** Options of the windows-realserver role: schema (with defaults) and the resolved shape. */
+import { z } from 'zod';
+
+export const DEFAULT_LOOPBACK_ALIAS = 'LVS Loopback';
+export const DEFAULT_FIREWALL_RULE = 'lvs-play VIP';
+/** The firewall group of the role's rule (2012+; netsh on 2008 R2 cannot set groups). */
+export const FIREWALL_GROUP = 'lvs-play';
+
+function isIPv4(s: string): boolean {
+  const parts = s.split('.');
+  return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
+}
+
+const vip = z
+  .string()
+  .refine(isIPv4, 'an IPv4 address in dotted form, e.g. 10.77.0.10')
+  .refine((s) => !/^(0|127|22[4-9]|23\d|24\d|25[0-5])\./.test(s), 'a unicast address (not 0.x, 127.x, multicast or reserved)');
+
+/**
+ * An interface alias as Windows allows it: any printable text up to 256 characters. Quotes, `$`,
+ * backticks and semicolons are legal and arrive intact (values travel as data, never as code);
+ * control characters and newlines are refused.
+ */
+const alias = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(256, 'at most 256 characters (IF_MAX_STRING_SIZE)')
+  .refine((s) => !/[\u0000-\u001f\u007f\u0085\u2028\u2029]/.test(s), 'no control characters or newlines')
+  .refine((s) => s.trim() === s, 'no leading or trailing spaces');
+
+/** Stricter: on 2008 R2 the rule name travels as a netsh argument (`name=…`), where quotes break. */
+const ruleName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,199}$/, 'letters, digits, spaces and . _ ( ) - (at most 200; it is a netsh argument on 2008 R2)');
+
+const port = z.number().int('a whole number').min(1, '1-65535').max(65535, '1-65535');
+
+export const windowsRealServerSchema = z
+  .object({
+    /** The VIPs this real server answers for (put on the loopback adapter). */
+    vips: z.array(vip).min(1, 'at least one VIP').optional(),
+    /** Shorthand for one VIP. */
+    vip: vip.optional(),
+    /** TCP ports allowed to the VIPs in the Windows firewall. */
+    tcpPorts: z.array(port).min(1, 'at least one port'),
+    /** The NIC facing the directors; default: the adapter holding the host's inventory address. */
+    nicAlias: alias.optional(),
+    loopbackAlias: alias.default(DEFAULT_LOOPBACK_ALIAS),
+    firewallRuleName: ruleName.default(DEFAULT_FIREWALL_RULE),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    if (!o.vips && !o.vip) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['vips'], message: 'give vips: [...] (or vip)' });
+    if (o.nicAlias !== undefined && o.nicAlias.toLowerCase() === o.loopbackAlias.toLowerCase()) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['nicAlias'], message: 'the NIC and the loopback adapter must differ' });
+    }
+  })
+  .transform((o) => ({
+    vips: [...new Set([...(o.vips ?? []), ...(o.vip ? [o.vip] : [])])],
+    tcpPorts: [...new Set(o.tcpPorts)].sort((a, b) => a - b),
+    nicAlias: o.nicAlias ?? null,
+    loopbackAlias: o.loopbackAlias,
+    ruleName: o.firewallRuleName,
+    ruleGroup: FIREWALL_GROUP,
+  }));
+
+export type WindowsRealServerInput = z.input<typeof windowsRealServerSchema>;
+export type WindowsRealServerOptions = z.output<typeof windowsRealServerSchema>;

@@ -1,0 +1,109 @@
+/**
+ * The PowerShell transport: node-powershell drives a LOCAL pwsh, which opens ONE remote session
+ * per host (WinRM, or PowerShell remoting over SSH) and reuses it for every `invoke`.
+ *
+ * Values reach remote scripts only as data: the script text and a JSON document travel base64
+ * encoded, the far side parses the JSON into `$data` and runs the script (src/transport/pwsh-*.ts).
+ */
+import { LvsError } from '../errors.js';
+import type {
+  JsonValue,
+  PowerShellTransport as PowerShellTransportContract,
+  PsrpSshConnection,
+  PsScript,
+  SecretRef,
+  WinRmConnection,
+} from '../types.js';
+import { findPwsh } from './pwsh-find.js';
+import { PwshHost } from './pwsh-host.js';
+import { buildSessionSetup } from './pwsh-session.js';
+
+export interface ConnectPowerShellOptions {
+  /** Inventory name of the host. */
+  host: string;
+  /** Address (or DNS name) to connect to. */
+  address: string;
+  conn: WinRmConnection | PsrpSshConnection;
+  resolveSecret: (s: SecretRef) => Promise<string>;
+  /** pwsh to run; default: $NODE_POWERSHELL, PATH, ~/.dotnet/tools/pwsh. */
+  pwshPath?: string;
+  /** Connect timeout (default 15 s). */
+  connectTimeoutMs?: number;
+}
+
+/** A remote script failed: carries the remote message (and where, when PowerShell said). */
+export class RemoteScriptError extends Error {
+  constructor(
+    readonly host: string,
+    readonly remoteMessage: string,
+    readonly where?: string,
+  ) {
+    super(`${host}: ${remoteMessage}${where ? `\n${where}` : ''}`);
+    this.name = 'RemoteScriptError';
+  }
+}
+
+export class PowerShellTransport implements PowerShellTransportContract {
+  readonly shell = 'powershell' as const;
+  private closed = false;
+
+  constructor(
+    readonly host: string,
+    /** The address this transport connected to (the inventory address). */
+    readonly address: string,
+    private readonly pwsh: PwshHost,
+  ) {}
+
+  async invoke<T extends JsonValue = JsonValue>(script: PsScript, data: JsonValue): Promise<T> {
+    if (this.closed) throw new Error(`${this.host}: the PowerShell transport is closed`);
+    const r = await this.pwsh.run(script, data);
+    if (r.ok) return r.value as T;
+    if (r.transport) {
+      throw new LvsError('E_CONNECT', `${this.host}: PowerShell session failed: ${r.error}`, {
+        fix: 'check that the host is up and its remoting endpoint answers; a new run opens a new session',
+      });
+    }
+    throw new RemoteScriptError(this.host, r.error, r.where ?? undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.pwsh.isAlive) await this.pwsh.closeSession().catch(() => undefined);
+    await this.pwsh.dispose();
+  }
+}
+
+/** Starts a local pwsh and opens the host's remote session. */
+export async function connectPowerShell(opts: ConnectPowerShellOptions): Promise<PowerShellTransport> {
+  const pwshPath = findPwsh(opts.pwshPath);
+  let password: string | null = null;
+  if (opts.conn.type === 'winrm') {
+    try {
+      password = await opts.resolveSecret(opts.conn.password);
+    } catch (e) {
+      if (e instanceof LvsError) throw e;
+      throw new LvsError('E_SECRET', `${opts.host}: cannot resolve the WinRM password`, { field: 'connection.password' });
+    }
+  }
+  const setup = buildSessionSetup(opts.address, opts.conn, password, { connectMs: opts.connectTimeoutMs });
+  const pwsh = await PwshHost.start({ pwshPath, env: setup.env, redact: setup.secrets }).catch((e: unknown) => {
+    throw new LvsError('E_PWSH_MISSING', `${opts.host}: pwsh did not start: ${(e as Error).message}`, {
+      value: pwshPath,
+      fix: 'check that the .NET runtime pwsh needs is installed (DOTNET_ROOT or /usr/share/dotnet)',
+    });
+  });
+  const r = await pwsh.run(setup.script, setup.data);
+  if (!r.ok) {
+    await pwsh.dispose();
+    const how = opts.conn.type === 'winrm' ? 'WinRM' : 'PowerShell remoting over SSH';
+    throw new LvsError('E_CONNECT', `${opts.host}: cannot open a PowerShell session (${how}) to ${opts.address}: ${r.error}`, {
+      field: 'connection',
+      fix:
+        opts.conn.type === 'winrm'
+          ? 'check address, port, user and password, and that WinRM listens (Enable-PSRemoting)'
+          : 'check address, port, user, key, known_hosts, and `Subsystem powershell` in the host\'s sshd_config',
+    });
+  }
+  return new PowerShellTransport(opts.host, opts.address, pwsh);
+}

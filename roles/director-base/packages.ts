@@ -1,0 +1,24 @@
+/**
+ * Packages whose names differ per OS family (iproute2 vs iproute, iptables-persistent vs
+ * iptables-services): the core `pkg` resource reading every candidate name in its one fact, with
+ * a plan that picks the host family's names.
+ */
+import { pkg, planPkg, type PkgChange, type PkgState } from '../../src/resources/pkg.js';
+import type { Resource } from '../../src/types.js';
+
+export interface FamilyNames {
+  debian: readonly string[];
+  rhel: readonly string[];
+}
+
+/** The names for the host's family (unknown family: the Debian names, then apt/dnf decides). */
+export function namesFor(names: FamilyNames, cur: PkgState): readonly string[] {
+  if (cur.os.family === 'rhel' || (cur.os.family === 'unknown' && cur.os.pkgManager !== null && cur.os.pkgManager !== 'apt')) return names.rhel;
+  return names.debian;
+}
+
+export function familyPackages(id: string, names: FamilyNames): Resource<PkgState, PkgChange, 'posix'> {
+  const all = [...new Set([...names.debian, ...names.rhel])];
+  const base = pkg({ names: all });
+  return { ...base, id, plan: (cur) => planPkg(namesFor(names, cur), 'present', cur) };
+}

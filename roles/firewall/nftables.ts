@@ -1,0 +1,155 @@
+/**
+ * The nftables backend: the role's own `table inet lvs_play`, written as a file, checked with
+ * `nft -c -f`, loaded with `nft -f` (one transaction: the table is replaced, other tables are
+ * never touched), and included from the distro's boot ruleset.
+ */
+import { defineResource } from '../../src/dsl/resource.js';
+import { raw, sh } from '../../src/shell/quote.js';
+import { b64, checkFactResult, kv, parseKv, runOk } from '../../src/resources/common.js';
+import { editLines } from '../../src/resources/lineinfile.js';
+import { osFactScript, parseOsFacts, type OsFamily } from '../../src/resources/osfamily.js';
+import type { Fact, Resource } from '../../src/types.js';
+import { NFT_TABLE } from './options.js';
+import type { FwRule } from './rules.js';
+
+/** Where the listing of the table as last loaded is kept, to notice hand edits of the live table. */
+export const NFT_STAMP = `/var/lib/lvs-play/nft-${NFT_TABLE}.list`;
+
+const NEED_NFT = sh`command -v nft >/dev/null 2>&1 || { echo 'nft is not installed (director-base with firewall: nftables installs it)' >&2; exit 127; }`;
+
+/** The table file: create-then-delete makes the load replace the table atomically, first time or not. */
+export function renderNftTable(rules: readonly FwRule[], defaultDrop: boolean): string {
+  return [
+    '#!/usr/sbin/nft -f',
+    '# managed by lvs-play (firewall role): rewritten on every change; other tables are left alone',
+    `table inet ${NFT_TABLE}`,
+    `delete table inet ${NFT_TABLE}`,
+    `table inet ${NFT_TABLE} {`,
+    '\tchain input {',
+    `\t\ttype filter hook input priority 0; policy ${defaultDrop ? 'drop' : 'accept'};`,
+    ...rules.map((r) => `\t\t${r.nft}`),
+    '\t}',
+    '}',
+    '',
+  ].join('\n');
+}
+
+export interface NftState {
+  file: string | null;
+  /** `nft list table inet lvs_play`, null when the table is not loaded. */
+  live: string | null;
+  /** The listing recorded at the last load. */
+  stamp: string | null;
+}
+
+export interface NftChange {
+  content: string;
+  reasons: string[];
+}
+
+function b64Line(key: string, path: string): ReturnType<typeof sh> {
+  return sh`if [ -f ${path} ]; then printf '%s=' ${key}; base64 -w0 < ${path}; echo; fi`;
+}
+
+export function nftFact(file: string): Fact<NftState> {
+  return {
+    command: sh`${raw(NEED_NFT)}
+${raw(b64Line('file', file))}
+${raw(b64Line('stamp', NFT_STAMP))}
+if l=$(nft list table inet ${NFT_TABLE} 2>/dev/null); then printf 'live='; printf '%s\n' "$l" | base64 -w0; echo; fi
+:`,
+    parse(r) {
+      checkFactResult(`nftables table ${NFT_TABLE}`, r);
+      const m = parseKv(r.stdout);
+      const get = (k: string): string | null => {
+        const v = kv(m, k);
+        return v === undefined ? null : b64(v).toString('utf8');
+      };
+      return { file: get('file'), live: get('live'), stamp: get('stamp') };
+    },
+  };
+}
+
+export function planNft(content: string, cur: NftState): NftChange | null {
+  const reasons: string[] = [];
+  if (cur.file !== content) reasons.push(cur.file === null ? 'create the table file' : 'table file differs');
+  if (cur.live === null) reasons.push(`table inet ${NFT_TABLE} not loaded`);
+  else if (cur.stamp === null || cur.live.trim() !== cur.stamp.trim()) reasons.push(`live table inet ${NFT_TABLE} differs from the last load`);
+  return reasons.length ? { content, reasons } : null;
+}
+
+export function nftTable(file: string, rules: readonly FwRule[], defaultDrop: boolean): Resource<NftState, NftChange, 'posix'> {
+  const content = renderNftTable(rules, defaultDrop);
+  return defineResource<NftState, NftChange>({
+    id: `nftables table inet ${NFT_TABLE}`,
+    kind: 'nftables-table',
+    shell: 'posix',
+    read: nftFact(file),
+    plan: (cur) => planNft(content, cur),
+    describe: (c) => `nft -f ${file} (${c.reasons.join(', ')})`,
+    diff: (cur, c) => ({ before: cur.file ?? '', after: c.content, label: file }),
+    async apply(t, c) {
+      const dir = file.slice(0, file.lastIndexOf('/')) || '/';
+      const tmp = `${file}.lvs-play-tmp`;
+      await runOk(t, sh`mkdir -p ${dir} /var/lib/lvs-play`, `mkdir ${dir}`);
+      await t.put(tmp, c.content, { mode: 0o644 });
+      // Check first: a file nft refuses never replaces the live file nor touches the ruleset.
+      await runOk(t, sh`nft -c -f ${tmp} || { rc=$?; rm -f ${tmp}; exit $rc; }`, `nft -c -f ${file}`);
+      await runOk(t, sh`mv -f ${tmp} ${file} && nft -f ${file} && nft list table inet ${NFT_TABLE} > ${NFT_STAMP}`, `nft -f ${file}`);
+    },
+  });
+}
+
+// ───────────────────────────── boot ─────────────────────────────
+
+export const NFT_BOOT_FILES: Record<'debian' | 'rhel', string> = { debian: '/etc/nftables.conf', rhel: '/etc/sysconfig/nftables.conf' };
+
+export interface NftBootState {
+  family: OsFamily;
+  files: Record<string, string>;
+}
+
+export function nftBootFact(): Fact<NftBootState> {
+  const paths = [NFT_BOOT_FILES.debian, NFT_BOOT_FILES.rhel];
+  return {
+    command: sh`${raw(osFactScript)}
+for f in ${paths}; do if [ -f "$f" ]; then printf 'file=%s ' "$f"; base64 -w0 < "$f"; echo; fi; done
+:`,
+    parse(r) {
+      checkFactResult('nftables boot config', r);
+      const m = parseKv(r.stdout);
+      const files: Record<string, string> = {};
+      for (const l of m.get('file') ?? []) {
+        const sp = l.indexOf(' ');
+        files[l.slice(0, sp)] = b64(l.slice(sp + 1)).toString('utf8');
+      }
+      return { family: parseOsFacts(m).family, files };
+    },
+  };
+}
+
+/** The pure plan: the boot config (per family) ends by including the role's table file. */
+export function planNftBoot(file: string, cur: NftBootState): { path: string; content: string } | null {
+  if (cur.family !== 'debian' && cur.family !== 'rhel') throw new Error('unknown OS family: cannot tell which file nftables.service loads at boot');
+  const path = NFT_BOOT_FILES[cur.family];
+  const line = `include "${file}"`;
+  const text = cur.files[path] ?? '#!/usr/sbin/nft -f\n';
+  const esc = file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const edit = editLines(text, { line, regexp: new RegExp(`^\\s*include\\s+"${esc}"`), state: 'present', insertAfter: 'EOF' });
+  return edit.content === null ? null : { path, content: edit.content };
+}
+
+export function nftBoot(file: string): Resource<NftBootState, { path: string; content: string }, 'posix'> {
+  return defineResource<NftBootState, { path: string; content: string }>({
+    id: `nftables boot includes ${file}`,
+    kind: 'nftables-boot',
+    shell: 'posix',
+    read: nftBootFact(),
+    plan: (cur) => planNftBoot(file, cur),
+    describe: (c) => `add include "${file}" to ${c.path}`,
+    diff: (cur, c) => ({ before: cur.files[c.path] ?? '', after: c.content, label: c.path }),
+    async apply(t, c) {
+      await t.put(c.path, c.content, { mode: c.path === NFT_BOOT_FILES.debian ? 0o755 : 0o600 });
+    },
+  });
+}

@@ -1,0 +1,213 @@
+/**
+ * An IPv4 address on an interface (`ip addr add VIP/32 dev IF label IF:N`), live and persisted
+ * for boot (Debian: an ifupdown stanza in /etc/network/interfaces.d/; RHEL: ifcfg-IF:N files).
+ * Shared by linux-realserver (VIPs on `lo`) and director-base (a keepalived-less director's VIP).
+ */
+import { defineResource } from '../../src/dsl/resource.js';
+import { raw, sh } from '../../src/shell/quote.js';
+import { b64, checkFactResult, kv, parseKv, runOk } from '../../src/resources/common.js';
+import { osFactScript, parseOsFacts, type OsFamily } from '../../src/resources/osfamily.js';
+import type { Diff, Fact, Resource, ShellCommand } from '../../src/types.js';
+
+export interface AddressSpec {
+  address: string;
+  /** Prefix length; 32 for a VIP. */
+  prefix: number;
+  interface: string;
+  /** `lo:0`, `eth0:0` … (must start with the interface name; at most 15 characters). */
+  label?: string;
+}
+
+// ───────────────────────────── live address ─────────────────────────────
+
+export interface InterfaceAddresses {
+  /** false when the interface does not exist. */
+  exists: boolean;
+  /** IPv4 addresses as `a.b.c.d/prefix`. */
+  inet: string[];
+}
+
+/** Parses `ip -o -4 addr show dev IF` (one line per address). */
+export function parseIpAddr(stdout: string): string[] {
+  const out: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = /\sinet\s+(\d+\.\d+\.\d+\.\d+)(?:\/(\d+))?\s/.exec(`${line} `);
+    if (m) out.push(`${m[1]}/${m[2] ?? '32'}`);
+  }
+  return out;
+}
+
+export function addressFact(iface: string): Fact<InterfaceAddresses> {
+  return {
+    command: sh`if [ -e ${`/sys/class/net/${iface}`} ]; then echo exists=1; ip -o -4 addr show dev ${iface} || exit 1; else echo exists=0; fi`,
+    parse(r) {
+      checkFactResult(`addresses of ${iface}`, r);
+      return { exists: r.stdout.split('\n')[0]?.trim() === 'exists=1', inet: parseIpAddr(r.stdout) };
+    },
+  };
+}
+
+export interface AddressChange {
+  /** Addresses (with prefix) of the same IP but another prefix, removed first. */
+  remove: string[];
+  add: boolean;
+}
+
+/** The pure plan: the address present with exactly this prefix. */
+export function planAddress(spec: AddressSpec, cur: InterfaceAddresses): AddressChange | null {
+  if (!cur.exists) throw new Error(`interface ${spec.interface} does not exist on this host (ip link show); fix the interface option`);
+  const want = `${spec.address}/${spec.prefix}`;
+  if (cur.inet.includes(want)) return null;
+  const remove = cur.inet.filter((a) => a.split('/')[0] === spec.address);
+  return { remove, add: true };
+}
+
+/** The commands that carry out a change (exported for unit tests). */
+export function addressCommands(spec: AddressSpec, c: AddressChange): ShellCommand[] {
+  const cmds = c.remove.map((a) => sh`ip addr del ${a} dev ${spec.interface}`);
+  const label = spec.label ? sh` label ${spec.label}` : sh``;
+  cmds.push(sh`ip addr add ${`${spec.address}/${spec.prefix}`} dev ${spec.interface}${raw(label)}`);
+  return cmds;
+}
+
+export function ipAddress(spec: AddressSpec): Resource<InterfaceAddresses, AddressChange, 'posix'> {
+  const want = `${spec.address}/${spec.prefix}`;
+  return defineResource<InterfaceAddresses, AddressChange>({
+    id: `address ${want} on ${spec.interface}`,
+    kind: 'ip-address',
+    shell: 'posix',
+    read: addressFact(spec.interface),
+    plan: (cur) => planAddress(spec, cur),
+    describe: (c) => addressCommands(spec, c).join(' && '),
+    diff: (cur, c): Diff => ({
+      before: `${spec.interface}: ${cur.inet.join(' ') || '(no IPv4 address)'}\n`,
+      after: `${spec.interface}: ${[...cur.inet.filter((a) => !c.remove.includes(a)), want].join(' ')}\n`,
+      label: `ip addr ${spec.interface}`,
+    }),
+    async apply(t, c) {
+      for (const cmd of addressCommands(spec, c)) await runOk(t, cmd, cmd);
+    },
+  });
+}
+
+// ───────────────────────────── persistence ─────────────────────────────
+
+export type PersistMethod = 'auto' | 'ifupdown' | 'ifcfg';
+
+export const MARKER = '# managed by lvs-play';
+export const IFCFG_DIR = '/etc/sysconfig/network-scripts';
+export const IFUPDOWN_DIR = '/etc/network/interfaces.d';
+
+export interface PersistState {
+  family: OsFamily;
+  ifcfgDir: boolean;
+  /** path → content of the files this resource may own (the ifupdown file, our ifcfg files). */
+  files: Record<string, string>;
+}
+
+export interface PersistChange {
+  method: 'ifupdown' | 'ifcfg';
+  write: { path: string; content: string }[];
+  remove: string[];
+}
+
+/** `255.255.255.255` for 32 … */
+export function netmaskOf(prefix: number): string {
+  const bits = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return [24, 16, 8, 0].map((s) => (bits >>> s) & 255).join('.');
+}
+
+/** The Debian ifupdown stanzas (one `auto IF:N` + `iface IF:N inet static` each). */
+export function renderIfupdown(name: string, addrs: readonly AddressSpec[]): string {
+  const lines = [`${MARKER} (${name}); do not edit: lvs-play rewrites it`];
+  for (const a of addrs) {
+    const dev = a.label ?? a.interface;
+    lines.push('', `auto ${dev}`, `iface ${dev} inet static`, `    address ${a.address}`, `    netmask ${netmaskOf(a.prefix)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** One RHEL ifcfg file per alias. */
+export function renderIfcfg(name: string, a: AddressSpec): { path: string; content: string } {
+  const dev = a.label ?? a.interface;
+  return {
+    path: `${IFCFG_DIR}/ifcfg-${dev}`,
+    content: [`${MARKER} (${name})`, `DEVICE=${dev}`, `IPADDR=${a.address}`, `NETMASK=${netmaskOf(a.prefix)}`, 'ONBOOT=yes', `NAME=${dev}`, ''].join('\n'),
+  };
+}
+
+export function ifupdownPath(name: string): string {
+  return `${IFUPDOWN_DIR}/${name}`;
+}
+
+/** The fact: os family, whether network-scripts exists, our ifupdown file and our ifcfg files. */
+export function persistFact(name: string, ifaces: readonly string[]): Fact<PersistState> {
+  const globs = ifaces.map((i) => `${IFCFG_DIR}/ifcfg-${i}:`);
+  return {
+    command: sh`${raw(osFactScript)}
+[ -d ${IFCFG_DIR} ] && echo ifcfgdir=1
+f=${ifupdownPath(name)}
+if [ -f "$f" ]; then printf 'file=%s ' "$f"; base64 -w0 < "$f"; echo; fi
+for g in ${globs}; do for f in "$g"*; do
+  [ -f "$f" ] && grep -qF ${MARKER} "$f" && { printf 'file=%s ' "$f"; base64 -w0 < "$f"; echo; }
+done; done
+:`,
+    parse(r) {
+      checkFactResult(`persisted addresses (${name})`, r);
+      const m = parseKv(r.stdout);
+      const files: Record<string, string> = {};
+      for (const l of m.get('file') ?? []) {
+        const sp = l.indexOf(' ');
+        files[l.slice(0, sp)] = b64(l.slice(sp + 1)).toString('utf8');
+      }
+      return { family: parseOsFacts(m).family, ifcfgDir: kv(m, 'ifcfgdir') === '1', files };
+    },
+  };
+}
+
+/** The pure plan: which files to write or remove so boot brings these addresses up. */
+export function planPersist(name: string, addrs: readonly AddressSpec[], method: PersistMethod, cur: PersistState): PersistChange | null {
+  let m: 'ifupdown' | 'ifcfg';
+  if (method !== 'auto') m = method;
+  else if (cur.family === 'debian') m = 'ifupdown';
+  else if (cur.family === 'rhel') {
+    if (!cur.ifcfgDir) {
+      throw new Error(`${IFCFG_DIR} does not exist (NetworkManager-only host): persist the addresses with nmcli, and set persist: 'none'`);
+    }
+    m = 'ifcfg';
+  } else throw new Error("unknown OS family: cannot tell how to persist addresses; set persist: 'ifupdown' or 'ifcfg' (or 'none')");
+  const want = m === 'ifupdown' ? [{ path: ifupdownPath(name), content: renderIfupdown(name, addrs) }] : addrs.map((a) => renderIfcfg(name, a));
+  const write = want.filter((w) => cur.files[w.path] !== w.content);
+  const wanted = new Set(want.map((w) => w.path));
+  const remove = Object.keys(cur.files).filter((p) => !wanted.has(p)).sort();
+  return write.length === 0 && remove.length === 0 ? null : { method: m, write, remove };
+}
+
+export function persistAddresses(name: string, addrs: readonly AddressSpec[], method: PersistMethod): Resource<PersistState, PersistChange, 'posix'> {
+  const ifaces = [...new Set(addrs.map((a) => a.interface))];
+  return defineResource<PersistState, PersistChange>({
+    id: `persist addresses ${name}`,
+    kind: 'persist-addresses',
+    shell: 'posix',
+    read: persistFact(name, ifaces),
+    plan: (cur) => planPersist(name, addrs, method, cur),
+    describe: (c) => [...c.write.map((w) => `write ${w.path}`), ...c.remove.map((p) => `remove ${p}`)].join(', ') + ` (${c.method})`,
+    diff: (cur, c) => {
+      const paths = [...c.write.map((w) => w.path), ...c.remove];
+      const show = (p: string, text: string | undefined): string => `--- ${p}\n${text ?? '(absent)\n'}`;
+      return {
+        before: paths.map((p) => show(p, cur.files[p])).join(''),
+        after: paths.map((p) => show(p, c.write.find((w) => w.path === p)?.content)).join(''),
+        label: `persist addresses ${name}`,
+      };
+    },
+    async apply(t, c) {
+      for (const w of c.write) {
+        const dir = w.path.slice(0, w.path.lastIndexOf('/'));
+        await runOk(t, sh`mkdir -p ${dir}`, `mkdir ${dir}`);
+        await t.put(w.path, w.content, { mode: 0o644 });
+      }
+      for (const p of c.remove) await runOk(t, sh`rm -f -- ${p}`, `remove ${p}`);
+    },
+  });
+}

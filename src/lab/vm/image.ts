@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, relative } from 'node:path';
+import { topologyPath } from '../topology.js';
 import { execOk } from './exec.js';
 import { vmCacheDir } from './paths.js';
 
@@ -60,7 +60,8 @@ export interface BaseImage {
 
 /** lab/vm/overlay: files copied over the debootstrap tree (units, scripts, configs). */
 export function overlayDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../lab/vm/overlay');
+  // the package's lab/ folder, beside src/ (sources) or beside dist/ (built)
+  return join(dirname(topologyPath()), 'vm', 'overlay');
 }
 
 async function listFiles(dir: string): Promise<string[]> {

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { topologyPath } from '../topology.js';
 
 /** One VM of the lab: a name (its tap is lvstap-NAME) and its IPv4 address on the lab bridge. */
 export interface VmSpec {
@@ -20,9 +19,7 @@ interface TopologyFile {
   hosts: Record<string, { address: string; groups?: string[] }>;
 }
 
-export function topologyPath(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../lab/topology.json');
-}
+export { topologyPath };
 
 /** Reads lab/topology.json: the network, and the hosts of group `directors` (the VMs by default). */
 export async function readVmTopology(path = topologyPath()): Promise<{ network: VmNetwork; directors: VmSpec[] }> {

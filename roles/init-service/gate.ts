@@ -1,0 +1,63 @@
+/**
+ * Per-host branching for roles, which are built before any host is contacted: `onlyOn` wraps a
+ * core resource so that its fact also carries the host's OS facts (same round trip), and its plan
+ * is the wrapped one only where `applies(os)` holds — elsewhere it is `ok` and never applied.
+ */
+import { osFactScript, parseOsFacts, type OsFacts } from '../../src/resources/osfamily.js';
+import { parseKv } from '../../src/resources/common.js';
+import { isFact } from '../../src/plan/converge.js';
+import { raw, sh } from '../../src/shell/quote.js';
+import type { Fact, Resource } from '../../src/types.js';
+
+export interface Gated<C> {
+  os: OsFacts;
+  /** The wrapped resource's state; null where it does not apply (not parsed there). */
+  inner: C | null;
+}
+
+const MARK = '@@lvs-play-gate@@';
+
+/** Which hosts a branch is for, described for messages ("Debian without systemd"). */
+export interface Condition {
+  label: string;
+  applies(os: OsFacts): boolean;
+}
+
+export const onSystemd: Condition = { label: 'systemd', applies: (os) => os.systemd };
+export const onDebianSysv: Condition = { label: 'Debian without systemd', applies: (os) => !os.systemd && os.family === 'debian' };
+export const onRhelSysv: Condition = { label: 'RHEL without systemd', applies: (os) => !os.systemd && os.family === 'rhel' };
+export const onDebian: Condition = { label: 'Debian', applies: (os) => os.family === 'debian' };
+
+/** The combined fact (exported for tests). */
+export function gatedFact<C>(cond: Condition, inner: Fact<C>): Fact<Gated<C>> {
+  return {
+    command: sh`${raw(osFactScript)}
+echo ${MARK}
+${raw(inner.command)}`,
+    parse(r) {
+      const i = r.stdout.indexOf(`${MARK}\n`);
+      if (i < 0) throw new Error(`could not read the os facts (exit ${r.code}): ${r.stderr.trim().slice(-300)}`);
+      const os = parseOsFacts(parseKv(r.stdout.slice(0, i)));
+      if (!cond.applies(os)) return { os, inner: null };
+      return { os, inner: inner.parse({ ...r, stdout: r.stdout.slice(i + MARK.length + 1) }) };
+    },
+  };
+}
+
+/** `r` on hosts where `cond` holds; `ok` (nothing to do) elsewhere. `r` must read a batched fact. */
+export function onlyOn<C, Ch>(cond: Condition, r: Resource<C, Ch, 'posix'>): Resource<Gated<C>, Ch, 'posix'> {
+  const read = r.read;
+  if (!isFact(read)) throw new Error(`onlyOn(${cond.label}): ${r.id} must read a batched fact`);
+  const { diff, describe, read: _read, plan: _plan, apply: _apply, verify: _verify, ...rest } = r;
+  const out: Resource<Gated<C>, Ch, 'posix'> = {
+    ...rest,
+    id: `${r.id} (${cond.label})`,
+    read: gatedFact(cond, read as Fact<C>),
+    plan: (cur) => (cur.inner === null ? null : r.plan(cur.inner)),
+    apply: (t, c) => r.apply(t, c),
+    verify: r.verify ?? true,
+  };
+  if (describe) out.describe = describe;
+  if (diff) out.diff = (cur, c) => diff(cur.inner as C, c);
+  return out;
+}

@@ -1,0 +1,122 @@
+/**
+ * One site description (VIPs, VRID, auth, services, real servers) + per-director vars (state,
+ * priority, router_id) → every director's keepalived config, checked against each other with
+ * `validateDirectorPair` (same VRID/auth/VIPs, MASTER priority above every BACKUP's). Pure.
+ */
+import type { HostView } from '../../src/types.js';
+import type { HealthCheck, KeepalivedConfig, LbAlgo, LbKind, VirtualServer, VrrpInstance } from './model.js';
+import { validateDirectorPair } from './validate.js';
+
+export interface SiteRealServer {
+  address: string;
+  /** Default: the service's port. */
+  port?: number;
+  weight?: number;
+  /** Default: TCP_CHECK on the real server's port, connect_timeout 3. `false`: no check. */
+  check?: HealthCheck | false;
+}
+
+export interface SiteService {
+  port: number;
+  protocol?: 'TCP' | 'UDP';
+  lbAlgo?: LbAlgo;
+  lbKind?: LbKind;
+  persistenceTimeout?: number;
+  delayLoop?: number;
+  /** Default: the site's first VIP. */
+  vip?: string;
+  realServers: readonly SiteRealServer[];
+}
+
+export interface DirectorSite {
+  /** VIPs, bare addresses (`/32 dev IFACE` is added) or full virtual_ipaddress entries. */
+  vips: readonly string[];
+  interface: string;
+  virtualRouterId: number;
+  /** auth_pass (≤ 8 bytes); omit for no authentication. */
+  authPass?: string;
+  advertInt?: number;
+  instanceName?: string;
+  services: readonly SiteService[];
+  /** Extra keepalived.conf text appended verbatim (not validated by the model). */
+  raw?: string;
+}
+
+/** Per-director vars (`host.vars.vrrp`). */
+export interface DirectorVars {
+  state: 'MASTER' | 'BACKUP';
+  priority: number;
+  /** Default: the host name. */
+  routerId?: string;
+}
+
+function vipEntry(v: string, iface: string): string {
+  return /\s/.test(v.trim()) || v.includes('/') ? v : `${v}/32 dev ${iface}`;
+}
+
+function bareVip(v: string): string {
+  return v.trim().split(/[\s/]/)[0] ?? v;
+}
+
+/** One director's config (not validated: use `directorConfigs` for the checked set). */
+export function directorConfig(site: DirectorSite, host: string, vars: DirectorVars): KeepalivedConfig {
+  const inst: VrrpInstance = {
+    name: site.instanceName ?? 'VI_1',
+    state: vars.state,
+    interface: site.interface,
+    virtualRouterId: site.virtualRouterId,
+    priority: vars.priority,
+    advertInt: site.advertInt ?? 1,
+    ...(site.authPass !== undefined ? { authentication: { type: 'PASS' as const, pass: site.authPass } } : {}),
+    virtualIpAddresses: site.vips.map((v) => vipEntry(v, site.interface)),
+  };
+  const firstVip = site.vips[0] === undefined ? '' : bareVip(site.vips[0]);
+  const services: VirtualServer[] = site.services.map((s) => ({
+    vip: s.vip ?? firstVip,
+    port: s.port,
+    ...(s.delayLoop !== undefined ? { delayLoop: s.delayLoop } : {}),
+    lbAlgo: s.lbAlgo ?? 'wrr',
+    lbKind: s.lbKind ?? 'DR',
+    ...(s.persistenceTimeout !== undefined ? { persistenceTimeout: s.persistenceTimeout } : {}),
+    protocol: s.protocol ?? 'TCP',
+    realServers: s.realServers.map((r) => {
+      const port = r.port ?? s.port;
+      const check: HealthCheck | undefined = r.check === false ? undefined : r.check ?? { type: 'TCP_CHECK', connectTimeout: 3, connectPort: port };
+      return { address: r.address, port, weight: r.weight ?? 1, ...(check ? { check } : {}) };
+    }),
+  }));
+  return {
+    globalDefs: { routerId: vars.routerId ?? host },
+    vrrpInstances: [inst],
+    virtualServers: services,
+    ...(site.raw !== undefined ? { raw: site.raw } : {}),
+  };
+}
+
+/**
+ * Every director's config from one site description, validated one by one and as a set
+ * (throws ValidationErrors naming `${field}.${host}.…`).
+ */
+export function directorConfigs(
+  site: DirectorSite,
+  directors: Readonly<Record<string, DirectorVars>>,
+  where: { file?: string; field?: string } = {},
+): Record<string, KeepalivedConfig> {
+  const configs = Object.fromEntries(Object.entries(directors).map(([h, v]) => [h, directorConfig(site, h, v)]));
+  return validateDirectorPair(configs, { ...(where.file ? { file: where.file } : {}), field: where.field ?? 'directors' });
+}
+
+/** The vrrp vars of hosts (`host.vars.vrrp`), for `directorConfigs(site, directorVarsOf(host.group('directors')))`. */
+export function directorVarsOf(hosts: readonly HostView[]): Record<string, DirectorVars> {
+  const out: Record<string, DirectorVars> = {};
+  for (const h of hosts) {
+    const v = (h.vars as { vrrp?: Partial<DirectorVars> }).vrrp ?? {};
+    out[h.name] = {
+      // passed through as is: a missing or wrong state is reported by validateDirectorPair
+      state: v.state as DirectorVars['state'],
+      priority: typeof v.priority === 'number' ? v.priority : Number.NaN,
+      ...(typeof v.routerId === 'string' ? { routerId: v.routerId } : {}),
+    };
+  }
+  return out;
+}

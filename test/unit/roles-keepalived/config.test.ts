@@ -1,0 +1,147 @@
+/**
+ * keepalived.config: validated when built, rendered deterministically, auth_pass only ever as a
+ * secret (redacted diff), reload + health handlers (never restart); the file's validate hook is
+ * `keepalived -t`, run for real with the control node's keepalived when installed (a rejected
+ * config leaves the live file untouched). Plus the site helper building MASTER/BACKUP configs.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HEALTH_HANDLER, RELOAD_HANDLER, keepalivedConfigResources } from '../../../roles/keepalived/config.js';
+import { keepalived } from '../../../roles/keepalived/index.js';
+import { directorConfig, directorConfigs, directorVarsOf, type DirectorSite } from '../../../roles/keepalived/site.js';
+import { ValidationErrors } from '../../../src/errors.js';
+import { converge } from '../../../src/plan/converge.js';
+import { LocalTransport } from '../../../src/transport/local.js';
+import type { HostView } from '../../../src/types.js';
+
+const PASS = 'S3cr-t!x'.replace('!', '9');
+
+const site: DirectorSite = {
+  vips: ['10.77.0.10'],
+  interface: 'eth0',
+  virtualRouterId: 51,
+  authPass: PASS,
+  services: [{ port: 80, lbAlgo: 'wrr', persistenceTimeout: 300, delayLoop: 6, realServers: [{ address: '10.77.0.16', weight: 3 }, { address: '10.77.0.17' }] }],
+};
+const pair = { lvs1: { state: 'MASTER' as const, priority: 150 }, lvs2: { state: 'BACKUP' as const, priority: 100 } };
+
+describe('directorConfigs', () => {
+  it('builds MASTER and BACKUP configs that differ only in router_id, state and priority', () => {
+    const c = directorConfigs(site, pair);
+    expect(c.lvs1?.vrrpInstances[0]).toMatchObject({ state: 'MASTER', priority: 150, virtualRouterId: 51, virtualIpAddresses: ['10.77.0.10/32 dev eth0'] });
+    expect(c.lvs2?.globalDefs.routerId).toBe('lvs2');
+    const strip = (x: unknown) => JSON.stringify(x).replace(/"routerId":"lvs\d"|"state":"\w+"|"priority":\d+/g, '');
+    expect(strip(c.lvs1)).toBe(strip(c.lvs2));
+    const rs = c.lvs1?.virtualServers[0]?.realServers[1];
+    expect(rs).toEqual({ address: '10.77.0.17', port: 80, weight: 1, check: { type: 'TCP_CHECK', connectTimeout: 3, connectPort: 80 } });
+    expect(c.lvs1?.virtualServers[0]?.lbKind).toBe('DR');
+  });
+
+  it('refuses a BACKUP whose priority is not below the MASTER, naming the host field', () => {
+    try {
+      directorConfigs(site, { ...pair, lvs2: { state: 'BACKUP', priority: 150 } }, { file: 'site.ts' });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationErrors);
+      expect((e as Error).message).toContain('directors.lvs2.vrrpInstances[0].priority');
+      expect((e as Error).message).toContain('site.ts');
+    }
+  });
+
+  it('reads per-host vars and reports a missing state', () => {
+    const host = (name: string, vrrp: unknown): HostView => ({ name, address: '', vars: { vrrp }, groups: [], connection: { type: 'local' }, group: () => [], get: <T>(_: string, f: T) => f });
+    const vars = directorVarsOf([host('lvs1', { state: 'MASTER', priority: 150, routerId: 'one' }), host('lvs2', { priority: 100 })]);
+    expect(vars.lvs1).toEqual({ state: 'MASTER', priority: 150, routerId: 'one' });
+    expect(() => directorConfigs(site, vars)).toThrow(/lvs2\.vrrpInstances\[0\]\.state/);
+  });
+});
+
+describe('keepalived.config', () => {
+  const cfg = directorConfig(site, 'lvs1', pair.lvs1);
+
+  it('validates before any host: every problem at once, never the password', () => {
+    const bad = { ...cfg, vrrpInstances: [{ ...cfg.vrrpInstances[0]!, priority: 300, authentication: { type: 'PASS' as const, pass: 'far-too-long-secret' } }] };
+    try {
+      keepalived.config({ config: bad });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationErrors);
+      expect((e as ValidationErrors).errors.length).toBeGreaterThanOrEqual(2);
+      expect((e as Error).message).not.toContain('far-too-long-secret');
+      expect((e as Error).message).toContain('keepalived.config(options).config.vrrpInstances[0].priority');
+    }
+  });
+
+  it('one file resource: mode 0640, auth_pass as a secret, notifies reload then health', () => {
+    const role = keepalived.config({ config: cfg });
+    expect(role.resources).toHaveLength(1);
+    const r = role.resources[0]!;
+    expect(r.id).toBe('keepalived config /etc/keepalived/keepalived.conf');
+    expect(r.secrets).toEqual([PASS]);
+    expect(r.notify).toEqual([RELOAD_HANDLER, HEALTH_HANDLER]);
+    expect(Object.keys(role.handlers ?? {})).toEqual([RELOAD_HANDLER, HEALTH_HANDLER]);
+    expect(role.handlers?.[RELOAD_HANDLER]?.id).toBe('reload keepalived');
+    expect(JSON.stringify(Object.values(role.handlers ?? {}).map((h) => h.id))).not.toContain('restart');
+  });
+
+  it('the diff shows the config with auth_pass redacted, before and after', () => {
+    const built = keepalivedConfigResources({ config: cfg, path: '/etc/keepalived/keepalived.conf', binary: '/usr/sbin/keepalived', field: 'c' });
+    expect(built.text).toContain(`auth_pass ${PASS}`);
+    const r = built.resources[0]!;
+    const old = built.text.replace('priority 150', 'priority 140');
+    const cur = { type: 'file' as const, mode: 0o640, uid: 0, gid: 0, user: 'root', group: 'root', size: old.length, sha256: 'x'.repeat(64), content: Buffer.from(old) };
+    const change = r.plan(cur);
+    expect(change).not.toBeNull();
+    const d = r.diff!(cur, change);
+    expect(d.before + d.after).not.toContain(PASS);
+    expect(d.after).toContain('auth_pass ********');
+    expect(d.before).toContain('priority 140');
+    expect(d.after).toContain('priority 150');
+  });
+
+  it('renders the same bytes for the same input', () => {
+    const a = keepalivedConfigResources({ config: cfg, path: '/x.conf', binary: '/usr/sbin/keepalived', field: 'c' }).text;
+    const b = keepalivedConfigResources({ config: JSON.parse(JSON.stringify(cfg)), path: '/x.conf', binary: '/usr/sbin/keepalived', field: 'c' }).text;
+    expect(a).toBe(b);
+  });
+});
+
+// ───────────────────── keepalived -t as the validate hook, for real ─────────────────────
+
+function keepalivedBin(): string | null {
+  try {
+    execFileSync('/usr/sbin/keepalived', ['--version'], { stdio: 'ignore' });
+    return '/usr/sbin/keepalived';
+  } catch {
+    return null;
+  }
+}
+const iface = Object.entries(networkInterfaces()).filter(([, a]) => (a ?? []).some((x) => !x.internal)).map(([n]) => n).sort()[0];
+const bin = keepalivedBin();
+
+describe.skipIf(!bin || !iface)('validate hook with the real keepalived -t (control node)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lvs-ka-conf-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const t = new LocalTransport();
+  const good = directorConfig({ ...site, interface: iface ?? 'eth0' }, 'lvs1', pair.lvs1);
+
+  it('writes a config keepalived accepts; refuses one it rejects and leaves the live file alone', async () => {
+    const path = join(dir, 'keepalived.conf');
+    const ok = keepalived.config({ config: good, path, binary: bin ?? '' }).resources[0]!;
+    expect((await converge(ok, t, { check: false })).status).toBe('changed');
+    expect((await converge(ok, t, { check: false })).status).toBe('ok');
+    const live = readFileSync(path, 'utf8');
+
+    const broken = keepalived.config({ config: { ...good, raw: 'bogus_keyword_x 1' }, path, binary: bin ?? '' }).resources[0]!;
+    const out = await converge(broken, t, { check: false });
+    expect(out.status).toBe('failed');
+    expect(out.error).toContain("Unknown keyword 'bogus_keyword_x'");
+    expect(out.error).toContain('left unchanged');
+    expect(readFileSync(path, 'utf8')).toBe(live);
+    writeFileSync(join(dir, 'marker'), '');
+    expect(execFileSync('ls', ['-a', dir]).toString()).not.toContain('.lvs-');
+  });
+});

@@ -124,6 +124,11 @@ export interface Resource<Current = unknown, Change = unknown, S extends ShellKi
   describe?(change: Change): string;
   diff?(current: Current, change: Change): Diff;
   apply(t: TransportFor<S>, change: Change): Promise<void>;
+  /**
+   * Checks on the control node (a local file exists, its sha256 matches), run once before ANY host
+   * is contacted; a throw stops the run with exit 4. Not run by --list-hosts / --list-tasks.
+   */
+  preflight?(): void;
   /** Re-read after apply and fail if the plan is not empty (default true for batched facts). */
   verify?: boolean;
 }
@@ -164,8 +169,6 @@ export interface PlayOptions {
   vars?: Vars;
   /** Handlers available to every task of the play. */
   handlers?: Readonly<Record<string, AnyResource>>;
-  /** Called after each host's batch finished (e.g. wait for health) — read-only checks. */
-  afterHost?: Readonly<Record<string, AnyResource>>;
 }
 
 export interface Play {

@@ -193,8 +193,8 @@ async function putTarball(t: PosixTransport, spec: BuildSpec, up: ReturnType<typ
 
 /** The build resource (one per host). */
 export function keepalivedBuildResource(spec: BuildSpec): Resource<BuildState, BuildChange, 'posix'> {
-  // Built now: reads and hashes the local tarball, so a missing file or a checksum mismatch fails
-  // before any host is contacted (nothing with a wrong checksum is ever built).
+  // The upload's preflight reads and hashes the local tarball before any host is contacted, so a
+  // missing file or a checksum mismatch stops the run first (nothing with a wrong checksum is built).
   const up = 'tarball' in spec.source ? upload({ src: spec.source.tarball, dest: remoteTarball(spec), sha256: spec.sha256, mode: 0o644 }) : null;
   const bin = binaryPath(spec.prefix);
   const what = 'tarball' in spec.source ? posix.basename(spec.source.tarball) : spec.source.url;
@@ -203,6 +203,7 @@ export function keepalivedBuildResource(spec: BuildSpec): Resource<BuildState, B
     kind: 'keepalived-build',
     shell: 'posix',
     read: buildFact(spec.prefix),
+    ...(up?.preflight ? { preflight: up.preflight } : {}),
     plan: (cur) => planBuild(spec, cur),
     describe: (c) => `build keepalived ${c.to} from ${what} into ${spec.prefix} (${c.from ? `installed: v${c.from}` : 'not installed'}; deps: ${c.deps.join(' ')})`,
     diff: (cur, c) => ({

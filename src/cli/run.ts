@@ -8,6 +8,7 @@ import { execute } from '../run/executor.js';
 import { Redactor } from '../run/redact.js';
 import { recapText } from '../run/report.js';
 import { selectPlaybook } from '../run/select.js';
+import { preflight } from '../run/preflight.js';
 import type { Playbook, RunReport } from '../types.js';
 import type { CliOptions } from './args.js';
 import { makeConnector } from './connect.js';
@@ -63,6 +64,7 @@ export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = pr
     if (o.listTasks) out.write(`${listTasks(plays)}\n`);
     return EXIT.ok;
   }
+  preflight(plays, o.playbook);
 
   const redactor = new Redactor();
   const secrets = new SecretResolver();

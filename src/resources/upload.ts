@@ -50,7 +50,9 @@ export function upload(o: UploadOptions): Resource<FileState, UploadChange, 'pos
   }
   const want: FileAttrs = { mode: checkMode(kind, 'mode', o.mode), owner: checkOwner(kind, 'owner', o.owner), group: checkOwner(kind, 'group', o.group) };
   const src = resolve(o.src);
-  const local = loadLocal(kind, src, o.sha256);
+  // read and hashed once, in preflight: before any host is contacted, but not by --list-*
+  let loaded: { data: Buffer; sha: string } | undefined;
+  const localFile = () => (loaded ??= loadLocal(kind, src, o.sha256));
   const secrets = o.secrets;
   const summary = (st: FileState): string =>
     st.type === 'file' ? `sha256 ${st.sha256 ?? '?'} (${st.size ?? '?'} bytes)\n` : `(${st.type})\n`;
@@ -60,23 +62,24 @@ export function upload(o: UploadOptions): Resource<FileState, UploadChange, 'pos
     kind,
     shell: 'posix',
     read: fileFact(dest),
+    preflight: () => void localFile(),
     plan(cur) {
       if (cur.type === 'dir' || cur.type === 'other') throw new Error(`${dest} is a ${cur.type === 'dir' ? 'directory' : 'special file'}; give the full file path as dest`);
       if (cur.type !== 'file') return { action: 'upload', ...want, reasons: [cur.type === 'link' ? 'replace symlink' : 'create'] };
-      if (cur.sha256 !== local.sha) return { action: 'upload', ...want, reasons: ['content'] };
+      if (cur.sha256 !== localFile().sha) return { action: 'upload', ...want, reasons: ['content'] };
       const why = attrChanges(cur, want);
       return why.length ? { action: 'attrs', ...want, reasons: why } : null;
     },
     describe: (c) => `${c.action === 'upload' ? `upload ${src} to` : 'set attributes of'} ${dest} (${c.reasons.join(', ')})`,
     diff: (cur, c) => ({
       before: summary(cur),
-      after: c.action === 'upload' ? summary({ type: 'file', sha256: local.sha, size: local.data.length }) : c.reasons.join('\n') + '\n',
+      after: c.action === 'upload' ? summary({ type: 'file', sha256: localFile().sha, size: localFile().data.length }) : c.reasons.join('\n') + '\n',
       label: dest,
     }),
     async apply(t, c) {
       if (c.action === 'upload') {
         // re-check: the local file may have changed since the playbook was built
-        const now = loadLocal(kind, src, o.sha256 ?? local.sha);
+        const now = loadLocal(kind, src, o.sha256 ?? localFile().sha);
         await t.put(dest, now.data, { mode: c.mode ?? 0o644 });
       }
       const chown = c.owner !== undefined ? `${c.owner}${c.group !== undefined ? `:${c.group}` : ''}` : c.group !== undefined ? `:${c.group}` : undefined;

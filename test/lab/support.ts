@@ -14,6 +14,7 @@ import { silent } from '../../src/lab/exec.js';
 import { execute } from '../../src/run/executor.js';
 import { Redactor } from '../../src/run/redact.js';
 import { selectPlaybook } from '../../src/run/select.js';
+import { preflight } from '../../src/run/preflight.js';
 import type { Playbook, RunReport, Vars } from '../../src/types.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -41,6 +42,7 @@ export async function runOnLab(pb: Playbook, o: LabRunOptions = {}): Promise<Run
     ...(o.limit ? { limit: o.limit } : {}),
     ...(o.tags ? { tags: o.tags } : {}),
   });
+  preflight(plays, pb.name);
   const redactor = new Redactor();
   return execute(plays, {
     check: o.check ?? false,

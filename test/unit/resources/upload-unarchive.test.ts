@@ -27,20 +27,21 @@ describe('upload', () => {
     expect(await readFile(dest, 'utf8')).toBe('tarball bytes v1');
   });
 
-  it('a sha256 mismatch fails at construction, before any host is touched', async () => {
+  it('a sha256 mismatch fails in preflight, before any host is touched', async () => {
     const local = await tempDir();
     const src = join(local, 'f');
     await writeFile(src, 'x');
     let err: unknown;
+    const r = upload({ src, dest: '/tmp/never-written', sha256: 'a'.repeat(64) });
     try {
-      upload({ src, dest: '/tmp/never-written', sha256: 'a'.repeat(64) });
+      r.preflight?.();
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(LvsError);
     expect((err as LvsError).code).toBe('E_VALIDATION');
     expect((err as Error).message).toContain('upload.sha256');
-    expect(() => upload({ src: join(local, 'missing'), dest: '/tmp/x' })).toThrow(/upload\.src/);
+    expect(() => upload({ src: join(local, 'missing'), dest: '/tmp/x' }).preflight?.()).toThrow(/upload\.src/);
   });
 });
 

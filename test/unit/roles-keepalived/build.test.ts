@@ -76,11 +76,17 @@ describe('options', () => {
     return { path, sha: createHash('sha256').update('not really a tarball').digest('hex') };
   };
 
-  it('a checksum mismatch fails when the role is built, before any host', () => {
+  it('a checksum mismatch fails in preflight, before any host', () => {
     const f = file();
     const wrong = 'f'.repeat(64);
-    expect(() => keepalived.build({ version: '2.2.7', tarball: f.path, sha256: wrong })).toThrow(LvsError);
-    expect(() => keepalived.build({ version: '2.2.7', tarball: f.path, sha256: wrong })).toThrow(/sha256/);
+    const build = keepalived.build({ version: '2.2.7', tarball: f.path, sha256: wrong }).resources[0]!;
+    expect(() => build.preflight?.()).toThrow(LvsError);
+    expect(() => build.preflight?.()).toThrow(/sha256/);
+  });
+
+  it('a missing tarball fails in preflight only (listing a site needs no local files)', () => {
+    const build = keepalived.build({ version: '2.2.7', tarball: '/nonexistent/keepalived.tar.gz', sha256: 'a'.repeat(64) }).resources[0]!;
+    expect(() => build.preflight?.()).toThrow(/cannot read the local file/);
   });
 
   it('builds one resource and says where the binary is', () => {

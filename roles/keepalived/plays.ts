@@ -6,19 +6,24 @@
  *      so a broken director stops the rollout before the MASTER is touched.
  */
 import { play } from '../../src/dsl/play.js';
-import type { Play } from '../../src/types.js';
+import type { HostView, Play } from '../../src/types.js';
 import { backupFirst } from './health.js';
 import { keepalived, type KeepalivedBuildInput, type KeepalivedServiceInput } from './index.js';
 import { directorConfigs, directorVarsOf, type DirectorSite } from './site.js';
 
+/** A value, or a function of the host (to read inventory vars such as the VIP). */
+export type PerHost<T> = T | ((host: HostView) => T);
+
+const resolve = <T>(v: PerHost<T>, host: HostView): T => (typeof v === 'function' ? (v as (h: HostView) => T)(host) : v);
+
 export interface DirectorsPlaysOptions {
-  site: DirectorSite;
-  build: KeepalivedBuildInput;
+  site: PerHost<DirectorSite>;
+  build: PerHost<KeepalivedBuildInput>;
   /** Host pattern of the plays. Default: the group. */
   hosts?: string;
   /** Group whose hosts are the directors (their `vars.vrrp`: state, priority, routerId). Default 'directors'. */
   group?: string;
-  service?: Omit<KeepalivedServiceInput, 'install' | 'prefix' | 'configPath'>;
+  service?: PerHost<Omit<KeepalivedServiceInput, 'install' | 'prefix' | 'configPath'>>;
   configPath?: string;
   healthTimeoutSeconds?: number;
   /** Playbook file, for validation messages. */
@@ -30,17 +35,19 @@ export function directorsPlays(o: DirectorsPlaysOptions): Play[] {
   const group = o.group ?? 'directors';
   const hosts = o.hosts ?? group;
   const tags = o.tags ?? ['keepalived'];
-  const buildPlay = play('keepalived build', { hosts, tags }, () => [keepalived.build(o.build)]);
+  const buildPlay = play('keepalived build', { hosts, tags }, (host) => [keepalived.build(resolve(o.build, host))]);
   const rollout = play('keepalived rollout', { hosts, serial: 1, order: backupFirst, tags }, (host) => {
-    const configs = directorConfigs(o.site, directorVarsOf(host.group(group)), { ...(o.file ? { file: o.file } : {}), field: `groups.${group}.hosts` });
+    const build = resolve(o.build, host);
+    const service = o.service === undefined ? {} : resolve(o.service, host);
+    const configs = directorConfigs(resolve(o.site, host), directorVarsOf(host.group(group)), { ...(o.file ? { file: o.file } : {}), field: `groups.${group}.hosts` });
     const config = configs[host.name];
     if (!config) throw new Error(`${host.name} is not in group ${group}: its keepalived config comes from that group's vars.vrrp`);
-    const paths = keepalived.paths({ install: o.build.install ?? 'source', ...(o.build.prefix ? { prefix: o.build.prefix } : {}) });
+    const paths = keepalived.paths({ install: build.install ?? 'source', ...(build.prefix ? { prefix: build.prefix } : {}) });
     const configPath = o.configPath ?? '/etc/keepalived/keepalived.conf';
     const timeout = o.healthTimeoutSeconds ?? 20;
     return [
       keepalived.config({ config, binary: paths.binary, path: configPath, healthTimeoutSeconds: timeout, ...(o.file ? { file: o.file } : {}) }),
-      keepalived.service({ ...o.service, install: paths.install, prefix: paths.prefix, configPath }),
+      keepalived.service({ ...service, install: paths.install, prefix: paths.prefix, configPath }),
       keepalived.health({ binary: paths.binary, timeoutSeconds: timeout, instances: config.vrrpInstances.map((i) => i.name) }),
     ];
   });

@@ -21,7 +21,7 @@ export function labInventory(): InventorySpec {
     out[name] = { hosts: g.hosts, connection: onlyPs ? psrp : ssh };
   }
   return {
-    vars: topo.network.vip ? { vip: topo.network.vip } : {},
+    vars: { ...topo.vars, ...(topo.network.vip ? { vip: topo.network.vip } : {}) },
     connection: ssh,
     groups: out,
   };

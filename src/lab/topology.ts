@@ -15,6 +15,8 @@ const TopologySchema = z.object({
     gateway: ipv4,
     vip: ipv4.optional(),
   }),
+  /** Vars of every lab host (the inventory's `all` vars, beside `vip`). */
+  vars: z.record(z.unknown()).default({}),
   hosts: z.record(
     hostName,
     z.object({

@@ -1,0 +1,99 @@
+/**
+ * The reference site: an LVS direct-routing cluster (seed walkthrough), as one playbook.
+ *
+ *   npx lvs-play playbooks/site.ts -i lab --check --diff     (the built-in lab)
+ *   npx lvs-play playbooks/site.ts -i prod --list-tasks      (the reference inventory: never contacted here)
+ *
+ * Everything site-specific comes from inventory vars (with the defaults below), so one playbook
+ * serves every inventory:
+ *   vip                  the service address (all)
+ *   vrrp: {state, priority}   per director
+ *   weight               per real server (default 1)
+ *   vrrp_interface       director NIC holding the VIP (default eth0)
+ *   vrrp_router_id       VRRP virtual_router_id (default 51)
+ *   vrrp_auth_pass       VRRP PASS auth (≤ 8 bytes); $LVS_VRRP_PASS wins; none → no auth
+ *   realserver_groups    groups whose hosts are the real servers (default linux_realservers, windows)
+ *   keepalived_install   'source' (default) or 'package'
+ *   keepalived_tarball   the upstream tarball on the control node (default: the lab's cached copy)
+ *   keepalived_args      daemon arguments (default ['-D']; the netns lab, which has no IPVS, uses --vrrp)
+ *   check_listeners      fail a real server when nothing listens on the port (default true)
+ */
+import { play, playbook, type HostView } from 'lvs-play';
+import {
+  directorBase,
+  firewall,
+  ipvsadm,
+  keepalived,
+  linuxRealServer,
+  windowsRealServer,
+  type DirectorSite,
+  type KeepalivedBuildInput,
+} from 'lvs-play/roles';
+
+const PORT = 80;
+const KEEPALIVED = {
+  version: '2.2.7',
+  sha256: 'c61940d874154a560a54627ecf7ef47adebdf832164368d10bf242a4d9b7d49d',
+  tarball: '/var/cache/lvs-play/sources/keepalived_2.2.7.orig.tar.gz',
+};
+
+const vipOf = (host: HostView): string => host.get('vip', '');
+
+function realServers(host: HostView) {
+  const groups = host.get<string[]>('realserver_groups', ['linux_realservers', 'windows']);
+  return groups.flatMap((g) => host.group(g)).map((rs) => ({ address: rs.address, weight: rs.get('weight', 1) }));
+}
+
+function site(host: HostView): DirectorSite {
+  const authPass = process.env.LVS_VRRP_PASS ?? host.get<string | undefined>('vrrp_auth_pass', undefined);
+  return {
+    vips: [vipOf(host)],
+    interface: host.get('vrrp_interface', 'eth0'),
+    virtualRouterId: host.get('vrrp_router_id', 51),
+    ...(authPass ? { authPass } : {}),
+    advertInt: 1,
+    services: [
+      {
+        port: PORT,
+        lbAlgo: 'wrr',
+        lbKind: 'DR',
+        delayLoop: host.get('delay_loop', 6),
+        realServers: realServers(host).map((rs) => ({ ...rs, check: { type: 'TCP_CHECK', connectTimeout: 3, connectPort: PORT } })),
+      },
+    ],
+  };
+}
+
+function build(host: HostView): KeepalivedBuildInput {
+  const install = host.get<'source' | 'package'>('keepalived_install', 'source');
+  if (install === 'package') return { version: KEEPALIVED.version, install };
+  return { version: KEEPALIVED.version, sha256: KEEPALIVED.sha256, tarball: host.get('keepalived_tarball', KEEPALIVED.tarball) };
+}
+
+export default playbook('lvs-dr', [
+  play('linux real servers', { hosts: 'linux_realservers' }, (host) => [
+    linuxRealServer({ vip: vipOf(host), tcpPorts: [PORT], checkListeners: host.get('check_listeners', true) }),
+  ]),
+
+  play('windows real servers', { hosts: 'windows' }, (host) => [windowsRealServer({ vip: vipOf(host), tcpPorts: [PORT] })]),
+
+  play('directors: base', { hosts: 'directors' }, (host) => [
+    directorBase(),
+    firewall({
+      vip: vipOf(host),
+      tcpPorts: [PORT],
+      vrrpPeers: host.group('directors').filter((d) => d.name !== host.name).map((d) => d.address),
+    }),
+    // keepalived owns the IPVS table: ipvsadm is only installed (for looking), never persisted
+    ipvsadm(),
+  ]),
+
+  // keepalived: built on every director at once, then rolled out one director at a time,
+  // BACKUP first, each one reloaded and healthy before the next (the VIP is never unserved)
+  ...keepalived.directorsPlays({
+    site,
+    build,
+    service: (host) => ({ args: host.get('keepalived_args', ['-D']) }),
+    file: 'playbooks/site.ts',
+  }),
+]);

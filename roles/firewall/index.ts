@@ -43,7 +43,7 @@ export function firewallResources(o: FirewallOptions): AnyResource[] {
     rules.forEach((r, i) => res.push(iptablesRule(o.chain, r, rules.slice(0, i), o.position)));
     if (o.prune) res.push(iptablesPrune(o.chain, rules.map((r) => r.id)));
     if (o.defaultDrop) res.push(iptablesDropPolicy(o.chain));
-    if (o.persist) res.push(iptablesPersist(o.persistFile));
+    if (o.persist) res.push(iptablesPersist(o.persistFile, { chain: o.chain, ids: rules.map((r) => r.id), prune: o.prune }));
   } else {
     res.push(nftTable(o.nftFile, rules, o.defaultDrop));
     if (o.persist) res.push(nftBoot(o.nftFile));

@@ -213,22 +213,60 @@ export function persistPath(override: string | undefined, family: OsFamily): str
   throw new Error('unknown OS family: cannot tell where iptables rules are restored from at boot; set persistFile');
 }
 
-export function planSave(override: string | undefined, cur: SaveState): { path: string } | null {
-  const path = persistPath(override, cur.family);
-  const old = cur.files[path];
-  return old !== undefined && normaliseSave(old) === normaliseSave(cur.save) ? null : { path };
+/** What the rules this role manages will be once its rule resources ran (check mode reads before them). */
+export interface ManagedRules {
+  chain: string;
+  ids: readonly string[];
+  prune: boolean;
 }
 
-export function iptablesPersist(override: string | undefined): Resource<SaveState, { path: string }, 'posix'> {
+const managedId = (line: string, chain: string): string | null => {
+  if (!line.startsWith(`-A ${chain} `)) return null;
+  const m = /--comment "?lvs-play: ([^"]*?)"?(?: -|$)/.exec(line);
+  return m ? (m[1] ?? null) : null;
+};
+
+/**
+ * `iptables-save` as it will be after this role's rule resources: stale rules of ours dropped
+ * (with prune), missing ones added (as placeholders in the chain: only the role's ids are known
+ * here, iptables-save's own spelling of a rule is not). Equal to `save` on a converged host.
+ */
+export function expectedSave(save: string, m: ManagedRules): string {
+  const lines = save.split('\n');
+  const present = new Set<string>();
+  const kept = lines.filter((l) => {
+    const id = managedId(l, m.chain);
+    if (id === null) return true;
+    present.add(id);
+    return !m.prune || m.ids.includes(id);
+  });
+  const missing = m.ids.filter((id) => !present.has(id)).map((id) => `-A ${m.chain} -m comment --comment "lvs-play: ${id}" (added by this run)`);
+  if (missing.length === 0) return kept.join('\n');
+  const at = kept.findIndex((l) => l.startsWith(`-A ${m.chain} `) || l === 'COMMIT');
+  kept.splice(at < 0 ? kept.length : at, 0, ...missing);
+  return kept.join('\n');
+}
+
+export function planSave(override: string | undefined, cur: SaveState, managed?: ManagedRules): { path: string } | null {
+  const path = persistPath(override, cur.family);
+  const old = cur.files[path];
+  const want = managed ? expectedSave(cur.save, managed) : cur.save;
+  return old !== undefined && normaliseSave(old) === normaliseSave(want) ? null : { path };
+}
+
+export function iptablesPersist(override: string | undefined, managed?: ManagedRules): Resource<SaveState, { path: string }, 'posix'> {
   const paths = override ? [override] : [IPTABLES_FILES.debian, IPTABLES_FILES.rhel];
   return defineResource<SaveState, { path: string }>({
     id: 'iptables rules saved for boot',
     kind: 'iptables-save',
     shell: 'posix',
     read: saveFact(paths),
-    plan: (cur) => planSave(override, cur),
+    plan: (cur) => planSave(override, cur, managed),
     describe: (c) => `iptables-save > ${c.path}`,
-    diff: (cur, c) => ({ before: cur.files[c.path] ?? '', after: cur.save.endsWith('\n') ? cur.save : `${cur.save}\n`, label: c.path }),
+    diff: (cur, c) => {
+      const after = managed ? expectedSave(cur.save, managed) : cur.save;
+      return { before: cur.files[c.path] ?? '', after: after.endsWith('\n') ? after : `${after}\n`, label: c.path };
+    },
     async apply(t, c) {
       const dir = c.path.slice(0, c.path.lastIndexOf('/')) || '/';
       const tmp = `${c.path}.lvs-play-tmp`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { firewall, firewallResources, firewallSchema, type FirewallInput } from '../../../roles/firewall/index.js';
-import { normaliseSave, parseChainRules, planPrune, planRule, planSave, splitRuleLine } from '../../../roles/firewall/iptables.js';
+import { expectedSave, normaliseSave, parseChainRules, planPrune, planRule, planSave, splitRuleLine } from '../../../roles/firewall/iptables.js';
 import { planNft, planNftBoot, renderNftTable } from '../../../roles/firewall/nftables.js';
 import { firewallRules } from '../../../roles/firewall/rules.js';
 import { checkWith } from './fake.js';
@@ -143,5 +143,28 @@ describe('firewall: options', () => {
     expect(bad({ vrrpPeers: ['lvs2'] })).toMatch(/vrrpPeers\[0\]: invalid value \(got "lvs2"\)/);
     expect(bad({ chain: 'MY CHAIN' })).toMatch(/chain: invalid value/);
     expect(bad({ chain: 'LVS', defaultDrop: true })).toMatch(/defaultDrop: invalid value.*fix: defaultDrop sets the policy of INPUT/s);
+  });
+});
+
+describe('iptables persistence in check mode', () => {
+  const before = ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', '-A INPUT -p tcp -m tcp --dport 8080 -j ACCEPT', 'COMMIT', ''].join('\n');
+  const after = [
+    '*filter', ':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]',
+    '-A INPUT -p tcp -m tcp --dport 22 -m comment --comment "lvs-play: ssh tcp/22" -j ACCEPT',
+    '-A INPUT -p tcp -m tcp --dport 8080 -j ACCEPT', 'COMMIT', '',
+  ].join('\n');
+  const managed = { chain: 'INPUT', ids: ['ssh tcp/22'], prune: true };
+
+  it('predicts that the saved file changes when rules are still to be added (the file holds the old rules)', () => {
+    const cur = { family: 'debian' as const, save: before, files: { '/etc/iptables/rules.v4': before } };
+    expect(planSave(undefined, cur, managed)).toEqual({ path: '/etc/iptables/rules.v4' });
+    expect(expectedSave(before, managed)).toContain('--comment "lvs-play: ssh tcp/22" (added by this run)');
+  });
+
+  it('is ok on a converged host, and a stale rule of ours makes it change (prune)', () => {
+    expect(planSave(undefined, { family: 'debian', save: after, files: { '/etc/iptables/rules.v4': after } }, managed)).toBeNull();
+    const stale = after.replace('COMMIT', '-A INPUT -p tcp -m tcp --dport 81 -m comment --comment "lvs-play: tcp/81 to 10.77.0.10" -j ACCEPT\nCOMMIT');
+    expect(expectedSave(stale, managed)).toBe(after);
+    expect(planSave(undefined, { family: 'debian', save: stale, files: { '/etc/iptables/rules.v4': stale } }, managed)).toEqual({ path: '/etc/iptables/rules.v4' });
   });
 });

@@ -1,4 +1,6 @@
 import { LocalTransport } from '../transport/local.js';
+import { connectPowerShell } from '../transport/powershell.js';
+import { connectSsh } from '../transport/ssh.js';
 import type { HostView, SecretRef, Transport } from '../types.js';
 import type { Redactor } from '../run/redact.js';
 import type { SecretResolver } from '../inventory/secret.js';
@@ -10,8 +12,9 @@ export interface ConnectorOptions {
 }
 
 /**
- * One transport per host, by its connection type. ssh and PowerShell modules load only when a host
- * needs them (a pure-ssh run never spawns pwsh).
+ * One transport per host, by its connection type (pwsh is only spawned when a Windows host
+ * connects). Imports are static: concurrent dynamic imports of one module from parallel hosts
+ * raced ("Cannot access 'SshTransport' before initialization").
  */
 export function makeConnector(o: ConnectorOptions): (host: HostView) => Promise<Transport> {
   const resolveSecret = async (ref: SecretRef): Promise<string> => {
@@ -24,20 +27,16 @@ export function makeConnector(o: ConnectorOptions): (host: HostView) => Promise<
     switch (conn.type) {
       case 'local':
         return new LocalTransport(host.name);
-      case 'ssh': {
-        const { connectSsh } = await import('../transport/ssh.js');
+      case 'ssh':
         return connectSsh({
           host: host.name,
           address: host.address,
           conn: o.acceptNewHostKeys ? { ...conn, acceptNewHostKeys: true } : conn,
           resolveSecret,
         });
-      }
       case 'winrm':
-      case 'psrp-ssh': {
-        const { connectPowerShell } = await import('../transport/powershell.js');
+      case 'psrp-ssh':
         return connectPowerShell({ host: host.name, address: host.address, conn, resolveSecret });
-      }
     }
   };
 }

@@ -4,12 +4,12 @@
  * optionally ip_vs loaded with its sysctls, and (keepalived-less sites) the VIP as /32.
  * See README.md for each setting and why.
  */
-import { defineRole, type RoleMeta } from '../../src/dsl/role.js';
+import { defineRole } from '../../src/dsl/role.js';
 import { command } from '../../src/resources/command.js';
 import { file } from '../../src/resources/file.js';
 import { sysctl } from '../../src/resources/sysctl.js';
 import { sh } from '../../src/shell/quote.js';
-import type { AnyResource, RoleInstance } from '../../src/types.js';
+import type { AnyResource } from '../../src/types.js';
 import { ipAddress, persistAddresses } from '../linux-realserver/addresses.js';
 import { DEFAULT_DIRECTOR_PERSIST_NAME, IPVS_MODULES_LOAD_FILE, directorBaseSchema, type DirectorBaseInput, type DirectorBaseOptions } from './options.js';
 import { familyPackages, type FamilyNames } from './packages.js';
@@ -67,9 +67,8 @@ export function directorBaseResources(o: DirectorBaseOptions): AnyResource[] {
 }
 
 /** `directorBase()` / `directorBase({ firewall: 'nftables', vip: { address, interface } })`. */
-const factory = defineRole({
+export const directorBase = defineRole({
   name: 'director-base',
   options: directorBaseSchema,
   build: (o) => ({ resources: directorBaseResources(o) }),
 });
-export const directorBase = (options: DirectorBaseInput = {}, meta?: RoleMeta): RoleInstance => factory(options, meta);

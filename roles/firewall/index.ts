@@ -5,8 +5,8 @@
  * not make are never touched. iptables (commented rules) or nftables (its own table).
  * See README.md.
  */
-import { defineRole, type RoleMeta } from '../../src/dsl/role.js';
-import type { AnyResource, RoleInstance } from '../../src/types.js';
+import { defineRole } from '../../src/dsl/role.js';
+import type { AnyResource } from '../../src/types.js';
 import { familyPackages } from '../director-base/packages.js';
 import { iptablesDropPolicy, iptablesPersist, iptablesPrune, iptablesRule } from './iptables.js';
 import { nftBoot, nftTable } from './nftables.js';
@@ -51,11 +51,9 @@ export function firewallResources(o: FirewallOptions): AnyResource[] {
   return res;
 }
 
-const factory = defineRole({
+/** `firewall({ vips: ['10.77.0.10'], tcpPorts: [80], vrrpPeers: ['10.77.0.14', '10.77.0.15'] })`. */
+export const firewall = defineRole({
   name: 'firewall',
   options: firewallSchema,
   build: (o) => ({ resources: firewallResources(o) }),
 });
-
-/** `firewall({ vips: ['10.77.0.10'], tcpPorts: [80], vrrpPeers: ['10.77.0.14', '10.77.0.15'] })`. */
-export const firewall = (options: FirewallInput = {}, meta?: RoleMeta): RoleInstance => factory(options, meta);

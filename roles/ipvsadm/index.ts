@@ -3,10 +3,10 @@
  * where keepalived owns IPVS) only the ipvsadm tool installed. See README.md.
  */
 import { z } from 'zod';
-import { defineRole, type RoleMeta } from '../../src/dsl/role.js';
+import { defineRole } from '../../src/dsl/role.js';
 import { LvsError, ValidationErrors } from '../../src/errors.js';
 import { pkg } from '../../src/resources/pkg.js';
-import type { AnyResource, RoleInstance } from '../../src/types.js';
+import type { AnyResource } from '../../src/types.js';
 import { validateServices, type VirtualService } from './model.js';
 import { ipvsPersist, ipvsTable } from './resources.js';
 
@@ -76,11 +76,9 @@ export function ipvsadmResources(o: IpvsadmOptions): AnyResource[] {
   return res;
 }
 
-const factory = defineRole({
+/** `ipvsadm()` installs the tool only; `ipvsadm({ services: [...] })` manages the table. */
+export const ipvsadm = defineRole({
   name: 'ipvsadm',
   options: ipvsadmSchema,
   build: (o) => ({ resources: ipvsadmResources(o) }),
 });
-
-/** `ipvsadm()` installs the tool only; `ipvsadm({ services: [...] })` manages the table. */
-export const ipvsadm = (options: IpvsadmInput = {}, meta?: RoleMeta): RoleInstance => factory(options, meta);

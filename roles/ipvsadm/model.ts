@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LvsError, ValidationErrors } from '../../src/errors.js';
+import { pathSuffix, valueAt } from '../../src/dsl/zod-errors.js';
 import {
   canonicalIp,
   compareIp,
@@ -238,10 +239,10 @@ export function validateServices(input: unknown, where: Where): VirtualService[]
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         if (issue.code === 'unrecognized_keys') {
-          for (const k of issue.keys) err(`${where.field}[${i}]${pathText([...issue.path, k])}`, 'unknown field', k, 'remove it: see the VirtualService / RealServer types in roles/ipvsadm/model.ts for the fields');
+          for (const k of issue.keys) err(`${where.field}[${i}]${pathSuffix([...issue.path, k])}`, 'unknown field', k, 'remove it: see the VirtualService / RealServer types in roles/ipvsadm/model.ts for the fields');
           continue;
         }
-        const field = `${where.field}[${i}]${pathText(issue.path)}`;
+        const field = `${where.field}[${i}]${pathSuffix(issue.path)}`;
         err(field, issue.message, valueAt(raw, issue.path), shapeFix(issue.path));
       }
       return;
@@ -364,15 +365,4 @@ function shapeFix(path: readonly (string | number)[]): string {
   }
 }
 
-function pathText(path: readonly (string | number)[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
-}
 
-function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
-  let v: unknown = root;
-  for (const p of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[p];
-  }
-  return v;
-}

@@ -8,6 +8,7 @@ import { canonicalIp, ipFamily, isInterfaceName } from '../ipvsadm/address.js';
 import { MAX_PERSISTENCE } from '../ipvsadm/model.js';
 import { LB_ALGOS, keepalivedConfigSchema, scriptWords, type KeepalivedConfig, type ScriptCommand, type VrrpInstance, type Where } from './model.js';
 import { normaliseVip } from './render.js';
+import { pathSuffix, valueAt } from '../../src/dsl/zod-errors.js';
 
 type Report = (field: string, message: string, value: unknown, fix: string) => void;
 
@@ -114,11 +115,11 @@ function checkConfig(input: unknown, base: string, err: Report): KeepalivedConfi
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       if (issue.code === 'unrecognized_keys') {
-        for (const k of issue.keys) err(`${base}${pathText([...issue.path, k])}`, 'unknown field', k, 'remove it, or put options the model lacks in `raw`');
+        for (const k of issue.keys) err(`${base}${pathSuffix([...issue.path, k])}`, 'unknown field', k, 'remove it, or put options the model lacks in `raw`');
       } else {
         // Never echo a value that might be the auth_pass.
         const secret = issue.path.includes('authentication');
-        err(`${base}${pathText(issue.path)}`, issue.message, secret ? undefined : valueAt(input, issue.path), 'see the KeepalivedConfig types in roles/keepalived/model.ts');
+        err(`${base}${pathSuffix(issue.path)}`, issue.message, secret ? undefined : valueAt(input, issue.path), 'see the KeepalivedConfig types in roles/keepalived/model.ts');
       }
     }
     return null;
@@ -340,15 +341,4 @@ function checkCommand(c: ScriptCommand, field: string, err: Report): void {
   });
 }
 
-function pathText(path: readonly (string | number)[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
-}
 
-function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
-  let v: unknown = root;
-  for (const p of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[p];
-  }
-  return v;
-}

@@ -14,13 +14,18 @@ export interface RoleDefinition<Input, Options> {
   build(options: Options): { resources: readonly AnyResource[]; handlers?: Readonly<Record<string, AnyResource>> };
 }
 
-/** A role's factory: validates options (throws before any host is touched), then builds resources. */
-export type RoleFactory<Input> = (options: Input, meta?: RoleMeta) => RoleInstance;
+/**
+ * A role's factory: validates options (throws before any host is touched), then builds resources.
+ * When every option has a default, the options object may be left out: `directorBase()`.
+ */
+export type RoleFactory<Input> = {} extends Input
+  ? (options?: Input, meta?: RoleMeta) => RoleInstance
+  : (options: Input, meta?: RoleMeta) => RoleInstance;
 
 /** Defines a role; exists for type inference of its options. */
 export function defineRole<Input, Options>(def: RoleDefinition<Input, Options>): RoleFactory<Input> {
-  return (input, meta = {}) => {
-    const parsed = def.options.safeParse(input);
+  const factory = (input: Input | undefined, meta: RoleMeta = {}): RoleInstance => {
+    const parsed = def.options.safeParse(input ?? {});
     if (!parsed.success) throw fromZod(parsed.error, input, { field: `${def.name}(options)` });
     const built = def.build(parsed.data);
     return {
@@ -32,6 +37,7 @@ export function defineRole<Input, Options>(def: RoleDefinition<Input, Options>):
       ...(meta.when !== undefined ? { when: meta.when } : {}),
     };
   };
+  return factory as RoleFactory<Input>;
 }
 
 /** Groups resources as a named role without an options schema (for playbook-local roles). */

@@ -13,7 +13,13 @@ function pathToString(prefix: string | undefined, path: readonly (string | numbe
   return out || '(root)';
 }
 
-function valueAt(input: unknown, path: readonly (string | number)[]): unknown {
+/** `.a[0].b` for a path: appended to a field prefix in messages. */
+export function pathSuffix(path: readonly (string | number)[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
+}
+
+/** The value at a zod issue's path in the raw input (for "got …" in messages). */
+export function valueAt(input: unknown, path: readonly (string | number)[]): unknown {
   let cur = input;
   for (const p of path) {
     if (cur === null || typeof cur !== 'object') return undefined;

@@ -1,40 +1,14 @@
 /** Runs control-node commands for the lab: argv only (no shell), output captured. */
-import { spawn } from 'node:child_process';
+import { spawnCapture, type SpawnOptions } from '../transport/spawn.js';
+import type { RunResult } from '../types.js';
 
-export interface ExecResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-export interface ExecOptions {
-  stdin?: string | Buffer;
-  timeoutMs?: number;
-  env?: NodeJS.ProcessEnv;
-}
+export type ExecResult = RunResult;
+export type ExecOptions = SpawnOptions;
 
 export function exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
   const [cmd, ...args] = argv;
   if (!cmd) throw new Error('exec: empty argv');
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timer: NodeJS.Timeout | undefined;
-    if (opts.timeoutMs) timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code: null, stdout: '', stderr: String(e) });
-    });
-    child.on('close', (code) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(opts.stdin ?? '');
-  });
+  return spawnCapture(cmd, args, opts);
 }
 
 /** Like `exec`, but rejects with the command and its stderr when the exit code is not 0. */

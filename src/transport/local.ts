@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, writeFile, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import type { PosixTransport, PutOptions, RunOptions, RunResult, ShellCommand } from '../types.js';
+import { spawnCapture } from './spawn.js';
 
 /** Runs commands on the control node itself, through `/bin/sh -c`. */
 export class LocalTransport implements PosixTransport {
@@ -10,25 +10,7 @@ export class LocalTransport implements PosixTransport {
   constructor(readonly host: string = 'localhost') {}
 
   run(cmd: ShellCommand, opts: RunOptions = {}): Promise<RunResult> {
-    return new Promise((resolve) => {
-      const child = spawn('/bin/sh', ['-c', cmd], { stdio: ['pipe', 'pipe', 'pipe'] });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let timer: NodeJS.Timeout | undefined;
-      if (opts.timeoutMs) timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
-      child.stdout.on('data', (b: Buffer) => out.push(b));
-      child.stderr.on('data', (b: Buffer) => err.push(b));
-      child.on('error', (e) => {
-        if (timer) clearTimeout(timer);
-        resolve({ code: null, stdout: '', stderr: String(e) });
-      });
-      child.on('close', (code) => {
-        if (timer) clearTimeout(timer);
-        resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-      });
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(opts.stdin ?? '');
-    });
+    return spawnCapture('/bin/sh', ['-c', cmd], opts);
   }
 
   async put(path: string, content: string | Buffer, opts: PutOptions = {}): Promise<void> {

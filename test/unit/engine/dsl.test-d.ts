@@ -45,6 +45,12 @@ describe('DSL types', () => {
     r({ vip: '10.77.0.10', port: '80' });
   });
 
+  it('a role whose options all have defaults can be called without options', () => {
+    const r = defineRole({ name: 'd', options: z.object({ port: z.number().default(80) }).strict(), build: () => ({ resources: [] }) });
+    expectTypeOf(r()).toEqualTypeOf<RoleInstance>();
+    expectTypeOf(r({ port: 8080 })).toEqualTypeOf<RoleInstance>();
+  });
+
   it('play options are typed', () => {
     const pb = playbook('p', [play('x', { hosts: 'all', serial: '50%' }, () => [])]);
     expectTypeOf(pb).toEqualTypeOf<Playbook>();

@@ -44,7 +44,7 @@ Options:
       --list-hosts            print the hosts each play would run on, then exit (no connection)
       --list-tasks            print each play's tasks per host, then exit (no connection)
       --json FILE             write the machine-readable report (format: docs/json-report.md)
-  -v, --verbose               more output (repeatable)
+  -v, --verbose               also show how long each resource took
   -h, --help                  this help
       --version               print the version
 

@@ -82,6 +82,7 @@ export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = pr
     const report = await execute(plays, {
       check: o.check,
       diff: o.diff,
+      verbose: o.verbose,
       forks: o.forks,
       ...(o.maxFailPercentage !== undefined ? { maxFailPercentage: o.maxFailPercentage } : {}),
       connect: makeConnector({ secrets, redactor, acceptNewHostKeys: o.acceptNewHostKeys }),

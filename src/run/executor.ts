@@ -11,6 +11,8 @@ export interface ExecuteOptions {
   check: boolean;
   /** Show diffs of changed resources. */
   diff: boolean;
+  /** -v: each result line also shows how long it took. */
+  verbose?: number;
   /** Hosts run in parallel (per batch). */
   forks: number;
   /** Overrides every play's maxFailPercentage. */
@@ -72,6 +74,7 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
     opts.onResult?.(clean);
     if (out) {
       let line = resultLine(clean);
+      if (opts.verbose) line += ` (${clean.durationMs} ms)`;
       if (opts.diff && clean.diff && clean.status !== 'ok') line += `\n${renderDiff(clean.diff)}`;
       out(line);
     }

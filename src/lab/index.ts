@@ -8,6 +8,7 @@ import { labHosts, loadTopology } from './topology.js';
 import { removeHostNet } from './network.js';
 import { netnsName, vethName } from './paths.js';
 import { labUp } from './up.js';
+import { DIRECTORS_MODES, downLabVms, runningLabVms, vmStatusLines, type DirectorsMode } from './vm-variant.js';
 
 export { labUp, type LabUpOptions } from './up.js';
 export { labDown, type LabDownOptions } from './down.js';
@@ -17,6 +18,19 @@ export { labInventory } from './inventory.js';
 export { loadTopology, labHosts, type LabHost, type Topology } from './topology.js';
 export { LAB_BECOME_USER, LAB_BECOME_PW_USER, LAB_SUDO_PASSWORD } from './configure.js';
 export type { ExecResult } from './exec.js';
+export {
+  runningLabVms,
+  releaseVmAddresses,
+  removeNetnsHost,
+  vmVariantUnavailable,
+  vmDirectorHosts,
+  reserveLab,
+  type LabReservation,
+  downLabVms,
+  DIRECTORS_MODES,
+  type DirectorsMode,
+  type RunningLabVm,
+} from './vm-variant.js';
 
 function addressOf(host: string): string {
   const h = labHosts(loadTopology()).find((x) => x.name === host);
@@ -54,26 +68,52 @@ export async function removeLabHost(host: string, _address?: string): Promise<vo
   await removeHostNet({ netns: netnsName(host), veth: vethName(host) });
 }
 
-const USAGE = `usage: lvs-play lab up [--fresh] | down [--purge] | status
+const USAGE = `usage: lvs-play lab up [--fresh] [--directors netns|vm] | down [--purge] | status
   up       build (the base rootfs once, cached) and start the lab; idempotent
-  down     stop it and remove its namespaces, veths, bridge and NAT rules
-  status   each host, its address and whether its sshd answers`;
+           --directors vm: the directors (lvs1, lvs2) as qemu VMs with real IPVS at the same
+           addresses; without it (or with netns) they are namespaces again (VMs stopped)
+  down     stop it (VMs first) and remove its namespaces, veths, taps, bridge and NAT rules
+  status   each host (and lab VM), its address and whether its sshd answers`;
+
+/** `--directors vm` / `--directors=vm` out of the `up` arguments; the rest are plain flags. */
+function directorsArg(rest: string[]): { mode: DirectorsMode; flags: string[] } | null {
+  const flags: string[] = [];
+  let mode: string = 'netns';
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i] ?? '';
+    if (a === '--directors') {
+      mode = rest[++i] ?? '';
+    } else if (a.startsWith('--directors=')) {
+      mode = a.slice('--directors='.length);
+    } else {
+      flags.push(a);
+    }
+  }
+  return (DIRECTORS_MODES as readonly string[]).includes(mode) ? { mode: mode as DirectorsMode, flags } : null;
+}
 
 /** `lvs-play lab …`; returns the exit code. */
 export async function labCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
+  const [sub, ...args] = argv;
+  const directors = sub === 'up' ? directorsArg(args) : { mode: 'netns' as const, flags: args };
+  const rest = directors?.flags ?? args;
   const flags = new Set(rest);
   const allowed: Record<string, string[]> = { up: ['--fresh'], down: ['--purge'], status: [] };
-  if (!sub || !(sub in allowed) || rest.some((f) => !allowed[sub]?.includes(f))) {
+  if (!sub || !(sub in allowed) || !directors || rest.some((f) => !allowed[sub]?.includes(f))) {
     process.stderr.write(`${USAGE}\n`);
     return sub === 'help' || sub === '--help' ? 0 : 2;
   }
   try {
-    if (sub === 'up') await labUp({ fresh: flags.has('--fresh') });
-    else if (sub === 'down') await labDown({ purge: flags.has('--purge') });
-    else {
-      const rows = await labStatus();
-      process.stdout.write(`${formatStatus(rows)}\n`);
+    if (sub === 'up') await labUp({ fresh: flags.has('--fresh'), directors: directors.mode });
+    else if (sub === 'down') {
+      await downLabVms((l) => process.stdout.write(`lab: ${l}\n`));
+      await labDown({ purge: flags.has('--purge') });
+    } else {
+      // a host whose address a running lab VM holds (`lab up --directors vm`) is shown as that VM
+      const vmAddresses = new Set((await runningLabVms()).map((v) => v.address));
+      const rows = (await labStatus()).map((r) => (vmAddresses.has(r.address) ? { ...r, kind: 'vm', running: true } : r));
+      const vms = await vmStatusLines();
+      process.stdout.write(`${formatStatus(rows)}\n${vms.length ? `lab VMs:\n${vms.join('\n')}\n` : ''}`);
       return rows.every((r) => r.sshd) ? 0 : 1;
     }
     return 0;

@@ -11,11 +11,20 @@ import { ensureBaseRootfs, ensureHostRootfs, hostRootfsCurrent, syncAptAndResolv
 import { emptyState, readState, withLabLock, writeState, type LabState } from './state.js';
 import { labHosts, loadTopology, type LabHost, type Topology } from './topology.js';
 import { requireRoot } from './root.js';
+import { forgetNeighbours, releaseVmAddresses, upVmDirectors, vmDirectorHosts, type DirectorsMode, type LabReservation } from './vm-variant.js';
 
 export interface LabUpOptions {
   /** Recreate every host's rootfs from the base (new host state; host keys are kept). */
   fresh?: boolean;
   progress?: Progress;
+  /**
+   * Where the directors run (src/lab/vm-variant.ts). 'netns' (default): namespaces like every host;
+   * lab VMs holding their addresses are stopped first. 'vm': qemu VMs with real IPVS at the same
+   * addresses (the netns directors are stopped and removed); running, answering VMs are kept.
+   */
+  directors?: DirectorsMode;
+  /** The caller holds the lab lock already (`reserveLab()`, e.g. the e2e test for its whole run). */
+  reservation?: LabReservation;
 }
 
 export async function labUp(opts: LabUpOptions = {}): Promise<void> {
@@ -23,9 +32,14 @@ export async function labUp(opts: LabUpOptions = {}): Promise<void> {
   const progress = opts.progress ?? printProgress;
   const t0 = Date.now();
   await mkdir(labDir(), { recursive: true, mode: 0o755 });
-  await withLabLock(async () => {
+  const locked = <T>(fn: () => Promise<T>): Promise<T> => (opts.reservation ? opts.reservation.run(fn) : withLabLock(fn));
+  await locked(async () => {
     const topo = loadTopology();
     const hosts = labHosts(topo);
+    const asVms = (opts.directors ?? 'netns') === 'vm' ? vmDirectorHosts(hosts) : [];
+    const netnsHosts = hosts.filter((h) => !asVms.includes(h));
+    // A netns host never shares its address with a lab VM: such VMs go first (plain `lab up` after `--directors vm`).
+    const handedBack = await releaseVmAddresses(netnsHosts.map((h) => h.address), progress);
     const base = await ensureBaseRootfs(progress);
     const labPub = await ensureLabKey();
     const state = (await readState()) ?? emptyState();
@@ -35,10 +49,13 @@ export async function labUp(opts: LabUpOptions = {}): Promise<void> {
     await ensureNat(topo, state);
     await writeState(state);
     const ctx: UpContext = { topo, all: hosts, base, fresh: !!opts.fresh, progress, state, labPub };
-    await Promise.all(hosts.map((h) => upHost(h, ctx)));
+    await Promise.all(netnsHosts.map((h) => upHost(h, ctx)));
     await writeState(state);
-    await writeKnownHosts(hosts);
+    await writeKnownHosts(hosts, asVms.map((h) => h.name));
     await writeAnsibleInventory(hosts);
+    const booted = asVms.length ? await upVmDirectors(topo, asVms, { fresh: !!opts.fresh, progress }) : null;
+    // addresses that changed hands (VM ↔ netns host): drop their stale neighbour entries
+    await forgetNeighbours([...handedBack, ...(booted?.vms.map((v) => v.address) ?? [])], netnsHosts.map((h) => h.name));
     const down = [];
     for (const h of hosts) if (!(await waitSsh(h.address, true, 15_000))) down.push(h.name);
     if (down.length) throw new Error(`lab: sshd does not answer on ${down.join(', ')} (logs: ${paths.log('HOST')}, /var/log/sshd.log inside)`);

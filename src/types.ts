@@ -129,6 +129,12 @@ export interface Resource<Current = unknown, Change = unknown, S extends ShellKi
    * is contacted; a throw stops the run with exit 4. Not run by --list-hosts / --list-tasks.
    */
   preflight?(): void;
+  /**
+   * A probe asserts something about the host (e.g. a daemon is healthy) and changes nothing: a
+   * non-null plan is a failure, not a change. In check mode, once an earlier resource of the host
+   * would change, a probe is skipped (its answer depends on that change).
+   */
+  probe?: boolean;
   /** Re-read after apply and fail if the plan is not empty (default true for batched facts). */
   verify?: boolean;
 }

@@ -161,7 +161,9 @@ export function keepalivedHealth(o: HealthOptions): Resource<HealthState, Health
       const p = healthProblem(o, st);
       return p === null ? null : { problem: `${p} after ${(st.waitedMs / 1000).toFixed(1)} s (${summary(st)})` };
     },
-    describe: (c) => `unhealthy: ${c.problem}`,
+    describe: (c) => `keepalived is not healthy: ${c.problem}`,
+    // a probe: a problem fails the host (never a "change"); skipped in check mode after pending changes
+    probe: true,
     async apply(_t, c) {
       throw new Error(`keepalived is not healthy: ${c.problem}`);
     },

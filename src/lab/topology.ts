@@ -24,6 +24,8 @@ const TopologySchema = z.object({
       kind: z.enum(['linux', 'powershell']),
       groups: z.array(z.string()).default([]),
       vars: z.record(z.unknown()).default({}),
+      /** Serve a tiny HTTP server answering the host's name on this port (src/lab/web.ts). */
+      web: z.number().int().min(1).max(65535).optional(),
     }),
   ),
 });
@@ -37,6 +39,7 @@ export interface LabHost {
   kind: LabHostKind;
   groups: string[];
   vars: Record<string, unknown>;
+  web?: number;
 }
 
 /** lab/topology.json of this package (or $LVS_PLAY_TOPOLOGY). */

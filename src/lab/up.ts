@@ -11,6 +11,8 @@ import { ensureBaseRootfs, ensureHostRootfs, hostRootfsCurrent, syncAptAndResolv
 import { emptyState, readState, withLabLock, writeState, type LabState } from './state.js';
 import { labHosts, loadTopology, type LabHost, type Topology } from './topology.js';
 import { requireRoot } from './root.js';
+import { ensureKeepalivedTarball } from './sources.js';
+import { ensureWeb } from './web.js';
 import { forgetNeighbours, releaseVmAddresses, upVmDirectors, vmDirectorHosts, type DirectorsMode, type LabReservation } from './vm-variant.js';
 
 export interface LabUpOptions {
@@ -59,6 +61,9 @@ export async function labUp(opts: LabUpOptions = {}): Promise<void> {
     const down = [];
     for (const h of hosts) if (!(await waitSsh(h.address, true, 15_000))) down.push(h.name);
     if (down.length) throw new Error(`lab: sshd does not answer on ${down.join(', ')} (logs: ${paths.log('HOST')}, /var/log/sshd.log inside)`);
+    await ensureWeb(netnsHosts);
+    // the offline keepalived source the site builds from (Debian's source registry, sha256-checked)
+    progress(`keepalived source: ${await ensureKeepalivedTarball()}`);
     progress(`up: ${hosts.length} hosts in ${((Date.now() - t0) / 1000).toFixed(1)} s; key ${paths.key()}, known_hosts ${paths.knownHosts()}`);
   });
 }

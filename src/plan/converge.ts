@@ -30,6 +30,8 @@ export interface ConvergeOptions {
   check: boolean;
   /** The current state when it was already read (e.g. in a batch). */
   current?: { value: unknown };
+  /** Check mode: an earlier resource of this host would change (probes are then skipped). */
+  pendingChanges?: boolean;
 }
 
 function describe(res: AnyResource, change: unknown): string {
@@ -42,10 +44,14 @@ function describe(res: AnyResource, change: unknown): string {
  */
 export async function converge(res: AnyResource, t: Transport, opts: ConvergeOptions): Promise<Outcome> {
   if (res.when === false) return { status: 'skipped', message: 'condition is false' };
+  if (res.probe && opts.check && opts.pendingChanges) {
+    return { status: 'skipped', message: 'check mode: this probe would run after the changes above' };
+  }
   try {
     const current = opts.current ? opts.current.value : await readResource(res, t);
     const change: unknown = res.plan(current);
     if (change === null) return { status: 'ok', message: 'already as wanted' };
+    if (res.probe) return { status: 'failed', error: describe(res, change) };
     const diff = res.diff?.(current, change);
     const message = describe(res, change);
     if (opts.check) return { status: 'changed', message, ...(diff ? { diff } : {}) };

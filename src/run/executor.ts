@@ -56,6 +56,12 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
   const connections = new Map<string, Promise<Transport>>();
   const unreachable = new Set<string>();
   const failedHosts = new Set<string>();
+  const pending = new Map<string, { changes: boolean }>();
+  const hostPending = (name: string) => {
+    let p = pending.get(name);
+    if (!p) pending.set(name, (p = { changes: false }));
+    return p;
+  };
   const local = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, local.signal]) : local.signal;
   let stopped = false;
@@ -134,6 +140,7 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
         check: opts.check,
         transport,
         signal,
+        pending: hostPending(host.name),
         emit: (r) => emit(r, (l) => (task.output = l)),
       });
       const mine = results.filter((r) => r.host === host.name && r.play === pp.play.name);

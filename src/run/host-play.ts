@@ -10,6 +10,8 @@ export interface HostPlayContext {
   signal: AbortSignal;
   /** Records one result (already redacted by the caller's emitter). */
   emit(result: TaskResult): void;
+  /** Check mode: this host has a pending change (from this play or an earlier one). */
+  pending: { changes: boolean };
 }
 
 function row(ctx: HostPlayContext, host: string, task: PlannedTask, status: ResultStatus, started: number, extra: Partial<TaskResult>): TaskResult {
@@ -42,7 +44,8 @@ export async function runHostPlay(hp: HostPlay, ctx: HostPlayContext): Promise<{
       continue;
     }
     const current = await facts.get(i).catch(() => undefined);
-    const outcome = await converge(task.resource, ctx.transport, { check: ctx.check, ...(current ? { current } : {}) });
+    const outcome = await converge(task.resource, ctx.transport, { check: ctx.check, pendingChanges: ctx.pending.changes, ...(current ? { current } : {}) });
+    if (outcome.status === 'changed') ctx.pending.changes = true;
     if (outcome.status === 'changed' || (outcome.status === 'failed' && !ctx.check)) facts.invalidate();
     if (outcome.status === 'changed') for (const n of task.resource.notify ?? []) notified.add(n);
     const { status, ...rest } = outcome;
@@ -55,7 +58,7 @@ export async function runHostPlay(hp: HostPlay, ctx: HostPlayContext): Promise<{
   for (const [name, handler] of hp.handlers) {
     if (!notified.has(name) || !handler.enabled || ctx.signal.aborted) continue;
     const started = Date.now();
-    const outcome = await converge(handler.resource, ctx.transport, { check: ctx.check });
+    const outcome = await converge(handler.resource, ctx.transport, { check: ctx.check, pendingChanges: ctx.pending.changes });
     const { status, ...rest } = outcome;
     ctx.emit(row(ctx, hp.host.name, handler, status, started, { ...rest, handler: true }));
     if (status === 'failed') failed = true;

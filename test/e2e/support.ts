@@ -25,40 +25,8 @@ export async function onVm(address: string, script: string, timeoutMs = 60_000):
 
 // ───────────── HTTP servers on the real servers ─────────────
 
-/** Answers every GET with its own name and a newline; quiet; threads; SO_REUSEADDR. */
-const SERVER_PY = `import http.server, sys
-name = sys.argv[1].encode() + b"\\n"
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(name)))
-        self.end_headers()
-        self.wfile.write(name)
-    def log_message(self, *a):
-        pass
-class S(http.server.ThreadingHTTPServer):
-    allow_reuse_address = True
-    daemon_threads = True
-S(("0.0.0.0", int(sys.argv[2])), H).serve_forever()
-`;
-const PIDFILE = '/run/lvs-e2e-http.pid';
-
-/** Starts the name server on `host` (detached, stdio redirected) and waits until it listens. */
-export async function startHttp(host: string, port = 80): Promise<void> {
-  await stopHttp(host, port);
-  const start = sh`nohup python3 -c ${SERVER_PY} ${host} ${port} >/dev/null 2>&1 </dev/null & echo $! > ${PIDFILE}`;
-  await onNetns(host, start);
-  const wait = sh`for i in $(seq 100); do ss -ltnH ${`sport = :${port}`} | grep -q LISTEN && exit 0; sleep 0.05; done; echo nothing listens on ${port} >&2; exit 1`;
-  await onNetns(host, wait);
-}
-
-/** Stops it (SIGTERM by its recorded pid) and waits until the port is closed. */
-export async function stopHttp(host: string, port = 80): Promise<void> {
-  const stop = sh`if [ -f ${PIDFILE} ]; then kill "$(cat ${PIDFILE})" 2>/dev/null; rm -f ${PIDFILE}; fi
-for i in $(seq 100); do ss -ltnH ${`sport = :${port}`} | grep -q LISTEN || exit 0; sleep 0.05; done; echo port ${port} still open >&2; exit 1`;
-  await onNetns(host, stop);
-}
+/** The lab's web server (src/lab/web.ts): answers with the host's name. */
+export { startWeb as startHttp, stopWeb as stopHttp } from '../../src/lab/web.js';
 
 // ───────────── the client ─────────────
 

@@ -1,5 +1,6 @@
 // Integration: linux-realserver on the lab's Linux real servers (rs1, rs2) through the real engine and ssh.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWeb, stopWeb } from '../../src/lab/web.js';
 import { linuxRealServer } from '../../roles/linux-realserver/index.js';
 import { play, playbook } from '../../src/dsl/play.js';
 import type { LinuxRealServerInput } from '../../roles/linux-realserver/options.js';
@@ -65,6 +66,7 @@ describe('linux-realserver on the lab', () => {
 
   it('the listener check fails when nothing listens on the port and passes when a server does', async () => {
     const withCheck = pb({ vip: VIP, tcpPorts: [80] }, 'rs1');
+    await stopWeb('rs1'); // the lab's own web server on rs1 (src/lab/web.ts)
     const r = await runOnLab(withCheck);
     expect(row(r, 'rs1', 'listening on tcp 80')?.status).toBe('failed');
     expect(row(r, 'rs1', 'listening on tcp 80')?.error).toMatch(/tcp 10\.77\.0\.10:80: nothing listens on port 80.*checkListeners: false/);
@@ -79,6 +81,7 @@ describe('linux-realserver on the lab', () => {
       expect(await onHost('rs1', `python3 -c "import urllib.request; print(urllib.request.urlopen('http://${VIP}/').status)"`)).toBe('200\n');
     } finally {
       await onHost('rs1', `kill ${pid}; :`);
+      await startWeb('rs1');
     }
   });
 });

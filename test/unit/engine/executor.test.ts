@@ -99,6 +99,18 @@ describe('executor', () => {
     expect(r2.report.results.map((r) => r.resource).sort()).toEqual([`marker ${join(dir, 'a-t1')}`, `marker ${join(dir, 'b-t1')}`]);
   });
 
+  it('a probe fails on a problem, and is skipped in check mode after a pending change', async () => {
+    const dir = tempDir();
+    const probe = { ...failing(join(dir, 'healthy')), id: 'probe healthy', probe: true };
+    const alone = playbook('t', [play('p', { hosts: 'all' }, () => [probe])]);
+    const run = runner([localHost('a')]);
+    expect((await run(alone, { check: true })).report.results[0]).toMatchObject({ status: 'failed', resource: 'probe healthy' });
+    const after = playbook('t', [play('p', { hosts: 'all' }, () => [marker(join(dir, 'm'), 'x')]), play('q', { hosts: 'all' }, () => [probe])]);
+    const check = await run(after, { check: true });
+    expect(check.report.results.map((r) => r.status)).toEqual(['changed', 'skipped']);
+    expect(read(join(dir, 'm'))).toBe('');
+  });
+
   it('skips resources whose when is false', async () => {
     const dir = tempDir();
     const pb = playbook('t', [play('p', { hosts: 'all' }, () => [marker(join(dir, 'w'), 'w', { when: false })])]);

@@ -79,13 +79,14 @@ export function parseDataDump(text: string): Record<string, VrrpState> {
 }
 
 /**
- * The waiting script: polls every 0.3 s until the instances are MASTER/BACKUP (checked on the host
- * with the same rule as `healthProblem`, minus `expect`), or the time is up; a keepalived that does
- * not run at all is given at most 5 s.
+ * The waiting script: polls every 0.3 s until the instances are MASTER/BACKUP and, with `expect`,
+ * in the expected state (the same rule as `healthProblem`), or the time is up; a keepalived that
+ * does not run at all is given at most 5 s.
  */
 export function healthScript(o: HealthOptions): ShellCommand {
   const timeout = o.timeoutSeconds ?? 20;
   const want = [...(o.instances ?? [])];
+  const expected = Object.entries(o.expect ?? {}).map(([name, state]) => `${name} ${state}`);
   return sh`b=${o.binary}; pidf=${o.pidFile ?? DEFAULT_PID_FILE}; data=${o.dataFile ?? DEFAULT_DATA_FILE}
 if [ ! -x "$b" ]; then echo installed=0; exit 0; fi
 echo installed=1
@@ -104,6 +105,7 @@ while :; do
     ok=1
     [ -n "$dump" ] || ok=0
     for w in ${want}; do printf '%s\n' "$dump" | grep -q "^$w " || ok=0; done
+    for e in ${expected}; do printf '%s\n' "$dump" | grep -qxF "$e" || ok=0; done
     if printf '%s\n' "$dump" | grep -qvE ' (MASTER|BACKUP)$'; then ok=0; fi
     [ $ok = 1 ] && break
   fi

@@ -83,6 +83,20 @@ while :; do sleep 0.05; done`);
     expect(out.status).toBe('ok');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(500);
   }, 20_000);
+
+  it('with expect, waits until the instance is in the expected state (BACKUP first, then MASTER)', async () => {
+    daemon?.kill('SIGKILL');
+    writeFileSync(join(dir, 'e.sh'), `start=$(date +%s)
+trap 'if [ $(( $(date +%s) - start )) -ge 2 ]; then s=MASTER; else s=BACKUP; fi; printf " VRRP Instance = VI_1\n   State = %s\n" "$s" > ${data}' USR1
+while :; do sleep 0.05; done`);
+    daemon = spawn('sh', [join(dir, 'e.sh')], { stdio: 'ignore' });
+    writeFileSync(pidFile, `${daemon.pid}\n`);
+    const t0 = Date.now();
+    const out = await converge(keepalivedHealth({ binary: bin, pidFile, dataFile: data, timeoutSeconds: 10, expect: { VI_1: 'MASTER' } }), t, { check: false });
+    expect(out.error).toBeUndefined();
+    expect(out.status).toBe('ok');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+  }, 20_000);
 });
 
 describe('backupFirst', () => {

@@ -26,7 +26,7 @@ export type Command =
   | { kind: 'run'; options: CliOptions };
 
 export const USAGE = `Usage: lvs-play PLAYBOOK -i INVENTORY [options]
-       lvs-play lab up|down|status [--fresh] [--purge]
+       lvs-play lab up [--fresh] [--directors netns|vm] | lab down [--purge] | lab status
 
 Runs a typed TypeScript playbook against an inventory (TS file, or an Ansible INI/YAML inventory).
 

@@ -99,13 +99,14 @@ describe.skipIf(skip !== null)(`keepalived -t on rendered configs${skip ? ` (ski
     }
   });
 
-  it('leaves no keepalived running', () => {
+  it('leaves no keepalived of its own running', () => {
     let running = '';
     try {
       running = execFileSync('pgrep', ['-a', 'keepalived'], { encoding: 'utf8' });
     } catch {
       running = ''; // pgrep exits 1 when nothing matches
     }
-    expect(running).toBe('');
+    // only this test's keepalived (its configs are in its temp dir): lab hosts may run their own
+    expect(running.split('\n').filter((l) => l.includes('lvs-play-ka-'))).toEqual([]);
   });
 });

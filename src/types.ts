@@ -140,11 +140,10 @@ export interface Resource<Current = unknown, Change = unknown, S extends ShellKi
 }
 
 /**
- * Any resource, whatever its state types. A union per shell: `read`/`apply` take the shell's own
- * transport, so a `Resource<…, 'posix'>` is not a `Resource<…, ShellKind>` (parameters are contravariant).
+ * Any resource, whatever its state types (no `any`: `plan`/`apply`/`diff` are methods, which
+ * TypeScript compares bivariantly). A union per shell: `read`/`apply` take the shell's own transport.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyResource = Resource<any, any, 'posix'> | Resource<any, any, 'powershell'>;
+export type AnyResource = Resource<unknown, unknown, 'posix'> | Resource<unknown, unknown, 'powershell'>;
 
 // ───────────────────────────── roles, plays, playbooks ─────────────────────────────
 
@@ -167,7 +166,7 @@ export interface PlayOptions {
   hosts: string;
   /** Batch size (number or "30%"); each batch finishes before the next starts. */
   serial?: number | `${number}%`;
-  /** Stop the play when more than this percent of a batch failed (default 0 with serial: any failure stops). */
+  /** Stop the play when more than this percent of a serial batch failed (default: only when the whole batch failed, as Ansible). */
   maxFailPercentage?: number;
   order?: HostOrder;
   tags?: readonly string[];

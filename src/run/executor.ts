@@ -175,6 +175,8 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
       exitOnError: false,
       renderer: opts.renderer ?? pickRenderer(),
       collectErrors: 'minimal',
+      // the CLI handles Ctrl-C itself (close connections, recap); listr2's own handler exits 127
+      registerSignalListeners: false,
       rendererOptions: { collapseSubtasks: false, collapseSkips: true, showErrorMessage: true },
     },
   );

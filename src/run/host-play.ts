@@ -49,6 +49,7 @@ export async function runHostPlay(hp: HostPlay, ctx: HostPlayContext): Promise<{
     if (outcome.status === 'changed' || (outcome.status === 'failed' && !ctx.check)) facts.invalidate();
     if (outcome.status === 'changed') for (const n of task.resource.notify ?? []) notified.add(n);
     const { status, ...rest } = outcome;
+    if (status === 'failed' && ctx.signal.aborted) rest.error = `interrupted (Ctrl-C): ${rest.error ?? ''}`;
     ctx.emit(row(ctx, hp.host.name, task, status, started, rest));
     if (status === 'failed') {
       failed = true;

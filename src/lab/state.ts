@@ -55,11 +55,15 @@ export async function writeFileAtomic(path: string, content: string | Buffer, mo
   await rename(tmp, path);
 }
 
-/** A lock directory holding the owner's pid; a lock whose owner is gone is taken over. */
-export async function withLabLock<T>(fn: () => Promise<T>): Promise<T> {
+/**
+ * Takes the lab lock: a directory holding the owner's pid; a lock whose owner is gone is taken
+ * over. Returns its release (which only removes the lock while this process owns it).
+ */
+export async function acquireLabLock(opts: { waitMs?: number; onWait?: (pid: number) => void } = {}): Promise<() => Promise<void>> {
   const dir = join(labDir(), '.lock');
   await mkdir(labDir(), { recursive: true });
-  const deadline = Date.now() + 15 * 60_000;
+  const deadline = Date.now() + (opts.waitMs ?? 15 * 60_000);
+  let told = false;
   for (;;) {
     try {
       await mkdir(dir);
@@ -72,13 +76,23 @@ export async function withLabLock<T>(fn: () => Promise<T>): Promise<T> {
         continue;
       }
       if (Date.now() > deadline) throw new Error(`lab: locked by process ${pid} (${dir})`);
+      if (!told) opts.onWait?.(pid);
+      told = true;
       await new Promise((r) => setTimeout(r, 500));
     }
   }
+  return async () => {
+    if (Number(readIfExists(join(dir, 'pid'))) === process.pid) await rm(dir, { recursive: true, force: true });
+  };
+}
+
+/** Runs fn holding the lab lock. */
+export async function withLabLock<T>(fn: () => Promise<T>): Promise<T> {
+  const release = await acquireLabLock();
   try {
     return await fn();
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await release();
   }
 }
 

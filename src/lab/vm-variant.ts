@@ -5,14 +5,15 @@
  * (directors 'netns') stops such VMs again and gives the addresses back to the netns hosts.
  * Used by src/lab/up.ts (labUp's `directors` option), src/lab/known-hosts-file.ts and `lab down|status`.
  */
-import { constants, existsSync } from 'node:fs';
-import { access, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Progress } from './exec.js';
 import { exec } from './exec.js';
 import { killNetnsProcesses, stopHost } from './hostproc.js';
 import { removeHostNet } from './network.js';
 import { labDir, netnsName, vethName } from './paths.js';
+import { acquireLabLock } from './state.js';
 import type { LabHost, Topology } from './topology.js';
 import { reapplyVmKnownHosts, vmDown, vmUp, type VmUpResult } from './vm/index.js';
 import { deleteTap, linkExists, tapName } from './vm/tap.js';
@@ -207,27 +208,10 @@ export interface LabReservation {
  * labUp as `reservation`. A reservation whose process died is taken over by the next locker.
  */
 export async function reserveLab(opts: { waitMs?: number; progress?: Progress } = {}): Promise<LabReservation> {
-  const dir = join(labDir(), '.lock');
-  await mkdir(labDir(), { recursive: true });
-  const deadline = Date.now() + (opts.waitMs ?? 15 * 60_000);
-  let told = false;
-  for (;;) {
-    try {
-      await mkdir(dir);
-      await writeFile(join(dir, 'pid'), String(process.pid));
-      break;
-    } catch {
-      const pid = Number((await readFile(join(dir, 'pid'), 'utf8').catch(() => '')).trim());
-      if (!pid || pid === process.pid || !existsSync(`/proc/${pid}`)) {
-        await rm(dir, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`lab: locked by process ${pid} (${dir})`);
-      if (!told) opts.progress?.(`waiting for the lab lock (held by process ${pid})`);
-      told = true;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+  const unlock = await acquireLabLock({
+    ...(opts.waitMs !== undefined ? { waitMs: opts.waitMs } : {}),
+    onWait: (pid) => opts.progress?.(`waiting for the lab lock (held by process ${pid})`),
+  });
   let held = true;
   return {
     run: (fn) => {
@@ -237,8 +221,7 @@ export async function reserveLab(opts: { waitMs?: number; progress?: Progress } 
     release: async () => {
       if (!held) return;
       held = false;
-      const pid = Number((await readFile(join(dir, 'pid'), 'utf8').catch(() => '')).trim());
-      if (pid === process.pid) await rm(dir, { recursive: true, force: true });
+      await unlock();
     },
   };
 }

@@ -86,9 +86,9 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
     }
   };
 
-    /** After the last host of a serial batch: stop everything when too many of it failed. */
+  /** After the last host of a serial batch: stop everything when too many of it failed. */
   const doneInBatch = new Map<readonly HostView[], number>();
-  const afterHost = (pp: PlannedPlay, batch: readonly HostView[]) => {
+  const batchHostDone = (pp: PlannedPlay, batch: readonly HostView[]) => {
     const done = (doneInBatch.get(batch) ?? 0) + 1;
     doneInBatch.set(batch, done);
     if (done < batch.length || pp.play.options.serial === undefined) return;
@@ -114,42 +114,42 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
   });
 
   const runHost = async (pp: PlannedPlay, host: HostView, task: { output: string; title: string; skip(m?: string): void }) => {
-      const hp = pp.perHost.get(host.name);
-      if (!hp || unreachable.has(host.name) || failedHosts.has(host.name)) {
-        task.skip(unreachable.has(host.name) ? 'unreachable' : failedHosts.has(host.name) ? 'failed earlier' : 'no tasks');
-        return;
+    const hp = pp.perHost.get(host.name);
+    if (!hp || unreachable.has(host.name) || failedHosts.has(host.name)) {
+      task.skip(unreachable.has(host.name) ? 'unreachable' : failedHosts.has(host.name) ? 'failed earlier' : 'no tasks');
+      return;
+    }
+    const t0 = Date.now();
+    let transport: Transport;
+    try {
+      let conn = connections.get(host.name);
+      if (!conn) {
+        conn = opts.connect(host);
+        connections.set(host.name, conn);
       }
-      const t0 = Date.now();
-      let transport: Transport;
-      try {
-        let conn = connections.get(host.name);
-        if (!conn) {
-          conn = opts.connect(host);
-          connections.set(host.name, conn);
-        }
-        transport = await conn;
-      } catch (e) {
-        connections.delete(host.name);
-        unreachable.add(host.name);
-        const error = e instanceof Error ? e.message : String(e);
-        emit({ host: host.name, play: pp.play.name, role: null, resource: 'connect', kind: 'connection', status: 'unreachable', durationMs: Date.now() - t0, error }, (l) => (task.output = l));
-        throw new Error(`UNREACHABLE: ${redactor.redact(error)}`);
-      }
-      const { failed } = await runHostPlay(hp, {
-        play: pp.play.name,
-        check: opts.check,
-        transport,
-        signal,
-        pending: hostPending(host.name),
-        emit: (r) => emit(r, (l) => (task.output = l)),
-      });
-      const mine = results.filter((r) => r.host === host.name && r.play === pp.play.name);
-      const changed = mine.filter((r) => r.status === 'changed').length;
-      task.title = `${host.name}: ok=${mine.filter((r) => r.status === 'ok').length} changed=${changed}${failed ? ' FAILED' : ''}`;
-      if (failed) {
-        failedHosts.add(host.name);
-        throw new Error(`${host.name} failed`);
-      }
+      transport = await conn;
+    } catch (e) {
+      connections.delete(host.name);
+      unreachable.add(host.name);
+      const error = e instanceof Error ? e.message : String(e);
+      emit({ host: host.name, play: pp.play.name, role: null, resource: 'connect', kind: 'connection', status: 'unreachable', durationMs: Date.now() - t0, error }, (l) => (task.output = l));
+      throw new Error(`UNREACHABLE: ${redactor.redact(error)}`);
+    }
+    const { failed } = await runHostPlay(hp, {
+      play: pp.play.name,
+      check: opts.check,
+      transport,
+      signal,
+      pending: hostPending(host.name),
+      emit: (r) => emit(r, (l) => (task.output = l)),
+    });
+    const mine = results.filter((r) => r.host === host.name && r.play === pp.play.name);
+    const changed = mine.filter((r) => r.status === 'changed').length;
+    task.title = `${host.name}: ok=${mine.filter((r) => r.status === 'ok').length} changed=${changed}${failed ? ' FAILED' : ''}`;
+    if (failed) {
+      failedHosts.add(host.name);
+      throw new Error(`${host.name} failed`);
+    }
   };
 
   const list = new Listr(
@@ -163,7 +163,7 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
             skip: () => (stopped || signal.aborted ? 'stopped' : false),
             task: (_c2: unknown, batchTask) =>
               batchTask.newListr(
-                batch.map((h) => hostTask(pp, h, () => afterHost(pp, batch))),
+                batch.map((h) => hostTask(pp, h, () => batchHostDone(pp, batch))),
                 { concurrent: Math.max(1, opts.forks), exitOnError: false },
               ),
           })),

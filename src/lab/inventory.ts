@@ -1,6 +1,8 @@
 /** The lab as an inventory (`-i lab`): groups and hosts from lab/topology.json, keys from labDir(). */
-import type { GroupSpec, HostSpec, InventorySpec, PsrpSshConnection, SshConnection } from '../types.js';
-import { paths } from './paths.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GroupSpec, HostSpec, InventorySpec, PsrpSshConnection, SshConnection, Vars } from '../types.js';
+import { labDir, paths } from './paths.js';
 import { labHosts, loadTopology } from './topology.js';
 
 export function labInventory(): InventorySpec {
@@ -11,7 +13,7 @@ export function labInventory(): InventorySpec {
   for (const h of labHosts(topo)) {
     for (const g of h.groups) {
       const grp = (groups[g] ??= { hosts: {}, kinds: new Set() });
-      grp.hosts[h.name] = { address: h.address, vars: { ...h.vars } };
+      grp.hosts[h.name] = { address: h.address, vars: { ...h.vars, ...(runsAsVm(h.name) ? VM_DIRECTOR_VARS : {}) } };
       grp.kinds.add(h.kind);
     }
   }
@@ -25,4 +27,21 @@ export function labInventory(): InventorySpec {
     connection: ssh,
     groups: out,
   };
+}
+
+/**
+ * A director replaced by a qemu VM (`lab up --directors vm`) has a real IPVS kernel and systemd:
+ * keepalived comes from Debian's package there (building under TCG is slow) and runs in full.
+ */
+const VM_DIRECTOR_VARS: Vars = { keepalived_install: 'package', keepalived_args: ['-D'] };
+
+/** Whether the lab VM of this name runs now (its qemu pidfile names a live qemu). Sync, cheap. */
+function runsAsVm(name: string): boolean {
+  const pidfile = join(labDir(), 'vm', name, 'qemu.pid');
+  try {
+    const pid = Number.parseInt(readFileSync(pidfile, 'utf8').trim(), 10);
+    return Number.isInteger(pid) && pid > 1 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(pidfile);
+  } catch {
+    return false;
+  }
 }

@@ -29,10 +29,10 @@ export function recapText(report: Pick<RunReport, 'summary' | 'check' | 'aborted
     const bad = s.failed > 0 || s.unreachable > 0;
     const label = paint(name.padEnd(width), bad ? 31 : s.changed ? 33 : 32, color);
     const cols = (Object.keys(COLORS) as (keyof HostSummary)[]).map((k) => {
-      const text = `${k}=${s[k]}`;
+      const text = `${k}=${String(s[k]).padEnd(4)}`;
       return s[k] > 0 && k !== 'ok' ? paint(text, COLORS[k], color) : text;
     });
-    lines.push(`${label} : ${cols.map((c) => c.padEnd(14)).join(' ').trimEnd()}`);
+    lines.push(`${label} : ${cols.join(' ').trimEnd()}`);
   }
   if (report.aborted) lines.push('interrupted: the run was stopped before it finished (Ctrl-C)');
   return lines.join('\n');

@@ -71,9 +71,9 @@ describe('health resource against a fake keepalived', () => {
   }, 20_000);
 
   it('waits for a known state: ok once the dump says MASTER', async () => {
-    // answers SIGUSR1 (signum 10) with a dump; INIT for its first second
-    writeFileSync(join(dir, 'd.sh'), `start=$(date +%s)
-trap 'if [ $(( $(date +%s) - start )) -ge 1 ]; then s=MASTER; else s=INIT; fi; printf " VRRP Instance = VI_1\\n   State = %s\\n" "$s" > ${data}' USR1
+    // answers SIGUSR1 (signum 10) with a dump; INIT for its first second (ms clock: a whole-second clock made this flaky)
+    writeFileSync(join(dir, 'd.sh'), `start=$(date +%s%N)
+trap 'if [ $(( ($(date +%s%N) - start) / 1000000 )) -ge 1000 ]; then s=MASTER; else s=INIT; fi; printf " VRRP Instance = VI_1\\n   State = %s\\n" "$s" > ${data}' USR1
 while :; do sleep 0.05; done`);
     daemon = spawn('sh', [join(dir, 'd.sh')], { stdio: 'ignore' });
     writeFileSync(pidFile, `${daemon.pid}\n`);
@@ -86,8 +86,8 @@ while :; do sleep 0.05; done`);
 
   it('with expect, waits until the instance is in the expected state (BACKUP first, then MASTER)', async () => {
     daemon?.kill('SIGKILL');
-    writeFileSync(join(dir, 'e.sh'), `start=$(date +%s)
-trap 'if [ $(( $(date +%s) - start )) -ge 2 ]; then s=MASTER; else s=BACKUP; fi; printf " VRRP Instance = VI_1\n   State = %s\n" "$s" > ${data}' USR1
+    writeFileSync(join(dir, 'e.sh'), `start=$(date +%s%N)
+trap 'if [ $(( ($(date +%s%N) - start) / 1000000 )) -ge 1000 ]; then s=MASTER; else s=BACKUP; fi; printf " VRRP Instance = VI_1\n   State = %s\n" "$s" > ${data}' USR1
 while :; do sleep 0.05; done`);
     daemon = spawn('sh', [join(dir, 'e.sh')], { stdio: 'ignore' });
     writeFileSync(pidFile, `${daemon.pid}\n`);

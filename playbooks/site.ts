@@ -17,6 +17,9 @@
  *   keepalived_tarball   the upstream tarball on the control node (default: the lab's cached copy)
  *   keepalived_args      daemon arguments (default ['-D']; the netns lab, which has no IPVS, uses --vrrp)
  *   check_listeners      fail a real server when nothing listens on the port (default true)
+ *   ipvs_tuning          load ip_vs and set net.ipv4.vs.expire_nodest_conn=1 (default true): without it
+ *                        IPVS silently drops a client whose reused source port still maps to a removed
+ *                        real server (seen in the e2e as request timeouts). The netns lab has no IPVS: off.
  */
 import { play, playbook, type HostView } from 'lvs-play';
 import {
@@ -78,7 +81,7 @@ export default playbook('lvs-dr', [
   play('windows real servers', { hosts: 'windows' }, (host) => [windowsRealServer({ vip: vipOf(host), tcpPorts: [PORT] })]),
 
   play('directors: base', { hosts: 'directors' }, (host) => [
-    directorBase(),
+    directorBase(host.get('ipvs_tuning', true) ? { loadIpvsModule: true, ipvs: { expireNodestConn: true } } : {}),
     firewall({
       vip: vipOf(host),
       tcpPorts: [PORT],

@@ -31,9 +31,10 @@ export function labInventory(): InventorySpec {
 
 /**
  * A director replaced by a qemu VM (`lab up --directors vm`) has a real IPVS kernel and systemd:
- * keepalived comes from Debian's package there (building under TCG is slow) and runs in full.
+ * keepalived comes from Debian's package there (building under TCG is slow) and runs in full, and
+ * the IPVS sysctls are set.
  */
-const VM_DIRECTOR_VARS: Vars = { keepalived_install: 'package', keepalived_args: ['-D'] };
+const VM_DIRECTOR_VARS: Vars = { keepalived_install: 'package', keepalived_args: ['-D'], ipvs_tuning: true };
 
 /** Whether the lab VM of this name runs now (its qemu pidfile names a live qemu). Sync, cheap. */
 function runsAsVm(name: string): boolean {

@@ -171,7 +171,7 @@ for k in all/arp_ignore all/arp_announce lo/arp_ignore lo/arp_announce; do echo 
     log(`health checks: ${JSON.stringify(timing)} → bound ${DROP_BOUND_MS} ms`);
     // 2 s per request: a TCG VM that stalls for a moment must not count as a wrong answer (two runs of
     // eight saw 0.5 s timeouts 8–9 s after the stop, long after keepalived had removed rs2)
-    const client = requestsFor(12, { url: URL, timeoutS: 2, pauseS: 0.05 });
+    const client = requestsFor(16, { url: URL, timeoutS: 2, pauseS: 0.05 });
     await sleep(2000);
     const t0 = Date.now();
     await stopHttp('rs2', PORT);

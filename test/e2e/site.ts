@@ -3,13 +3,16 @@
  * lab: through the CLI, as a user would (`lvs-play playbooks/site.ts -i lab …`, from the sources
  * with jiti so no build is needed), with a JSON report to assert on.
  *
- * What the VM variant needs from the site, as extra vars (-e, highest precedence):
+ * What the VM variant needs from the site comes from `-i lab` itself (src/lab/inventory.ts gives a
+ * director running as a VM these host vars):
  * - keepalived_install 'package': Debian's keepalived, already in the VM base image. Building it
  *   from source inside a VM under TCG (no usable KVM here) would take many minutes; the source build
- *   is proven on the netns lab by the keepalived role's own tests. With the package, the lab's
- *   `keepalived_args: [-D, --vrrp]` (the netns lab has no IPVS) do not apply: Debian's unit runs
- *   the full keepalived (VRRP + checkers → IPVS). The VMs run systemd: init-service takes its
- *   systemd path there.
+ *   is proven on the netns lab by the keepalived role's own tests. keepalived_args ['-D']: the full
+ *   keepalived (VRRP + checkers → IPVS), not the netns lab's --vrrp. The VMs run systemd:
+ *   init-service takes its systemd path there.
+ * - ipvs_tuning true: ip_vs loaded and net.ipv4.vs.expire_nodest_conn=1, so a client whose reused
+ *   source port still maps to a removed real server is not silently dropped.
+ * And as extra vars (-e, highest precedence):
  * - delay_loop 2: health checks every 2 s so the test is quick (the site's default is 6).
  * - realserver_groups [linux_realservers]: rs1/rs2 only; the lab's win1 is not an HTTP server.
  * The run is limited to directors and Linux real servers (the Windows play is not this test's).
@@ -24,7 +27,6 @@ import { ROOT } from '../lab/support.js';
 export const SITE = 'playbooks/site.ts';
 export const PORT = 80;
 export const SITE_EXTRA_VARS = {
-  keepalived_install: 'package',
   delay_loop: 2,
   realserver_groups: ['linux_realservers'],
 } as const;

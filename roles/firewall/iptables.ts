@@ -10,6 +10,7 @@ import { b64, checkFactResult, kv, parseKv, runOk } from '../../src/resources/co
 import { osFactScript, parseOsFacts, type OsFamily } from '../../src/resources/osfamily.js';
 import type { Fact, Resource, ShellCommand } from '../../src/types.js';
 import { COMMENT_PREFIX, type FwRule } from './rules.js';
+import { bootFilesScript, parseBootFiles } from './boot-files.js';
 
 const NEED_IPTABLES = sh`command -v iptables >/dev/null 2>&1 || { echo 'iptables is not installed (install it, e.g. with director-base)' >&2; exit 127; }`;
 
@@ -191,16 +192,12 @@ export function saveFact(paths: readonly string[]): Fact<SaveState> {
 ${raw(osFactScript)}
 s=$(iptables-save) || exit 1
 printf 'save='; printf '%s\n' "$s" | base64 -w0; echo
-for f in ${paths}; do if [ -f "$f" ]; then printf 'file=%s ' "$f"; base64 -w0 < "$f"; echo; fi; done
+${raw(bootFilesScript(paths))}
 :`,
     parse(r) {
       checkFactResult('iptables-save', r);
       const m = parseKv(r.stdout);
-      const files: Record<string, string> = {};
-      for (const l of m.get('file') ?? []) {
-        const sp = l.indexOf(' ');
-        files[l.slice(0, sp)] = b64(l.slice(sp + 1)).toString('utf8');
-      }
+      const files = parseBootFiles(m.get('file'));
       return { family: parseOsFacts(m).family, save: b64(kv(m, 'save') ?? '').toString('utf8'), files };
     },
   };

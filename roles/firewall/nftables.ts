@@ -11,6 +11,7 @@ import { osFactScript, parseOsFacts, type OsFamily } from '../../src/resources/o
 import type { Fact, Resource } from '../../src/types.js';
 import { NFT_TABLE } from './options.js';
 import type { FwRule } from './rules.js';
+import { bootFilesScript, parseBootFiles } from './boot-files.js';
 
 /** Where the listing of the table as last loaded is kept, to notice hand edits of the live table. */
 export const NFT_STAMP = `/var/lib/lvs-play/nft-${NFT_TABLE}.list`;
@@ -113,16 +114,12 @@ export function nftBootFact(): Fact<NftBootState> {
   const paths = [NFT_BOOT_FILES.debian, NFT_BOOT_FILES.rhel];
   return {
     command: sh`${raw(osFactScript)}
-for f in ${paths}; do if [ -f "$f" ]; then printf 'file=%s ' "$f"; base64 -w0 < "$f"; echo; fi; done
+${raw(bootFilesScript(paths))}
 :`,
     parse(r) {
       checkFactResult('nftables boot config', r);
       const m = parseKv(r.stdout);
-      const files: Record<string, string> = {};
-      for (const l of m.get('file') ?? []) {
-        const sp = l.indexOf(' ');
-        files[l.slice(0, sp)] = b64(l.slice(sp + 1)).toString('utf8');
-      }
+      const files = parseBootFiles(m.get('file'));
       return { family: parseOsFacts(m).family, files };
     },
   };

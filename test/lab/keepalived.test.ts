@@ -7,17 +7,15 @@
  * take the daemon down with it): VRRP is what this lab proves.
  * LVS_LAB_KEEPALIVED_FRESH=1 removes the installed keepalived first (a full rebuild, ~1–2 min).
  */
-import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { play, playbook } from '../../src/dsl/play.js';
 import { ensureKeepalivedTarball, KEEPALIVED_SHA256 } from '../../src/lab/sources.js';
-import { directorsPlays } from '../../roles/keepalived/plays.js';
 import { keepalived } from '../../roles/keepalived/index.js';
 import type { DirectorSite } from '../../roles/keepalived/site.js';
-import type { Playbook, RunReport } from '../../src/types.js';
+import type { RunReport } from '../../src/types.js';
+import { VIP, holders, labPlaybook } from './keepalived-support.js';
 import { ensureLab, failures, onHost, runOnLab, totals } from './support.js';
 
-const VIP = '10.77.0.10';
 const PASS = 'Lab-2011';
 
 function labSite(weight = 3, raw?: string): DirectorSite {
@@ -32,22 +30,7 @@ function labSite(weight = 3, raw?: string): DirectorSite {
   };
 }
 
-function labPlaybook(tarball: string, site: DirectorSite): Playbook {
-  return playbook('keepalived lab', directorsPlays({
-    site,
-    build: { version: '2.2.7', tarball, sha256: KEEPALIVED_SHA256 },
-    service: { args: ['-D', '--vrrp'] },
-  }));
-}
 
-/** Which directors hold the VIP on eth0 (read from the host side, no ssh). */
-function holders(): Promise<string[]> {
-  const one = (h: string) =>
-    new Promise<string | null>((res) => {
-      execFile('ip', ['netns', 'exec', `lvs-${h}`, 'ip', '-o', '-4', 'addr', 'show', 'dev', 'eth0'], (err, out) => res(!err && out.includes(` ${VIP}/`) ? h : null));
-    });
-  return Promise.all(['lvs1', 'lvs2'].map(one)).then((l) => l.filter((x): x is string => x !== null));
-}
 
 async function waitFor<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;
@@ -88,7 +71,7 @@ describe('keepalived role on the lab directors', () => {
 
   it('builds 2.2.7 from the tarball on both directors, links and starts it; the MASTER holds the VIP', async () => {
     const t0 = Date.now();
-    const r = await runOnLab(labPlaybook(tarball, labSite()));
+    const r = await runOnLab(labPlaybook('keepalived lab', tarball, labSite()));
     console.log(`first run: ${((Date.now() - t0) / 1000).toFixed(1)} s, preinstalled: ${JSON.stringify(preinstalled)}`);
     expect(failures(r)).toBe('');
     for (const row of rows(r, 'keepalived-build')) expect(row.status).toBe(preinstalled[row.host] ? 'ok' : 'changed');
@@ -114,7 +97,7 @@ describe('keepalived role on the lab directors', () => {
 
   it('second run: nothing changes and the build is skipped (ok)', async () => {
     const t0 = Date.now();
-    const r = await runOnLab(labPlaybook(tarball, labSite()));
+    const r = await runOnLab(labPlaybook('keepalived lab', tarball, labSite()));
     const secs = (Date.now() - t0) / 1000;
     console.log(`second run: ${secs.toFixed(1)} s`);
     expect(failures(r)).toBe('');
@@ -126,7 +109,7 @@ describe('keepalived role on the lab directors', () => {
   });
 
   it('check mode on the converged directors: nothing would change', async () => {
-    const r = await runOnLab(labPlaybook(tarball, labSite()), { check: true });
+    const r = await runOnLab(labPlaybook('keepalived lab', tarball, labSite()), { check: true });
     expect(failures(r)).toBe('');
     expect(totals(r).changed).toBe(0);
   });
@@ -158,7 +141,7 @@ describe('keepalived role on the lab directors', () => {
   it('a config keepalived rejects is caught by keepalived -t on the host: live file unchanged, keepalived still runs', async () => {
     const hash = 'sha256sum /etc/keepalived/keepalived.conf | cut -d" " -f1';
     const before = { lvs1: await onHost('lvs1', hash), lvs2: await onHost('lvs2', hash) };
-    const r = await runOnLab(labPlaybook(tarball, labSite(3, 'bogus_keyword_from_test 1')));
+    const r = await runOnLab(labPlaybook('keepalived lab', tarball, labSite(3, 'bogus_keyword_from_test 1')));
     const failed = r.results.filter((x) => x.status === 'failed');
     // serial rollout, BACKUP first: lvs2 fails and the MASTER is never touched
     expect(failed.map((x) => x.host)).toEqual(['lvs2']);

@@ -5,16 +5,12 @@
  * first, reload — never restart) leaves no moment without a VIP holder, probed every 100 ms from
  * the host side. (The lab has no IPVS: keepalived runs with --vrrp; see keepalived.test.ts.)
  */
-import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { playbook } from '../../src/dsl/play.js';
-import { ensureKeepalivedTarball, KEEPALIVED_SHA256 } from '../../src/lab/sources.js';
-import { directorsPlays } from '../../roles/keepalived/plays.js';
+import { ensureKeepalivedTarball } from '../../src/lab/sources.js';
 import type { DirectorSite } from '../../roles/keepalived/site.js';
-import type { Playbook } from '../../src/types.js';
+import { VIP, holders, labPlaybook } from './keepalived-support.js';
 import { ensureLab, failures, onHost, runOnLab, totals } from './support.js';
 
-const VIP = '10.77.0.10';
 const ADVERT_INT = 1;
 
 function labSite(weight = 3): DirectorSite {
@@ -28,21 +24,7 @@ function labSite(weight = 3): DirectorSite {
   };
 }
 
-function labPlaybook(tarball: string, site: DirectorSite): Playbook {
-  return playbook('keepalived failover lab', directorsPlays({
-    site,
-    build: { version: '2.2.7', tarball, sha256: KEEPALIVED_SHA256 },
-    service: { args: ['-D', '--vrrp'] },
-  }));
-}
 
-function holders(): Promise<string[]> {
-  const one = (h: string) =>
-    new Promise<string | null>((res) => {
-      execFile('ip', ['netns', 'exec', `lvs-${h}`, 'ip', '-o', '-4', 'addr', 'show', 'dev', 'eth0'], (err, out) => res(!err && out.includes(` ${VIP}/`) ? h : null));
-    });
-  return Promise.all(['lvs1', 'lvs2'].map(one)).then((l) => l.filter((x): x is string => x !== null));
-}
 
 /** Polls every `everyMs` until `ok`; returns the elapsed ms (throws after `ms`). */
 async function until(what: string, ok: (l: string[]) => boolean, ms: number, t0: number, everyMs = 20): Promise<number> {
@@ -61,7 +43,7 @@ describe('VRRP failover between the lab directors', () => {
   beforeAll(async () => {
     await ensureLab();
     tarball = await ensureKeepalivedTarball();
-    const r = await runOnLab(labPlaybook(tarball, labSite()));
+    const r = await runOnLab(labPlaybook('keepalived failover lab', tarball, labSite()));
     expect(failures(r)).toBe('');
     await until('VIP on lvs1 only', (l) => l.join() === 'lvs1', 15_000, performance.now(), 100);
   });
@@ -69,7 +51,7 @@ describe('VRRP failover between the lab directors', () => {
   afterAll(async () => {
     // back to the lab's standard config, then stopped: a VIP-holding keepalived would disturb
     // other tests sharing the lab (the next run of the playbook starts it again in ~1 s)
-    await runOnLab(labPlaybook(tarball, labSite()));
+    await runOnLab(labPlaybook('keepalived failover lab', tarball, labSite()));
     for (const h of ['lvs1', 'lvs2']) await onHost(h, '/etc/init.d/keepalived stop');
   });
 
@@ -98,7 +80,7 @@ describe('VRRP failover between the lab directors', () => {
         await new Promise((r) => setTimeout(r, Math.max(0, 100 - (performance.now() - started))));
       }
     })();
-    const r = await runOnLab(labPlaybook(tarball, labSite(5)));
+    const r = await runOnLab(labPlaybook('keepalived failover lab', tarball, labSite(5)));
     await new Promise((res) => setTimeout(res, 2000)); // keep probing a little after the last reload
     probing = false;
     await probe;

@@ -109,8 +109,13 @@ export function noIpvsError(detail: string): Error {
   );
 }
 
+/** Thresholds are not in `ipvsadm -S -n`: reading them takes a second command, only when used. */
+function usesThresholds(desired: readonly VirtualService[]): boolean {
+  return desired.some((s) => s.realServers.some((r) => r.upperThreshold || r.lowerThreshold));
+}
+
 export function ipvsTable(desired: readonly VirtualService[], purge: boolean): Resource<IpvsState, IpvsChange, 'posix'> {
-  const thresholds = desired.some((s) => s.realServers.some((r) => r.upperThreshold || r.lowerThreshold));
+  const thresholds = usesThresholds(desired);
   return defineResource<IpvsState, IpvsChange>({
     id: 'ipvs table',
     kind: 'ipvs-table',
@@ -205,7 +210,7 @@ export function planIpvsPersist(desired: readonly VirtualService[], purge: boole
 }
 
 export function ipvsPersist(desired: readonly VirtualService[], purge: boolean): Resource<PersistState, PersistChange, 'posix'> {
-  const thresholds = desired.some((s) => s.realServers.some((r) => r.upperThreshold || r.lowerThreshold));
+  const thresholds = usesThresholds(desired);
   return defineResource<PersistState, PersistChange>({
     id: 'ipvs table saved for boot',
     kind: 'ipvs-persist',

@@ -132,7 +132,7 @@ describe('Python literals in INI values (as ast.literal_eval)', () => {
     ['(1)', 1],
     ['(1, 2)', [1, 2]],
     ['{1, 2}', '{1, 2}'],
-    ['192.168.1.10', '192.168.1.10'],
+    ['10.77.0.10', '10.77.0.10'],
     ['5 # comment', 5],
     ['"q" ;z', '"q" ;z'],
   ])('%s', (text, want) => expect(parsePythonLiteral(text)).toEqual(want));

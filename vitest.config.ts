@@ -1,9 +1,20 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 // unit: pure logic and the local transport (no root, no lab)
 // lab: integration on the netns lab (`lvs-play lab up` first; root)
 // e2e: real IPVS in qemu VMs (`npm run test:e2e`)
+// The package's own entries resolve to the sources (roles import 'lvs-play/kit' as outside roles do).
 export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^lvs-play\/kit$/, replacement: src('./src/kit/index.ts') },
+      { find: /^lvs-play\/roles$/, replacement: src('./roles/index.ts') },
+      { find: /^lvs-play$/, replacement: src('./src/index.ts') },
+    ],
+  },
   test: {
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], typecheck: { enabled: true, include: ['test/unit/**/*.test-d.ts'] } } },

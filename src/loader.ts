@@ -11,6 +11,7 @@ function selfAliases(): Record<string, string> {
   const ext = existsSync(join(here, 'index.ts')) ? '.ts' : '.js';
   return {
     'lvs-play/roles': join(here, '..', 'roles', `index${ext}`),
+    'lvs-play/kit': join(here, 'kit', `index${ext}`),
     'lvs-play': join(here, `index${ext}`),
   };
 }

@@ -4,12 +4,8 @@
  * optionally ip_vs loaded with its sysctls, and (keepalived-less sites) the VIP as /32.
  * See README.md for each setting and why.
  */
-import { defineRole } from '../../src/dsl/role.js';
-import { command } from '../../src/resources/command.js';
-import { file } from '../../src/resources/file.js';
-import { sysctl } from '../../src/resources/sysctl.js';
-import { sh } from '../../src/shell/quote.js';
-import type { AnyResource } from '../../src/types.js';
+import { type AnyResource, command, defineRole, file, sysctl } from 'lvs-play';
+import { sh } from 'lvs-play/kit';
 import { ipAddress, persistAddresses } from '../linux-realserver/addresses.js';
 import { DEFAULT_DIRECTOR_PERSIST_NAME, IPVS_MODULES_LOAD_FILE, directorBaseSchema, type DirectorBaseInput, type DirectorBaseOptions } from './options.js';
 import { familyPackages, type FamilyNames } from './packages.js';

@@ -1,6 +1,5 @@
 /** Options of the director-base role (zod, with defaults). */
-import { z } from 'zod';
-import { absPath, ifaceName, ipv4 } from '../linux-realserver/options.js';
+import { absPath, ifaceName, ipv4, z } from 'lvs-play/kit';
 
 export const DEFAULT_DIRECTOR_SYSCTL_FILE = '/etc/sysctl.d/60-lvs-play-director.conf';
 export const DEFAULT_DIRECTOR_PERSIST_NAME = 'lvs-play-director-vip';

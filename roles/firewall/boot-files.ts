@@ -2,9 +2,8 @@
  * The candidate boot files of a firewall backend, read in one fact: each that exists comes back
  * as a `file=PATH BASE64` line. Shared by the iptables and nftables persistence resources.
  */
-import { b64 } from '../../src/resources/common.js';
-import { sh } from '../../src/shell/quote.js';
-import type { ShellCommand } from '../../src/types.js';
+import type { ShellCommand } from 'lvs-play';
+import { b64, sh } from 'lvs-play/kit';
 
 export function bootFilesScript(paths: readonly string[]): ShellCommand {
   return sh`for f in ${paths}; do if [ -f "$f" ]; then printf 'file=%s ' "$f"; base64 -w0 < "$f"; echo; fi; done`;

@@ -5,8 +5,7 @@
  * not make are never touched. iptables (commented rules) or nftables (its own table).
  * See README.md.
  */
-import { defineRole } from '../../src/dsl/role.js';
-import type { AnyResource } from '../../src/types.js';
+import { type AnyResource, defineRole } from 'lvs-play';
 import { familyPackages } from '../director-base/packages.js';
 import { iptablesDropPolicy, iptablesPersist, iptablesPrune, iptablesRule } from './iptables.js';
 import { nftBoot, nftTable } from './nftables.js';

@@ -4,11 +4,8 @@
  * `lvs-play: ID` comment in `iptables -S`), the optional DROP policy, and persistence with
  * `iptables-save` where the distro restores rules at boot.
  */
-import { defineResource } from '../../src/dsl/resource.js';
-import { raw, sh, shJoin } from '../../src/shell/quote.js';
-import { b64, checkFactResult, kv, parseKv, runOk } from '../../src/resources/common.js';
-import { osFactScript, parseOsFacts, type OsFamily } from '../../src/resources/osfamily.js';
-import type { Fact, Resource, ShellCommand } from '../../src/types.js';
+import { defineResource, type Fact, type Resource, type ShellCommand } from 'lvs-play';
+import { b64, checkFactResult, kv, osFactScript, type OsFamily, parseKv, parseOsFacts, raw, runOk, sh, shJoin } from 'lvs-play/kit';
 import { COMMENT_PREFIX, type FwRule } from './rules.js';
 import { bootFilesScript, parseBootFiles } from './boot-files.js';
 

@@ -3,12 +3,8 @@
  * `nft -c -f`, loaded with `nft -f` (one transaction: the table is replaced, other tables are
  * never touched), and included from the distro's boot ruleset.
  */
-import { defineResource } from '../../src/dsl/resource.js';
-import { raw, sh } from '../../src/shell/quote.js';
-import { b64, checkFactResult, kv, parseKv, runOk } from '../../src/resources/common.js';
-import { editLines } from '../../src/resources/lineinfile.js';
-import { osFactScript, parseOsFacts, type OsFamily } from '../../src/resources/osfamily.js';
-import type { Fact, Resource } from '../../src/types.js';
+import { defineResource, type Fact, type Resource } from 'lvs-play';
+import { b64, checkFactResult, editLines, kv, osFactScript, type OsFamily, parseKv, parseOsFacts, raw, runOk, sh } from 'lvs-play/kit';
 import { NFT_TABLE } from './options.js';
 import type { FwRule } from './rules.js';
 import { bootFilesScript, parseBootFiles } from './boot-files.js';

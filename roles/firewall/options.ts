@@ -1,11 +1,8 @@
 /** Options of the firewall role (zod, with defaults). */
-import { z } from 'zod';
-import { absPath, ipv4, port } from '../linux-realserver/options.js';
+import { absPath, anyIpv4, ipv4, port, z } from 'lvs-play/kit';
 
 export const DEFAULT_NFT_FILE = '/etc/nftables.d/lvs-play.nft';
 export const NFT_TABLE = 'lvs_play';
-
-const anyIpv4 = z.string().refine((s) => /^(\d{1,3}\.){3}\d{1,3}$/.test(s) && s.split('.').every((p) => Number(p) <= 255 && /^(0|[1-9]\d*)$/.test(p)), 'an IPv4 address in dotted form, e.g. 10.77.0.15');
 
 export const firewallSchema = z
   .object({

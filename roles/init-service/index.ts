@@ -12,15 +12,10 @@
  * only enables and starts the package's own service.
  */
 import { posix } from 'node:path';
-import { z } from 'zod';
-import { defineRole } from '../../src/dsl/role.js';
-import { command } from '../../src/resources/command.js';
-import { file } from '../../src/resources/file.js';
-import { service } from '../../src/resources/service.js';
-import { symlink } from '../../src/resources/symlink.js';
-import { sh } from '../../src/shell/quote.js';
-import type { AnyResource } from '../../src/types.js';
-import { onDebian, onDebianSysv, onlyOn, onRhelSysv, onSystemd } from './gate.js';
+import { z } from 'lvs-play/kit';
+import { type AnyResource, command, defineRole, file, service, symlink } from 'lvs-play';
+import { sh } from 'lvs-play/kit';
+import { onDebian, onDebianSysv, onlyOn, onRhelSysv, onSystemd } from 'lvs-play/kit';
 import { defaultsFile, lsbInitScript, systemdUnit, type DaemonSpec } from './scripts.js';
 
 /** Paths that may appear in init scripts and units without quoting trouble. */

@@ -4,7 +4,7 @@
  * and a systemd unit. Pure text, deterministic; every value is shell-quoted (values reaching a
  * unit are limited to plain path characters by the role's schema).
  */
-import { quote } from '../../src/shell/quote.js';
+import { quote } from 'lvs-play/kit';
 
 export interface DaemonSpec {
   /** Service name: init script, unit and defaults file are named after it. */

@@ -2,11 +2,9 @@
  * ipvsadm: the IPVS table as declared virtual services and real servers, or (the usual site,
  * where keepalived owns IPVS) only the ipvsadm tool installed. See README.md.
  */
-import { z } from 'zod';
-import { defineRole } from '../../src/dsl/role.js';
-import { LvsError, ValidationErrors } from '../../src/errors.js';
-import { pkg } from '../../src/resources/pkg.js';
-import type { AnyResource } from '../../src/types.js';
+import { z } from 'lvs-play/kit';
+import { type AnyResource, defineRole, pkg } from 'lvs-play';
+import { LvsError, ValidationErrors } from 'lvs-play/kit';
 import { validateServices, type VirtualService } from './model.js';
 import { ipvsPersist, ipvsTable } from './resources.js';
 

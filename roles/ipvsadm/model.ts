@@ -2,9 +2,8 @@
  * The IPVS table as typed data: virtual services and their real servers, the way
  * `ipvsadm -S -n` shows them. Pure: validation and normalisation only, no I/O.
  */
-import { z } from 'zod';
-import { LvsError, ValidationErrors } from '../../src/errors.js';
-import { pathSuffix, valueAt } from '../../src/dsl/zod-errors.js';
+import { z } from 'lvs-play/kit';
+import { LvsError, pathSuffix, ValidationErrors, valueAt } from 'lvs-play/kit';
 import {
   canonicalIp,
   compareIp,
@@ -12,7 +11,7 @@ import {
   ipFamily,
   isIPv4Netmask,
   type IpFamily,
-} from './address.js';
+} from 'lvs-play/kit';
 
 /** IPVS schedulers (kernel modules ip_vs_NAME). */
 export const SCHEDULERS = [

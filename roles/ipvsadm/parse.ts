@@ -8,8 +8,8 @@
  *   -A -f 7 [-6] -s rr            -A -u [2001:db8::1]:53 -s sh
  * (-x/-y thresholds are not printed by ipvsadm but are accepted here, as in a rules file.)
  */
-import { LvsError } from '../../src/errors.js';
-import { canonicalIp, formatHostPort, ipFamily } from './address.js';
+import { LvsError } from 'lvs-play/kit';
+import { canonicalIp, formatHostPort, ipFamily } from 'lvs-play/kit';
 import {
   SCHED_FLAGS,
   SCHEDULERS,

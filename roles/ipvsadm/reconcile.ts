@@ -5,7 +5,7 @@
  * Managed services (those in `desired`) are reconciled exactly, real servers included; services
  * only in `current` are left alone unless `purge` is on.
  */
-import { formatHostPort } from './address.js';
+import { formatHostPort } from 'lvs-play/kit';
 import {
   effectivePort,
   normaliseServices,

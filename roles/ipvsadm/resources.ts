@@ -7,12 +7,8 @@
  * A kernel without IPVS (no /proc/net/ip_vs and no loadable ip_vs, like the netns lab) is read as
  * an empty table, and the plan says so; applying then fails with a clear error.
  */
-import { defineResource } from '../../src/dsl/resource.js';
-import { raw, sh } from '../../src/shell/quote.js';
-import { b64, checkFactResult, kv, parseKv, runOk, tail } from '../../src/resources/common.js';
-import { editLines } from '../../src/resources/lineinfile.js';
-import { osFactScript, parseOsFacts, type OsFamily } from '../../src/resources/osfamily.js';
-import type { Diff, Fact, Resource } from '../../src/types.js';
+import { defineResource, type Diff, type Fact, type Resource } from 'lvs-play';
+import { b64, checkFactResult, editLines, kv, osFactScript, type OsFamily, parseKv, parseOsFacts, raw, runOk, sh, tail } from 'lvs-play/kit';
 import { normaliseServices, serviceKey, type VirtualService } from './model.js';
 import { applyThresholds, parseIpvsadmSave } from './parse.js';
 import { describeEdit, editToArgv, reconcile, renderRules, type IpvsEdit } from './reconcile.js';

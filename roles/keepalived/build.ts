@@ -8,13 +8,8 @@
  * installs nothing, and an interrupted copy leaves the old binary, so the next run builds again.
  */
 import { posix } from 'node:path';
-import { defineResource } from '../../src/dsl/resource.js';
-import { pkg } from '../../src/resources/pkg.js';
-import { upload } from '../../src/resources/upload.js';
-import { b64, checkFactResult, kv, parseKv, tail } from '../../src/resources/common.js';
-import { osFactScript, parseOsFacts, type OsFacts, type OsFamily } from '../../src/resources/osfamily.js';
-import { raw, sh } from '../../src/shell/quote.js';
-import type { Fact, PosixTransport, Resource, ShellCommand } from '../../src/types.js';
+import { defineResource, type Fact, pkg, type PosixTransport, type Resource, type ShellCommand, upload } from 'lvs-play';
+import { b64, checkFactResult, kv, type OsFacts, osFactScript, type OsFamily, parseKv, parseOsFacts, raw, sh, tail } from 'lvs-play/kit';
 
 /** Build dependencies per family (the optional ones add ipset/iptables support). */
 export const BUILD_DEPS: Record<Exclude<OsFamily, 'unknown'>, { required: readonly string[]; optional: readonly string[] }> = {

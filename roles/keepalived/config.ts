@@ -6,11 +6,8 @@
  * restart, which would drop the VIPs) and then `keepalived health`.
  * auth_pass values are declared as the resource's secrets and redacted from the diff.
  */
-import { sh } from '../../src/shell/quote.js';
-import { file } from '../../src/resources/file.js';
-import { serviceAction } from '../../src/resources/service.js';
-import type { AnyResource, Resource } from '../../src/types.js';
-import type { FileChange, FileState } from '../../src/resources/filewrite.js';
+import { type AnyResource, file, type Resource, serviceAction } from 'lvs-play';
+import { type FileChange, type FileState, sh } from 'lvs-play/kit';
 import type { KeepalivedConfig } from './model.js';
 import { redactKeepalivedConf, renderKeepalivedConf } from './render.js';
 import { validateKeepalived } from './validate.js';

@@ -5,10 +5,8 @@
  * order for serial rollouts of directors (lowest VRRP priority first, so the MASTER goes last and
  * the VIP is never unserved because of the tool).
  */
-import { defineResource } from '../../src/dsl/resource.js';
-import { b64, kv, parseKv } from '../../src/resources/common.js';
-import { sh } from '../../src/shell/quote.js';
-import type { HostView, Resource, RunResult, ShellCommand } from '../../src/types.js';
+import { defineResource, type HostView, type Resource, type RunResult, type ShellCommand } from 'lvs-play';
+import { b64, kv, parseKv, sh } from 'lvs-play/kit';
 
 export type VrrpState = 'MASTER' | 'BACKUP' | 'FAULT' | 'INIT' | 'unknown';
 

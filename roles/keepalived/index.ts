@@ -8,10 +8,8 @@
  * (the play order for serial rollouts). See README.md.
  */
 import { posix } from 'node:path';
-import { z } from 'zod';
-import { defineRole, type RoleMeta } from '../../src/dsl/role.js';
-import { pkg } from '../../src/resources/pkg.js';
-import type { RoleInstance } from '../../src/types.js';
+import { z } from 'lvs-play/kit';
+import { defineRole, pkg, type RoleInstance, type RoleMeta } from 'lvs-play';
 import { initService } from '../init-service/index.js';
 import { DEFAULT_BUILD_LOG, DEFAULT_PREFIX, DEFAULT_SRC_DIR, binaryPath, keepalivedBuildResource } from './build.js';
 import { DEFAULT_CONFIG_PATH, keepalivedConfigResources } from './config.js';

@@ -2,7 +2,7 @@
  * keepalived.conf (keepalived 2.2.7) as typed data: global_defs, vrrp_script, vrrp_instance and
  * virtual_server blocks. Pure types and zod shapes; rendering is in render.ts, rules in validate.ts.
  */
-import { z } from 'zod';
+import { z } from 'lvs-play/kit';
 
 /** lb_algo values keepalived 2.2.7 accepts (IPVS schedulers). */
 export const LB_ALGOS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo', 'ovf', 'lblcr', 'sed', 'nq', 'twos'] as const;

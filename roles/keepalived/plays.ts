@@ -5,8 +5,7 @@
  *      `keepalived -t`, reload on change), init service, health (and health again after a reload),
  *      so a broken director stops the rollout before the MASTER is touched.
  */
-import { play } from '../../src/dsl/play.js';
-import type { HostView, Play } from '../../src/types.js';
+import { type HostView, play, type Play } from 'lvs-play';
 import { backupFirst } from './health.js';
 import { keepalived, type KeepalivedBuildInput, type KeepalivedServiceInput } from './index.js';
 import { directorConfigs, directorVarsOf, type DirectorSite } from './site.js';

@@ -3,7 +3,7 @@
  * priority, router_id) → every director's keepalived config, checked against each other with
  * `validateDirectorPair` (same VRID/auth/VIPs, MASTER priority above every BACKUP's). Pure.
  */
-import type { HostView } from '../../src/types.js';
+import type { HostView } from 'lvs-play';
 import type { HealthCheck, KeepalivedConfig, LbAlgo, LbKind, VirtualServer, VrrpInstance } from './model.js';
 import { validateDirectorPair } from './validate.js';
 

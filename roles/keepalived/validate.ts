@@ -3,12 +3,11 @@
  * (`validateDirectorPair`). Every problem is reported at once; messages name file, field, value
  * and fix, and never contain an auth_pass value.
  */
-import { LvsError, ValidationErrors } from '../../src/errors.js';
-import { canonicalIp, ipFamily, isInterfaceName } from '../ipvsadm/address.js';
+import { LvsError, pathSuffix, ValidationErrors, valueAt } from 'lvs-play/kit';
+import { canonicalIp, ipFamily, isInterfaceName } from 'lvs-play/kit';
 import { MAX_PERSISTENCE } from '../ipvsadm/model.js';
 import { LB_ALGOS, keepalivedConfigSchema, scriptWords, type KeepalivedConfig, type ScriptCommand, type VrrpInstance, type Where } from './model.js';
 import { normaliseVip } from './render.js';
-import { pathSuffix, valueAt } from '../../src/dsl/zod-errors.js';
 
 type Report = (field: string, message: string, value: unknown, fix: string) => void;
 

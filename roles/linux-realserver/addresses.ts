@@ -3,11 +3,8 @@
  * for boot (Debian: an ifupdown stanza in /etc/network/interfaces.d/; RHEL: ifcfg-IF:N files).
  * Shared by linux-realserver (VIPs on `lo`) and director-base (a keepalived-less director's VIP).
  */
-import { defineResource } from '../../src/dsl/resource.js';
-import { raw, sh } from '../../src/shell/quote.js';
-import { b64, checkFactResult, kv, parseKv, runOk } from '../../src/resources/common.js';
-import { osFactScript, parseOsFacts, type OsFamily } from '../../src/resources/osfamily.js';
-import type { Diff, Fact, Resource, ShellCommand } from '../../src/types.js';
+import { defineResource, type Diff, type Fact, type Resource, type ShellCommand } from 'lvs-play';
+import { b64, checkFactResult, kv, osFactScript, type OsFamily, parseKv, parseOsFacts, raw, runOk, sh } from 'lvs-play/kit';
 
 export interface AddressSpec {
   address: string;

@@ -4,9 +4,7 @@
  * arp_announce=2 for `all` and `lo` (so the host never answers ARP for the VIP), and a read-only
  * check that something listens on each service port. See README.md.
  */
-import { defineRole } from '../../src/dsl/role.js';
-import { sysctl } from '../../src/resources/sysctl.js';
-import type { AnyResource } from '../../src/types.js';
+import { type AnyResource, defineRole, sysctl } from 'lvs-play';
 import { ipAddress, persistAddresses, type AddressSpec } from './addresses.js';
 import { listenerCheck } from './listener.js';
 import { linuxRealServerSchema, type LinuxRealServerOptions } from './options.js';

@@ -3,9 +3,8 @@
  * takes traffic for the VIP (the wildcard, or the VIP itself). It never changes the host; when
  * nothing listens it fails with a message saying which port and what does listen.
  */
-import { defineResource } from '../../src/dsl/resource.js';
-import { sh } from '../../src/shell/quote.js';
-import type { Fact, Resource } from '../../src/types.js';
+import { defineResource, type Fact, type Resource } from 'lvs-play';
+import { sh } from 'lvs-play/kit';
 
 export interface Listener {
   address: string;

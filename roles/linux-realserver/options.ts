@@ -1,21 +1,8 @@
 /** Options of the linux-realserver role: zod schema with defaults, validated before any host is touched. */
-import { z } from 'zod';
-import { isIPv4, isInterfaceName } from '../ipvsadm/address.js';
+import { absPath, ifaceName, ipv4, port, z } from 'lvs-play/kit';
 
 export const DEFAULT_REALSERVER_SYSCTL_FILE = '/etc/sysctl.d/60-lvs-play-realserver.conf';
 export const DEFAULT_REALSERVER_PERSIST_NAME = 'lvs-play-vips';
-
-/** A unicast IPv4 address (no prefix, no host name). */
-export const ipv4 = z
-  .string()
-  .refine(isIPv4, 'an IPv4 address in dotted form, e.g. 10.77.0.10 (no prefix length, no host name)')
-  .refine((s) => !/^(0|127|22[4-9]|2[3-5]\d)\./.test(s), 'a unicast address (not 0.x, 127.x, multicast or reserved)');
-
-export const port = z.number({ invalid_type_error: 'a port number' }).int('a whole number').min(1, 'a port is 1-65535').max(65535, 'a port is 1-65535');
-
-export const ifaceName = z.string().refine(isInterfaceName, 'an interface name (1-15 characters: letters, digits, . _ - @)');
-
-export const absPath = z.string().regex(/^\/[^\0]*[^/]$/, 'an absolute file path, e.g. /etc/sysctl.d/60-lvs.conf');
 
 export const linuxRealServerSchema = z
   .object({

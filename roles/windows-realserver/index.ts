@@ -5,7 +5,7 @@
  * Windows Server 2012+ through NetAdapter/NetTCPIP/NetSecurity, 2008 R2 through WMI and netsh.
  * See README.md.
  */
-import { defineRole } from '../../src/dsl/role.js';
+import { defineRole } from 'lvs-play';
 import { windowsRealServerSchema } from './options.js';
 import { windowsRealServerResources } from './resources.js';
 

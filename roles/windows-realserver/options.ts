@@ -1,5 +1,5 @@
 /** Options of the windows-realserver role: schema (with defaults) and the resolved shape. */
-import { z } from 'zod';
+import { z } from 'lvs-play/kit';
 
 export const DEFAULT_LOOPBACK_ALIAS = 'LVS Loopback';
 export const DEFAULT_FIREWALL_RULE = 'lvs-play VIP';

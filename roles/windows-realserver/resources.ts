@@ -3,8 +3,7 @@
  * adapter, its addresses, weak host on the NIC and the loopback, the firewall rule.
  * `read` and `apply` run the role's scripts through `transport.invoke`; `plan` is pure.
  */
-import { defineResource } from '../../src/dsl/resource.js';
-import type { JsonValue, PowerShellTransport, Resource } from '../../src/types.js';
+import { defineResource, type JsonValue, type PowerShellTransport, type Resource } from 'lvs-play';
 import type { WindowsRealServerOptions } from './options.js';
 import { script } from './scripts.js';
 

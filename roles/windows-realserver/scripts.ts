@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PsScript } from '../../src/types.js';
-import { psFromText } from '../../src/shell/powershell.js';
+import type { PsScript } from 'lvs-play';
+import { psFromText } from 'lvs-play/kit';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gatedFact, onDebianSysv, onlyOn, onSystemd } from '../../../roles/init-service/gate.js';
+import { gatedFact, onDebianSysv, onlyOn, onSystemd } from '../../../src/kit/gate.js';
 import { daemonSpec, initService, initServiceOptions, initServiceResources } from '../../../roles/init-service/index.js';
 import { lsbInitScript, systemdUnit, type DaemonSpec } from '../../../roles/init-service/scripts.js';
 import { keepalived } from '../../../roles/keepalived/index.js';

@@ -1,5 +1,5 @@
 /**
- * IP address helpers shared by the ipvsadm and keepalived models. Pure: no DNS, no I/O.
+ * IP address helpers of the kit (used by the ipvsadm and keepalived models). Pure: no DNS, no I/O.
  *
  * Addresses are compared in their canonical text: IPv4 as a strict dotted quad, IPv6 the way
  * glibc's inet_ntop prints it (which is what `ipvsadm -S -n` shows), so `2001:DB8:0::1` and

@@ -1,13 +1,13 @@
 /**
- * Per-host branching for roles, which are built before any host is contacted: `onlyOn` wraps a
+ * OS gating for roles (kit): per-host branching, which are built before any host is contacted: `onlyOn` wraps a
  * core resource so that its fact also carries the host's OS facts (same round trip), and its plan
  * is the wrapped one only where `applies(os)` holds — elsewhere it is `ok` and never applied.
  */
-import { osFactScript, parseOsFacts, type OsFacts } from '../../src/resources/osfamily.js';
-import { parseKv } from '../../src/resources/common.js';
-import { isFact } from '../../src/plan/converge.js';
-import { raw, sh } from '../../src/shell/quote.js';
-import type { Fact, Resource } from '../../src/types.js';
+import { osFactScript, parseOsFacts, type OsFacts } from '../resources/osfamily.js';
+import { parseKv } from '../resources/common.js';
+import { isFact } from '../plan/converge.js';
+import { raw, sh } from '../shell/quote.js';
+import type { Fact, Resource } from '../types.js';
 
 export interface Gated<C> {
   os: OsFacts;
@@ -27,6 +27,12 @@ export const onSystemd: Condition = { label: 'systemd', applies: (os) => os.syst
 export const onDebianSysv: Condition = { label: 'Debian without systemd', applies: (os) => !os.systemd && os.family === 'debian' };
 export const onRhelSysv: Condition = { label: 'RHEL without systemd', applies: (os) => !os.systemd && os.family === 'rhel' };
 export const onDebian: Condition = { label: 'Debian', applies: (os) => os.family === 'debian' };
+export const onRhel: Condition = { label: 'RHEL', applies: (os) => os.family === 'rhel' };
+
+/** A condition of your own: `osCondition('Debian 12', (os) => os.family === 'debian' && os.versionId === '12')`. */
+export function osCondition(label: string, applies: (os: OsFacts) => boolean): Condition {
+  return { label, applies };
+}
 
 /** The combined fact (exported for tests). */
 export function gatedFact<C>(cond: Condition, inner: Fact<C>): Fact<Gated<C>> {

@@ -1,0 +1,62 @@
+/**
+ * lvs-play/kit: the role-author's kit. Everything the bundled roles are built with, and nothing
+ * else: an outside role imports from 'lvs-play' (DSL, core resources) and 'lvs-play/kit' (below)
+ * exactly as ours do. See docs/authoring.md.
+ *
+ *   import { defineResource, defineRole } from 'lvs-play';
+ *   import { z, ipv4, port, parseKv, kv, runOk, fileFact, applyFileChange, onlyOn, onDebian } from 'lvs-play/kit';
+ */
+
+// ── option schemas: zod (the same instance the engine uses) and one definition per shared value
+export { z } from 'zod';
+export { anyIpv4, ipv4, ipv6, ipAddress, cidr, port, absPath, ifaceName } from './schemas.js';
+export {
+  parseIPv4,
+  parseIPv6,
+  isIPv4,
+  isIPv6,
+  isIp,
+  ipFamily,
+  canonicalIp,
+  compareIp,
+  formatIPv6,
+  formatHostPort,
+  isIPv4Netmask,
+  isInterfaceName,
+  type IpFamily,
+} from './net.js';
+
+// ── facts: a command plus a pure parser; helpers for the usual outputs
+export { isFact } from '../plan/converge.js';
+export { parseKv, kv, b64, checkFactResult, runOk, commandError, tail, octal, invalid, metaOf, type Meta } from '../resources/common.js';
+
+// ── OS gating: branch per host on its OS facts, in the same round trip
+export { osFamilyFact, osFactScript, parseOsFacts, parseOsRelease, type OsFacts, type OsFamily, type PkgManager } from '../resources/osfamily.js';
+export { onlyOn, gatedFact, onSystemd, onDebian, onRhel, onDebianSysv, onRhelSysv, osCondition, type Condition, type Gated } from './gate.js';
+
+// ── the one file-write path: temp file → owner/mode → validate → backup → rename
+export {
+  fileFact,
+  fileFactScript,
+  parseFileState,
+  planFileContent,
+  planFileAbsent,
+  describeFileChange,
+  fileDiff,
+  applyFileChange,
+  sha256,
+  type FileState,
+  type FileChange,
+  type FileAttrs,
+  type WriteOptions,
+} from '../resources/filewrite.js';
+export { editLines, type LineEdit } from '../resources/lineinfile.js';
+export { planPkg, type PkgState, type PkgChange } from '../resources/pkg.js';
+
+// ── shell and PowerShell text (values quoted or passed as data; never interpolated raw)
+export { sh, raw, shJoin, quote } from '../shell/quote.js';
+export { ps, psFromText, quotePowerShell } from '../shell/powershell.js';
+
+// ── errors that carry a code, and zod issue helpers for messages in the user's terms
+export { LvsError, ValidationErrors, type ErrorCode, type ErrorDetail } from '../errors.js';
+export { fromZod, valueAt, pathSuffix } from '../dsl/zod-errors.js';

@@ -19,6 +19,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], typecheck: { enabled: true, include: ['test/unit/**/*.test-d.ts'] } } },
       { extends: true, test: { name: 'lab', include: ['test/lab/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 600_000, fileParallelism: false } },
+      { extends: true, test: { name: 'faults', include: ['test/faults/**/*.test.ts'], globalSetup: ['test/faults/global.ts'], testTimeout: 600_000, hookTimeout: 600_000, fileParallelism: false } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 1_800_000, hookTimeout: 1_800_000, fileParallelism: false } },
     ],
   },

@@ -276,7 +276,7 @@ export interface HostView {
   vars: Vars;
   groups: readonly string[];
   connection: Connection;
-  /** Hosts of a group, in inventory order (for peers, real-server lists …). */
+  /** Hosts of a group, in inventory order (for peers, real-server lists …); a group the inventory lacks is empty (with a warning). */
   group(name: string): readonly HostView[];
   /** A var, or the fallback when missing. */
   get<T>(name: string, fallback: T): T;
@@ -287,6 +287,11 @@ export interface Inventory {
   source: string;
   hosts: readonly HostView[];
   groups: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Connection settings a host lacks (a winrm host without a password …), per host name. Listing
+   * needs none; a run that would connect to such a host refuses before contacting any host.
+   */
+  connectionProblems?: Readonly<Record<string, readonly Error[]>>;
 }
 
 // ───────────────────────────── results ─────────────────────────────

@@ -16,6 +16,8 @@ import { listHosts, listTasks } from './list.js';
 import { loadInventory } from '../inventory/load.js';
 import { parseExtraVars } from '../inventory/extra-vars.js';
 import { selectHosts } from '../inventory/pattern.js';
+import { assertConnectable } from '../inventory/resolve.js';
+import { onceWarner } from '../warnings.js';
 import { SecretResolver } from '../inventory/secret.js';
 
 export const EXIT = { ok: 0, internal: 1, failed: 2, unreachable: 3, invalid: 4, usage: 5, interrupted: 99 } as const;
@@ -50,10 +52,11 @@ export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = pr
   const cwd = process.cwd();
   const extraVars = await parseExtraVars(o.extraVars, { cwd });
   const pb = await loadPlaybook(o.playbook);
-  const inv = await loadInventory(o.inventory, { cwd, extraVars });
+  const warn = onceWarner();
+  const inv = await loadInventory(o.inventory, { cwd, extraVars, warn });
   const plays = selectPlaybook(pb, {
     file: o.playbook,
-    select: (pattern) => selectHosts(inv, pattern),
+    select: (pattern, field) => selectHosts(inv, pattern, field ? { source: o.playbook, field, onUnknown: warn } : { source: '--limit' }),
     ...(o.limit ? { limit: o.limit } : {}),
     ...(o.tags ? { tags: o.tags } : {}),
     ...(o.skipTags ? { skipTags: o.skipTags } : {}),
@@ -64,6 +67,8 @@ export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = pr
     if (o.listTasks) out.write(`${listTasks(plays)}\n`);
     return EXIT.ok;
   }
+  // connection settings are needed only now, and only for the hosts this run contacts
+  assertConnectable(inv, plays.flatMap((p) => [...p.perHost.keys()]));
   preflight(plays, o.playbook);
 
   const redactor = new Redactor();

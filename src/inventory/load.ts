@@ -9,6 +9,7 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 
 import { LvsError, ValidationErrors } from '../errors.js';
 import { importUserModule } from '../loader.js';
 import type { Inventory, InventorySpec, Vars } from '../types.js';
+import type { Warn } from '../warnings.js';
 import { readVarsDirs } from './ansible-dirs.js';
 import { parseAnsibleIni } from './ansible-ini.js';
 import { ansibleYamlToSpec, looksLikeYamlInventory, parseAnsibleYaml, parseYamlText } from './ansible-yaml.js';
@@ -20,6 +21,8 @@ export interface LoadOptions {
   cwd: string;
   /** `-e` vars, above every inventory var. */
   extraVars?: Vars;
+  /** Where warnings go (a `host.group()` the inventory lacks). */
+  warn?: Warn;
 }
 
 const MODULE_EXTS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -131,5 +134,5 @@ export async function readInventorySpec(ref: string, cwd: string): Promise<{ spe
 /** Loads, validates and resolves an inventory. Connects to nothing. */
 export async function loadInventory(ref: string, opts: LoadOptions): Promise<Inventory> {
   const { spec, source } = await readInventorySpec(ref, opts.cwd);
-  return resolveInventory(spec, { source, ...(opts.extraVars ? { extraVars: opts.extraVars } : {}) });
+  return resolveInventory(spec, { source, ...(opts.extraVars ? { extraVars: opts.extraVars } : {}), ...(opts.warn ? { warn: opts.warn } : {}) });
 }

@@ -6,12 +6,18 @@
 import { isIPv6 } from 'node:net';
 import { LvsError } from '../errors.js';
 import type { HostView, Inventory } from '../types.js';
+import { didYouMean } from './suggest.js';
 
 export interface PatternOptions {
   /** Where the pattern came from ("--limit", a playbook file), for messages. */
   source?: string;
   /** Field naming the pattern, e.g. `play "web".hosts`. */
   field?: string;
+  /**
+   * A term naming no group or host: by default an error; with this, it matches nothing and this is
+   * called with the warning (Ansible's "Could not match supplied host pattern, ignoring").
+   */
+  onUnknown?: (warning: string) => void;
 }
 
 /** Ansible's split_host_pattern: commas if any, else colons outside brackets (IPv6 kept whole). */
@@ -68,12 +74,21 @@ function applySlice(hosts: HostView[], slice: [number, number | undefined] | [nu
 export function unknownPatternError(term: string, inv: Inventory, opts: PatternOptions): LvsError {
   const groups = Object.keys(inv.groups).join(', ');
   const hosts = inv.hosts.map((h) => h.name).join(', ');
-  return new LvsError('E_PATTERN', `pattern "${term}" matches no group or host`, {
+  const hint = didYouMean(term, [...Object.keys(inv.groups), ...inv.hosts.map((h) => h.name)]);
+  return new LvsError('E_PATTERN', `pattern "${term}" matches no group or host${hint}`, {
     ...(opts.source ? { file: opts.source } : {}),
     ...(opts.field ? { field: opts.field } : {}),
     value: term,
     fix: `known groups: ${groups}; known hosts: ${hosts || '(none)'}`,
   });
+}
+
+function unknownTerm(term: string, inv: Inventory, opts: PatternOptions): HostView[] {
+  if (!opts.onUnknown) throw unknownPatternError(term, inv, opts);
+  const where = opts.source ?? '';
+  const hint = didYouMean(term, [...Object.keys(inv.groups), ...inv.hosts.map((h) => h.name)]);
+  opts.onUnknown(`${where ? `${where}: ` : ''}could not match host pattern "${term}" in ${inv.source}, ignoring it${hint}`);
+  return [];
 }
 
 /** `~regex` terms match from the start of the name, like Python's re.match. */
@@ -104,7 +119,7 @@ function matchTerm(term: string, inv: Inventory, byName: ReadonlyMap<string, Hos
   for (const g of groups) for (const n of inv.groups[g] ?? []) add(byName.get(n));
   // Ansible also matches host names when no group matched, or for globs/regexes/dotted names
   if (groups.length === 0 || isGlob || expr.includes('.')) for (const h of inv.hosts) if (test(h.name)) add(h);
-  if (out.length === 0 && !isGlob && groups.length === 0) throw unknownPatternError(term, inv, opts);
+  if (out.length === 0 && !isGlob && groups.length === 0) return unknownTerm(term, inv, opts);
   return applySlice(out, slice);
 }
 

@@ -8,13 +8,17 @@
  */
 import { LvsError, ValidationErrors } from '../errors.js';
 import type { Connection, HostSpec, HostView, Inventory, InventorySpec, Vars } from '../types.js';
+import type { Warn } from '../warnings.js';
 import { CONNECTION_FIELDS } from './schema.js';
+import { didYouMean } from './suggest.js';
 
 export interface ResolveOptions {
   /** Where the spec came from (file path), for messages and Inventory.source. */
   source: string;
   /** `-e` vars: above everything. */
   extraVars?: Vars;
+  /** Where warnings go (`host.group()` of a group the inventory lacks). Default: ignored. */
+  warn?: Warn;
 }
 
 interface Decl {
@@ -103,10 +107,13 @@ function mergeConn(into: ConnFields, from: ConnFields | undefined): void {
   for (const [k, v] of Object.entries(from)) if (v !== undefined) into[k] = v;
 }
 
-/** Resolves a validated spec into hosts with merged vars and connections; throws ValidationErrors on gaps. */
+/**
+ * Resolves a validated spec into hosts with merged vars and connections. Connection settings a
+ * host lacks are not errors here (listing needs none): they are kept in `connectionProblems`.
+ */
 export function resolveInventory(spec: InventorySpec, opts: ResolveOptions): Inventory {
   const graph = groupGraph(spec);
-  const errors: LvsError[] = [];
+  const problems: Record<string, LvsError[]> = {};
   const ancestors = (g: string, acc: Set<string>): Set<string> => {
     if (acc.has(g)) return acc;
     acc.add(g);
@@ -133,15 +140,27 @@ export function resolveInventory(spec: InventorySpec, opts: ResolveOptions): Inv
       if (d.spec?.address !== undefined) address = d.spec.address;
     }
     Object.assign(vars, opts.extraVars);
+    const errors: LvsError[] = [];
     const connection = finishConnection(conn, name, decls[0]?.path ?? `hosts.${name}`, ordered, opts.source, errors);
+    if (errors.length > 0) problems[name] = errors;
     const groups = [...member].sort();
     if (graph.ungrouped.includes(name)) groups.push('ungrouped');
     rows.push({ name, address, vars, groups, connection });
   }
-  if (errors.length > 0) throw new ValidationErrors(errors);
   const groups: Record<string, readonly string[]> = { all: graph.allHosts, ungrouped: graph.ungrouped };
   for (const g of graph.names) groups[g] = graph.hostsOf(g);
-  return { source: opts.source, hosts: buildViews(rows, groups, opts.source), groups };
+  return {
+    source: opts.source,
+    hosts: buildViews(rows, groups, opts.source, opts.warn),
+    groups,
+    ...(Object.keys(problems).length > 0 ? { connectionProblems: problems } : {}),
+  };
+}
+
+/** Throws (all at once) the connection settings missing on `hosts`: called before a run contacts them. */
+export function assertConnectable(inv: Inventory, hosts: Iterable<string>): void {
+  const errors = [...new Set(hosts)].flatMap((h) => inv.connectionProblems?.[h] ?? []);
+  if (errors.length > 0) throw new ValidationErrors(errors as LvsError[]);
 }
 
 /** The final connection: its type's fields only (others set by broader groups are dropped), required ones present. */
@@ -164,16 +183,13 @@ function finishConnection(conn: ConnFields, host: string, path: string, groups: 
 }
 
 /** HostView objects (plain objects with own methods, so spreading one keeps them) sharing one group table. */
-export function buildViews(rows: readonly Omit<HostView, 'group' | 'get'>[], groups: Readonly<Record<string, readonly string[]>>, source: string): HostView[] {
+export function buildViews(rows: readonly Omit<HostView, 'group' | 'get'>[], groups: Readonly<Record<string, readonly string[]>>, source: string, warn?: Warn): HostView[] {
   const byName = new Map<string, HostView>();
   const group = (g: string): readonly HostView[] => {
     const names = groups[g];
     if (!names) {
-      throw new LvsError('E_INVENTORY', `no group "${g}" in the inventory`, {
-        file: source,
-        value: g,
-        fix: `define it (it may be empty: ${g}: { hosts: {} }) or use one of: ${Object.keys(groups).join(', ')}`,
-      });
+      warn?.(`${source}: no group "${g}" in the inventory: treated as empty${didYouMean(g, Object.keys(groups))}`);
+      return [];
     }
     return names.map((n) => byName.get(n) as HostView);
   };

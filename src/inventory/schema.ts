@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { LvsError, ValidationErrors } from '../errors.js';
 import type { Connection, InventorySpec } from '../types.js';
 import { isSecretRef, MASK } from './secret.js';
+import { distance } from './suggest.js';
 import { ADDRESS_FIX, GROUP_NAME, GROUP_NAME_FIX, HOST_NAME_FIX, IMPLICIT_GROUPS, isAddress, isHostName } from './names.js';
 
 type ConnType = Connection['type'];
@@ -124,19 +125,6 @@ function fixAt(p: readonly (string | number)[]): string | undefined {
   if (p.length >= 2 && p[p.length - 2] === 'hosts') return `an object { ${KEYS.host.join(', ')} } or null`;
   if (p.length === 0) return `an object { ${KEYS.inventory.join(', ')} }, usually via inventory({...})`;
   return undefined;
-}
-
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const row = d[i] as number[];
-      const prev = d[i - 1] as number[];
-      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return (d[a.length] as number[])[b.length] as number;
 }
 
 /** "allowed: a, b, c" plus a did-you-mean when one allowed key is close. */

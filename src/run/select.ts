@@ -29,8 +29,11 @@ export interface PlannedPlay {
 export interface SelectOptions {
   /** The playbook file, for messages. */
   file: string;
-  /** Resolves a host pattern against the inventory (play `hosts`, `--limit`). */
-  select(pattern: string): readonly HostView[];
+  /**
+   * Resolves a host pattern against the inventory: `--limit`, or a play's `hosts` (then `field`
+   * names it; a term naming nothing may then match nothing, with a warning, as in Ansible).
+   */
+  select(pattern: string, field?: string): readonly HostView[];
   limit?: string;
   tags?: readonly string[];
   skipTags?: readonly string[];
@@ -105,7 +108,7 @@ export function selectPlaybook(pb: Playbook, opts: SelectOptions): PlannedPlay[]
   for (const play of pb.plays) {
     let hosts: HostView[];
     try {
-      hosts = ordered(play, opts.select(play.options.hosts).filter((h) => !limited || limited.has(h.name)));
+      hosts = ordered(play, opts.select(play.options.hosts, `play "${play.name}".hosts`).filter((h) => !limited || limited.has(h.name)));
     } catch (e) {
       errors.push(asLvs(e, opts.file, `play "${play.name}".hosts`));
       continue;

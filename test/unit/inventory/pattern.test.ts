@@ -78,10 +78,17 @@ describe('selectHosts', () => {
     expect(e.code).toBe('E_PATTERN');
     expect(e.detail).toMatchObject({ file: 'site.ts', field: 'play "web".hosts', value: 'windws' });
     expect(e.detail.fix).toBe('known groups: all, ungrouped, directors, windows, linux_realservers, realservers, webfarm; known hosts: gw.example.com, lvs1, lvs2, web1, web2, web3');
-    expect(e.message).toContain('pattern "windws" matches no group or host');
+    expect(e.message).toContain('pattern "windws" matches no group or host (did you mean "windows"?)');
     expect(() => selectHosts(inv, '!nope')).toThrowError(/pattern "nope" matches no group or host/);
     expect(() => selectHosts(inv, '  ')).toThrowError(/empty host pattern/);
     expect(() => selectHosts(inv, '~(')).toThrowError(/invalid regular expression/);
+  });
+
+  it('with onUnknown (a play\'s hosts), an unknown term matches nothing and warns with near names', () => {
+    const warnings: string[] = [];
+    const hosts = selectHosts(inv, 'directors:windws', { source: 'site.ts', field: 'play "web".hosts', onUnknown: (w) => warnings.push(w) });
+    expect(hosts.map((h) => h.name)).toEqual(['lvs1', 'lvs2']);
+    expect(warnings).toEqual([`site.ts: could not match host pattern "windws" in ${inv.source}, ignoring it (did you mean "windows"?)`]);
   });
 
   it('--limit restricts a play\'s hosts and keeps their order', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationErrors } from '../../../src/errors.js';
 import { inventory } from '../../../src/inventory/define.js';
-import { resolveInventory } from '../../../src/inventory/resolve.js';
+import { assertConnectable, resolveInventory } from '../../../src/inventory/resolve.js';
 import { secret } from '../../../src/inventory/secret.js';
 import type { InventorySpec } from '../../../src/types.js';
 
@@ -86,9 +86,12 @@ describe('connection settings merge like vars', () => {
     expect(inv.hosts[0]).toMatchObject({ name: 'lvs1.example.com', address: 'lvs1.example.com', connection: { type: 'ssh' } });
   });
 
-  it('a winrm host without user or password is reported with where to set them', () => {
+  it('a winrm host without user or password resolves (listing needs none); a run is refused naming where to set them', () => {
+    const inv = resolve({ groups: { windows: { connection: { type: 'winrm' }, hosts: { web1: { address: '192.0.2.16' }, web2: { address: '192.0.2.17' } } } } });
+    expect(inv.hosts.map((h) => h.name)).toEqual(['web1', 'web2']);
+    expect(() => assertConnectable(inv, [])).not.toThrow();
     try {
-      resolve({ groups: { windows: { connection: { type: 'winrm' }, hosts: { web1: { address: '192.0.2.16' }, web2: { address: '192.0.2.17' } } } } });
+      assertConnectable(inv, ['web1', 'web2']);
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(ValidationErrors);
@@ -129,8 +132,11 @@ describe('HostView.group() and inventory order', () => {
     expect(inv.hosts.map((h) => h.name)).toEqual(['gw', 'rs0', 'web1', 'rs1', 'lvs2', 'lvs1']);
   });
 
-  it('throws for an unknown group, listing the known ones', () => {
-    expect(() => host(inv, 'lvs1').group('web')).toThrowError(/no group "web" in the inventory[\s\S]*fix: define it \(it may be empty: web: \{ hosts: \{\} \}\) or use one of: all, ungrouped, realservers, directors, windows, linux, empty/);
+  it('an unknown group is empty, with a warning naming it and near names', () => {
+    const warnings: string[] = [];
+    const warned = resolveInventory(spec, { source: 'inventory/t.ts', warn: (m) => warnings.push(m) });
+    expect(host(warned, 'lvs1').group('window')).toEqual([]);
+    expect(warnings).toEqual(['inventory/t.ts: no group "window" in the inventory: treated as empty (did you mean "windows"?)']);
   });
 
   it('survives spreading (plain objects with own methods)', () => {

@@ -54,7 +54,7 @@ describe('inventory() types', () => {
 
 describe('loading and selecting', () => {
   it('signatures', () => {
-    expectTypeOf(loadInventory).toEqualTypeOf<(ref: string, opts: { cwd: string; extraVars?: Vars }) => Promise<Inventory>>();
+    expectTypeOf(loadInventory).toEqualTypeOf<(ref: string, opts: { cwd: string; extraVars?: Vars; warn?: (message: string) => void }) => Promise<Inventory>>();
     expectTypeOf(parseExtraVars).returns.toEqualTypeOf<Promise<Vars>>();
     expectTypeOf(selectHosts).returns.toEqualTypeOf<HostView[]>();
     expectTypeOf<HostView['get']>().toBeCallableWith('vip', '');

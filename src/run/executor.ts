@@ -1,11 +1,13 @@
 import { Listr, type ListrTask } from 'listr2';
 import type { HostView, RunReport, TaskResult, Transport } from '../types.js';
 import { runHostPlay } from './host-play.js';
+import { plainOutput } from './plain-output.js';
 import { Redactor } from './redact.js';
 import { renderDiff, resultLine, summarize } from './report.js';
 import type { PlannedPlay } from './select.js';
 
-export type RendererName = 'default' | 'simple' | 'silent';
+/** listr2's renderers, or `plain`: Ansible-like lines (src/run/plain-output.ts). */
+export type RendererName = 'default' | 'simple' | 'silent' | 'plain';
 
 export interface ExecuteOptions {
   check: boolean;
@@ -21,6 +23,8 @@ export interface ExecuteOptions {
   connect(host: HostView): Promise<Transport>;
   redactor?: Redactor;
   renderer?: RendererName;
+  /** Where the plain renderer writes (default stdout). */
+  out?: NodeJS.WritableStream;
   /** Aborts the run: connections close, the recap still comes. */
   signal?: AbortSignal;
   /** Called for every result as it happens (after redaction). */
@@ -32,8 +36,8 @@ export interface ExecuteOptions {
 /** Interactive renderer in a TTY, plain lines otherwise or under CI. */
 export function pickRenderer(): RendererName {
   const forced = process.env.LVS_PLAY_RENDERER;
-  if (forced === 'default' || forced === 'simple' || forced === 'silent') return forced;
-  return process.stdout.isTTY && !process.env.CI ? 'default' : 'simple';
+  if (forced === 'default' || forced === 'simple' || forced === 'silent' || forced === 'plain') return forced;
+  return process.stdout.isTTY && !process.env.CI ? 'default' : 'plain';
 }
 
 function redactResult(r: TaskResult, red: Redactor): TaskResult {
@@ -52,6 +56,8 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
   for (const p of plays) for (const hp of p.perHost.values()) for (const t of hp.tasks) redactor.add(...(t.resource.secrets ?? []));
   for (const p of plays) for (const hp of p.perHost.values()) for (const h of hp.handlers.values()) redactor.add(...(h.resource.secrets ?? []));
 
+  const renderer = opts.renderer ?? pickRenderer();
+  const plain = renderer === 'plain' ? plainOutput(opts.out ?? process.stdout) : null;
   const results: TaskResult[] = [];
   const connections = new Map<string, Promise<Transport>>();
   const unreachable = new Set<string>();
@@ -82,7 +88,8 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
       let line = resultLine(clean);
       if (opts.verbose) line += ` (${clean.durationMs} ms)`;
       if (opts.diff && clean.diff && clean.status !== 'ok') line += `\n${renderDiff(clean.diff)}`;
-      out(line);
+      if (plain) plain.line(line);
+      else out(line);
     }
   };
 
@@ -156,24 +163,28 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
     plays.map((pp) => ({
       title: `PLAY [${pp.play.name}] ${pp.hosts.map((h) => h.name).join(', ') || '(no hosts matched)'}`,
       skip: () => (stopped || signal.aborted ? 'stopped' : false),
-      task: (_c: unknown, playTask) =>
-        playTask.newListr(
+      task: (_c: unknown, playTask) => {
+        plain?.play(pp.play.name, pp.hosts, pp.batches.length);
+        return playTask.newListr(
           pp.batches.map((batch, bi) => ({
             title: pp.batches.length > 1 ? `batch ${bi + 1}/${pp.batches.length}: ${batch.map((h) => h.name).join(', ')}` : batch.map((h) => h.name).join(', '),
             skip: () => (stopped || signal.aborted ? 'stopped' : false),
-            task: (_c2: unknown, batchTask) =>
-              batchTask.newListr(
+            task: (_c2: unknown, batchTask) => {
+              plain?.batch(bi, pp.batches.length, batch);
+              return batchTask.newListr(
                 batch.map((h) => hostTask(pp, h, () => batchHostDone(pp, batch))),
                 { concurrent: Math.max(1, opts.forks), exitOnError: false },
-              ),
+              );
+            },
           })),
           { concurrent: false, exitOnError: false },
-        ),
+        );
+      },
     })) as ListrTask[],
     {
       concurrent: false,
       exitOnError: false,
-      renderer: opts.renderer ?? pickRenderer(),
+      renderer: plain ? 'silent' : renderer,
       collectErrors: 'minimal',
       // the CLI handles Ctrl-C itself (close connections, recap); listr2's own handler exits 127
       registerSignalListeners: false,

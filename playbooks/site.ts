@@ -22,6 +22,7 @@
  *                        real server (seen in the e2e as request timeouts). The netns lab has no IPVS: off.
  */
 import { play, playbook, type HostView } from 'lvs-play';
+import { absPath, ifaceName, ipv4, z } from 'lvs-play/kit';
 import {
   directorBase,
   firewall,
@@ -40,19 +41,23 @@ const KEEPALIVED = {
   tarball: '/var/cache/lvs-play/sources/keepalived_2.2.7.orig.tar.gz',
 };
 
-const vipOf = (host: HostView): string => host.get('vip', '');
+// every var is read through a schema: a missing or mistyped one stops the run before any host is
+// contacted, naming the inventory file, the host and the variable
+const vipOf = (host: HostView): string => host.var('vip', ipv4);
+const flag = z.boolean();
+const names = z.array(z.string().min(1)).describe('[linux_realservers, windows]');
 
 function realServers(host: HostView) {
-  const groups = host.get<string[]>('realserver_groups', ['linux_realservers', 'windows']);
-  return groups.flatMap((g) => host.group(g)).map((rs) => ({ address: rs.address, weight: rs.get('weight', 1) }));
+  const groups = host.var('realserver_groups', names, ['linux_realservers', 'windows']);
+  return groups.flatMap((g) => host.group(g)).map((rs) => ({ address: rs.address, weight: rs.var('weight', z.number().int().min(0).max(65535), 1) }));
 }
 
 function site(host: HostView): DirectorSite {
-  const authPass = process.env.LVS_VRRP_PASS ?? host.get<string | undefined>('vrrp_auth_pass', undefined);
+  const authPass = process.env.LVS_VRRP_PASS ?? host.var('vrrp_auth_pass', z.string().min(1).max(8, 'at most 8 bytes (keepalived PASS auth)').optional());
   return {
     vips: [vipOf(host)],
-    interface: host.get('vrrp_interface', 'eth0'),
-    virtualRouterId: host.get('vrrp_router_id', 51),
+    interface: host.var('vrrp_interface', ifaceName, 'eth0'),
+    virtualRouterId: host.var('vrrp_router_id', z.number().int().min(1, 'a VRRP router id is 1-255').max(255, 'a VRRP router id is 1-255').describe('51'), 51),
     ...(authPass ? { authPass } : {}),
     advertInt: 1,
     services: [
@@ -60,7 +65,7 @@ function site(host: HostView): DirectorSite {
         port: PORT,
         lbAlgo: 'wrr',
         lbKind: 'DR',
-        delayLoop: host.get('delay_loop', 6),
+        delayLoop: host.var('delay_loop', z.number().int().positive().describe('6'), 6),
         realServers: realServers(host).map((rs) => ({ ...rs, check: { type: 'TCP_CHECK', connectTimeout: 3, connectPort: PORT } })),
       },
     ],
@@ -68,20 +73,20 @@ function site(host: HostView): DirectorSite {
 }
 
 function build(host: HostView): KeepalivedBuildInput {
-  const install = host.get<'source' | 'package'>('keepalived_install', 'source');
+  const install = host.var('keepalived_install', z.enum(['source', 'package']), 'source');
   if (install === 'package') return { version: KEEPALIVED.version, install };
-  return { version: KEEPALIVED.version, sha256: KEEPALIVED.sha256, tarball: host.get('keepalived_tarball', KEEPALIVED.tarball) };
+  return { version: KEEPALIVED.version, sha256: KEEPALIVED.sha256, tarball: host.var('keepalived_tarball', absPath, KEEPALIVED.tarball) };
 }
 
 export default playbook('lvs-dr', [
   play('linux real servers', { hosts: 'linux_realservers' }, (host) => [
-    linuxRealServer({ vip: vipOf(host), tcpPorts: [PORT], checkListeners: host.get('check_listeners', true) }),
+    linuxRealServer({ vip: vipOf(host), tcpPorts: [PORT], checkListeners: host.var('check_listeners', flag, true) }),
   ]),
 
   play('windows real servers', { hosts: 'windows' }, (host) => [windowsRealServer({ vip: vipOf(host), tcpPorts: [PORT] })]),
 
   play('directors: base', { hosts: 'directors' }, (host) => [
-    directorBase(host.get('ipvs_tuning', true) ? { loadIpvsModule: true, ipvs: { expireNodestConn: true } } : {}),
+    directorBase(host.var('ipvs_tuning', flag, true) ? { loadIpvsModule: true, ipvs: { expireNodestConn: true } } : {}),
     firewall({
       vip: vipOf(host),
       tcpPorts: [PORT],
@@ -96,7 +101,7 @@ export default playbook('lvs-dr', [
   ...keepalived.directorsPlays({
     site,
     build,
-    service: (host) => ({ args: host.get('keepalived_args', ['-D']) }),
+    service: (host) => ({ args: host.var('keepalived_args', z.array(z.string()).describe('[-D]'), ['-D']) }),
     file: 'playbooks/site.ts',
   }),
 ]);

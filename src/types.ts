@@ -5,6 +5,7 @@
  * → planner (read → plan → diff) → executor (listr2) → transports (local, ssh, powershell).
  * Nothing here knows about LVS; roles do.
  */
+import type { ZodType, ZodTypeDef } from 'zod';
 
 // ───────────────────────────── shell text ─────────────────────────────
 
@@ -278,8 +279,16 @@ export interface HostView {
   connection: Connection;
   /** Hosts of a group, in inventory order (for peers, real-server lists …); a group the inventory lacks is empty (with a warning). */
   group(name: string): readonly HostView[];
-  /** A var, or the fallback when missing. */
+  /** A var, or the fallback when missing (untyped: prefer `var`). */
   get<T>(name: string, fallback: T): T;
+  /**
+   * A var read through a zod schema (e.g. the kit's `ipv4`), typed by its output. Missing (and the
+   * schema not optional) or not matching: the run stops before any host is contacted, naming the
+   * inventory file, the host, the variable and where to set it.
+   */
+  var<T>(name: string, schema: ZodType<T, ZodTypeDef, unknown>): T;
+  /** A var read through a schema, or `fallback` when it is not set. */
+  var<T>(name: string, schema: ZodType<T, ZodTypeDef, unknown>, fallback: NoInfer<T>): T;
 }
 
 export interface Inventory {

@@ -4,6 +4,7 @@
  * `validateDirectorPair` (same VRID/auth/VIPs, MASTER priority above every BACKUP's). Pure.
  */
 import type { HostView } from 'lvs-play';
+import { z } from 'lvs-play/kit';
 import type { HealthCheck, KeepalivedConfig, LbAlgo, LbKind, VirtualServer, VrrpInstance } from './model.js';
 import { validateDirectorPair } from './validate.js';
 
@@ -42,13 +43,18 @@ export interface DirectorSite {
   raw?: string;
 }
 
-/** Per-director vars (`host.vars.vrrp`). */
-export interface DirectorVars {
-  state: 'MASTER' | 'BACKUP';
-  priority: number;
-  /** Default: the host name. */
-  routerId?: string;
-}
+/** Per-director vars (`host.vars.vrrp`), read with `host.var('vrrp', directorVars)`. */
+export const directorVars = z
+  .object({
+    state: z.enum(['MASTER', 'BACKUP']),
+    priority: z.number().int('a whole number').min(1, 'give a priority from 1 to 254 (MASTER highest)').max(254, 'give a priority from 1 to 254 (MASTER highest)'),
+    /** Default: the host name. */
+    routerId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a router id of letters, digits and _ . -').optional(),
+  })
+  .strict()
+  .describe('{ state: MASTER, priority: 150 }');
+
+export type DirectorVars = z.output<typeof directorVars>;
 
 function vipEntry(v: string, iface: string): string {
   return /\s/.test(v.trim()) || v.includes('/') ? v : `${v}/32 dev ${iface}`;
@@ -106,17 +112,10 @@ export function directorConfigs(
   return validateDirectorPair(configs, { ...(where.file ? { file: where.file } : {}), field: where.field ?? 'directors' });
 }
 
-/** The vrrp vars of hosts (`host.vars.vrrp`), for `directorConfigs(site, directorVarsOf(host.group('directors')))`. */
+/**
+ * The vrrp vars of hosts (`host.vars.vrrp`), for `directorConfigs(site, directorVarsOf(host.group('directors')))`.
+ * A missing or mistyped `vrrp` is reported as the inventory's problem (host, variable, fix).
+ */
 export function directorVarsOf(hosts: readonly HostView[]): Record<string, DirectorVars> {
-  const out: Record<string, DirectorVars> = {};
-  for (const h of hosts) {
-    const v = (h.vars as { vrrp?: Partial<DirectorVars> }).vrrp ?? {};
-    out[h.name] = {
-      // passed through as is: a missing or wrong state is reported by validateDirectorPair
-      state: v.state as DirectorVars['state'],
-      priority: typeof v.priority === 'number' ? v.priority : Number.NaN,
-      ...(typeof v.routerId === 'string' ? { routerId: v.routerId } : {}),
-    };
-  }
-  return out;
+  return Object.fromEntries(hosts.map((h) => [h.name, h.var('vrrp', directorVars)]));
 }

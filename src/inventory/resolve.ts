@@ -11,6 +11,10 @@ import type { Connection, HostSpec, HostView, Inventory, InventorySpec, Vars } f
 import type { Warn } from '../warnings.js';
 import { CONNECTION_FIELDS } from './schema.js';
 import { didYouMean } from './suggest.js';
+import { makeHostView, type HostRow } from './host-view.js';
+
+/** A resolved host before it becomes a view: its row, and where each var was set. */
+export type ResolvedRow = HostRow & { origins?: Readonly<Record<string, string>> };
 
 export interface ResolveOptions {
   /** Where the spec came from (file path), for messages and Inventory.source. */
@@ -120,32 +124,37 @@ export function resolveInventory(spec: InventorySpec, opts: ResolveOptions): Inv
     for (const p of graph.parents.get(g) ?? []) ancestors(p, acc);
     return acc;
   };
-  const rows: Omit<HostView, 'group' | 'get'>[] = [];
+  const rows: ResolvedRow[] = [];
   for (const name of graph.allHosts) {
     const decls = graph.decls.filter((d) => d.name === name);
     const member = new Set<string>();
     for (const d of decls) if (d.group !== null) ancestors(d.group, member);
     const ordered = [...member].sort((a, b) => graph.depth(a) - graph.depth(b) || (a < b ? -1 : a > b ? 1 : 0));
-    const vars: Vars = { ...spec.vars };
+    const vars: Vars = {};
+    const origins: Record<string, string> = {};
+    const layer = (v: Vars | undefined, origin: string): void => {
+      for (const [k, x] of Object.entries(v ?? {})) (vars[k] = x), (origins[k] = origin);
+    };
+    layer(spec.vars, 'in the inventory vars');
     const conn: ConnFields = {};
     mergeConn(conn, spec.connection as ConnFields | undefined);
     for (const g of ordered) {
-      Object.assign(vars, spec.groups?.[g]?.vars);
+      layer(spec.groups?.[g]?.vars, `on group ${g}`);
       mergeConn(conn, spec.groups?.[g]?.connection as ConnFields | undefined);
     }
     let address = name;
     for (const d of decls) {
-      Object.assign(vars, d.spec?.vars);
+      layer(d.spec?.vars, `on host ${name}`);
       mergeConn(conn, d.spec?.connection as ConnFields | undefined);
       if (d.spec?.address !== undefined) address = d.spec.address;
     }
-    Object.assign(vars, opts.extraVars);
+    layer(opts.extraVars, 'by -e');
     const errors: LvsError[] = [];
     const connection = finishConnection(conn, name, decls[0]?.path ?? `hosts.${name}`, ordered, opts.source, errors);
     if (errors.length > 0) problems[name] = errors;
     const groups = [...member].sort();
     if (graph.ungrouped.includes(name)) groups.push('ungrouped');
-    rows.push({ name, address, vars, groups, connection });
+    rows.push({ name, address, vars, groups, connection, origins });
   }
   const groups: Record<string, readonly string[]> = { all: graph.allHosts, ungrouped: graph.ungrouped };
   for (const g of graph.names) groups[g] = graph.hostsOf(g);
@@ -182,8 +191,8 @@ function finishConnection(conn: ConnFields, host: string, path: string, groups: 
   return Object.freeze(out) as unknown as Connection;
 }
 
-/** HostView objects (plain objects with own methods, so spreading one keeps them) sharing one group table. */
-export function buildViews(rows: readonly Omit<HostView, 'group' | 'get'>[], groups: Readonly<Record<string, readonly string[]>>, source: string, warn?: Warn): HostView[] {
+/** HostView objects sharing one group table (src/inventory/host-view.ts). */
+export function buildViews(rows: readonly ResolvedRow[], groups: Readonly<Record<string, readonly string[]>>, source: string, warn?: Warn): HostView[] {
   const byName = new Map<string, HostView>();
   const group = (g: string): readonly HostView[] => {
     const names = groups[g];
@@ -193,19 +202,9 @@ export function buildViews(rows: readonly Omit<HostView, 'group' | 'get'>[], gro
     }
     return names.map((n) => byName.get(n) as HostView);
   };
-  const views = rows.map((r) => {
-    const vars = Object.freeze({ ...r.vars });
-    const view: HostView = {
-      name: r.name,
-      address: r.address,
-      vars,
-      groups: Object.freeze([...r.groups]),
-      connection: r.connection,
-      group,
-      get: <T>(name: string, fallback: T): T => (vars[name] !== undefined ? (vars[name] as T) : fallback),
-    };
+  return rows.map((r) => {
+    const view = makeHostView(r, { source, group, ...(r.origins ? { origins: r.origins } : {}) });
     byName.set(r.name, view);
     return view;
   });
-  return views;
 }

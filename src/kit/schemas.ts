@@ -1,25 +1,26 @@
 /**
  * The shared option schemas of the authoring kit: one definition each of an IP address, a CIDR, a
  * port, an absolute path and an interface name. Every role builds its options from these, so the
- * same value is accepted (and the same message shown) everywhere.
+ * same value is accepted (and the same message shown) everywhere. Each carries an example value
+ * (`.description`), shown in the fix of a missing or mistyped host variable (`host.var`).
  */
 import { z } from 'zod';
 import { isIPv4, isIPv6, isInterfaceName } from './net.js';
 
 /** Any IPv4 address in strict dotted form (no prefix length, no host name). */
-export const anyIpv4 = z.string().refine(isIPv4, 'an IPv4 address in dotted form, e.g. 10.77.0.10 (no prefix length, no host name)');
+export const anyIpv4 = z.string().refine(isIPv4, 'an IPv4 address in dotted form, e.g. 10.77.0.10 (no prefix length, no host name)').describe('10.77.0.10');
 
 /** A unicast IPv4 address: what a VIP, a real server or a director can be. */
 export const ipv4 = anyIpv4.refine(
   (s) => !/^(0|127|22[4-9]|2[3-5]\d)\./.test(s),
   'a unicast address (not 0.x, 127.x, multicast or reserved)',
-);
+).describe('10.77.0.10');
 
 /** An IPv6 address (any form inet_pton accepts; compare with canonicalIp). */
-export const ipv6 = z.string().refine(isIPv6, 'an IPv6 address, e.g. 2001:db8::10 (no prefix length, no brackets)');
+export const ipv6 = z.string().refine(isIPv6, 'an IPv6 address, e.g. 2001:db8::10 (no prefix length, no brackets)').describe('2001:db8::10');
 
 /** An IPv4 or IPv6 address. */
-export const ipAddress = z.string().refine((s) => isIPv4(s) || isIPv6(s), 'an IPv4 or IPv6 address, e.g. 10.77.0.10 or 2001:db8::10');
+export const ipAddress = z.string().refine((s) => isIPv4(s) || isIPv6(s), 'an IPv4 or IPv6 address, e.g. 10.77.0.10 or 2001:db8::10').describe('10.77.0.10');
 
 /** An address with a prefix length: 10.77.0.0/24, 2001:db8::/64. */
 export const cidr = z.string().refine((s) => {
@@ -29,17 +30,18 @@ export const cidr = z.string().refine((s) => {
   if (isIPv4(m[1]!)) return bits <= 32 && String(bits) === m[2];
   if (isIPv6(m[1]!)) return bits <= 128 && String(bits) === m[2];
   return false;
-}, 'an address with a prefix length, e.g. 10.77.0.0/24 or 2001:db8::/64');
+}, 'an address with a prefix length, e.g. 10.77.0.0/24 or 2001:db8::/64').describe('10.77.0.0/24');
 
 /** A TCP/UDP port number. */
 export const port = z
   .number({ invalid_type_error: 'a port number' })
   .int('a whole number')
   .min(1, 'a port is 1-65535')
-  .max(65535, 'a port is 1-65535');
+  .max(65535, 'a port is 1-65535')
+  .describe('80');
 
 /** An absolute file path on the host (no trailing slash, no NUL). */
-export const absPath = z.string().regex(/^\/[^\0]*[^/]$/, 'an absolute file path, e.g. /etc/sysctl.d/60-lvs.conf');
+export const absPath = z.string().regex(/^\/[^\0]*[^/]$/, 'an absolute file path, e.g. /etc/sysctl.d/60-lvs.conf').describe('/etc/sysctl.d/60-lvs.conf');
 
 /** A Linux interface name (1-15 characters). */
-export const ifaceName = z.string().refine(isInterfaceName, 'an interface name (1-15 characters: letters, digits, . _ - @)');
+export const ifaceName = z.string().refine(isInterfaceName, 'an interface name (1-15 characters: letters, digits, . _ - @)').describe('eth0');

@@ -1,4 +1,6 @@
 import { LvsError, ValidationErrors } from '../errors.js';
+import { collectVarProblems } from '../inventory/host-var.js';
+import { withVarsBelow } from '../inventory/host-view.js';
 import type { AnyResource, HostView, Play, Playbook, RoleInstance, Task } from '../types.js';
 
 export function isRole(t: Task): t is RoleInstance {
@@ -59,9 +61,7 @@ export function batchesOf(hosts: readonly HostView[], serial: Play['options']['s
 
 /** Play vars sit below every inventory var and `-e`. */
 function withPlayVars(host: HostView, vars: Play['options']['vars']): HostView {
-  if (!vars) return host;
-  const merged = { ...vars, ...host.vars };
-  return { ...host, vars: merged, get: <T>(name: string, fallback: T) => (name in merged ? (merged[name] as T) : fallback) };
+  return vars ? withVarsBelow(host, vars) : host;
 }
 
 function tagsMatch(tags: readonly string[], opts: SelectOptions): boolean {
@@ -103,6 +103,7 @@ function flatten(play: Play, tasks: readonly Task[], opts: SelectOptions) {
  */
 export function selectPlaybook(pb: Playbook, opts: SelectOptions): PlannedPlay[] {
   const errors: LvsError[] = [];
+  const varProblems = new Map<string, LvsError>();
   const limited = opts.limit ? new Set(opts.select(opts.limit).map((h) => h.name)) : undefined;
   const plays: PlannedPlay[] = [];
   for (const play of pb.plays) {
@@ -115,13 +116,16 @@ export function selectPlaybook(pb: Playbook, opts: SelectOptions): PlannedPlay[]
     }
     const perHost = new Map<string, HostPlay>();
     for (const host of hosts) {
-      let tasks: readonly Task[];
-      try {
-        tasks = play.tasks(withPlayVars(host, play.options.vars));
-      } catch (e) {
-        errors.push(asLvs(e, opts.file, `play "${play.name}" (host ${host.name})`));
+      // a missing or mistyped host var (host.var) is the inventory's problem: collected, every one
+      // of them once; what the task function throws after one is its consequence, not reported
+      const r = collectVarProblems(() => play.tasks(withPlayVars(host, play.options.vars)));
+      for (const p of r.problems) varProblems.set(p.message, p);
+      if (r.problems.length) continue;
+      if (!r.value) {
+        errors.push(asLvs(r.error, opts.file, `play "${play.name}" (host ${host.name})`));
         continue;
       }
+      const tasks: readonly Task[] = r.value;
       const flat = flatten(play, tasks, opts);
       for (const t of flat.tasks) {
         for (const n of t.resource.notify ?? []) {
@@ -140,6 +144,7 @@ export function selectPlaybook(pb: Playbook, opts: SelectOptions): PlannedPlay[]
     }
     plays.push({ play, hosts, batches: batchesOf(hosts, play.options.serial), perHost });
   }
+  errors.unshift(...varProblems.values());
   if (errors.length) {
     const all = errors.flatMap((e) => (e instanceof ValidationErrors ? e.errors : [e]));
     throw all.length === 1 ? all[0]! : new ValidationErrors(all);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineResource } from '../../../src/dsl/resource.js';
 import { sh } from '../../../src/shell/quote.js';
+import { makeHostView } from '../../../src/inventory/host-view.js';
 import type { HostView, Vars } from '../../../src/types.js';
 
 export function tempDir(): string {
@@ -11,16 +12,7 @@ export function tempDir(): string {
 
 /** A host view on the control node (local transport) for engine tests. */
 export function localHost(name: string, groups: string[] = ['all'], vars: Vars = {}): HostView {
-  const view: HostView = {
-    name,
-    address: '127.0.0.1',
-    vars,
-    groups,
-    connection: { type: 'local' },
-    group: () => [],
-    get: <T>(k: string, fallback: T) => (k in vars ? (vars[k] as T) : fallback),
-  };
-  return view;
+  return makeHostView({ name, address: '127.0.0.1', vars, groups, connection: { type: 'local' } }, { source: 'test-inventory.ts', group: () => [] });
 }
 
 /** A real resource: a marker file with content, read through a batched fact. */

@@ -16,6 +16,7 @@ import { ValidationErrors } from '../../../src/errors.js';
 import { converge } from '../../../src/plan/converge.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import type { HostView } from '../../../src/types.js';
+import { makeHostView } from '../../../src/inventory/host-view.js';
 
 const PASS = 'S3cr-t!x'.replace('!', '9');
 
@@ -52,10 +53,13 @@ describe('directorConfigs', () => {
   });
 
   it('reads per-host vars and reports a missing state', () => {
-    const host = (name: string, vrrp: unknown): HostView => ({ name, address: '', vars: { vrrp }, groups: [], connection: { type: 'local' }, group: () => [], get: <T>(_: string, f: T) => f });
-    const vars = directorVarsOf([host('lvs1', { state: 'MASTER', priority: 150, routerId: 'one' }), host('lvs2', { priority: 100 })]);
+    const host = (name: string, vrrp: unknown): HostView => makeHostView({ name, address: '', vars: { vrrp }, groups: ['directors'], connection: { type: 'local' } }, { source: 'inventory/test.ts', group: () => [] });
+    const vars = directorVarsOf([host('lvs1', { state: 'MASTER', priority: 150, routerId: 'one' }), host('lvs2', { state: 'BACKUP', priority: 100 })]);
     expect(vars.lvs1).toEqual({ state: 'MASTER', priority: 150, routerId: 'one' });
-    expect(() => directorConfigs(site, vars)).toThrow(/lvs2\.vrrpInstances\[0\]\.state/);
+    // a missing state is the inventory's problem, named there (not vrrpInstances[0].state)
+    expect(() => directorVarsOf([host('lvs2', { priority: 100 })])).toThrow(
+      'inventory/test.ts: host lvs2: variable "vrrp.state" is missing\n  fix: set vrrp: { state: MASTER, priority: 150 } on the host or one of its groups (directors)',
+    );
   });
 });
 

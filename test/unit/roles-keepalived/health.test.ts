@@ -11,6 +11,7 @@ import { backupFirst, healthProblem, keepalivedHealth, parseDataDump, type Healt
 import { converge } from '../../../src/plan/converge.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import type { HostView } from '../../../src/types.js';
+import { makeHostView } from '../../../src/inventory/host-view.js';
 
 const DUMP = `------< VRRP Topology >------
  VRRP Instance = VI_1
@@ -100,7 +101,7 @@ while :; do sleep 0.05; done`);
 });
 
 describe('backupFirst', () => {
-  const host = (name: string, vrrp?: unknown): HostView => ({ name, address: '', vars: vrrp === undefined ? {} : { vrrp }, groups: [], connection: { type: 'local' }, group: () => [], get: <T>(_: string, f: T) => f });
+  const host = (name: string, vrrp?: unknown): HostView => makeHostView({ name, address: '', vars: vrrp === undefined ? {} : { vrrp }, groups: [], connection: { type: 'local' } }, { source: 'inventory/test.ts', group: () => [] });
   it('puts BACKUPs (lower priority) first and the MASTER last', () => {
     const hosts = [host('lvs1', { state: 'MASTER', priority: 150 }), host('other'), host('lvs2', { state: 'BACKUP', priority: 100 }), host('lvs3', { state: 'BACKUP', priority: 120 })];
     expect([...hosts].sort(backupFirst).map((h) => h.name)).toEqual(['lvs2', 'lvs3', 'lvs1', 'other']);

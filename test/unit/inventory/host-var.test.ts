@@ -1,0 +1,121 @@
+/**
+ * Typed host variables (`host.var(name, schema[, default])`): a missing or mistyped variable is the
+ * inventory's problem, reported before any host is contacted (selection), all problems at once.
+ */
+import { describe, expect, it } from 'vitest';
+import { LvsError, ValidationErrors } from '../../../src/errors.js';
+import { inventory } from '../../../src/inventory/define.js';
+import { resolveInventory } from '../../../src/inventory/resolve.js';
+import { selectHosts } from '../../../src/inventory/pattern.js';
+import { play, playbook } from '../../../src/dsl/play.js';
+import { selectPlaybook } from '../../../src/run/select.js';
+import { ipv4, z } from '../../../src/kit/index.js';
+import site from '../../../playbooks/site.js';
+import type { InventorySpec, Playbook } from '../../../src/types.js';
+
+const FILE = 'inventory/lab.ts';
+
+function problems(pb: Playbook, spec: InventorySpec, extraVars?: Record<string, unknown>): string[] {
+  const inv = resolveInventory(spec, { source: FILE, ...(extraVars ? { extraVars } : {}) });
+  try {
+    selectPlaybook(pb, { file: 'playbooks/site.ts', select: (p) => selectHosts(inv, p) });
+  } catch (e) {
+    expect(e).toBeInstanceOf(LvsError);
+    return e instanceof ValidationErrors ? e.errors.map((x) => x.message) : [(e as Error).message];
+  }
+  return [];
+}
+
+const cluster = (over: { vip?: unknown; lvs1?: Record<string, unknown>; lvs2?: Record<string, unknown> } = {}): InventorySpec =>
+  inventory({
+    vars: 'vip' in over ? (over.vip === undefined ? {} : { vip: over.vip }) : { vip: '10.77.0.10' },
+    connection: { type: 'local' },
+    groups: {
+      directors: {
+        hosts: {
+          lvs1: { address: '10.77.0.11', vars: over.lvs1 ?? { vrrp: { state: 'MASTER', priority: 150 } } },
+          lvs2: { address: '10.77.0.12', vars: over.lvs2 ?? { vrrp: { state: 'BACKUP', priority: 100 } } },
+        },
+      },
+      linux_realservers: { hosts: { rs1: { address: '10.77.0.21' } } },
+      windows: { hosts: {} },
+    },
+  });
+
+describe('host.var on the reference site', () => {
+  it('a good inventory selects (no problem)', () => {
+    expect(problems(site, cluster())).toEqual([]);
+  });
+
+  it('a missing vrrp: one error naming the file, the host, the variable and what to set', () => {
+    const out = problems(site, cluster({ lvs1: {} }));
+    expect(out).toEqual([
+      'inventory/lab.ts: host lvs1: variable "vrrp" is missing\n  fix: set vrrp: { state: MASTER, priority: 150 } on the host or one of its groups (directors)',
+    ]);
+  });
+
+  it('a mistyped field of vrrp: the field, the allowed values, where it is set; not "Expected number, received nan"', () => {
+    const out = problems(site, cluster({ lvs2: { vrrp: { state: 'BACKUP', priority: 'high' } } }));
+    expect(out).toEqual([
+      'inventory/lab.ts: host lvs2: variable "vrrp.priority" is invalid: expected number, got string (got "high")\n  fix: set vrrp: { state: MASTER, priority: 150 } (it is set on host lvs2)',
+    ]);
+    expect(out.join('\n')).not.toMatch(/nan|vrrpInstances/);
+  });
+
+  it('every problem at once, each once (the vip is read by every host and every play)', () => {
+    const out = problems(site, cluster({ vip: undefined, lvs1: {}, lvs2: { vrrp: { state: 'MASTR', priority: 100 } } }));
+    expect(out).toEqual([
+      'inventory/lab.ts: host rs1: variable "vip" is missing\n  fix: set vip: 10.77.0.10 on the host or one of its groups (linux_realservers)',
+      'inventory/lab.ts: host lvs1: variable "vip" is missing\n  fix: set vip: 10.77.0.10 on the host or one of its groups (directors)',
+      'inventory/lab.ts: host lvs2: variable "vip" is missing\n  fix: set vip: 10.77.0.10 on the host or one of its groups (directors)',
+      'inventory/lab.ts: host lvs1: variable "vrrp" is missing\n  fix: set vrrp: { state: MASTER, priority: 150 } on the host or one of its groups (directors)',
+      'inventory/lab.ts: host lvs2: variable "vrrp.state" is invalid: use one of: MASTER, BACKUP (got "MASTR")\n  fix: set vrrp: { state: MASTER, priority: 150 } (it is set on host lvs2)',
+    ]);
+  });
+
+  it('a mistyped vip names the address rule, not "invalid IPv4 \'\'" from inside a role', () => {
+    const out = problems(site, cluster({ vip: '10.77.0' }));
+    expect(out[0]).toBe(
+      'inventory/lab.ts: host rs1: variable "vip" is invalid: an IPv4 address in dotted form, e.g. 10.77.0.10 (no prefix length, no host name) (got "10.77.0")\n  fix: set vip: 10.77.0.10 (it is set in the inventory vars)',
+    );
+    expect(out).toHaveLength(3); // rs1, lvs1, lvs2: one each
+  });
+
+  it('a bad -e value is named as coming from -e', () => {
+    const out = problems(site, cluster(), { vrrp_router_id: 300 });
+    expect(out).toEqual([
+      // the rollout play orders BACKUPs first
+      '-e: host lvs2: variable "vrrp_router_id" is invalid: a VRRP router id is 1-255 (got 300)\n  fix: set vrrp_router_id: 51 (it is set by -e)',
+      '-e: host lvs1: variable "vrrp_router_id" is invalid: a VRRP router id is 1-255 (got 300)\n  fix: set vrrp_router_id: 51 (it is set by -e)',
+    ]);
+  });
+});
+
+describe('host.var', () => {
+  const inv = resolveInventory(inventory({ vars: { n: 3, pass: 'hunter2', list: ['a'] }, hosts: { h: { address: '10.77.0.50' } } }), { source: FILE });
+  const h = inv.hosts[0]!;
+
+  it('typed by the schema; a default when missing; an optional schema yields undefined', () => {
+    const n: number = h.var('n', z.number());
+    const d: string = h.var('absent', z.string(), 'dflt');
+    const o: string | undefined = h.var('absent', z.string().optional());
+    expect([n, d, o]).toEqual([3, 'dflt', undefined]);
+  });
+
+  it('outside a selection it throws at once (exit 4 class: E_INVENTORY), never printing a secret-named value', () => {
+    expect(() => h.var('vip', ipv4)).toThrow(/host h: variable "vip" is missing\n {2}fix: set vip: 10\.77\.0\.10 on the host or in the inventory vars/);
+    try {
+      h.var('pass', z.number());
+      expect.unreachable();
+    } catch (e) {
+      expect((e as LvsError).code).toBe('E_INVENTORY');
+      expect((e as Error).message).not.toContain('hunter2');
+    }
+  });
+
+  it('play vars sit below the inventory and are typed too', () => {
+    const pb = playbook('p', [play('p', { hosts: 'all', vars: { port: 'eighty', n: 'x' } }, (host) => [host.var('port', z.number()) && host.var('n', z.number()) ? [] : []].flat())]);
+    const out = problems(pb, inventory({ vars: { n: 3 }, connection: { type: 'local' }, hosts: { h: { address: '10.77.0.50' } } }));
+    expect(out).toEqual(['inventory/lab.ts: host h: variable "port" is invalid: expected number, got string (got "eighty")\n  fix: set port: 1 (it is set in the play vars)']);
+  });
+});

@@ -11,6 +11,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^lvs-play\/kit$/, replacement: src('./src/kit/index.ts') },
+      { find: /^lvs-play\/lab$/, replacement: src('./src/lab/index.ts') },
       { find: /^lvs-play\/roles$/, replacement: src('./roles/index.ts') },
       { find: /^lvs-play$/, replacement: src('./src/index.ts') },
     ],

@@ -8,6 +8,8 @@ export default inventory({
   groups: {
     directors: {
       connection: { type: 'ssh', user: 'root' },
+      // keepalived's upstream tarball on the control node, built from source on the directors
+      vars: { keepalived_tarball: '/srv/lvs-play/keepalived_2.2.7.orig.tar.gz' },
       hosts: {
         lvs1: { address: '192.168.1.14', vars: { vrrp: { state: 'MASTER', priority: 150 } } },
         lvs2: { address: '192.168.1.15', vars: { vrrp: { state: 'BACKUP', priority: 100 } } },

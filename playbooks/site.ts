@@ -14,7 +14,7 @@
  *   vrrp_auth_pass       VRRP PASS auth (≤ 8 bytes); $LVS_VRRP_PASS wins; none → no auth
  *   realserver_groups    groups whose hosts are the real servers (default linux_realservers, windows)
  *   keepalived_install   'source' (default) or 'package'
- *   keepalived_tarball   the upstream tarball on the control node (default: the lab's cached copy)
+ *   keepalived_tarball   the upstream tarball on the control node (a source build needs it; -i lab gives its cached copy)
  *   keepalived_args      daemon arguments (default ['-D']; the netns lab, which has no IPVS, uses --vrrp)
  *   check_listeners      fail a real server when nothing listens on the port (default true)
  *   ipvs_tuning          load ip_vs and set net.ipv4.vs.expire_nodest_conn=1 (default true): without it
@@ -38,7 +38,6 @@ const PORT = 80;
 const KEEPALIVED = {
   version: '2.2.7',
   sha256: 'c61940d874154a560a54627ecf7ef47adebdf832164368d10bf242a4d9b7d49d',
-  tarball: '/var/cache/lvs-play/sources/keepalived_2.2.7.orig.tar.gz',
 };
 
 // every var is read through a schema: a missing or mistyped one stops the run before any host is
@@ -75,7 +74,7 @@ function site(host: HostView): DirectorSite {
 function build(host: HostView): KeepalivedBuildInput {
   const install = host.var('keepalived_install', z.enum(['source', 'package']), 'source');
   if (install === 'package') return { version: KEEPALIVED.version, install };
-  return { version: KEEPALIVED.version, sha256: KEEPALIVED.sha256, tarball: host.var('keepalived_tarball', absPath, KEEPALIVED.tarball) };
+  return { version: KEEPALIVED.version, sha256: KEEPALIVED.sha256, tarball: host.var('keepalived_tarball', absPath) };
 }
 
 export default playbook('lvs-dr', [

@@ -1,17 +1,49 @@
 /**
- * lvs-play: the DSL. `import { playbook, play, inventory, secret, ... } from 'lvs-play'`.
- * Roles are in 'lvs-play/roles'.
+ * lvs-play: the DSL, the core resources, inventories and secrets.
+ * `import { playbook, play, file, service, inventory, secret, sh } from 'lvs-play'`.
+ *
+ * Roles are in 'lvs-play/roles'; what a role author builds resources with (schemas, fact helpers,
+ * OS gating, the file-write path) is in 'lvs-play/kit'; the lab is 'lvs-play/lab'. Nothing here
+ * loads the lab. The public surface is recorded in api/ (`npm run api`).
  */
 export type * from './types.js';
+
+// ── the DSL: resources, roles, plays, playbooks
 export { defineResource } from './dsl/resource.js';
 export { defineRole, role, type RoleFactory, type RoleDefinition, type RoleMeta } from './dsl/role.js';
 export { play, playbook } from './dsl/play.js';
+
+// ── the core resources (each: options type, state and change types as planned)
+export type { Meta } from './resources/common.js';
+export { command, type CommandOptions, type CommandGuards, type CommandChange } from './resources/command.js';
+export { file, type FileOptions, type FileResource } from './resources/file.js';
+export type { FileState, FileChange, FileAttrs } from './resources/filewrite.js';
+export { template, type TemplateOptions } from './resources/template.js';
+export { lineInFile, type LineInFileOptions, type LineInFileChange } from './resources/lineinfile.js';
+export { directory, type DirectoryOptions, type DirectoryChange } from './resources/directory.js';
+export { symlink, type SymlinkOptions, type SymlinkChange } from './resources/symlink.js';
+export { sysctl, type SysctlOptions, type SysctlState, type SysctlChange } from './resources/sysctl.js';
+export { pkg, packages, type PkgOptions, type PkgState, type PkgChange } from './resources/pkg.js';
+export {
+  service,
+  serviceAction,
+  type ServiceOptions,
+  type ServiceResource,
+  type ServiceState,
+  type ServiceChange,
+  type ServiceActionOptions,
+  type ServiceActionState,
+  type ServiceActionChange,
+  type InitSystem,
+} from './resources/service.js';
+export { upload, type UploadOptions, type UploadChange } from './resources/upload.js';
+export { unarchive, type UnarchiveOptions, type UnarchiveState, type UnarchiveChange } from './resources/unarchive.js';
+
+// ── inventories and secrets
+export { inventory } from './inventory/define.js';
+export { secret } from './inventory/secret.js';
+
+// ── shell and PowerShell text (values quoted or passed as data), errors
 export { sh, raw, shJoin, quote } from './shell/quote.js';
 export { ps, quotePowerShell } from './shell/powershell.js';
 export { LvsError, ValidationErrors, type ErrorCode, type ErrorDetail } from './errors.js';
-export { converge, type Outcome } from './plan/converge.js';
-export { LocalTransport } from './transport/local.js';
-export * from './resources/index.js';
-export { inventory } from './inventory/define.js';
-export { secret } from './inventory/secret.js';
-export { labInventory } from './lab/inventory.js';

@@ -12,6 +12,7 @@ function selfAliases(): Record<string, string> {
   return {
     'lvs-play/roles': join(here, '..', 'roles', `index${ext}`),
     'lvs-play/kit': join(here, 'kit', `index${ext}`),
+    'lvs-play/lab': join(here, 'lab', `index${ext}`),
     'lvs-play': join(here, `index${ext}`),
   };
 }

@@ -118,9 +118,23 @@ async function readDir(dir: string, cwd: string): Promise<InventorySpec> {
   return spec;
 }
 
+/**
+ * `-i lab` with no inventory/lab.* in the working directory: the built-in lab (`lvs-play lab up`).
+ * Imported only here, so no other run loads the lab's code.
+ */
+async function builtinLab(): Promise<{ spec: InventorySpec; source: string }> {
+  const { labInventory } = await import('../lab/inventory.js');
+  return { spec: validateInventorySpec(labInventory(), 'lab'), source: 'lab' };
+}
+
 /** Reads the spec behind `ref` (validated), without resolving it. */
 export async function readInventorySpec(ref: string, cwd: string): Promise<{ spec: InventorySpec; source: string }> {
-  const { path, kind } = await locateInventory(ref, cwd);
+  const found = await locateInventory(ref, cwd).catch((e: unknown) => {
+    if (ref === 'lab' && e instanceof LvsError && e.code === 'E_LOAD') return null;
+    throw e;
+  });
+  if (!found) return builtinLab();
+  const { path, kind } = found;
   const source = shown(cwd, path);
   let spec: InventorySpec;
   if (kind === 'module') return { spec: await readModule(path, source), source };

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GroupSpec, HostSpec, InventorySpec, PsrpSshConnection, SshConnection, Vars } from '../types.js';
 import { labDir, paths } from './paths.js';
+import { KEEPALIVED_TARBALL, sourcesDir } from './sources.js';
 import { labHosts, loadTopology } from './topology.js';
 
 export function labInventory(): InventorySpec {
@@ -23,7 +24,8 @@ export function labInventory(): InventorySpec {
     out[name] = { hosts: g.hosts, connection: onlyPs ? psrp : ssh };
   }
   return {
-    vars: { ...topo.vars, ...(topo.network.vip ? { vip: topo.network.vip } : {}) },
+    // keepalived_tarball: the upstream tarball `lab up` caches, for the site's source builds
+    vars: { ...topo.vars, keepalived_tarball: join(sourcesDir(), KEEPALIVED_TARBALL), ...(topo.network.vip ? { vip: topo.network.vip } : {}) },
     connection: ssh,
     groups: out,
   };

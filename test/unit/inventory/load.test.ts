@@ -46,7 +46,7 @@ describe('inventory/prod.ts, the reference site', () => {
       ]);
       const lvs1 = inv.hosts[0]!;
       expect(lvs1.connection).toEqual({ type: 'ssh', user: 'root' });
-      expect(lvs1.vars).toEqual({ vip: '192.168.1.10', vrrp: { state: 'MASTER', priority: 150 } });
+      expect(lvs1.vars).toEqual({ vip: '192.168.1.10', keepalived_tarball: '/srv/lvs-play/keepalived_2.2.7.orig.tar.gz', vrrp: { state: 'MASTER', priority: 150 } });
       expect(inv.hosts[1]!.vars['vrrp']).toEqual({ state: 'BACKUP', priority: 100 });
       expect(inv.hosts[2]!.connection).toEqual({ type: 'winrm', user: 'Administrator', password: secret.env('WIN_PASSWORD') });
       expect(lvs1.group('directors').map((h) => h.name)).toEqual(['lvs1', 'lvs2']);

@@ -90,6 +90,20 @@ describe('locating -i NAME', () => {
   });
 });
 
+describe('-i lab', () => {
+  it('is the built-in lab where the working directory has no inventory/lab.*, with its keepalived tarball', async () => {
+    const inv = await loadInventory('lab', { cwd: tree({}) });
+    expect(inv.source).toBe('lab');
+    expect(inv.hosts.find((h) => h.name === 'lvs1')?.address).toBe('10.77.0.14');
+    expect(inv.hosts[0]!.vars['keepalived_tarball']).toMatch(/\/sources\/keepalived_2\.2\.7\.orig\.tar\.gz$/);
+  });
+
+  it('is inventory/lab.* where there is one', async () => {
+    const cwd = tree({ 'inventory/lab.yml': 'web:\n  hosts:\n    w1: { ansible_host: 192.0.2.1 }\n' });
+    expect((await loadInventory('lab', { cwd })).groups['web']).toEqual(['w1']);
+  });
+});
+
 describe('reading each kind', () => {
   it('a file without extension is INI, unless it is a YAML inventory (Ansible tries YAML first)', async () => {
     const cwd = tree({ 'inventory/ini': '[web]\nw1 ansible_host=192.0.2.1\n', 'inventory/yaml': 'web:\n  hosts:\n    w2: { ansible_host: 192.0.2.2 }\n', 'inventory/plain': 'h1\nh2\n' });

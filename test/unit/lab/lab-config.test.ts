@@ -66,7 +66,13 @@ describe('lab inventory', () => {
     expect(inv.groups?.directors?.hosts?.lvs1).toEqual({ address: '10.77.0.14', vars: { vrrp: { state: 'MASTER', priority: 150 } } });
     expect(inv.groups?.windows?.connection).toMatchObject({ type: 'psrp-ssh', user: 'root', keyFile: '/tmp/lab-x/id_ed25519' });
     expect(inv.groups?.linux_realservers?.connection?.type).toBe('ssh');
-    expect(inv.vars).toEqual({ vip: '10.77.0.10', keepalived_args: ['-D', '--vrrp'], vrrp_auth_pass: 'lvs-lab', ipvs_tuning: false });
+    expect(inv.vars).toEqual({
+      vip: '10.77.0.10',
+      keepalived_args: ['-D', '--vrrp'],
+      vrrp_auth_pass: 'lvs-lab',
+      ipvs_tuning: false,
+      keepalived_tarball: expect.stringMatching(/\/sources\/keepalived_2\.2\.7\.orig\.tar\.gz$/),
+    });
   });
 
   it('writes an Ansible YAML inventory of the same hosts', async () => {

@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-// unit: pure logic and the local transport (no root, no lab)
+// unit: pure logic and the local transport (no root, no pwsh, no namespaces, no Debian packages); fast
+// integration: this machine's tools for real (pwsh, keepalived -t, ansible-inventory, ssh-keygen, systemd-analyze)
 // lab: integration on the netns lab (`lvs-play lab up` first; root)
 // e2e: real IPVS in qemu VMs (`npm run test:e2e`)
 // The package's own entries resolve to the sources (roles import 'lvs-play/kit' as outside roles do).
@@ -19,6 +20,7 @@ export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], typecheck: { enabled: true, include: ['test/unit/**/*.test-d.ts'] } } },
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 120_000 } },
       { extends: true, test: { name: 'lab', include: ['test/lab/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 600_000, fileParallelism: false } },
       { extends: true, test: { name: 'faults', include: ['test/faults/**/*.test.ts'], globalSetup: ['test/faults/global.ts'], testTimeout: 600_000, hookTimeout: 600_000, fileParallelism: false } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 1_800_000, hookTimeout: 1_800_000, fileParallelism: false } },

@@ -1,20 +1,14 @@
 /**
  * keepalived.config: validated when built, rendered deterministically, auth_pass only ever as a
  * secret (redacted diff), reload + health handlers (never restart); the file's validate hook is
- * `keepalived -t`, run for real with the control node's keepalived when installed (a rejected
- * config leaves the live file untouched). Plus the site helper building MASTER/BACKUP configs.
+ * `keepalived -t` (run for real in test/integration/roles-keepalived/config-keepalived-t.test.ts).
+ * Plus the site helper building MASTER/BACKUP configs.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HEALTH_HANDLER, RELOAD_HANDLER, keepalivedConfigResources } from '../../../roles/keepalived/config.js';
 import { keepalived } from '../../../roles/keepalived/index.js';
 import { directorConfig, directorConfigs, directorVarsOf, type DirectorSite } from '../../../roles/keepalived/site.js';
 import { ValidationErrors } from '../../../src/errors.js';
-import { converge } from '../../../src/plan/converge.js';
-import { LocalTransport } from '../../../src/transport/local.js';
 import type { HostView } from '../../../src/types.js';
 import { makeHostView } from '../../../src/inventory/host-view.js';
 
@@ -110,42 +104,5 @@ describe('keepalived.config', () => {
     const a = keepalivedConfigResources({ config: cfg, path: '/x.conf', binary: '/usr/sbin/keepalived', field: 'c' }).text;
     const b = keepalivedConfigResources({ config: JSON.parse(JSON.stringify(cfg)), path: '/x.conf', binary: '/usr/sbin/keepalived', field: 'c' }).text;
     expect(a).toBe(b);
-  });
-});
-
-// ───────────────────── keepalived -t as the validate hook, for real ─────────────────────
-
-function keepalivedBin(): string | null {
-  try {
-    execFileSync('/usr/sbin/keepalived', ['--version'], { stdio: 'ignore' });
-    return '/usr/sbin/keepalived';
-  } catch {
-    return null;
-  }
-}
-const iface = Object.entries(networkInterfaces()).filter(([, a]) => (a ?? []).some((x) => !x.internal)).map(([n]) => n).sort()[0];
-const bin = keepalivedBin();
-
-describe.skipIf(!bin || !iface)('validate hook with the real keepalived -t (control node)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lvs-ka-conf-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const t = new LocalTransport();
-  const good = directorConfig({ ...site, interface: iface ?? 'eth0' }, 'lvs1', pair.lvs1);
-
-  it('writes a config keepalived accepts; refuses one it rejects and leaves the live file alone', async () => {
-    const path = join(dir, 'keepalived.conf');
-    const ok = keepalived.config({ config: good, path, binary: bin ?? '' }).resources[0]!;
-    expect((await converge(ok, t, { check: false })).status).toBe('changed');
-    expect((await converge(ok, t, { check: false })).status).toBe('ok');
-    const live = readFileSync(path, 'utf8');
-
-    const broken = keepalived.config({ config: { ...good, raw: 'bogus_keyword_x 1' }, path, binary: bin ?? '' }).resources[0]!;
-    const out = await converge(broken, t, { check: false });
-    expect(out.status).toBe('failed');
-    expect(out.error).toContain("Unknown keyword 'bogus_keyword_x'");
-    expect(out.error).toContain('left unchanged');
-    expect(readFileSync(path, 'utf8')).toBe(live);
-    writeFileSync(join(dir, 'marker'), '');
-    expect(execFileSync('ls', ['-a', dir]).toString()).not.toContain('.lvs-');
   });
 });

@@ -1,8 +1,8 @@
 /**
  * init-service: the per-host branches (gate facts), the resources per install mode, the options
  * schema, and the LSB init script run for real against a fake forking daemon (start, status,
- * reload = SIGHUP after a config check, stop). The systemd unit is checked by systemd-analyze when
- * it is installed.
+ * reload = SIGHUP after a config check, stop). The systemd unit is checked by systemd-analyze in
+ * test/integration/roles-keepalived/systemd-unit.test.ts.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -161,21 +161,5 @@ echo $! > ${pidFile}
     writeFileSync(pidFile, `${process.pid}\n`);
     expect(init('status').status).toBe(1);
     rmSync(pidFile);
-  });
-});
-
-const analyze = spawnSync('systemd-analyze', ['--version']).status === 0;
-
-describe.skipIf(!analyze)('systemd unit', () => {
-  it('passes systemd-analyze verify', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lvs-unit-'));
-    try {
-      const unit = join(dir, 'lvs-play-fake.service');
-      writeFileSync(unit, systemdUnit({ name: 'lvs-play-fake', description: 'fake', binary: '/bin/true', configPath: '/etc/hostname', configFlag: '-f', pidFile: '/run/lvs-play-fake.pid', args: ['-D'], testArgs: null }));
-      const r = spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8' });
-      expect(r.stderr.split('\n').filter((l) => l.includes('lvs-play-fake.service'))).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

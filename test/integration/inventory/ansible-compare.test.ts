@@ -6,7 +6,7 @@ import { resolveInventory } from '../../../src/inventory/resolve.js';
 import { selectHosts } from '../../../src/inventory/pattern.js';
 import { ansibleList, ansibleListHosts, ansibleMissing, normaliseAnsible, normaliseOurs } from './ansible-ref.js';
 
-const fixtures = join(import.meta.dirname, 'fixtures');
+const fixtures = join(import.meta.dirname, '../../unit/inventory/fixtures');
 
 async function ours(rel: string) {
   const { spec, source } = await readInventorySpec(rel, fixtures);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderKeepalivedConf } from '../../../roles/keepalived/render.js';
 import { validateDirectorPair, validateKeepalived } from '../../../roles/keepalived/validate.js';
 import type { KeepalivedConfig } from '../../../roles/keepalived/model.js';
-import { fullConfig, siteConfig } from './fixtures.js';
+import { fullConfig, siteConfig } from '../../unit/keepalived/fixtures.js';
 
 function findKeepalived(): string | null {
   for (const p of ['/usr/sbin/keepalived', '/usr/local/sbin/keepalived', '/usr/local/keepalived/sbin/keepalived']) {

@@ -74,7 +74,7 @@ function site(host: HostView): DirectorSite {
 function build(host: HostView): KeepalivedBuildInput {
   const install = host.var('keepalived_install', z.enum(['source', 'package']), 'source');
   if (install === 'package') return { version: KEEPALIVED.version, install };
-  return { version: KEEPALIVED.version, sha256: KEEPALIVED.sha256, tarball: host.var('keepalived_tarball', absPath) };
+  return { version: KEEPALIVED.version, sha256: KEEPALIVED.sha256, tarball: host.var('keepalived_tarball', absPath.describe('/srv/keepalived_2.2.7.orig.tar.gz')) };
 }
 
 export default playbook('lvs-dr', [

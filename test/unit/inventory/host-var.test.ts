@@ -32,6 +32,7 @@ const cluster = (over: { vip?: unknown; lvs1?: Record<string, unknown>; lvs2?: R
     connection: { type: 'local' },
     groups: {
       directors: {
+        vars: { keepalived_tarball: '/srv/keepalived_2.2.7.orig.tar.gz' },
         hosts: {
           lvs1: { address: '10.77.0.11', vars: over.lvs1 ?? { vrrp: { state: 'MASTER', priority: 150 } } },
           lvs2: { address: '10.77.0.12', vars: over.lvs2 ?? { vrrp: { state: 'BACKUP', priority: 100 } } },

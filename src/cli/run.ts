@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { isPlaybook } from '../dsl/play.js';
 import { LvsError } from '../errors.js';
 import { importUserModule } from '../loader.js';
@@ -42,8 +43,10 @@ async function loadPlaybook(path: string): Promise<Playbook> {
 export function exitCodeOf(report: RunReport): number {
   if (report.aborted) return EXIT.interrupted;
   const hosts = Object.values(report.summary);
-  if (hosts.some((h) => h.failed > 0) || report.stopped) return EXIT.failed;
+  if (hosts.some((h) => h.failed > 0)) return EXIT.failed;
+  // a serial batch stopped only by unreachable hosts is an unreachable run (3), not a failed one
   if (hosts.some((h) => h.unreachable > 0)) return EXIT.unreachable;
+  if (report.stopped) return EXIT.failed;
   return EXIT.ok;
 }
 
@@ -90,7 +93,13 @@ export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = pr
       verbose: o.verbose,
       forks: o.forks,
       ...(o.maxFailPercentage !== undefined ? { maxFailPercentage: o.maxFailPercentage } : {}),
-      connect: makeConnector({ secrets, redactor, acceptNewHostKeys: o.acceptNewHostKeys }),
+      connect: makeConnector({
+        secrets,
+        redactor,
+        acceptNewHostKeys: o.acceptNewHostKeys,
+        // a real run holds each host's lock: a second run at once is refused there, never interleaved
+        ...(o.check ? {} : { lockHolder: `lvs-play pid ${process.pid} on ${hostname()} since ${new Date().toISOString()} (${o.playbook})` }),
+      }),
       redactor,
       signal: abort.signal,
       playbook: o.playbook,

@@ -209,13 +209,20 @@ export function tempPathFor(path: string): string {
  * The shell script that writes stdin to `path` atomically (see module comment). Without an
  * explicit mode/owner the old file's are kept; a new file gets 0644.
  */
-export function writeScript(path: string, tmp: string, o: WriteOptions): ShellCommand {
+export function writeScript(path: string, tmp: string, o: WriteOptions, expectSha256?: string): ShellCommand {
   const lines: ShellCommand[] = [
     sh`p=${path}; t=${tmp}`,
-    sh`trap 'rm -f -- "$t"' EXIT`,
+    // a signal (Ctrl-C's remote kill, a TERM) still runs the EXIT trap: no temp file is left
+    sh`trap 'rm -f -- "$t"' EXIT; trap 'exit 143' HUP INT TERM`,
   ];
   if (o.mkdirs) lines.push(sh`mkdir -p -- ${posix.dirname(path)} || exit $?`);
+  // temp files of this target left by an earlier run that was cut off (connection lost, killed)
+  lines.push(sh`for s in ${posix.dirname(path)}/${`.${posix.basename(path)}.lvs-`}*; do [ "$s" = "$t" ] || rm -f -- "$s"; done`);
   lines.push(sh`(set -C; cat > "$t") || exit $?`);
+  if (expectSha256 !== undefined) {
+    // a dropped connection ends stdin early: cat exits 0 with part of the content — never rename that
+    lines.push(sh`[ "$(sha256sum < "$t" | cut -d' ' -f1)" = ${expectSha256} ] || { printf 'lvs-play: incomplete transfer (the connection dropped?); %s left unchanged\n' "$p" >&2; exit 75; }`);
+  }
   lines.push(sh`if [ -f "$p" ] && [ ! -L "$p" ]; then chmod --reference="$p" -- "$t" && chown --reference="$p" -- "$t" || exit $?; else chmod 0644 -- "$t" || exit $?; fi`);
   if (o.mode !== undefined) lines.push(sh`chmod ${octal(o.mode)} -- "$t" || exit $?`);
   const chown = chownArg(o);
@@ -252,6 +259,7 @@ export async function applyFileChange(t: PosixTransport, c: FileChange, o: Write
     return;
   }
   const tmp = tempPathFor(c.path);
-  const script = writeScript(c.path, tmp, { ...o, mode: c.mode ?? o.mode, owner: c.owner ?? o.owner, group: c.group ?? o.group });
-  await runOk(t, script, `write ${c.path}`, secrets, { stdin: c.content ?? Buffer.alloc(0) });
+  const content = c.content ?? Buffer.alloc(0);
+  const script = writeScript(c.path, tmp, { ...o, mode: c.mode ?? o.mode, owner: c.owner ?? o.owner, group: c.group ?? o.group }, sha256(content));
+  await runOk(t, script, `write ${c.path}`, secrets, { stdin: content });
 }

@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'E_USAGE'
   | 'E_CONNECT'
   | 'E_HOSTKEY'
+  /** Another lvs-play run holds the host's lock (/run/lvs-play.lock). */
+  | 'E_LOCKED'
   | 'E_PWSH_MISSING'
   | 'E_SECRET'
   /** Output read from a host (e.g. `ipvsadm -S -n`) that could not be understood. */

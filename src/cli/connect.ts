@@ -9,6 +9,8 @@ export interface ConnectorOptions {
   secrets: SecretResolver;
   redactor: Redactor;
   acceptNewHostKeys: boolean;
+  /** Take each ssh host's lock (/run/lvs-play.lock) for the run, naming this holder (real runs, not --check). */
+  lockHolder?: string;
 }
 
 /**
@@ -27,13 +29,23 @@ export function makeConnector(o: ConnectorOptions): (host: HostView) => Promise<
     switch (conn.type) {
       case 'local':
         return new LocalTransport(host.name);
-      case 'ssh':
-        return connectSsh({
+      case 'ssh': {
+        const t = await connectSsh({
           host: host.name,
           address: host.address,
           conn: o.acceptNewHostKeys ? { ...conn, acceptNewHostKeys: true } : conn,
           resolveSecret,
         });
+        if (o.lockHolder !== undefined) {
+          try {
+            await t.lockHost(o.lockHolder);
+          } catch (e) {
+            await t.close();
+            throw e;
+          }
+        }
+        return t;
+      }
       case 'winrm':
       case 'psrp-ssh':
         return connectPowerShell({ host: host.name, address: host.address, conn, resolveSecret });

@@ -137,10 +137,12 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
       transport = await conn;
     } catch (e) {
       connections.delete(host.name);
-      unreachable.add(host.name);
       const error = e instanceof Error ? e.message : String(e);
-      emit({ host: host.name, play: pp.play.name, role: null, resource: 'connect', kind: 'connection', status: 'unreachable', durationMs: Date.now() - t0, error }, (l) => (task.output = l));
-      throw new Error(`UNREACHABLE: ${redactor.redact(error)}`);
+      // reached, but another run holds its lock: failed (exit 2), not unreachable
+      const locked = (e as { code?: string }).code === 'E_LOCKED';
+      (locked ? failedHosts : unreachable).add(host.name);
+      emit({ host: host.name, play: pp.play.name, role: null, resource: locked ? 'host lock' : 'connect', kind: 'connection', status: locked ? 'failed' : 'unreachable', durationMs: Date.now() - t0, error }, (l) => (task.output = l));
+      throw new Error(`${locked ? 'LOCKED' : 'UNREACHABLE'}: ${redactor.redact(error)}`);
     }
     const { failed } = await runHostPlay(hp, {
       play: pp.play.name,

@@ -37,7 +37,9 @@ export interface ConnectSshOptions {
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-const KEEPALIVE_MS = 15_000;
+// A host that stops answering (link down, frozen sshd) is declared lost after ≤ 4 × 5 s.
+const KEEPALIVE_MS = 5_000;
+const KEEPALIVE_COUNT_MAX = 3;
 
 async function defaultResolveSecret(s: SecretRef): Promise<string> {
   const src = s.source;
@@ -85,6 +87,11 @@ export class SshTransport implements PosixTransport {
   private readonly port: number;
   private sudoMode: Promise<'nopasswd' | 'password'> | null = null;
   private closed = false;
+  /** Every remote command of this transport carries LVS_PLAY_RUN=token: close() kills what still runs. */
+  private readonly token = `${process.pid}-${randomBytes(6).toString('hex')}`;
+  private inFlight = 0;
+  private lock: HostLock | null = null;
+  private closing: Promise<void> | null = null;
 
   constructor(private readonly opts: ConnectSshOptions) {
     this.host = opts.host;
@@ -127,7 +134,7 @@ export class SshTransport implements PosixTransport {
       username: this.user,
       readyTimeout: conn.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       keepaliveInterval: KEEPALIVE_MS,
-      keepaliveCountMax: 3,
+      keepaliveCountMax: KEEPALIVE_COUNT_MAX,
       hostVerifier: (key: Buffer) => {
         presented = key;
         verdict = checkHostKey(entries, names, key);
@@ -172,7 +179,28 @@ export class SshTransport implements PosixTransport {
     }
     this.ssh = ssh;
     this.sftp = null;
+    // a reconnect re-takes the host lock (another run may have taken it meanwhile: then it fails)
+    if (this.lock) await this.lock.acquire(ssh, this.lockCommand()).catch((e: unknown) => {
+      this.ssh = null;
+      ssh.dispose();
+      throw e;
+    });
     return ssh;
+  }
+
+  /**
+   * Takes the host's lock (/run/lvs-play.lock, flock) for as long as the connection lives: a
+   * second run against this host is refused with who holds it. Released when the connection
+   * closes or drops (the holding `cat` sees end of input).
+   */
+  async lockHost(holder: string): Promise<void> {
+    this.lock ??= new HostLock(this.host, holder);
+    await this.lock.acquire(await this.connect(), this.lockCommand());
+  }
+
+  private lockCommand(): ShellCommand {
+    const script = hostLockScript(this.lock?.holder ?? '');
+    return this.escalates() ? sh`sudo -n -- sh -c ${script}` : sh`sh -c ${script}`;
   }
 
   private connectError(e: unknown, verdict: HostKeyVerdict | null, key: Buffer | null): LvsError {
@@ -220,19 +248,19 @@ export class SshTransport implements PosixTransport {
 
   run(cmd: ShellCommand, opts: RunOptions = {}): Promise<RunResult> {
     return this.sem.use(async () => {
-      let line = sh`sh -c ${cmd}`;
-      let prefix: Buffer | null = null;
-      if (this.escalates(opts)) {
-        if (await this.sudoNeedsPassword()) {
-          const pw = await this.resolve(this.opts.conn.becomePassword as SecretRef);
-          prefix = Buffer.from(`${pw}\n`);
-          line = sh`sudo -S -p '' -- ${raw(line)}`;
-        } else {
-          line = sh`sudo -n -- ${raw(line)}`;
-        }
-      }
+      const { line, prefix } = await this.commandLine(sh`env LVS_PLAY_RUN=${this.token} sh -c ${cmd}`, opts);
       return this.exec(line, opts.stdin, prefix, opts.timeoutMs);
     });
+  }
+
+  /** The line sshd runs for `line` (sudo for non-root users), and the password to send first. */
+  private async commandLine(line: ShellCommand, opts: RunOptions = {}): Promise<{ line: ShellCommand; prefix: Buffer | null }> {
+    if (!this.escalates(opts)) return { line, prefix: null };
+    if (await this.sudoNeedsPassword()) {
+      const pw = await this.resolve(this.opts.conn.becomePassword as SecretRef);
+      return { line: sh`sudo -S -p '' -- ${raw(line)}`, prefix: Buffer.from(`${pw}\n`) };
+    }
+    return { line: sh`sudo -n -- ${raw(line)}`, prefix: null };
   }
 
   /**
@@ -258,6 +286,7 @@ export class SshTransport implements PosixTransport {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const parts: Buffer[] = [];
+    this.inFlight++;
     if (prefix) parts.push(prefix);
     if (stdin !== undefined) parts.push(Buffer.isBuffer(stdin) ? stdin : Buffer.from(stdin));
     // The far side stops the command too (sshd keeps a channel open until its process exits).
@@ -277,6 +306,7 @@ export class SshTransport implements PosixTransport {
             ? 'retry'
             : { code: null, stdout: Buffer.concat(out).toString('utf8'), stderr: `ssh ${this.where}: ${errText(e)}\n` },
       );
+    void finished.finally(() => this.inFlight--);
     if (!timeoutMs) return finished;
     const expired = new Promise<RunResult>((res) => {
       timer = setTimeout(() => res({
@@ -323,6 +353,12 @@ export class SshTransport implements PosixTransport {
         throw new Error(`put ${path} on ${this.host}: ${errText(e)}`);
       }
     });
+    await this.removeStaleTemps(path);
+  }
+
+  /** Temp files of `path` left by an earlier upload that was cut off (connection lost, killed). */
+  private async removeStaleTemps(path: string): Promise<void> {
+    await this.run(sh`for s in ${dirname(path)}/${`.${basename(path)}.lvs-`}*; do [ -e "$s" ] && rm -f -- "$s"; done; :`).catch(() => undefined);
   }
 
   /** Upload to /tmp as the login user, then as root copy beside the target and rename over it. */
@@ -336,6 +372,7 @@ export class SshTransport implements PosixTransport {
     );
     await this.sem.use(() => this.sftpCall<void>((s, cb) => s.unlink(upload, cb))).catch(() => undefined);
     if (r.code !== 0) throw new Error(`put ${path} on ${this.host} (sudo): ${r.stderr.trim() || `exit ${r.code}`}`);
+    await this.removeStaleTemps(path);
   }
 
   async get(path: string): Promise<Buffer> {
@@ -353,9 +390,24 @@ export class SshTransport implements PosixTransport {
     });
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
+  /**
+   * Closes the connection. Commands still running on the host (Ctrl-C, SIGTERM) are killed first
+   * (sshd does not signal a command when its channel closes): every process carrying this
+   * transport's LVS_PLAY_RUN token, TERM then KILL; their scripts' traps remove their temp files.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
     const ssh = this.ssh;
+    if (ssh?.isConnected() && this.inFlight > 0) {
+      // outside the semaphore (it may be full of the very commands to kill); bounded
+      const kill = await this.commandLine(sh`sh -c ${killRunScript(this.token)}`).catch(() => null);
+      if (kill) await this.execOnce(kill.line, undefined, kill.prefix, 5000).catch(() => undefined);
+    }
+    this.closed = true;
     this.ssh = null;
     this.sftp = null;
     ssh?.dispose();
@@ -367,4 +419,65 @@ export async function connectSsh(opts: ConnectSshOptions): Promise<SshTransport>
   const t = new SshTransport(opts);
   await t.connect();
   return t;
+}
+
+/** Kills (TERM, then KILL what is left after 1 s) every process whose environment has LVS_PLAY_RUN=token. */
+export function killRunScript(token: string): ShellCommand {
+  return sh`tok=${`LVS_PLAY_RUN=${token}`}
+pids() { grep -lzxF -- "$tok" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3; }
+p=$(pids); [ -n "$p" ] || exit 0
+kill -TERM $p 2>/dev/null
+i=0; while [ $i -lt 10 ] && [ -n "$(pids)" ]; do sleep 0.1; i=$((i+1)); done
+p=$(pids); [ -z "$p" ] || kill -KILL $p 2>/dev/null
+exit 0`;
+}
+
+export const HOST_LOCK_PATH = '/run/lvs-play.lock';
+
+/** Holds /run/lvs-play.lock (flock) until its input ends; exit 75 with the holder's line when taken. */
+export function hostLockScript(holder: string): ShellCommand {
+  return sh`l=${HOST_LOCK_PATH}
+exec 9>>"$l" || exit 70
+if ! flock -n 9; then echo "held=$(head -c 300 "$l" | tr -d '\n')"; exit 75; fi
+printf '%s\n' ${holder} > "$l"
+echo locked
+cat >/dev/null
+: > "$l"`;
+}
+
+/** One host's lock, held by a channel that stays open for the life of the connection. */
+class HostLock {
+  constructor(readonly host: string, readonly holder: string) {}
+
+  acquire(ssh: NodeSSH, cmd: ShellCommand): Promise<void> {
+    const conn = ssh.connection;
+    if (!conn) return Promise.reject(new LvsError('E_CONNECT', `${this.host}: not connected`));
+    return new Promise<void>((resolve, reject) => {
+      conn.exec(cmd, (err, ch) => {
+        if (err) return reject(new LvsError('E_LOCKED', `cannot take the lock ${HOST_LOCK_PATH} on ${this.host}: ${errText(err)}`));
+        let out = '';
+        let done = false;
+        ch.on('data', (b: Buffer) => {
+          out += b.toString('utf8');
+          if (!done && out.includes('locked\n')) {
+            done = true;
+            resolve();
+          }
+        });
+        ch.stderr.on('data', () => undefined);
+        ch.on('close', (code: number | null) => {
+          if (done) return;
+          done = true;
+          const held = /^held=(.*)$/m.exec(out)?.[1]?.trim();
+          reject(code === 75
+            ? new LvsError('E_LOCKED', `${this.host} is locked by another lvs-play run (${HOST_LOCK_PATH}: ${held || 'holder unknown'}); nothing was changed on it`, {
+              fix: 'wait for that run to finish, then run again (the lock goes with its ssh connection)',
+            })
+            : new LvsError('E_LOCKED', `cannot take the lock ${HOST_LOCK_PATH} on ${this.host} (exit ${code}): ${out.trim().slice(-200)}`, {
+              fix: 'the host needs flock(1) (util-linux) and a writable /run',
+            }));
+        });
+      });
+    });
+  }
 }

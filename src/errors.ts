@@ -63,7 +63,7 @@ function safeJson(v: unknown): string {
 /** Several validation errors at once (all of them are shown, not just the first). */
 export class ValidationErrors extends LvsError {
   constructor(readonly errors: readonly LvsError[]) {
-    super('E_VALIDATION', `${errors.length} validation error(s):\n${errors.map((e) => `- ${e.message}`).join('\n')}`);
+    super('E_VALIDATION', errors.length === 1 ? (errors[0] as LvsError).message : `${errors.length} validation errors:\n${errors.map((e) => `- ${e.message}`).join('\n')}`);
   }
 
   override within(file: string, fieldPrefix?: string): ValidationErrors {

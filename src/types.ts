@@ -175,6 +175,8 @@ export interface PlayOptions {
   vars?: Vars;
   /** Handlers available to every task of the play. */
   handlers?: Readonly<Record<string, AnyResource>>;
+  /** The play needs hosts: a pattern matching none (an empty group) is an error before any host is contacted (not with --limit). */
+  requireHosts?: boolean;
 }
 
 export interface Play {

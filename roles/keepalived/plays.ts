@@ -34,11 +34,16 @@ export function directorsPlays(o: DirectorsPlaysOptions): Play[] {
   const group = o.group ?? 'directors';
   const hosts = o.hosts ?? group;
   const tags = o.tags ?? ['keepalived'];
-  const buildPlay = play('keepalived build', { hosts, tags }, (host) => [keepalived.build(resolve(o.build, host))]);
-  const rollout = play('keepalived rollout', { hosts, serial: 1, order: backupFirst, tags }, (host) => {
+  // a site without directors is a mistake in the inventory, not a run with nothing to do
+  const buildPlay = play('keepalived build', { hosts, tags, requireHosts: true }, (host) => [keepalived.build(resolve(o.build, host))]);
+  const rollout = play('keepalived rollout', { hosts, serial: 1, order: backupFirst, tags, requireHosts: true }, (host) => {
     const build = resolve(o.build, host);
     const service = o.service === undefined ? {} : resolve(o.service, host);
-    const configs = directorConfigs(resolve(o.site, host), directorVarsOf(host.group(group)), { ...(o.file ? { file: o.file } : {}), field: `groups.${group}.hosts` });
+    const members = host.group(group);
+    const vars = directorVarsOf(members);
+    const directors = Object.fromEntries(members.map((d) => [d.name, { ...vars[d.name]!, address: d.address }]));
+    const hostOf = (address: string): string | undefined => host.group('all').find((h) => h.address === address)?.name;
+    const configs = directorConfigs(resolve(o.site, host), directors, { ...(o.file ? { file: o.file } : {}), field: `groups.${group}.hosts`, hostOf });
     const config = configs[host.name];
     if (!config) throw new Error(`${host.name} is not in group ${group}: its keepalived config comes from that group's vars.vrrp`);
     const paths = keepalived.paths({ install: build.install ?? 'source', ...(build.prefix ? { prefix: build.prefix } : {}) });

@@ -4,7 +4,7 @@
  * `validateDirectorPair` (same VRID/auth/VIPs, MASTER priority above every BACKUP's). Pure.
  */
 import type { HostView } from 'lvs-play';
-import { z } from 'lvs-play/kit';
+import { canonicalIp, ipFamily, LvsError, ValidationErrors, z } from 'lvs-play/kit';
 import type { HealthCheck, KeepalivedConfig, LbAlgo, LbKind, VirtualServer, VrrpInstance } from './model.js';
 import { validateDirectorPair } from './validate.js';
 
@@ -56,6 +56,9 @@ export const directorVars = z
 
 export type DirectorVars = z.output<typeof directorVars>;
 
+/** A director's vars with its own address (inventory), checked against the VIPs and the other directors'. */
+export type DirectorWithAddress = DirectorVars & { address?: string };
+
 function vipEntry(v: string, iface: string): string {
   return /\s/.test(v.trim()) || v.includes('/') ? v : `${v}/32 dev ${iface}`;
 }
@@ -103,14 +106,66 @@ export function directorConfig(site: DirectorSite, host: string, vars: DirectorV
  * Every director's config from one site description, validated one by one and as a set
  * (throws ValidationErrors naming `${field}.${host}.…`).
  */
+export interface SiteWhere {
+  file?: string;
+  field?: string;
+  /** The inventory host of an address (names real servers in messages). */
+  hostOf?: (address: string) => string | undefined;
+}
+
 export function directorConfigs(
   site: DirectorSite,
   directors: Readonly<Record<string, DirectorVars>>,
-  where: { file?: string; field?: string } = {},
+  where: SiteWhere = {},
 ): Record<string, KeepalivedConfig> {
+  const addressErrors = siteAddressErrors(site, directors, where);
+  if (addressErrors.length > 0) throw new ValidationErrors(addressErrors);
   const configs = Object.fromEntries(Object.entries(directors).map(([h, v]) => [h, directorConfig(site, h, v)]));
   return validateDirectorPair(configs, { ...(where.file ? { file: where.file } : {}), field: where.field ?? 'directors' });
 }
+
+const sameIp = (a: string, b: string): boolean => ipFamily(a) !== null && ipFamily(a) === ipFamily(b) && canonicalIp(a) === canonicalIp(b);
+
+/**
+ * Addresses that must differ, checked before any host is contacted (on the hosts they fail late and
+ * obscurely): a VIP is nobody's own address (not a real server's, not a director's), and no two
+ * directors share one.
+ */
+export function siteAddressErrors(site: DirectorSite, directors: Readonly<Record<string, DirectorWithAddress>>, where: SiteWhere = {}): LvsError[] {
+  const out: LvsError[] = [];
+  const file = where.file ? { file: where.file } : {};
+  const base = where.field ?? 'directors';
+  const vips = [...site.vips.map(bareVip), ...site.services.flatMap((s) => (s.vip !== undefined ? [s.vip] : []))];
+  const bad = [...new Set(vips)].filter((v) => ipFamily(v) === null);
+  if (bad.length > 0) {
+    // one error per bad VIP here, not one per config field it would reach
+    return bad.map((v) => new LvsError('E_VALIDATION', `the VIP ${JSON.stringify(v)} is not an IP address`, { ...file, field: 'vips', value: v, fix: 'give an IPv4 address like 10.77.0.10 or an IPv6 address like 2001:db8::10 (in the reference site: the inventory var vip)' }));
+  }
+  const named = Object.entries(directors).filter(([, v]) => v.address !== undefined) as [string, DirectorVars & { address: string }][];
+  for (const vip of [...new Set(vips)]) {
+    for (const [host, v] of named) {
+      if (sameIp(vip, v.address)) {
+        out.push(new LvsError('E_VALIDATION', `the VIP ${vip} is also the address of director ${host}`, { ...file, field: `${base}.${host}.address`, value: v.address, fix: 'a VIP moves between the directors: give it an address of its own, which no host has (in the reference site: the inventory var vip)' }));
+      }
+    }
+    site.services.forEach((s, i) => s.realServers.forEach((r, j) => {
+      if (sameIp(vip, r.address)) {
+        const name = where.hostOf?.(r.address);
+        out.push(new LvsError('E_VALIDATION', `the VIP ${vip} is also the address of real server ${name ?? r.address}`, { ...file, ...(name ? {} : { field: `services[${i}].realServers[${j}].address` }), value: r.address, fix: 'a real server holds the VIP only on lo and needs an address of its own: give the VIP an address no host has (in the reference site: the inventory var vip)' }));
+      }
+    }));
+  }
+  const byAddress = new Map<string, string>();
+  for (const [host, v] of named) {
+    const key = ipFamily(v.address) ? canonicalIp(v.address) : v.address;
+    const first = byAddress.get(key);
+    if (first === undefined) byAddress.set(key, host);
+    else out.push(new LvsError('E_VALIDATION', `directors ${first} and ${host} have the same address ${v.address}`, { ...file, field: `${base}.${host}.address`, value: v.address, fix: 'give every director its own address: VRRP runs between two machines' }));
+  }
+  return out;
+}
+
+/** The vrrp vars of hosts (`host.vars.vrrp`), for `directorConfigs(site, directorVarsOf(host.group('directors')))`. */
 
 /**
  * The vrrp vars of hosts (`host.vars.vrrp`), for `directorConfigs(site, directorVarsOf(host.group('directors')))`.

@@ -12,8 +12,9 @@ const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 export function parseYamlText(text: string, file: string): unknown {
   const doc = parseDocument(text, YAML11);
   if (doc.errors.length > 0) {
+    // the first syntax error only: the parser's later ones are usually its consequences
     throw new ValidationErrors(
-      doc.errors.map((e) => new LvsError('E_INVENTORY', `invalid YAML: ${e.message.split('\n')[0] ?? ''}`, { file: `${file}:${e.linePos?.[0]?.line ?? '?'}`, fix: 'fix the YAML syntax' })),
+      doc.errors.slice(0, 1).map((e) => new LvsError('E_INVENTORY', `invalid YAML: ${e.message.split('\n')[0] ?? ''}`, { file: `${file}:${e.linePos?.[0]?.line ?? '?'}`, fix: 'fix the YAML syntax' })),
     );
   }
   return doc.toJS({ maxAliasCount: 1000 });

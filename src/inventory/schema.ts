@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { LvsError, ValidationErrors } from '../errors.js';
 import type { Connection, InventorySpec } from '../types.js';
+import { isIPv6 } from 'node:net';
+import { canonicalIp } from '../kit/net.js';
 import { isSecretRef, MASK } from './secret.js';
 import { distance } from './suggest.js';
 import { ADDRESS_FIX, GROUP_NAME, GROUP_NAME_FIX, HOST_NAME_FIX, IMPLICIT_GROUPS, isAddress, isHostName } from './names.js';
@@ -239,11 +241,51 @@ function semanticErrors(input: unknown, file: string): LvsError[] {
       err(`host "${d.name}" has two addresses (${first.path}.address is ${first.address})`, `${d.path}.address`, d.address, `declare the address once; other groups can list the host as ${d.name}: null`);
     }
   }
+  out.push(...sharedAddressErrors(input, decls, file));
   const reported = new Set<string>();
   for (const d of decls) {
     if (addresses.has(d.name) || reported.has(d.name) || isAddress(d.name) || !isHostName(d.name)) continue;
     reported.add(d.name);
     err(`host "${d.name}" has no address and its name is not a valid host name`, `${d.path}.address`, undefined, `set address to ${ADDRESS_FIX}`);
+  }
+  return out;
+}
+
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { ssh: 22, 'psrp-ssh': 22, winrm: 5985 };
+
+/**
+ * Two host names for one machine (same address, connection type and port) would run as two hosts
+ * at once, their writes interleaved: refused. One machine in two groups is declared once and
+ * listed as `NAME: null` in the other group. (Connection type and port: the host's own, else its
+ * group's, else the top level's.)
+ */
+function sharedAddressErrors(input: Record<string, unknown>, decls: readonly HostDecl[], file: string): LvsError[] {
+  const conn = (v: unknown): Record<string, unknown> => (isObj(v) && isObj(v['connection']) ? v['connection'] : {});
+  const top = conn(input);
+  const groups = isObj(input['groups']) ? input['groups'] : {};
+  const out: LvsError[] = [];
+  const seen = new Map<string, HostDecl>();
+  for (const d of decls) {
+    if (d.address === undefined) continue;
+    const g = d.path.startsWith('groups.') ? (d.path.split('.')[1] ?? '') : null;
+    const hostsOf = (v: unknown): Record<string, unknown> => (isObj(v) && isObj(v['hosts']) ? v['hosts'] : {});
+    const hostSpec = hostsOf(g === null ? input : groups[g])[d.name];
+    const layers = [conn(hostSpec), g === null ? {} : conn(groups[g]), top];
+    const pick = (k: string): unknown => layers.find((l) => l[k] !== undefined)?.[k];
+    const type = typeof pick('type') === 'string' ? (pick('type') as string) : 'ssh';
+    if (type === 'local') continue;
+    const addr = isIPv6(d.address) ? canonicalIp(d.address) : d.address.toLowerCase().replace(/\.$/, '');
+    const key = `${type} ${addr} ${String(pick('port') ?? DEFAULT_PORTS[type] ?? '')}`;
+    const first = seen.get(key);
+    if (!first) seen.set(key, d);
+    else if (first.name !== d.name) {
+      out.push(new LvsError('E_INVENTORY', `hosts "${first.name}" and "${d.name}" have the same address ${d.address}: one machine would be run as two hosts at once`, {
+        file,
+        field: `${d.path}.address`,
+        value: d.address,
+        fix: `give "${d.name}" its own address; to put "${first.name}" in another group too, list it there as ${first.name}: null (INI: its name alone)`,
+      }));
+    }
   }
   return out;
 }

@@ -106,6 +106,11 @@ export function selectPlaybook(pb: Playbook, opts: SelectOptions): PlannedPlay[]
   const varProblems = new Map<string, LvsError>();
   const limited = opts.limit ? new Set(opts.select(opts.limit).map((h) => h.name)) : undefined;
   const plays: PlannedPlay[] = [];
+  // A problem of a whole group or of an `all` var (e.g. the directors' shared config) surfaces once
+  // per host and play that reads it: shown once, with where it surfaced.
+  const taskErrors = new Map<string, { error: unknown; where: Map<string, string[]> }>();
+  /** Patterns of plays that need hosts but match none → those plays. */
+  const empty = new Map<string, string[]>();
   for (const play of pb.plays) {
     let hosts: HostView[];
     try {
@@ -113,6 +118,9 @@ export function selectPlaybook(pb: Playbook, opts: SelectOptions): PlannedPlay[]
     } catch (e) {
       errors.push(asLvs(e, opts.file, `play "${play.name}".hosts`));
       continue;
+    }
+    if (hosts.length === 0 && play.options.requireHosts && !limited) {
+      empty.set(play.options.hosts, [...(empty.get(play.options.hosts) ?? []), play.name]);
     }
     const perHost = new Map<string, HostPlay>();
     for (const host of hosts) {
@@ -122,7 +130,12 @@ export function selectPlaybook(pb: Playbook, opts: SelectOptions): PlannedPlay[]
       for (const p of r.problems) varProblems.set(p.message, p);
       if (r.problems.length) continue;
       if (!r.value) {
-        errors.push(asLvs(r.error, opts.file, `play "${play.name}" (host ${host.name})`));
+        for (const one of r.error instanceof ValidationErrors ? r.error.errors : [r.error]) {
+          const key = one instanceof LvsError ? JSON.stringify([one.code, one.message]) : String(one);
+          const seen = taskErrors.get(key) ?? { error: one, where: new Map<string, string[]>() };
+          seen.where.set(play.name, [...(seen.where.get(play.name) ?? []), host.name]);
+          taskErrors.set(key, seen);
+        }
         continue;
       }
       const tasks: readonly Task[] = r.value;
@@ -145,6 +158,16 @@ export function selectPlaybook(pb: Playbook, opts: SelectOptions): PlannedPlay[]
     plays.push({ play, hosts, batches: batchesOf(hosts, play.options.serial), perHost });
   }
   errors.unshift(...varProblems.values());
+  for (const { error, where } of taskErrors.values()) {
+    const at = [...where].map(([p, on]) => `play "${p}" (host${on.length > 1 ? 's' : ''} ${on.join(', ')})`).join(', ');
+    errors.push(asLvs(error, opts.file, at));
+  }
+  for (const [pattern, names] of empty) {
+    errors.push(new LvsError('E_VALIDATION', `hosts "${pattern}" match no host in the inventory, and ${names.map((n) => `play "${n}"`).join(', ')} need${names.length > 1 ? '' : 's'} hosts`, {
+      file: opts.file,
+      fix: `put the hosts these plays are for in the inventory (an empty group such as ${pattern}: { hosts: {} } matches nothing)`,
+    }));
+  }
   if (errors.length) {
     const all = errors.flatMap((e) => (e instanceof ValidationErrors ? e.errors : [e]));
     throw all.length === 1 ? all[0]! : new ValidationErrors(all);

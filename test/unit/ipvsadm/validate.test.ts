@@ -199,6 +199,6 @@ describe('validateServices', () => {
       'vars.ipvs.services[1].realServers',
       'vars.ipvs.services[3]',
     ]);
-    expect((thrown as Error).message).toMatch(/^6 validation error\(s\):\n- vars\.ipvs\.services\[0\]\.vip: invalid IP address \(got "10\.77\.0\.999"\)/);
+    expect((thrown as Error).message).toMatch(/^6 validation errors:\n- vars\.ipvs\.services\[0\]\.vip: invalid IP address \(got "10\.77\.0\.999"\)/);
   });
 });

@@ -157,7 +157,7 @@ export function selectPlaybook(pb: Playbook, opts: SelectOptions): PlannedPlay[]
     }
     plays.push({ play, hosts, batches: batchesOf(hosts, play.options.serial), perHost });
   }
-  errors.unshift(...varProblems.values());
+  errors.unshift(...mergeByHost([...varProblems.values()]));
   for (const { error, where } of taskErrors.values()) {
     const at = [...where].map(([p, on]) => `play "${p}" (host${on.length > 1 ? 's' : ''} ${on.join(', ')})`).join(', ');
     errors.push(asLvs(error, opts.file, at));
@@ -173,6 +173,21 @@ export function selectPlaybook(pb: Playbook, opts: SelectOptions): PlannedPlay[]
     throw all.length === 1 ? all[0]! : new ValidationErrors(all);
   }
   return plays;
+}
+
+/** Var problems that differ only by host (one value set once, e.g. in the inventory vars or by -e): one error naming every host. */
+function mergeByHost(problems: readonly LvsError[]): LvsError[] {
+  const groups = new Map<string, { first: LvsError; hosts: string[] }>();
+  for (const p of problems) {
+    const host = /^host (.+)$/.exec(p.detail.field ?? '')?.[1];
+    const key = host === undefined ? p.message : JSON.stringify([p.code, p.reason, p.detail.file, p.detail.value, p.detail.fix]);
+    const g = groups.get(key);
+    if (g && host !== undefined) g.hosts.push(host);
+    else groups.set(key, { first: p, hosts: host === undefined ? [] : [host] });
+  }
+  return [...groups.values()].map(({ first, hosts }) =>
+    hosts.length > 1 ? new LvsError(first.code, first.reason, { ...first.detail, field: `hosts ${hosts.join(', ')}` }) : first,
+  );
 }
 
 function asLvs(e: unknown, file: string, where: string): LvsError {

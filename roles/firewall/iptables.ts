@@ -4,10 +4,9 @@
  * `lvs-play: ID` comment in `iptables -S`), the optional DROP policy, and persistence with
  * `iptables-save` where the distro restores rules at boot.
  */
-import { defineResource, type Fact, type Resource, type ShellCommand } from 'lvs-play';
-import { b64, checkFactResult, kv, osFactScript, type OsFamily, parseKv, parseOsFacts, raw, runOk, sh, shJoin } from 'lvs-play/kit';
+import { defineResource, type Fact, type Resource } from 'lvs-play';
+import { applyFileSet, b64, checkFactResult, fileSetScript, kv, osFactScript, type OsFamily, parseFileSet, parseKv, parseOsFacts, raw, runOk, sh, shJoin } from 'lvs-play/kit';
 import { COMMENT_PREFIX, type FwRule } from './rules.js';
-import { bootFilesScript, parseBootFiles } from './boot-files.js';
 
 const NEED_IPTABLES = sh`command -v iptables >/dev/null 2>&1 || { echo 'iptables is not installed (install it, e.g. with director-base)' >&2; exit 127; }`;
 
@@ -189,12 +188,12 @@ export function saveFact(paths: readonly string[]): Fact<SaveState> {
 ${raw(osFactScript)}
 s=$(iptables-save) || exit 1
 printf 'save='; printf '%s\n' "$s" | base64 -w0; echo
-${raw(bootFilesScript(paths))}
+${raw(fileSetScript(paths))}
 :`,
     parse(r) {
       checkFactResult('iptables-save', r);
       const m = parseKv(r.stdout);
-      const files = parseBootFiles(m.get('file'));
+      const files = parseFileSet(m.get('file'));
       return { family: parseOsFacts(m).family, save: b64(kv(m, 'save') ?? '').toString('utf8'), files };
     },
   };
@@ -262,10 +261,10 @@ export function iptablesPersist(override: string | undefined, managed?: ManagedR
       return { before: cur.files[c.path] ?? '', after: after.endsWith('\n') ? after : `${after}\n`, label: c.path };
     },
     async apply(t, c) {
-      const dir = c.path.slice(0, c.path.lastIndexOf('/')) || '/';
-      const tmp = `${c.path}.lvs-play-tmp`;
-      const cmd: ShellCommand = sh`mkdir -p ${dir} && umask 077 && iptables-save > ${tmp} && mv -f ${tmp} ${c.path}`;
-      await runOk(t, cmd, `iptables-save > ${c.path}`);
+      // the live rules as they are now (after this role's rule resources), through the one write
+      // path: checked by iptables-restore --test, the old file kept as a backup
+      const save = (await runOk(t, sh`iptables-save`, 'iptables-save')).stdout;
+      await applyFileSet(t, { write: [{ path: c.path, content: save, mode: 0o600, validate: (tmp) => sh`iptables-restore --test < ${tmp}` }], remove: [] });
     },
   });
 }

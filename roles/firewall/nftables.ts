@@ -3,14 +3,35 @@
  * `nft -c -f`, loaded with `nft -f` (one transaction: the table is replaced, other tables are
  * never touched), and included from the distro's boot ruleset.
  */
-import { defineResource, type Fact, type Resource } from 'lvs-play';
-import { b64, checkFactResult, editLines, kv, osFactScript, type OsFamily, parseKv, parseOsFacts, raw, runOk, sh } from 'lvs-play/kit';
+import { defineResource, type Fact, type Resource, type ShellCommand } from 'lvs-play';
+import {
+  applyFileSet,
+  b64,
+  checkFactResult,
+  editLines,
+  fileSetDiff,
+  fileSetScript,
+  type FileSetChange,
+  kv,
+  osFactScript,
+  type OsFamily,
+  parseFileSet,
+  parseKv,
+  parseOsFacts,
+  planFileSet,
+  raw,
+  runOk,
+  sh,
+} from 'lvs-play/kit';
 import { NFT_TABLE } from './options.js';
 import type { FwRule } from './rules.js';
-import { bootFilesScript, parseBootFiles } from './boot-files.js';
 
 /** Where the listing of the table as last loaded is kept, to notice hand edits of the live table. */
 export const NFT_STAMP = `/var/lib/lvs-play/nft-${NFT_TABLE}.list`;
+const NFT_STAMP_DIR = '/var/lib/lvs-play';
+
+/** `nft -c -f`: the validate step of every nftables file written (the table, the boot config). */
+const nftCheck = (tmp: string): ShellCommand => sh`nft -c -f ${tmp}`;
 
 const NEED_NFT = sh`command -v nft >/dev/null 2>&1 || { echo 'nft is not installed (director-base with firewall: nftables installs it)' >&2; exit 127; }`;
 
@@ -40,7 +61,8 @@ export interface NftState {
 }
 
 export interface NftChange {
-  content: string;
+  /** The table file to write; absent when only the live table needs loading again. */
+  content?: string;
   reasons: string[];
 }
 
@@ -72,7 +94,7 @@ export function planNft(content: string, cur: NftState): NftChange | null {
   if (cur.file !== content) reasons.push(cur.file === null ? 'create the table file' : 'table file differs');
   if (cur.live === null) reasons.push(`table inet ${NFT_TABLE} not loaded`);
   else if (cur.stamp === null || cur.live.trim() !== cur.stamp.trim()) reasons.push(`live table inet ${NFT_TABLE} differs from the last load`);
-  return reasons.length ? { content, reasons } : null;
+  return reasons.length ? { ...(cur.file !== content ? { content } : {}), reasons } : null;
 }
 
 export function nftTable(file: string, rules: readonly FwRule[], defaultDrop: boolean): Resource<NftState, NftChange, 'posix'> {
@@ -84,15 +106,12 @@ export function nftTable(file: string, rules: readonly FwRule[], defaultDrop: bo
     read: nftFact(file),
     plan: (cur) => planNft(content, cur),
     describe: (c) => `nft -f ${file} (${c.reasons.join(', ')})`,
-    diff: (cur, c) => ({ before: cur.file ?? '', after: c.content, label: file }),
+    diff: (cur, c) => ({ before: cur.file ?? '', after: c.content ?? cur.file ?? '', label: file }),
     async apply(t, c) {
-      const dir = file.slice(0, file.lastIndexOf('/')) || '/';
-      const tmp = `${file}.lvs-play-tmp`;
-      await runOk(t, sh`mkdir -p ${dir} /var/lib/lvs-play`, `mkdir ${dir}`);
-      await t.put(tmp, c.content, { mode: 0o644 });
-      // Check first: a file nft refuses never replaces the live file nor touches the ruleset.
-      await runOk(t, sh`nft -c -f ${tmp} || { rc=$?; rm -f ${tmp}; exit $rc; }`, `nft -c -f ${file}`);
-      await runOk(t, sh`mv -f ${tmp} ${file} && nft -f ${file} && nft list table inet ${NFT_TABLE} > ${NFT_STAMP}`, `nft -f ${file}`);
+      // the table file goes through the one write path, checked first: a file nft refuses never
+      // replaces the live file nor touches the ruleset (the file is wholly ours: no backup)
+      if (c.content !== undefined) await applyFileSet(t, { write: [{ path: file, content: c.content, mode: 0o644, validate: nftCheck }], remove: [] }, { backup: false });
+      await runOk(t, sh`mkdir -p ${NFT_STAMP_DIR} && nft -f ${file} && nft list table inet ${NFT_TABLE} > ${NFT_STAMP}`, `nft -f ${file}`);
     },
   });
 }
@@ -110,39 +129,39 @@ export function nftBootFact(): Fact<NftBootState> {
   const paths = [NFT_BOOT_FILES.debian, NFT_BOOT_FILES.rhel];
   return {
     command: sh`${raw(osFactScript)}
-${raw(bootFilesScript(paths))}
+${raw(fileSetScript(paths))}
 :`,
     parse(r) {
       checkFactResult('nftables boot config', r);
       const m = parseKv(r.stdout);
-      const files = parseBootFiles(m.get('file'));
+      const files = parseFileSet(m.get('file'));
       return { family: parseOsFacts(m).family, files };
     },
   };
 }
 
 /** The pure plan: the boot config (per family) ends by including the role's table file. */
-export function planNftBoot(file: string, cur: NftBootState): { path: string; content: string } | null {
+export function planNftBoot(file: string, cur: NftBootState): FileSetChange | null {
   if (cur.family !== 'debian' && cur.family !== 'rhel') throw new Error('unknown OS family: cannot tell which file nftables.service loads at boot');
   const path = NFT_BOOT_FILES[cur.family];
   const line = `include "${file}"`;
   const text = cur.files[path] ?? '#!/usr/sbin/nft -f\n';
   const esc = file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   const edit = editLines(text, { line, regexp: new RegExp(`^\\s*include\\s+"${esc}"`), state: 'present', insertAfter: 'EOF' });
-  return edit.content === null ? null : { path, content: edit.content };
+  const mode = path === NFT_BOOT_FILES.debian ? 0o755 : 0o600;
+  return planFileSet(cur.files, [{ path, content: edit.content ?? text, mode, validate: nftCheck }]);
 }
 
-export function nftBoot(file: string): Resource<NftBootState, { path: string; content: string }, 'posix'> {
-  return defineResource<NftBootState, { path: string; content: string }>({
+export function nftBoot(file: string): Resource<NftBootState, FileSetChange, 'posix'> {
+  return defineResource<NftBootState, FileSetChange>({
     id: `nftables boot includes ${file}`,
     kind: 'nftables-boot',
     shell: 'posix',
     read: nftBootFact(),
     plan: (cur) => planNftBoot(file, cur),
-    describe: (c) => `add include "${file}" to ${c.path}`,
-    diff: (cur, c) => ({ before: cur.files[c.path] ?? '', after: c.content, label: c.path }),
-    async apply(t, c) {
-      await t.put(c.path, c.content, { mode: c.path === NFT_BOOT_FILES.debian ? 0o755 : 0o600 });
-    },
+    describe: (c) => `add include "${file}" to ${c.write.map((w) => w.path).join(', ')}`,
+    diff: (cur, c) => fileSetDiff(cur.files, c, 'nftables boot config'),
+    // the distro's boot config, edited: checked by nft, the old one kept as a backup
+    apply: (t, c) => applyFileSet(t, c),
   });
 }

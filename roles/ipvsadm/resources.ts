@@ -7,8 +7,28 @@
  * A kernel without IPVS (no /proc/net/ip_vs and no loadable ip_vs, like the netns lab) is read as
  * an empty table, and the plan says so; applying then fails with a clear error.
  */
-import { defineResource, type Diff, type Fact, type Resource } from 'lvs-play';
-import { b64, checkFactResult, editLines, kv, osFactScript, type OsFamily, parseKv, parseOsFacts, raw, runOk, sh, tail } from 'lvs-play/kit';
+import { defineResource, type Diff, type Fact, type Resource, type ShellCommand } from 'lvs-play';
+import {
+  applyFileSet,
+  b64,
+  checkFactResult,
+  describeFileSet,
+  editLines,
+  fileSetDiff,
+  fileSetScript,
+  type FileSetChange,
+  kv,
+  osFactScript,
+  type OsFamily,
+  parseFileSet,
+  parseKv,
+  parseOsFacts,
+  planFileSet,
+  raw,
+  runOk,
+  sh,
+  tail,
+} from 'lvs-play/kit';
 import { normaliseServices, serviceKey, type VirtualService } from './model.js';
 import { applyThresholds, parseIpvsadmSave } from './parse.js';
 import { describeEdit, editToArgv, reconcile, renderRules, type IpvsEdit } from './reconcile.js';
@@ -151,17 +171,19 @@ export interface PersistState {
   enabled: boolean | null;
 }
 
-export interface PersistChange {
-  writes: { path: string; content: string; mode: number }[];
+export interface PersistChange extends FileSetChange {
   /** Enable ipvsadm.service (RHEL). */
   enable?: 'systemctl' | 'chkconfig';
 }
+
+/** /etc/default/ipvsadm is sourced by the init script: `sh -n` checks it before it goes live. */
+const shSyntax = (tmp: string): ShellCommand => sh`sh -n ${tmp}`;
 
 export function persistFact(thresholds: boolean): Fact<PersistState> {
   const paths = Object.values(IPVSADM_FILES);
   return {
     command: sh`${raw(osFactScript)}
-for f in ${paths}; do if [ -f "$f" ]; then printf 'file=%s ' "$f"; base64 -w0 < "$f"; echo; fi; done
+${raw(fileSetScript(paths))}
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   case "$(systemctl is-enabled ipvsadm 2>/dev/null)" in enabled) echo enabled=1;; *) echo enabled=0;; esac
 elif command -v chkconfig >/dev/null 2>&1; then
@@ -172,11 +194,7 @@ ${raw(tableScript(thresholds))}`,
       checkFactResult('ipvsadm persistence', r);
       const m = parseKv(r.stdout);
       const os = parseOsFacts(m);
-      const files: Record<string, string> = {};
-      for (const l of m.get('file') ?? []) {
-        const sp = l.indexOf(' ');
-        files[l.slice(0, sp)] = b64(l.slice(sp + 1)).toString('utf8');
-      }
+      const files = parseFileSet(m.get('file'));
       const en = kv(m, 'enabled');
       return { family: os.family, systemd: os.systemd, ipvs: parseIpvsState(m), files, enabled: en === undefined ? null : en === '1' };
     },
@@ -186,21 +204,18 @@ ${raw(tableScript(thresholds))}`,
 /** The pure plan: rules file with the table as it will be, and the boot switch on. */
 export function planIpvsPersist(desired: readonly VirtualService[], purge: boolean, cur: PersistState): PersistChange | null {
   const rules = renderRules(tableAfter(cur.ipvs.services, desired, purge));
-  const writes: PersistChange['writes'] = [];
-  const want = (path: string, content: string, mode: number): void => {
-    if (cur.files[path] !== content) writes.push({ path, content, mode });
-  };
   if (cur.family === 'debian') {
-    want(IPVSADM_FILES.debianRules, rules, 0o644);
     const old = cur.files[IPVSADM_FILES.debianDefault] ?? '# ipvsadm (managed by lvs-play: AUTO restores /etc/ipvsadm.rules at boot)\nDAEMON="none"\n';
     const edit = editLines(old, { line: 'AUTO="true"', regexp: /^\s*AUTO=/, state: 'present', insertAfter: 'EOF' });
-    if (edit.content !== null) writes.push({ path: IPVSADM_FILES.debianDefault, content: edit.content, mode: 0o644 });
-    return writes.length ? { writes } : null;
+    return planFileSet(cur.files, [
+      { path: IPVSADM_FILES.debianRules, content: rules, mode: 0o644 },
+      { path: IPVSADM_FILES.debianDefault, content: edit.content ?? old, mode: 0o644, validate: shSyntax },
+    ]);
   }
   if (cur.family === 'rhel') {
-    want(IPVSADM_FILES.rhelRules, rules, 0o600);
+    const files = planFileSet(cur.files, [{ path: IPVSADM_FILES.rhelRules, content: rules, mode: 0o600 }]);
     const enable = cur.enabled === true ? undefined : cur.systemd ? 'systemctl' : 'chkconfig';
-    return writes.length || enable ? { writes, ...(enable ? { enable } : {}) } : null;
+    return files || enable ? { write: files?.write ?? [], remove: [], ...(enable ? { enable } : {}) } : null;
   }
   throw new Error('unknown OS family: cannot tell where the IPVS table is restored at boot; set persist: false');
 }
@@ -213,14 +228,13 @@ export function ipvsPersist(desired: readonly VirtualService[], purge: boolean):
     shell: 'posix',
     read: persistFact(thresholds),
     plan: (cur) => planIpvsPersist(desired, purge, cur),
-    describe: (c) => [...c.writes.map((w) => `write ${w.path}`), ...(c.enable ? ['enable ipvsadm.service'] : [])].join(', '),
-    diff: (cur, c) => ({
-      before: c.writes.map((w) => `--- ${w.path}\n${cur.files[w.path] ?? '(absent)\n'}`).join(''),
-      after: c.writes.map((w) => `--- ${w.path}\n${w.content}`).join('') + (c.enable ? 'ipvsadm.service: enabled\n' : ''),
-      label: 'ipvsadm persistence',
-    }),
+    describe: (c) => [describeFileSet(c), ...(c.enable ? ['enable ipvsadm.service'] : [])].filter(Boolean).join(', '),
+    diff: (cur, c) => {
+      const d = fileSetDiff(cur.files, c, 'ipvsadm persistence');
+      return { ...d, after: d.after + (c.enable ? 'ipvsadm.service: enabled\n' : '') };
+    },
     async apply(t, c) {
-      for (const w of c.writes) await t.put(w.path, w.content, { mode: w.mode });
+      await applyFileSet(t, c);
       if (c.enable === 'systemctl') await runOk(t, sh`systemctl enable ipvsadm`, 'systemctl enable ipvsadm');
       if (c.enable === 'chkconfig') await runOk(t, sh`chkconfig ipvsadm on`, 'chkconfig ipvsadm on');
     },

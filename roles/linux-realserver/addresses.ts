@@ -4,7 +4,25 @@
  * Shared by linux-realserver (VIPs on `lo`) and director-base (a keepalived-less director's VIP).
  */
 import { defineResource, type Diff, type Fact, type Resource, type ShellCommand } from 'lvs-play';
-import { b64, checkFactResult, kv, osFactScript, type OsFamily, parseKv, parseOsFacts, raw, runOk, sh } from 'lvs-play/kit';
+import {
+  applyFileSet,
+  checkFactResult,
+  describeFileSet,
+  fileSetDiff,
+  fileSetScript,
+  kv,
+  osFactScript,
+  type FileSetChange,
+  type OsFamily,
+  parseFileSet,
+  parseKv,
+  parseOsFacts,
+  planFileSet,
+  raw,
+  runOk,
+  sh,
+  type WantedFile,
+} from 'lvs-play/kit';
 
 export interface AddressSpec {
   address: string;
@@ -102,11 +120,12 @@ export interface PersistState {
   files: Record<string, string>;
 }
 
-export interface PersistChange {
+export interface PersistChange extends FileSetChange {
   method: 'ifupdown' | 'ifcfg';
-  write: { path: string; content: string }[];
-  remove: string[];
 }
+
+/** ifcfg files are shell variable assignments: `sh -n` checks one before it goes live. */
+const shSyntax = (tmp: string): ShellCommand => sh`sh -n ${tmp}`;
 
 /** `255.255.255.255` for 32 … */
 export function netmaskOf(prefix: number): string {
@@ -125,10 +144,12 @@ export function renderIfupdown(name: string, addrs: readonly AddressSpec[]): str
 }
 
 /** One RHEL ifcfg file per alias. */
-export function renderIfcfg(name: string, a: AddressSpec): { path: string; content: string } {
+export function renderIfcfg(name: string, a: AddressSpec): WantedFile {
   const dev = a.label ?? a.interface;
   return {
     path: `${IFCFG_DIR}/ifcfg-${dev}`,
+    mode: 0o644,
+    validate: shSyntax,
     content: [`${MARKER} (${name})`, `DEVICE=${dev}`, `IPADDR=${a.address}`, `NETMASK=${netmaskOf(a.prefix)}`, 'ONBOOT=yes', `NAME=${dev}`, ''].join('\n'),
   };
 }
@@ -137,27 +158,18 @@ export function ifupdownPath(name: string): string {
   return `${IFUPDOWN_DIR}/${name}`;
 }
 
-/** The fact: os family, whether network-scripts exists, our ifupdown file and our ifcfg files. */
+/** The fact: os family, whether network-scripts exists, our ifupdown file and our (marked) ifcfg files. */
 export function persistFact(name: string, ifaces: readonly string[]): Fact<PersistState> {
-  const globs = ifaces.map((i) => `${IFCFG_DIR}/ifcfg-${i}:`);
+  const prefixes = ifaces.map((i) => `${IFCFG_DIR}/ifcfg-${i}:`);
   return {
     command: sh`${raw(osFactScript)}
 [ -d ${IFCFG_DIR} ] && echo ifcfgdir=1
-f=${ifupdownPath(name)}
-if [ -f "$f" ]; then printf 'file=%s ' "$f"; base64 -w0 < "$f"; echo; fi
-for g in ${globs}; do for f in "$g"*; do
-  [ -f "$f" ] && grep -qF ${MARKER} "$f" && { printf 'file=%s ' "$f"; base64 -w0 < "$f"; echo; }
-done; done
+${raw(fileSetScript([ifupdownPath(name)], { prefixes, marker: MARKER }))}
 :`,
     parse(r) {
       checkFactResult(`persisted addresses (${name})`, r);
       const m = parseKv(r.stdout);
-      const files: Record<string, string> = {};
-      for (const l of m.get('file') ?? []) {
-        const sp = l.indexOf(' ');
-        files[l.slice(0, sp)] = b64(l.slice(sp + 1)).toString('utf8');
-      }
-      return { family: parseOsFacts(m).family, ifcfgDir: kv(m, 'ifcfgdir') === '1', files };
+      return { family: parseOsFacts(m).family, ifcfgDir: kv(m, 'ifcfgdir') === '1', files: parseFileSet(m.get('file')) };
     },
   };
 }
@@ -173,11 +185,9 @@ export function planPersist(name: string, addrs: readonly AddressSpec[], method:
     }
     m = 'ifcfg';
   } else throw new Error("unknown OS family: cannot tell how to persist addresses; set persist: 'ifupdown' or 'ifcfg' (or 'none')");
-  const want = m === 'ifupdown' ? [{ path: ifupdownPath(name), content: renderIfupdown(name, addrs) }] : addrs.map((a) => renderIfcfg(name, a));
-  const write = want.filter((w) => cur.files[w.path] !== w.content);
-  const wanted = new Set(want.map((w) => w.path));
-  const remove = Object.keys(cur.files).filter((p) => !wanted.has(p)).sort();
-  return write.length === 0 && remove.length === 0 ? null : { method: m, write, remove };
+  const want = m === 'ifupdown' ? [{ path: ifupdownPath(name), content: renderIfupdown(name, addrs), mode: 0o644 }] : addrs.map((a) => renderIfcfg(name, a));
+  const change = planFileSet(cur.files, want, { prune: true });
+  return change && { method: m, ...change };
 }
 
 export function persistAddresses(name: string, addrs: readonly AddressSpec[], method: PersistMethod): Resource<PersistState, PersistChange, 'posix'> {
@@ -188,23 +198,9 @@ export function persistAddresses(name: string, addrs: readonly AddressSpec[], me
     shell: 'posix',
     read: persistFact(name, ifaces),
     plan: (cur) => planPersist(name, addrs, method, cur),
-    describe: (c) => [...c.write.map((w) => `write ${w.path}`), ...c.remove.map((p) => `remove ${p}`)].join(', ') + ` (${c.method})`,
-    diff: (cur, c) => {
-      const paths = [...c.write.map((w) => w.path), ...c.remove];
-      const show = (p: string, text: string | undefined): string => `--- ${p}\n${text ?? '(absent)\n'}`;
-      return {
-        before: paths.map((p) => show(p, cur.files[p])).join(''),
-        after: paths.map((p) => show(p, c.write.find((w) => w.path === p)?.content)).join(''),
-        label: `persist addresses ${name}`,
-      };
-    },
-    async apply(t, c) {
-      for (const w of c.write) {
-        const dir = w.path.slice(0, w.path.lastIndexOf('/'));
-        await runOk(t, sh`mkdir -p ${dir}`, `mkdir ${dir}`);
-        await t.put(w.path, w.content, { mode: 0o644 });
-      }
-      for (const p of c.remove) await runOk(t, sh`rm -f -- ${p}`, `remove ${p}`);
-    },
+    describe: (c) => `${describeFileSet(c)} (${c.method})`,
+    diff: (cur, c) => fileSetDiff(cur.files, c, `persist addresses ${name}`),
+    // the files are ours (marked, found again and pruned): no backups beside them for the network scripts to read
+    apply: (t, c) => applyFileSet(t, c, { backup: false }),
   });
 }

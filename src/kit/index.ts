@@ -50,6 +50,16 @@ export {
   type FileAttrs,
   type WriteOptions,
 } from '../resources/filewrite.js';
+export {
+  fileSetScript,
+  parseFileSet,
+  planFileSet,
+  describeFileSet,
+  fileSetDiff,
+  applyFileSet,
+  type WantedFile,
+  type FileSetChange,
+} from '../resources/fileset.js';
 export { editLines, type LineEdit } from '../resources/lineinfile.js';
 export { planPkg, type PkgState, type PkgChange } from '../resources/pkg.js';
 

@@ -114,12 +114,12 @@ table inet lvs_play {
 
   it('the boot ruleset of the family includes the table file once', () => {
     const deb = '#!/usr/sbin/nft -f\nflush ruleset\n';
-    expect(planNftBoot('/etc/nftables.d/lvs-play.nft', { family: 'debian', files: { '/etc/nftables.conf': deb } })).toEqual({
-      path: '/etc/nftables.conf',
-      content: `${deb}include "/etc/nftables.d/lvs-play.nft"\n`,
-    });
+    const c = planNftBoot('/etc/nftables.d/lvs-play.nft', { family: 'debian', files: { '/etc/nftables.conf': deb } });
+    expect(c).toMatchObject({ write: [{ path: '/etc/nftables.conf', content: `${deb}include "/etc/nftables.d/lvs-play.nft"\n`, mode: 0o755 }], remove: [] });
+    // written through the kit's path, checked by nft in its temp file before it goes live
+    expect(c?.write[0]?.validate?.('/etc/.nftables.conf.tmp')).toMatch(/^nft -c -f '?\/etc\/\.nftables\.conf\.tmp'?$/);
     expect(planNftBoot('/etc/nftables.d/lvs-play.nft', { family: 'debian', files: { '/etc/nftables.conf': `${deb}include "/etc/nftables.d/lvs-play.nft"\n` } })).toBeNull();
-    expect(planNftBoot('/x.nft', { family: 'rhel', files: {} })?.path).toBe('/etc/sysconfig/nftables.conf');
+    expect(planNftBoot('/x.nft', { family: 'rhel', files: {} })?.write[0]).toMatchObject({ path: '/etc/sysconfig/nftables.conf', mode: 0o600 });
   });
 
   it('resources: the table, then the boot include', () => {

@@ -86,23 +86,25 @@ describe('ipvsadm: persistence', () => {
 
   it('Debian: /etc/ipvsadm.rules and AUTO="true" in /etc/default/ipvsadm', () => {
     const c = planIpvsPersist(site(), false, base('debian', { '/etc/default/ipvsadm': 'AUTO="false"\nDAEMON="none"\n' }));
-    expect(c?.writes).toEqual([
+    expect(c?.write).toMatchObject([
       { path: '/etc/ipvsadm.rules', content: SITE, mode: 0o644 },
       { path: '/etc/default/ipvsadm', content: 'AUTO="true"\nDAEMON="none"\n', mode: 0o644 },
     ]);
+    // the sourced defaults file is syntax-checked in its temp file before it goes live
+    expect(c?.write[1]?.validate?.('/etc/.ipvsadm.tmp')).toMatch(/^sh -n '?\/etc\/\.ipvsadm\.tmp'?$/);
     expect(planIpvsPersist(site(), false, base('debian', { '/etc/ipvsadm.rules': SITE, '/etc/default/ipvsadm': 'AUTO="true"\n' }))).toBeNull();
   });
 
   it('RHEL: /etc/sysconfig/ipvsadm and ipvsadm.service enabled', () => {
     const c = planIpvsPersist(site(), false, base('rhel', {}, false));
-    expect(c).toEqual({ writes: [{ path: '/etc/sysconfig/ipvsadm', content: SITE, mode: 0o600 }], enable: 'systemctl' });
+    expect(c).toEqual({ write: [{ path: '/etc/sysconfig/ipvsadm', content: SITE, mode: 0o600 }], remove: [], enable: 'systemctl' });
     expect(planIpvsPersist(site(), false, base('rhel', { '/etc/sysconfig/ipvsadm': SITE }, true))).toBeNull();
   });
 
   it('keeps unmanaged live services in the rules file unless purge', () => {
     const cur = { ...base('rhel', {}, true), ipvs: loaded(SITE_PLUS_EXTRA) };
-    expect(planIpvsPersist(site(), false, cur)?.writes[0]?.content).toBe(SITE_PLUS_EXTRA);
-    expect(planIpvsPersist(site(), true, cur)?.writes[0]?.content).toBe(SITE);
+    expect(planIpvsPersist(site(), false, cur)?.write[0]?.content).toBe(SITE_PLUS_EXTRA);
+    expect(planIpvsPersist(site(), true, cur)?.write[0]?.content).toBe(SITE);
   });
 
   it('--check of the persist resource reads os facts and files from one fact', async () => {

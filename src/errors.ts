@@ -12,7 +12,11 @@ export type ErrorCode =
   | 'E_PWSH_MISSING'
   | 'E_SECRET'
   /** Output read from a host (e.g. `ipvsadm -S -n`) that could not be understood. */
-  | 'E_PARSE';
+  | 'E_PARSE'
+  /** A saved plan that cannot be applied: unreadable, stale, or made for other inputs (docs/plans.md). */
+  | 'E_PLAN'
+  /** A host's state changed after the plan was made (`lvs-play apply`): nothing was changed. */
+  | 'E_DRIFT';
 
 export interface ErrorDetail {
   /** File the bad value came from (playbook, inventory, vars file, or "-e"). */

@@ -138,6 +138,12 @@ export interface Resource<Current = unknown, Change = unknown, S extends ShellKi
   probe?: boolean;
   /** Re-read after apply and fail if the plan is not empty (default true for batched facts). */
   verify?: boolean;
+  /**
+   * Saved plans (docs/plans.md): the part of `current` this resource's plan depends on. A saved plan
+   * records it and `lvs-play apply` refuses when it differs at apply time (drift). Optional: by
+   * default it is what `plan` (and `diff`) read of `current`, recorded automatically.
+   */
+  fingerprint?(current: Current): unknown;
 }
 
 /**

@@ -17,16 +17,21 @@ export interface CliOptions {
   verbose: number;
   maxFailPercentage?: number;
   acceptNewHostKeys: boolean;
+  /** --check --plan-out FILE: write a saved plan (docs/plans.md). */
+  planOut?: string;
 }
 
 export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'lab'; argv: string[] }
+  | { kind: 'apply'; argv: string[] }
+  | { kind: 'show'; argv: string[] }
   | { kind: 'run'; options: CliOptions };
 
 export const USAGE = `Usage: lvs-play PLAYBOOK -i INVENTORY [options]
        lvs-play lab up [--fresh] [--directors netns|vm] | lab down [--purge] | lab status
+       lvs-play apply PLAN.json [--allow-stale] [--max-age 1h] | show PLAN.json [--json]   (docs/plans.md)
 
 Runs a typed TypeScript playbook against an inventory (TS file, or an Ansible INI/YAML inventory).
 
@@ -44,6 +49,7 @@ Options:
       --list-hosts            print the hosts each play would run on, then exit (no connection)
       --list-tasks            print each play's tasks per host, then exit (no connection)
       --json FILE             write the machine-readable report (format: docs/json-report.md)
+      --plan-out FILE         with --check: save the plan, to review (lvs-play show) and apply (lvs-play apply)
   -v, --verbose               also show how long each resource took
   -h, --help                  this help
       --version               print the version
@@ -62,6 +68,8 @@ function usage(msg: string, fix: string): LvsError {
 
 export function parseCli(argv: readonly string[]): Command {
   if (argv[0] === 'lab') return { kind: 'lab', argv: argv.slice(1) };
+  if (argv[0] === 'apply') return { kind: 'apply', argv: argv.slice(1) };
+  if (argv[0] === 'show') return { kind: 'show', argv: argv.slice(1) };
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -80,6 +88,7 @@ export function parseCli(argv: readonly string[]): Command {
       'list-hosts': { type: 'boolean' },
       'list-tasks': { type: 'boolean' },
       json: { type: 'string' },
+      'plan-out': { type: 'string' },
       verbose: { type: 'boolean', short: 'v', multiple: true },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
@@ -98,6 +107,7 @@ export function parseCli(argv: readonly string[]): Command {
     maxFail = Number(values['max-fail-percentage']);
     if (!Number.isFinite(maxFail) || maxFail < 0 || maxFail > 100) throw usage(`--max-fail-percentage must be 0..100 (got ${values['max-fail-percentage']})`, 'e.g. --max-fail-percentage 25');
   }
+  if (values['plan-out'] !== undefined && !values.check) throw usage('--plan-out needs --check', 'lvs-play PLAYBOOK -i INV --check --plan-out plan.json, then lvs-play apply plan.json');
   const tags = csv(values.tags);
   const skipTags = csv(values['skip-tags']);
   return {
@@ -118,6 +128,7 @@ export function parseCli(argv: readonly string[]): Command {
       verbose: values.verbose?.length ?? 0,
       ...(maxFail !== undefined ? { maxFailPercentage: maxFail } : {}),
       acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
+      ...(values['plan-out'] ? { planOut: values['plan-out'] } : {}),
     },
   };
 }

@@ -1,22 +1,8 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
 import { LvsError } from '../errors.js';
 import { parseCli, USAGE } from './args.js';
 import { EXIT, runPlaybook } from './run.js';
-
-function version(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    try {
-      return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
-    } catch {
-      dir = dirname(dir);
-    }
-  }
-  return 'unknown';
-}
+import { lvsPlayVersion as version } from './version.js';
 
 async function main(argv: string[]): Promise<number> {
   let cmd;
@@ -33,6 +19,8 @@ async function main(argv: string[]): Promise<number> {
       const { labCommand } = await import('../lab/index.js');
       return await labCommand(cmd.argv);
     }
+    if (cmd.kind === 'apply') return await (await import('./apply.js')).applyCommand(cmd.argv);
+    if (cmd.kind === 'show') return await (await import('./show.js')).showCommand(cmd.argv);
     return await runPlaybook(cmd.options);
   } catch (e) {
     if (e instanceof LvsError) {

@@ -10,7 +10,9 @@ import { Redactor } from '../run/redact.js';
 import { recapText } from '../run/report.js';
 import { selectPlaybook } from '../run/select.js';
 import { preflight } from '../run/preflight.js';
-import type { Playbook, RunReport } from '../types.js';
+import type { HostView, Inventory, Playbook, RunReport, Transport, Vars } from '../types.js';
+import type { PlannedPlay } from '../run/select.js';
+import { planOutHooks } from './plan-out.js';
 import type { CliOptions } from './args.js';
 import { makeConnector } from './connect.js';
 import { listHosts, listTasks } from './list.js';
@@ -23,7 +25,7 @@ import { SecretResolver } from '../inventory/secret.js';
 
 export const EXIT = { ok: 0, internal: 1, failed: 2, unreachable: 3, invalid: 4, usage: 5, interrupted: 99 } as const;
 
-async function loadPlaybook(path: string): Promise<Playbook> {
+export async function loadPlaybook(path: string): Promise<Playbook> {
   const abs = resolve(path);
   if (!existsSync(abs)) throw new LvsError('E_LOAD', 'playbook file not found', { file: path, fix: 'give the path of a .ts/.js file whose default export is playbook(...)' });
   let mod: unknown;
@@ -50,8 +52,28 @@ export function exitCodeOf(report: RunReport): number {
   return EXIT.ok;
 }
 
+/** What a run is made of once everything is validated, before any host is contacted. */
+export interface RunContext {
+  options: CliOptions;
+  inventory: Inventory;
+  extraVars: Vars;
+  plays: PlannedPlay[];
+  connect(host: HostView): Promise<Transport>;
+  redactor: Redactor;
+  signal: AbortSignal;
+  out: NodeJS.WritableStream;
+}
+
+/** Extensions of a run (saved plans: src/cli/plan-out.ts, src/cli/apply.ts). */
+export interface RunHooks {
+  /** After validation and preflight: may replace the plays and the connector, or end the run with an exit code. */
+  beforeExecute?(ctx: RunContext): Promise<Partial<Pick<RunContext, 'plays' | 'connect'>> | number>;
+  /** After the recap: may replace the exit code. */
+  afterExecute?(report: RunReport, ctx: RunContext, code: number): Promise<number>;
+}
+
 /** The main job: load, validate everything, then run (or list). Returns the exit code. */
-export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = process.stdout, hooks: RunHooks = o.planOut ? planOutHooks() : {}): Promise<number> {
   const cwd = process.cwd();
   const extraVars = await parseExtraVars(o.extraVars, { cwd });
   const pb = await loadPlaybook(o.playbook);
@@ -87,19 +109,23 @@ export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = pr
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    const report = await execute(plays, {
-      check: o.check,
-      diff: o.diff,
-      verbose: o.verbose,
-      forks: o.forks,
-      ...(o.maxFailPercentage !== undefined ? { maxFailPercentage: o.maxFailPercentage } : {}),
-      connect: makeConnector({
+    const ctx: RunContext = { options: o, inventory: inv, extraVars, plays, connect: makeConnector({
         secrets,
         redactor,
         acceptNewHostKeys: o.acceptNewHostKeys,
         // a real run holds each host's lock: a second run at once is refused there, never interleaved
         ...(o.check ? {} : { lockHolder: `lvs-play pid ${process.pid} on ${hostname()} since ${new Date().toISOString()} (${o.playbook})` }),
-      }),
+      }), redactor, signal: abort.signal, out };
+    const before = hooks.beforeExecute ? await hooks.beforeExecute(ctx) : {};
+    if (typeof before === 'number') return before;
+    Object.assign(ctx, before);
+    const report = await execute(ctx.plays, {
+      check: o.check,
+      diff: o.diff,
+      verbose: o.verbose,
+      forks: o.forks,
+      ...(o.maxFailPercentage !== undefined ? { maxFailPercentage: o.maxFailPercentage } : {}),
+      connect: ctx.connect,
       redactor,
       signal: abort.signal,
       playbook: o.playbook,
@@ -109,7 +135,7 @@ export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = pr
     out.write(`\n${recapText(report, color)}\n`);
     if (report.stopped) out.write(`stopped: ${report.stopped}\n`);
     if (o.json) await writeFile(o.json, `${JSON.stringify(report, null, 2)}\n`);
-    return exitCodeOf(report);
+    return hooks.afterExecute ? await hooks.afterExecute(report, ctx, exitCodeOf(report)) : exitCodeOf(report);
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);

@@ -1,0 +1,173 @@
+/**
+ * `lvs-play apply PLAN.json`: apply exactly a saved plan (docs/plans.md), or refuse before any
+ * host changes — when the plan is stale, was made by another lvs-play, the playbook/inventory/vars
+ * changed, or any host's state drifted from what the plan was made against (exit 4).
+ */
+import { parseArgs } from 'node:util';
+import { LvsError } from '../errors.js';
+import { bindToPlan } from '../plan/saved/bind.js';
+import { driftReport, hostDrift, type Drift } from '../plan/saved/drift.js';
+import { readPlanFile, type PlanInputs, type SavedPlan } from '../plan/saved/format.js';
+import { canonicalOptions, knownSecrets, planInputs } from '../plan/saved/inputs.js';
+import type { HostView, Transport } from '../types.js';
+import type { CliOptions } from './args.js';
+import { EXIT, runPlaybook, type RunHooks } from './run.js';
+import { lvsPlayVersion } from './version.js';
+
+export const APPLY_USAGE = `Usage: lvs-play apply PLAN.json [--allow-stale] [--max-age 1h] [-e K=V|@FILE] [--diff] [--forks N] [--json FILE] [-v]
+  --max-age D      refuse a plan older than D (s, m, h, d; default 1h, or $LVS_PLAY_PLAN_MAX_AGE)
+  --allow-stale    apply an older plan anyway (drift is still checked)
+  -e               the -e values of the plan run, when the plan could not keep them (a secret among them)`;
+
+const DEFAULT_MAX_AGE = '1h';
+
+function usage(msg: string): LvsError {
+  return new LvsError('E_USAGE', msg, { file: 'command line', fix: APPLY_USAGE });
+}
+
+/** "90s", "30m", "4h", "2d" → milliseconds. */
+export function parseDuration(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(text.trim());
+  if (!m) return null;
+  return Number(m[1]) * { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 }[m[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+function ageText(ms: number): string {
+  const min = Math.round(ms / 60e3);
+  return min < 120 ? `${min} min` : `${(min / 60).toFixed(1)} h`;
+}
+
+/** Refuses a plan older than the allowed age (unless --allow-stale). */
+export function checkAge(plan: SavedPlan, file: string, maxAge: string, allowStale: boolean, now = Date.now()): void {
+  const limit = parseDuration(maxAge);
+  if (limit === null) throw usage(`--max-age must look like 30m, 4h or 2d (got ${maxAge})`);
+  const age = now - Date.parse(plan.createdAt);
+  if (age > limit && !allowStale) {
+    throw new LvsError('E_PLAN', `the plan is stale: made ${plan.createdAt}, ${ageText(age)} ago (max ${maxAge})`, {
+      file,
+      fix: 'make a new plan and review it, or accept this one with --allow-stale (or a larger --max-age); drift is checked either way',
+    });
+  }
+}
+
+const INPUT_NAMES: Record<keyof PlanInputs, string> = {
+  playbook: 'the playbook file',
+  inventory: 'the inventory (hosts, groups, vars, connections)',
+  vars: 'the -e vars',
+  tasks: "the hosts' task lists (plays, roles, resources, tags, batches)",
+};
+
+function applyHooks(plan: SavedPlan, file: string): RunHooks {
+  return {
+    async beforeExecute(ctx) {
+      const red = knownSecrets(ctx.plays, ctx.inventory);
+      const now = await planInputs({ playbookFile: ctx.options.playbook, inventory: ctx.inventory, extraVars: ctx.extraVars, plays: ctx.plays }, red);
+      const changed = (Object.keys(INPUT_NAMES) as (keyof PlanInputs)[]).filter((k) => now[k] !== plan.inputs[k]);
+      if (changed.length) {
+        throw new LvsError('E_PLAN', `changed since the plan was made: ${changed.map((k) => INPUT_NAMES[k]).join('; ')} — nothing was contacted`, {
+          file,
+          fix: `make a new plan (lvs-play ${plan.playbook} -i ${plan.inventory} --check --plan-out ${file}), review it, then apply it`,
+        });
+      }
+      const o = canonicalOptions(red);
+      const hosts = new Map<string, HostView>();
+      for (const p of ctx.plays) for (const hp of p.perHost.values()) if (hp.tasks.length) hosts.set(hp.host.name, hp.host);
+      const open = new Map<string, Transport>();
+      const closeAll = () => Promise.allSettled([...open.values()].map((t) => t.close()));
+      const drifts: Drift[] = [];
+      const unreachable: string[] = [];
+      const queue = [...hosts.values()];
+      const worker = async () => {
+        for (let h = queue.shift(); h; h = queue.shift()) {
+          if (ctx.signal.aborted) return;
+          let t: Transport;
+          try {
+            t = await ctx.connect(h);
+            open.set(h.name, t);
+          } catch (e) {
+            unreachable.push(`${h.name}: ${ctx.redactor.redact(e instanceof Error ? e.message : String(e))}`);
+            continue;
+          }
+          drifts.push(...(await hostDrift(plan, ctx.plays, h.name, t, o)));
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: Math.min(ctx.options.forks, queue.length) }, worker));
+      } catch (e) {
+        await closeAll();
+        throw e;
+      }
+      if (ctx.signal.aborted) return await closeAll(), EXIT.interrupted;
+      if (unreachable.length) {
+        await closeAll();
+        process.stderr.write(`lvs-play: apply refused: unreachable, so its drift cannot be checked — nothing was changed on any host:\n${unreachable.map((u) => `  ${u}`).join('\n')}\n`);
+        return EXIT.unreachable;
+      }
+      if (drifts.length) {
+        await closeAll();
+        ctx.out.write(`${driftReport(drifts)}\n`);
+        const names = [...new Set(drifts.map((d) => d.host))].join(', ');
+        throw new LvsError('E_DRIFT', `apply refused: ${drifts.length} planned resource(s) on ${names} drifted since the plan was made (above) — nothing was changed on any host`, {
+          file,
+          fix: `make a new plan (lvs-play ${plan.playbook} -i ${plan.inventory} --check --plan-out ${file}), review it, then apply it`,
+        });
+      }
+      const checked = plan.plays.flatMap((p) => p.hosts.flatMap((h) => h.resources)).filter((r) => r.action === 'change' || r.action === 'ok').length;
+      ctx.out.write(`drift check: ${checked} planned resource(s) on ${hosts.size} host(s) as planned; applying ${plan.summary.changes} change(s)\n`);
+      return {
+        plays: bindToPlan(plan, ctx.plays, o),
+        connect: (h) => (open.has(h.name) ? Promise.resolve(open.get(h.name)!) : ctx.connect(h)),
+      };
+    },
+  };
+}
+
+export async function applyCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'allow-stale': { type: 'boolean' },
+        'max-age': { type: 'string' },
+        'extra-vars': { type: 'string', short: 'e', multiple: true },
+        diff: { type: 'boolean', short: 'D' },
+        forks: { type: 'string', short: 'f' },
+        json: { type: 'string' },
+        verbose: { type: 'boolean', short: 'v', multiple: true },
+        'accept-new-host-keys': { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    throw usage(e instanceof Error ? e.message : String(e));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw usage('give exactly one plan file');
+  const file = positionals[0]!;
+  const forks = values.forks === undefined ? 10 : Number(values.forks);
+  if (!Number.isInteger(forks) || forks < 1 || forks > 1000) throw usage(`--forks must be an integer 1..1000 (got ${values.forks})`);
+  const plan = await readPlanFile(file);
+  checkAge(plan, file, values['max-age'] ?? process.env.LVS_PLAY_PLAN_MAX_AGE ?? DEFAULT_MAX_AGE, values['allow-stale'] ?? false);
+  if (plan.lvsPlay !== lvsPlayVersion()) {
+    throw new LvsError('E_PLAN', `the plan was made by lvs-play ${plan.lvsPlay}, this is ${lvsPlayVersion()}`, { file, fix: 'make the plan again with this version' });
+  }
+  const o: CliOptions = {
+    playbook: plan.playbook,
+    inventory: plan.inventory,
+    check: false,
+    diff: values.diff ?? false,
+    ...(plan.options.limit ? { limit: plan.options.limit } : {}),
+    ...(plan.options.tags ? { tags: plan.options.tags } : {}),
+    ...(plan.options.skipTags ? { skipTags: plan.options.skipTags } : {}),
+    extraVars: values['extra-vars'] ?? plan.options.extraVars,
+    forks,
+    listHosts: false,
+    listTasks: false,
+    ...(values.json ? { json: values.json } : {}),
+    verbose: values.verbose?.length ?? 0,
+    acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
+  };
+  return runPlaybook(o, out, applyHooks(plan, file));
+}

@@ -1,0 +1,110 @@
+/**
+ * The drift check of `lvs-play apply`: before anything changes on any host, every host's planned
+ * resources (change and ok) are read again — all batched facts of a host in one round trip, across
+ * all its plays — and compared with what the plan recorded. One differing read on one host refuses
+ * the whole apply.
+ */
+import { isFact, readResource } from '../converge.js';
+import { readFacts, type FactOutcome } from '../facts.js';
+import type { PlannedPlay } from '../../run/select.js';
+import type { AnyResource, Fact, JsonValue, Transport } from '../../types.js';
+import { canonical, digestOf, type CanonicalOptions } from './canonical.js';
+import type { PlannedResource, SavedPlan } from './format.js';
+import { driftOf, type ReadDrift } from './reads.js';
+
+export interface Drift {
+  host: string;
+  play: string;
+  resource: string;
+  /** What changed, read by read (empty when the reason says it all). */
+  changes: ReadDrift[];
+  reason: string;
+}
+
+interface Check {
+  play: string;
+  res: AnyResource;
+  entry: PlannedResource;
+}
+
+/** The plan's entry of each task of a host, matched by play and position (the inputs digest makes them align). */
+export function entryOf(plan: SavedPlan, pi: number, host: string, index: number): PlannedResource | undefined {
+  return plan.plays[pi]?.hosts.find((h) => h.host === host)?.resources[index];
+}
+
+/** What to compare on a host: its change/ok resources of every play, in run order. */
+function checksOf(plan: SavedPlan, plays: readonly PlannedPlay[], host: string): Check[] {
+  const out: Check[] = [];
+  plays.forEach((p, pi) => {
+    const hp = p.perHost.get(host);
+    hp?.tasks.forEach((t, i) => {
+      const entry = entryOf(plan, pi, host, i);
+      if (!entry || entry.resource !== t.resource.id) throw new Error(`the plan does not match play "${p.play.name}" on ${host} at task ${i} (${t.resource.id})`);
+      if (t.enabled && (entry.action === 'change' || entry.action === 'ok')) out.push({ play: p.play.name, res: t.resource, entry });
+    });
+  });
+  return out;
+}
+
+/** Reads every check's state: the batched facts in one round trip, other reads one by one. */
+async function readAll(t: Transport, checks: readonly Check[]): Promise<FactOutcome<unknown>[]> {
+  const out: FactOutcome<unknown>[] = new Array(checks.length);
+  const batched = checks.map((c, i) => ({ c, i })).filter(({ c }) => t.shell === 'posix' && c.res.shell === 'posix' && isFact(c.res.read));
+  if (t.shell === 'posix' && batched.length) {
+    const got = await readFacts(t, batched.map(({ c }) => c.res.read as Fact<unknown>));
+    batched.forEach(({ i }, k) => (out[i] = got[k]!));
+  }
+  for (let i = 0; i < checks.length; i++) {
+    if (out[i]) continue;
+    try {
+      out[i] = { ok: true, value: await readResource(checks[i]!.res, t) };
+    } catch (e) {
+      out[i] = { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+  return out;
+}
+
+function describeChange(res: AnyResource, change: unknown): string {
+  return change === null ? 'nothing to change' : res.describe ? (res.describe as (c: unknown) => string)(change) : `${res.kind} would change`;
+}
+
+/** One host's drift: every planned resource whose state differs from what the plan was made against. */
+export async function hostDrift(plan: SavedPlan, plays: readonly PlannedPlay[], host: string, t: Transport, o: CanonicalOptions): Promise<Drift[]> {
+  const checks = checksOf(plan, plays, host);
+  const states = await readAll(t, checks);
+  const out: Drift[] = [];
+  checks.forEach((c, i) => {
+    const st = states[i]!;
+    const base = { host, play: c.play, resource: c.entry.resource };
+    if (!st.ok) return void out.push({ ...base, changes: [], reason: `could not be read: ${o.redact(st.error)}` });
+    const changes = driftOf(c.entry.reads ?? [], c.res, st.value, o);
+    if (changes.length) return void out.push({ ...base, changes, reason: 'the state it was planned against changed' });
+    // same reads, so a pure plan gives the same change; a plan that does not is not reproducible
+    let change: unknown;
+    try {
+      change = c.res.plan(st.value as never);
+    } catch (e) {
+      return void out.push({ ...base, changes: [], reason: `its plan fails now: ${o.redact(e instanceof Error ? e.message : String(e))}` });
+    }
+    const now = change === null ? null : digestOf(canonical(change, { ...o, maxText: Infinity }));
+    const planned = c.entry.action === 'change' ? c.entry.changeDigest ?? null : null;
+    if (now !== planned) out.push({ ...base, changes: [], reason: `its plan is not reproducible: planned "${c.entry.message ?? ''}", now "${o.redact(describeChange(c.res, change))}"` });
+  });
+  return out;
+}
+
+function show(v: JsonValue): string {
+  const s = JSON.stringify(v);
+  return s.length > 160 ? `${s.slice(0, 157)}...` : s;
+}
+
+/** The refusal text: each drifted host and resource with before/after. */
+export function driftReport(drifts: readonly Drift[]): string {
+  const lines: string[] = [];
+  for (const d of drifts) {
+    lines.push(`DRIFT [${d.host}] ${d.resource} (play "${d.play}"): ${d.reason}`);
+    for (const c of d.changes) lines.push(`    ${c.what}: ${show(c.before)} → ${show(c.after)}`);
+  }
+  return lines.join('\n');
+}

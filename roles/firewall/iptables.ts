@@ -255,6 +255,13 @@ export function iptablesPersist(override: string | undefined, managed?: ManagedR
     shell: 'posix',
     read: saveFact(paths),
     plan: (cur) => planSave(override, cur, managed),
+    // saved plans: iptables-save carries packet counters, which move all the time; the plan depends
+    // on the rules only (as planSave compares them)
+    fingerprint: (cur) => ({
+      family: cur.family,
+      save: normaliseSave(cur.save),
+      files: Object.fromEntries(Object.entries(cur.files).map(([p, text]) => [p, normaliseSave(text)])),
+    }),
     describe: (c) => `iptables-save > ${c.path}`,
     diff: (cur, c) => {
       const after = managed ? expectedSave(cur.save, managed) : cur.save;

@@ -109,13 +109,14 @@ export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = pr
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    const ctx: RunContext = { options: o, inventory: inv, extraVars, plays, connect: makeConnector({
-        secrets,
-        redactor,
-        acceptNewHostKeys: o.acceptNewHostKeys,
-        // a real run holds each host's lock: a second run at once is refused there, never interleaved
-        ...(o.check ? {} : { lockHolder: `lvs-play pid ${process.pid} on ${hostname()} since ${new Date().toISOString()} (${o.playbook})` }),
-      }), redactor, signal: abort.signal, out };
+    const connect = makeConnector({
+      secrets,
+      redactor,
+      acceptNewHostKeys: o.acceptNewHostKeys,
+      // a real run holds each host's lock: a second run at once is refused there, never interleaved
+      ...(o.check ? {} : { lockHolder: `lvs-play pid ${process.pid} on ${hostname()} since ${new Date().toISOString()} (${o.playbook})` }),
+    });
+    const ctx: RunContext = { options: o, inventory: inv, extraVars, plays, connect, redactor, signal: abort.signal, out };
     const before = hooks.beforeExecute ? await hooks.beforeExecute(ctx) : {};
     if (typeof before === 'number') return before;
     Object.assign(ctx, before);

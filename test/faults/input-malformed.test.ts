@@ -21,6 +21,7 @@ const BASE = `all:
     vrrp_auth_pass: lvs-lab
     keepalived_args: ['-D', '--vrrp']
     ipvs_tuning: false
+    keepalived_install: package
   children:
     directors:
       hosts:
@@ -38,6 +39,9 @@ function edit(from: string, to: string): string {
   if (!BASE.includes(from)) throw new Error(`fixture: ${from} not in BASE`);
   return BASE.replace(from, to);
 }
+
+/** 1-based line of the first line of BASE starting with `start`. */
+const lineOf = (start: string): number => BASE.split('\n').findIndex((l) => l.startsWith(start)) + 1;
 
 interface Case {
   name: string;
@@ -66,7 +70,7 @@ const CASES: Case[] = [
     args: ['@pb.ts', '-i', '@inv.yml'],
     says: [/pb\.ts/, /linux-realserver\(options\)\.vip/, /got 42/],
   },
-  { name: 'inventory YAML syntax error', files: { 'inv.yml': edit('    directors:\n', '    directors:\n      hosts: [\n') }, args: [site, '-i', '@inv.yml'], says: [/inv\.yml:10: invalid YAML/] },
+  { name: 'inventory YAML syntax error', files: { 'inv.yml': edit('    directors:\n', '    directors:\n      hosts: [\n') }, args: [site, '-i', '@inv.yml'], says: [new RegExp(`inv\\.yml:${lineOf('    directors:') + 2}: invalid YAML`)] },
   { name: 'inventory: wrong type (ansible_port)', files: { 'inv.yml': edit('rs2: { ansible_host: 10.77.0.17 }', 'rs2: { ansible_host: 10.77.0.17, ansible_port: twenty-two }') }, args: [site, '-i', '@inv.yml'], says: [/inv\.yml/, /rs2\.ansible_port/, /twenty-two/] },
   {
     name: 'inventory: unknown key',
@@ -74,7 +78,7 @@ const CASES: Case[] = [
     args: [site, '-i', '@inv.ts'],
     says: [/inv\.ts/, /lvs1\.adress: unknown field/, /did you mean "address"/],
   },
-  { name: 'inventory: duplicate host', files: { 'inv.yml': edit('        rs2: { ansible_host: 10.77.0.17 }\n', '        rs2: { ansible_host: 10.77.0.17 }\n        rs1: { ansible_host: 10.77.0.19 }\n') }, args: [site, '-i', '@inv.yml'], says: [/inv\.yml:16/, /unique/] },
+  { name: 'inventory: duplicate host', files: { 'inv.yml': edit('        rs2: { ansible_host: 10.77.0.17 }\n', '        rs2: { ansible_host: 10.77.0.17 }\n        rs1: { ansible_host: 10.77.0.19 }\n') }, args: [site, '-i', '@inv.yml'], says: [new RegExp(`inv\\.yml:${lineOf('        rs2:') + 1}: invalid YAML`), /unique/] },
   { name: 'inventory: two hosts with one address', files: { 'inv.yml': edit('ansible_host: 10.77.0.17', 'ansible_host: 10.77.0.16') }, args: [site, '-i', '@inv.yml'], says: [/inv\.yml/, /rs2\.address/, /"rs1" and "rs2" have the same address 10\.77\.0\.16/] },
   { name: 'inventory: two directors with one address', files: { 'inv.yml': edit('ansible_host: 10.77.0.15', 'ansible_host: 10.77.0.14') }, args: [site, '-i', '@inv.yml'], says: [/inv\.yml/, /lvs2\.address/, /"lvs1" and "lvs2" have the same address/] },
   { name: 'inventory: bad IP address', files: { 'inv.yml': edit('ansible_host: 10.77.0.17', 'ansible_host: 10.77.0.317') }, args: [site, '-i', '@inv.yml'], says: [/inv\.yml/, /rs2\.address/, /10\.77\.0\.317/] },

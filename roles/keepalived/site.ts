@@ -5,7 +5,7 @@
  */
 import type { HostView } from 'lvs-play';
 import { canonicalIp, ipFamily, LvsError, ValidationErrors, z } from 'lvs-play/kit';
-import type { HealthCheck, KeepalivedConfig, LbAlgo, LbKind, VirtualServer, VrrpInstance } from './model.js';
+import type { HealthCheck, KeepalivedConfig, LbAlgo, LbKind, ScriptCommand, VirtualServer, VrrpInstance } from './model.js';
 import { validateDirectorPair } from './validate.js';
 
 export interface SiteRealServer {
@@ -26,7 +26,18 @@ export interface SiteService {
   delayLoop?: number;
   /** Default: the site's first VIP. */
   vip?: string;
+  /** Served when every real server is down (`sorry_server ADDRESS PORT`). */
+  sorryServer?: { address: string; port: number };
   realServers: readonly SiteRealServer[];
+}
+
+/** VRRP notify scripts (keepalived runs them on a state change: `notify` gets TYPE NAME STATE PRIORITY). */
+export interface SiteNotify {
+  master?: ScriptCommand;
+  backup?: ScriptCommand;
+  fault?: ScriptCommand;
+  /** Every transition. */
+  any?: ScriptCommand;
 }
 
 export interface DirectorSite {
@@ -38,6 +49,13 @@ export interface DirectorSite {
   authPass?: string;
   advertInt?: number;
   instanceName?: string;
+  /**
+   * VRRP by unicast instead of multicast (clouds and many switches drop multicast): each director
+   * sends from its own address (`unicast_src_ip`) to every other director's (`unicast_peer`),
+   * taken from the directors' inventory addresses.
+   */
+  unicast?: boolean;
+  notify?: SiteNotify;
   services: readonly SiteService[];
   /** Extra keepalived.conf text appended verbatim (not validated by the model). */
   raw?: string;
@@ -56,7 +74,10 @@ export const directorVars = z
 
 export type DirectorVars = z.output<typeof directorVars>;
 
-/** A director's vars with its own address (inventory), checked against the VIPs and the other directors'. */
+/**
+ * A director's vars with its own address (inventory), checked against the VIPs and the other
+ * directors'; unicast VRRP's source and the others' peer.
+ */
 export type DirectorWithAddress = DirectorVars & { address?: string };
 
 function vipEntry(v: string, iface: string): string {
@@ -67,8 +88,21 @@ function bareVip(v: string): string {
   return v.trim().split(/[\s/]/)[0] ?? v;
 }
 
-/** One director's config (not validated: use `directorConfigs` for the checked set). */
-export function directorConfig(site: DirectorSite, host: string, vars: DirectorVars): KeepalivedConfig {
+function notifyOf(n: SiteNotify | undefined): Partial<VrrpInstance> {
+  if (!n) return {};
+  return {
+    ...(n.master !== undefined ? { notifyMaster: n.master } : {}),
+    ...(n.backup !== undefined ? { notifyBackup: n.backup } : {}),
+    ...(n.fault !== undefined ? { notifyFault: n.fault } : {}),
+    ...(n.any !== undefined ? { notify: n.any } : {}),
+  };
+}
+
+/**
+ * One director's config (not validated: use `directorConfigs` for the checked set). `peers`: the
+ * other directors' addresses, for unicast VRRP.
+ */
+export function directorConfig(site: DirectorSite, host: string, vars: DirectorWithAddress, peers: readonly string[] = []): KeepalivedConfig {
   const inst: VrrpInstance = {
     name: site.instanceName ?? 'VI_1',
     state: vars.state,
@@ -78,6 +112,8 @@ export function directorConfig(site: DirectorSite, host: string, vars: DirectorV
     advertInt: site.advertInt ?? 1,
     ...(site.authPass !== undefined ? { authentication: { type: 'PASS' as const, pass: site.authPass } } : {}),
     virtualIpAddresses: site.vips.map((v) => vipEntry(v, site.interface)),
+    ...(site.unicast ? { ...(vars.address ? { unicastSrcIp: vars.address } : {}), unicastPeers: [...peers] } : {}),
+    ...notifyOf(site.notify),
   };
   const firstVip = site.vips[0] === undefined ? '' : bareVip(site.vips[0]);
   const services: VirtualServer[] = site.services.map((s) => ({
@@ -88,6 +124,7 @@ export function directorConfig(site: DirectorSite, host: string, vars: DirectorV
     lbKind: s.lbKind ?? 'DR',
     ...(s.persistenceTimeout !== undefined ? { persistenceTimeout: s.persistenceTimeout } : {}),
     protocol: s.protocol ?? 'TCP',
+    ...(s.sorryServer ? { sorryServer: s.sorryServer } : {}),
     realServers: s.realServers.map((r) => {
       const port = r.port ?? s.port;
       const check: HealthCheck | undefined = r.check === false ? undefined : r.check ?? { type: 'TCP_CHECK', connectTimeout: 3, connectPort: port };
@@ -95,7 +132,8 @@ export function directorConfig(site: DirectorSite, host: string, vars: DirectorV
     }),
   }));
   return {
-    globalDefs: { routerId: vars.routerId ?? host },
+    // scripts run as root with script security on (keepalived refuses scripts without either)
+    globalDefs: { routerId: vars.routerId ?? host, ...(site.notify && Object.keys(site.notify).length > 0 ? { enableScriptSecurity: true, scriptUser: 'root' } : {}) },
     vrrpInstances: [inst],
     virtualServers: services,
     ...(site.raw !== undefined ? { raw: site.raw } : {}),
@@ -115,12 +153,16 @@ export interface SiteWhere {
 
 export function directorConfigs(
   site: DirectorSite,
-  directors: Readonly<Record<string, DirectorVars>>,
+  directors: Readonly<Record<string, DirectorWithAddress>>,
   where: SiteWhere = {},
 ): Record<string, KeepalivedConfig> {
   const addressErrors = siteAddressErrors(site, directors, where);
   if (addressErrors.length > 0) throw new ValidationErrors(addressErrors);
-  const configs = Object.fromEntries(Object.entries(directors).map(([h, v]) => [h, directorConfig(site, h, v)]));
+  const peersOf = (host: string): string[] =>
+    Object.entries(directors)
+      .filter(([h, v]) => h !== host && v.address !== undefined)
+      .map(([, v]) => v.address as string);
+  const configs = Object.fromEntries(Object.entries(directors).map(([h, v]) => [h, directorConfig(site, h, v, peersOf(h))]));
   return validateDirectorPair(configs, { ...(where.file ? { file: where.file } : {}), field: where.field ?? 'directors' });
 }
 
@@ -171,6 +213,6 @@ export function siteAddressErrors(site: DirectorSite, directors: Readonly<Record
  * The vrrp vars of hosts (`host.vars.vrrp`), for `directorConfigs(site, directorVarsOf(host.group('directors')))`.
  * A missing or mistyped `vrrp` is reported as the inventory's problem (host, variable, fix).
  */
-export function directorVarsOf(hosts: readonly HostView[]): Record<string, DirectorVars> {
-  return Object.fromEntries(hosts.map((h) => [h.name, h.var('vrrp', directorVars)]));
+export function directorVarsOf(hosts: readonly HostView[]): Record<string, DirectorWithAddress> {
+  return Object.fromEntries(hosts.map((h) => [h.name, { ...h.var('vrrp', directorVars), ...(h.address ? { address: h.address } : {}) }]));
 }

@@ -45,6 +45,16 @@ export const windowsRealServerSchema = z
     tcpPorts: z.array(port).min(1, 'at least one port'),
     /** The NIC facing the directors; default: the adapter holding the host's inventory address. */
     nicAlias: alias.optional(),
+    /**
+     * Several NICs switched to weak host (the seed's real servers: ['extranet', 'intranet']); with
+     * nicAlias, both count. Default: the one NIC above.
+     */
+    nics: z.array(alias).min(1, 'at least one NIC alias (or leave nics out)').optional(),
+    /**
+     * Weak host send on the NICs too (receive is what DR needs; the loopback always gets both).
+     * The seed enables it: `weakHostSend: true`. Default false.
+     */
+    weakHostSend: z.boolean().default(false),
     loopbackAlias: alias.default(DEFAULT_LOOPBACK_ALIAS),
     firewallRuleName: ruleName.default(DEFAULT_FIREWALL_RULE),
   })
@@ -54,11 +64,21 @@ export const windowsRealServerSchema = z
     if (o.nicAlias !== undefined && o.nicAlias.toLowerCase() === o.loopbackAlias.toLowerCase()) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['nicAlias'], message: 'the NIC and the loopback adapter must differ' });
     }
+    const seen = new Set<string>();
+    (o.nics ?? []).forEach((n, i) => {
+      const key = n.toLowerCase();
+      if (key === o.loopbackAlias.toLowerCase()) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['nics', i], message: 'the NIC and the loopback adapter must differ' });
+      if (seen.has(key)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['nics', i], message: `"${n}" is listed twice (Windows compares adapter names without case)` });
+      seen.add(key);
+    });
   })
   .transform((o) => ({
     vips: [...new Set([...(o.vips ?? []), ...(o.vip ? [o.vip] : [])])],
     tcpPorts: [...new Set(o.tcpPorts)].sort((a, b) => a - b),
     nicAlias: o.nicAlias ?? null,
+    /** The NICs switched to weak host, by alias; empty: the adapter holding the host's address. */
+    nics: [...new Set([...(o.nicAlias ? [o.nicAlias] : []), ...(o.nics ?? [])])],
+    weakHostSend: o.weakHostSend,
     loopbackAlias: o.loopbackAlias,
     ruleName: o.firewallRuleName,
     ruleGroup: FIREWALL_GROUP,

@@ -12,7 +12,7 @@ type Opts = WindowsRealServerOptions;
 /** The role's options as `$data.opts`; the NIC address is the transport's (inventory) address. */
 function scriptOpts(o: Opts, t: PowerShellTransport): { [k: string]: JsonValue } {
   const address = 'address' in t && typeof t.address === 'string' ? t.address : null;
-  return { ...o, vips: [...o.vips], tcpPorts: [...o.tcpPorts], nicAddress: address };
+  return { ...o, vips: [...o.vips], tcpPorts: [...o.tcpPorts], nics: [...o.nics], nicAddress: address };
 }
 
 const q = (s: string) => JSON.stringify(s);
@@ -108,14 +108,16 @@ export function planWeakHost(want: { send: boolean; receive: boolean }, c: WeakH
   return send || receive ? { send, receive } : null;
 }
 
-function weakHost(o: Opts, target: 'nic' | 'loopback'): Resource<WeakHostCurrent, WeakHostChange, 'powershell'> {
-  const want = target === 'nic' ? { send: false, receive: true } : { send: true, receive: true };
-  const what = target === 'nic' ? (o.nicAlias ? q(o.nicAlias) : 'the NIC holding the host address') : q(o.loopbackAlias);
+/** Weak host on one NIC (`nic`: its alias, or null for the adapter holding the host address) or on the loopback. */
+function weakHost(o: Opts, target: 'nic' | 'loopback', nic: string | null = null): Resource<WeakHostCurrent, WeakHostChange, 'powershell'> {
+  const want = target === 'nic' ? { send: o.weakHostSend, receive: true } : { send: true, receive: true };
+  const what = target === 'nic' ? (nic ? q(nic) : 'the NIC holding the host address') : q(o.loopbackAlias);
+  const flags = want.send ? 'send+receive' : 'receive';
   return defineResource<WeakHostCurrent, WeakHostChange, 'powershell'>({
-    id: `windows weak host ${target === 'nic' ? 'receive' : 'send+receive'} on ${target === 'nic' ? 'NIC' : q(o.loopbackAlias)}`,
+    id: `windows weak host ${flags} on ${target === 'nic' ? (nic ? `NIC ${q(nic)}` : 'NIC') : q(o.loopbackAlias)}`,
     kind: 'windows-weak-host',
     shell: 'powershell',
-    read: (t) => t.invoke<never>(script('weakhost-read'), { opts: scriptOpts(o, t), target }) as Promise<WeakHostCurrent>,
+    read: (t) => t.invoke<never>(script('weakhost-read'), { opts: scriptOpts(o, t), target, nic }) as Promise<WeakHostCurrent>,
     plan: (c) => planWeakHost(want, c),
     describe: (c) => `enable weak host ${[c.send ? 'send' : '', c.receive ? 'receive' : ''].filter(Boolean).join(' and ')} on ${what}`,
     diff: (cur, c) => ({
@@ -124,7 +126,7 @@ function weakHost(o: Opts, target: 'nic' | 'loopback'): Resource<WeakHostCurrent
       after: `weakhostsend=${c.send ? 'enabled' : (cur.send ?? 'disabled')}\nweakhostreceive=${c.receive ? 'enabled' : (cur.receive ?? 'disabled')}`,
     }),
     apply: async (t, change) => {
-      await t.invoke(script('weakhost-apply'), { opts: scriptOpts(o, t), target, change: { ...change } });
+      await t.invoke(script('weakhost-apply'), { opts: scriptOpts(o, t), target, nic, change: { ...change } });
     },
     verify: true,
   });
@@ -179,7 +181,7 @@ export function windowsRealServerResources(o: Opts): Resource<unknown, unknown, 
   return [
     loopbackAdapter(o),
     loopbackAddresses(o),
-    weakHost(o, 'nic'),
+    ...(o.nics.length > 0 ? o.nics.map((n) => weakHost(o, 'nic', n)) : [weakHost(o, 'nic')]),
     weakHost(o, 'loopback'),
     firewallRule(o),
   ] as unknown as Resource<unknown, unknown, 'powershell'>[];

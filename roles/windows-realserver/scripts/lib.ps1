@@ -46,11 +46,12 @@ function Find-LvsLoopback([string]$Alias) {
   return $a
 }
 
-# The NIC facing the directors: by alias when given, else the adapter holding $Opts.nicAddress.
-function Find-LvsNic($Opts) {
-  if ($Opts.nicAlias) {
-    $a = Find-LvsAdapterByName ([string]$Opts.nicAlias)
-    if ($null -eq $a) { throw ("no network adapter is named '" + $Opts.nicAlias + "' (nicAlias)") }
+# A NIC facing the directors: by alias ($Alias, else $Opts.nicAlias), else the adapter holding $Opts.nicAddress.
+function Find-LvsNic($Opts, [string]$Alias) {
+  if (-not $Alias) { $Alias = [string]$Opts.nicAlias }
+  if ($Alias) {
+    $a = Find-LvsAdapterByName $Alias
+    if ($null -eq $a) { throw ("no network adapter is named '" + $Alias + "' (nicAlias / nics)") }
     return $a
   }
   if (-not $Opts.nicAddress) { throw 'set nicAlias: the host address is unknown, so the NIC facing the directors cannot be found' }

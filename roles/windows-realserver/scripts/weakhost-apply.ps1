@@ -1,5 +1,5 @@
 # Enables weak host send and/or receive ($data.change.send / .receive true) on the NIC or the loopback.
-if ($data.target -eq 'nic') { $a = Find-LvsNic $data.opts } else { $a = Find-LvsLoopback ([string]$data.opts.loopbackAlias) }
+if ($data.target -eq 'nic') { $a = Find-LvsNic $data.opts ([string]$data.nic) } else { $a = Find-LvsLoopback ([string]$data.opts.loopbackAlias) }
 if ($null -eq $a) { throw ("the loopback adapter '" + $data.opts.loopbackAlias + "' does not exist") }
 if (Test-LvsModern) {
   $p = @{ InterfaceIndex = $a.index; AddressFamily = 'IPv4' }

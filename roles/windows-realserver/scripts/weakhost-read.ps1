@@ -1,5 +1,5 @@
-# Reads the weak host send/receive flags of the NIC ($data.target = 'nic') or the loopback ('loopback').
-if ($data.target -eq 'nic') { $a = Find-LvsNic $data.opts } else { $a = Find-LvsLoopback ([string]$data.opts.loopbackAlias) }
+# Reads the weak host send/receive flags of the NIC ($data.target = 'nic'; $data.nic: its alias, or null for the one holding the host address) or the loopback ('loopback').
+if ($data.target -eq 'nic') { $a = Find-LvsNic $data.opts ([string]$data.nic) } else { $a = Find-LvsLoopback ([string]$data.opts.loopbackAlias) }
 if ($null -eq $a) { return @{ exists = $false; modern = (Test-LvsModern) } }
 if (Test-LvsModern) {
   $if = Get-NetIPInterface -InterfaceIndex $a.index -AddressFamily IPv4

@@ -169,8 +169,12 @@ export type Task = AnyResource | RoleInstance;
 export type HostOrder = 'inventory' | 'reverse' | 'sorted' | ((a: HostView, b: HostView) => number);
 
 export interface PlayOptions {
-  /** Host pattern: group or host names, globs, `a:b` union, `a:&b` intersection, `a:!b` exclusion. */
-  hosts: string;
+  /**
+   * Host pattern: group or host names, globs, `a:b` union, `a:&b` intersection, `a:!b` exclusion.
+   * Or a function of the inventory's `all` vars (with `-e` over them) returning one, for a site
+   * whose group names are settings: `(vars) => String(vars.directors_group ?? 'directors')`.
+   */
+  hosts: string | ((vars: Vars) => string);
   /** Batch size (number or "30%"); each batch finishes before the next starts. */
   serial?: number | `${number}%`;
   /** Stop the play when more than this percent of a serial batch failed (default: only when the whole batch failed, as Ansible). */
@@ -304,6 +308,8 @@ export interface Inventory {
   source: string;
   hosts: readonly HostView[];
   groups: Readonly<Record<string, readonly string[]>>;
+  /** The `all` vars with `-e` over them (what a play's `hosts` function sees). */
+  vars?: Vars;
   /**
    * Connection settings a host lacks (a winrm host without a password …), per host name. Listing
    * needs none; a run that would connect to such a host refuses before contacting any host.

@@ -5,7 +5,7 @@
  *      `keepalived -t`, reload on change), init service, health (and health again after a reload),
  *      so a broken director stops the rollout before the MASTER is touched.
  */
-import { type HostView, play, type Play } from 'lvs-play';
+import { type HostView, play, type Play, type PlayOptions } from 'lvs-play';
 import { backupFirst } from './health.js';
 import { keepalived, type KeepalivedBuildInput, type KeepalivedServiceInput } from './index.js';
 import { directorConfigs, directorVarsOf, type DirectorSite } from './site.js';
@@ -18,10 +18,13 @@ const resolve = <T>(v: PerHost<T>, host: HostView): T => (typeof v === 'function
 export interface DirectorsPlaysOptions {
   site: PerHost<DirectorSite>;
   build: PerHost<KeepalivedBuildInput>;
-  /** Host pattern of the plays. Default: the group. */
-  hosts?: string;
-  /** Group whose hosts are the directors (their `vars.vrrp`: state, priority, routerId). Default 'directors'. */
-  group?: string;
+  /** Host pattern of the plays (or a function of the inventory's `all` vars). Default: the group. */
+  hosts?: PlayOptions['hosts'];
+  /**
+   * Group whose hosts are the directors (their `vars.vrrp`: state, priority, routerId), or a
+   * function of the host (a site setting). Default 'directors'.
+   */
+  group?: PerHost<string>;
   service?: PerHost<Omit<KeepalivedServiceInput, 'install' | 'prefix' | 'configPath'>>;
   configPath?: string;
   healthTimeoutSeconds?: number;
@@ -31,14 +34,16 @@ export interface DirectorsPlaysOptions {
 }
 
 export function directorsPlays(o: DirectorsPlaysOptions): Play[] {
-  const group = o.group ?? 'directors';
-  const hosts = o.hosts ?? group;
+  const groupOf = (host: HostView): string => resolve(o.group ?? 'directors', host);
+  const hosts = o.hosts ?? (typeof o.group === 'function' ? undefined : (o.group ?? 'directors'));
+  if (hosts === undefined) throw new Error('keepalived.directorsPlays: with group as a function, give hosts too (the plays\' pattern)');
   const tags = o.tags ?? ['keepalived'];
   // a site without directors is a mistake in the inventory, not a run with nothing to do
   const buildPlay = play('keepalived build', { hosts, tags, requireHosts: true }, (host) => [keepalived.build(resolve(o.build, host))]);
   const rollout = play('keepalived rollout', { hosts, serial: 1, order: backupFirst, tags, requireHosts: true }, (host) => {
     const build = resolve(o.build, host);
     const service = o.service === undefined ? {} : resolve(o.service, host);
+    const group = groupOf(host);
     const members = host.group(group);
     const vars = directorVarsOf(members);
     const directors = Object.fromEntries(members.map((d) => [d.name, { ...vars[d.name]!, address: d.address }]));

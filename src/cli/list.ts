@@ -4,7 +4,7 @@ import type { PlannedPlay } from '../run/select.js';
 export function listHosts(plays: readonly PlannedPlay[]): string {
   const out: string[] = [];
   for (const p of plays) {
-    out.push(`play "${p.play.name}" (${p.play.options.hosts}): ${p.hosts.length} host(s)`);
+    out.push(`play "${p.play.name}" (${p.pattern}): ${p.hosts.length} host(s)`);
     for (const h of p.hosts) out.push(`    ${h.name}  ${h.address}`);
   }
   return out.join('\n');
@@ -14,7 +14,7 @@ export function listHosts(plays: readonly PlannedPlay[]): string {
 export function listTasks(plays: readonly PlannedPlay[]): string {
   const out: string[] = [];
   for (const p of plays) {
-    out.push(`play "${p.play.name}" (${p.play.options.hosts})${p.play.options.serial !== undefined ? ` serial=${p.play.options.serial}` : ''}`);
+    out.push(`play "${p.play.name}" (${p.pattern})${p.play.options.serial !== undefined ? ` serial=${p.play.options.serial}` : ''}`);
     for (const hp of p.perHost.values()) {
       out.push(`  ${hp.host.name}:`);
       for (const t of hp.tasks) {

@@ -81,6 +81,7 @@ export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = pr
   const inv = await loadInventory(o.inventory, { cwd, extraVars, warn });
   const plays = selectPlaybook(pb, {
     file: o.playbook,
+    ...(inv.vars ? { vars: inv.vars } : {}),
     select: (pattern, field) => selectHosts(inv, pattern, field ? { source: o.playbook, field, onUnknown: warn } : { source: '--limit' }),
     ...(o.limit ? { limit: o.limit } : {}),
     ...(o.tags ? { tags: o.tags } : {}),

@@ -162,6 +162,7 @@ export function resolveInventory(spec: InventorySpec, opts: ResolveOptions): Inv
     source: opts.source,
     hosts: buildViews(rows, groups, opts.source, opts.warn),
     groups,
+    vars: { ...spec.vars, ...opts.extraVars },
     ...(Object.keys(problems).length > 0 ? { connectionProblems: problems } : {}),
   };
 }

@@ -14,9 +14,18 @@ export function distance(a: string, b: string): number {
   return (d[a.length] as number[])[b.length] as number;
 }
 
+const words = (s: string): string[] => s.split(/[^a-z0-9]+/).filter((w) => w.length >= 3);
+
+/** One name's word (≥ 3 characters, split at `_`, `-`, `.`) starts the other's: `windows` ~ `web_win`. */
+function shareWord(a: string, b: string): boolean {
+  const wb = words(b);
+  return words(a).some((x) => wb.some((y) => x.startsWith(y) || y.startsWith(x)));
+}
+
 /**
- * The candidates close to `name`, closest first: within 2 edits (case-insensitive), or one
- * containing the other (`windows` ~ `web_windows`).
+ * The candidates close to `name`, closest first: within 2 edits (case-insensitive), one
+ * containing the other (`windows` ~ `web_windows`), or sharing a word (`windows` ~ `web_win`,
+ * `linux_realservers` ~ `web_linux`).
  */
 export function nearNames(name: string, candidates: readonly string[]): string[] {
   const n = name.toLowerCase();
@@ -25,7 +34,7 @@ export function nearNames(name: string, candidates: readonly string[]): string[]
       const l = c.toLowerCase();
       const d = distance(l, n);
       const contains = n.length >= 3 && l.length >= 3 && (l.includes(n) || n.includes(l));
-      return { c, score: d <= 2 ? d : contains ? 3 : Infinity };
+      return { c, score: d <= 2 ? d : contains ? 3 : shareWord(n, l) ? 4 : Infinity };
     })
     .filter((x) => x.score !== Infinity && x.c !== name);
   return scored.sort((a, b) => a.score - b.score).map((x) => x.c);

@@ -1,7 +1,7 @@
 import { LvsError, ValidationErrors } from '../errors.js';
 import { collectVarProblems } from '../inventory/host-var.js';
 import { withVarsBelow } from '../inventory/host-view.js';
-import type { AnyResource, HostView, Play, Playbook, RoleInstance, Task } from '../types.js';
+import type { AnyResource, HostView, Play, Playbook, RoleInstance, Task, Vars } from '../types.js';
 
 export function isRole(t: Task): t is RoleInstance {
   return (t as { type?: unknown }).type === 'role';
@@ -23,6 +23,8 @@ export interface HostPlay {
 
 export interface PlannedPlay {
   play: Play;
+  /** The play's host pattern (its `hosts` function called). */
+  pattern: string;
   hosts: readonly HostView[];
   batches: readonly (readonly HostView[])[];
   perHost: ReadonlyMap<string, HostPlay>;
@@ -37,6 +39,8 @@ export interface SelectOptions {
    */
   select(pattern: string, field?: string): readonly HostView[];
   limit?: string;
+  /** What a play's `hosts` function sees: the inventory's `all` vars with `-e` over them. */
+  vars?: Vars;
   tags?: readonly string[];
   skipTags?: readonly string[];
 }
@@ -113,14 +117,18 @@ export function selectPlaybook(pb: Playbook, opts: SelectOptions): PlannedPlay[]
   const empty = new Map<string, string[]>();
   for (const play of pb.plays) {
     let hosts: HostView[];
+    let pattern: string;
     try {
-      hosts = ordered(play, opts.select(play.options.hosts, `play "${play.name}".hosts`).filter((h) => !limited || limited.has(h.name)));
+      const h = play.options.hosts;
+      pattern = typeof h === 'function' ? h(opts.vars ?? {}) : h;
+      if (typeof pattern !== 'string') throw new LvsError('E_VALIDATION', 'the hosts function did not return a pattern', { value: pattern, fix: 'return a group name or pattern string' });
+      hosts = ordered(play, opts.select(pattern, `play "${play.name}".hosts`).filter((h) => !limited || limited.has(h.name)));
     } catch (e) {
       errors.push(asLvs(e, opts.file, `play "${play.name}".hosts`));
       continue;
     }
     if (hosts.length === 0 && play.options.requireHosts && !limited) {
-      empty.set(play.options.hosts, [...(empty.get(play.options.hosts) ?? []), play.name]);
+      empty.set(pattern, [...(empty.get(pattern) ?? []), play.name]);
     }
     const perHost = new Map<string, HostPlay>();
     for (const host of hosts) {
@@ -155,7 +163,7 @@ export function selectPlaybook(pb: Playbook, opts: SelectOptions): PlannedPlay[]
       }
       perHost.set(host.name, { host, ...flat });
     }
-    plays.push({ play, hosts, batches: batchesOf(hosts, play.options.serial), perHost });
+    plays.push({ play, pattern, hosts, batches: batchesOf(hosts, play.options.serial), perHost });
   }
   errors.unshift(...mergeByHost([...varProblems.values()]));
   for (const { error, where } of taskErrors.values()) {

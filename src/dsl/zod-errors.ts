@@ -40,7 +40,8 @@ export function fromZod(err: ZodError, input: unknown, where: Where): Validation
     let fix = issue.message;
     if (issue.code === 'invalid_enum_value') fix = `use one of: ${issue.options.join(', ')}`;
     else if (issue.code === 'unrecognized_keys') fix = `remove ${issue.keys.join(', ')} (unknown option)`;
-    else if (issue.code === 'invalid_type') fix = `expected ${issue.expected}, got ${issue.received}`;
+    // a schema's own wording (invalid_type_error) says it in the user's terms; zod's default does not
+    else if (issue.code === 'invalid_type') fix = /^(Expected |Required$)/.test(issue.message) ? `expected ${issue.expected}, got ${issue.received}` : issue.message;
     return new LvsError('E_VALIDATION', 'invalid value', {
       ...(where.file ? { file: where.file } : {}),
       field,

@@ -2,7 +2,9 @@
 import { defineResource } from '../dsl/resource.js';
 import { raw, sh } from '../shell/quote.js';
 import type { Fact, Resource, ShellCommand } from '../types.js';
-import { checkCommand, checkFactResult, checkMeta, checkPath, invalid, kv, metaOf, parseKv, redact, runOk, type Meta } from './common.js';
+import { z } from 'zod';
+import { checkFactResult, kv, metaOf, parseKv, redact, runOk, type Meta } from './common.js';
+import { hostPath, metaShape, parseOptions, shellCommand } from './options.js';
 
 export interface CommandOptions extends Meta {
   /** Shown instead of the command line (id and messages). */
@@ -19,6 +21,17 @@ export interface CommandOptions extends Meta {
   /** Text written to the command's stdin. */
   stdin?: string | Buffer;
 }
+
+const commandOptions = z.object({
+  ...metaShape,
+  name: z.string().min(1, "a non-empty name, e.g. name: 'reload units'").optional(),
+  cmd: shellCommand,
+  creates: hostPath.optional(),
+  removes: hostPath.optional(),
+  unless: shellCommand.optional(),
+  onlyIf: shellCommand.optional(),
+  stdin: z.union([z.string(), z.instanceof(Buffer)], { errorMap: () => ({ message: "a string or a Buffer, e.g. stdin: 'y\\n'" }) }).optional(),
+});
 
 export interface CommandGuards {
   creates?: boolean;
@@ -78,20 +91,8 @@ export function planCommand(o: { creates?: string; removes?: string; unless?: Sh
 
 export function command(o: CommandOptions): Resource<CommandGuards, CommandChange, 'posix'> {
   const kind = 'command';
-  if (typeof o !== 'object' || o === null) throw invalid(kind, '(options)', o, 'options must be an object', 'command({ cmd: sh`…` })');
-  checkMeta(kind, o);
-  const cmd = checkCommand(kind, 'cmd', o.cmd);
-  if (cmd === undefined) throw invalid(kind, 'cmd', o.cmd, 'cmd is required', 'cmd: sh`systemctl daemon-reload`');
-  const guards = {
-    creates: o.creates === undefined ? undefined : checkPath(kind, 'creates', o.creates),
-    removes: o.removes === undefined ? undefined : checkPath(kind, 'removes', o.removes),
-    unless: checkCommand(kind, 'unless', o.unless),
-    onlyIf: checkCommand(kind, 'onlyIf', o.onlyIf),
-  };
-  if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) throw invalid(kind, 'name', o.name, 'name must be a non-empty string', "name: 'reload units'");
-  if (o.stdin !== undefined && typeof o.stdin !== 'string' && !Buffer.isBuffer(o.stdin)) {
-    throw invalid(kind, 'stdin', typeof o.stdin, 'stdin must be a string or Buffer', "stdin: 'y\\n'");
-  }
+  const { cmd, creates, removes, unless, onlyIf } = parseOptions(kind, commandOptions, o, 'command({ cmd: sh`…` })');
+  const guards = { creates, removes, unless, onlyIf };
   const secrets = o.secrets;
   const shown = o.name ?? redact(cmd.length > 80 ? `${cmd.slice(0, 77)}...` : cmd, secrets);
   const hasGuard = Object.values(guards).some((v) => v !== undefined);

@@ -1,8 +1,8 @@
 /**
- * Helpers every resource shares: meta handling, option validation, redaction, running a
- * command that must succeed, and the `key=value` fact protocol.
+ * Helpers every resource shares: meta handling, the error of a cross-field rule (`invalid`),
+ * redaction, running a command that must succeed, and the `key=value` fact protocol. Option
+ * fields are validated with zod (options.ts).
  */
-import { posix } from 'node:path';
 import { LvsError } from '../errors.js';
 import type { PosixTransport, ResourceMeta, RunOptions, RunResult, ShellCommand } from '../types.js';
 
@@ -22,84 +22,6 @@ export function metaOf(o: Meta): Meta {
 /** An E_VALIDATION error naming `kind.field`, the value and the fix. */
 export function invalid(kind: string, field: string, value: unknown, message: string, fix: string): LvsError {
   return new LvsError('E_VALIDATION', `${kind}: ${message}`, { field: `${kind}.${field}`, value, fix });
-}
-
-/** Validates the meta fields shared by every resource. */
-export function checkMeta(kind: string, o: Meta): void {
-  for (const key of ['tags', 'notify', 'secrets'] as const) {
-    const v: unknown = o[key];
-    if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) {
-      throw invalid(kind, key, key === 'secrets' ? '(redacted)' : v, `${key} must be a list of strings`, `pass e.g. ${key}: ['name']`);
-    }
-  }
-  if (o.when !== undefined && typeof o.when !== 'boolean') {
-    throw invalid(kind, 'when', o.when, 'when must be a boolean', 'compute the condition in TypeScript: when: host.vars.x === 1');
-  }
-}
-
-/** An absolute POSIX path without NUL bytes; returned normalised (no trailing slash, no `//`). */
-export function checkPath(kind: string, field: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') {
-    throw invalid(kind, field, value, `${field} must be a non-empty string`, 'give an absolute path like /etc/app.conf');
-  }
-  if (!value.startsWith('/')) {
-    throw invalid(kind, field, value, `${field} must be absolute`, `use an absolute path, e.g. /${value}`);
-  }
-  if (value.includes('\0')) throw invalid(kind, field, value, `${field} contains a NUL byte`, 'remove the NUL byte');
-  const norm = posix.normalize(value);
-  return norm.length > 1 && norm.endsWith('/') ? norm.slice(0, -1) : norm;
-}
-
-/** A non-root absolute path (for things that get removed or replaced). */
-export function checkTargetPath(kind: string, field: string, value: unknown): string {
-  const p = checkPath(kind, field, value);
-  if (p === '/') throw invalid(kind, field, value, `${field} must not be /`, 'name the file or directory itself');
-  return p;
-}
-
-/** Octal file mode 0..0o7777 (a number, e.g. 0o644). */
-export function checkMode(kind: string, field: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0o7777) {
-    throw invalid(kind, field, value, `${field} must be an octal number 0..0o7777`,
-      typeof value === 'string' ? `write it as a number: 0o${value.replace(/^0o?/, '')}` : 'write it like 0o644');
-  }
-  return value;
-}
-
-const OWNER_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/;
-
-/** A user or group name, or a numeric id. */
-export function checkOwner(kind: string, field: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  const s = typeof value === 'number' && Number.isInteger(value) && value >= 0 ? String(value) : value;
-  if (typeof s !== 'string' || !OWNER_RE.test(s)) {
-    throw invalid(kind, field, value, `${field} must be a user/group name or numeric id`, 'e.g. "root", "www-data" or 0');
-  }
-  return s;
-}
-
-export function checkBool(kind: string, field: string, value: unknown): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'boolean') throw invalid(kind, field, value, `${field} must be true or false`, `${field}: true`);
-  return value;
-}
-
-export function checkEnum<T extends string>(kind: string, field: string, value: unknown, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw invalid(kind, field, value, `${field} must be one of ${allowed.join(', ')}`, `${field}: '${allowed[0]}'`);
-  }
-  return value as T;
-}
-
-/** A command built by `sh` (a string). */
-export function checkCommand(kind: string, field: string, value: unknown): ShellCommand | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw invalid(kind, field, value, `${field} must be a non-empty command built with sh\`…\``, "import { sh } from 'lvs-play' and write sh`cmd ${arg}`");
-  }
-  return value as ShellCommand;
 }
 
 /** Replaces every secret with ******** (longest first, so overlapping secrets are all hidden). */

@@ -2,7 +2,9 @@
 import { defineResource } from '../dsl/resource.js';
 import { sh } from '../shell/quote.js';
 import type { Diff, Resource, ShellCommand } from '../types.js';
-import { checkEnum, checkMeta, checkMode, checkOwner, checkTargetPath, invalid, metaOf, octal, redact, runOk, type Meta } from './common.js';
+import { z } from 'zod';
+import { metaOf, octal, redact, runOk, type Meta } from './common.js';
+import { attrsShape, metaShape, parseOptions, presence, targetPath } from './options.js';
 import { attrChanges, fileFact, type FileAttrs, type FileState } from './filewrite.js';
 
 export interface DirectoryOptions extends Meta {
@@ -20,6 +22,8 @@ export interface DirectoryChange extends FileAttrs {
   reasons: string[];
 }
 
+const directoryOptions = z.object({ ...metaShape, path: targetPath, ...attrsShape, state: presence });
+
 function stateText(st: FileState): string {
   if (st.type === 'absent') return 'absent\n';
   if (st.type !== 'dir') return `${st.type}\n`;
@@ -28,11 +32,8 @@ function stateText(st: FileState): string {
 
 export function directory(o: DirectoryOptions): Resource<FileState, DirectoryChange, 'posix'> {
   const kind = 'directory';
-  if (typeof o !== 'object' || o === null) throw invalid(kind, '(options)', o, 'options must be an object', "directory({ path: '/etc/app' })");
-  checkMeta(kind, o);
-  const path = checkTargetPath(kind, 'path', o.path);
-  const state = checkEnum(kind, 'state', o.state, ['present', 'absent'] as const) ?? 'present';
-  const want: FileAttrs = { mode: checkMode(kind, 'mode', o.mode), owner: checkOwner(kind, 'owner', o.owner), group: checkOwner(kind, 'group', o.group) };
+  const { path, state, mode, owner, group } = parseOptions(kind, directoryOptions, o, "directory({ path: '/etc/app' })");
+  const want: FileAttrs = { mode, owner, group };
   const secrets = o.secrets;
   return defineResource<FileState, DirectoryChange>({
     ...metaOf(o),

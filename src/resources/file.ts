@@ -1,7 +1,9 @@
 /** `file`: a regular file with exact content, mode and owner (or its absence). */
 import { defineResource } from '../dsl/resource.js';
 import type { Resource, ShellCommand } from '../types.js';
-import { checkBool, checkEnum, checkMeta, checkMode, checkOwner, checkTargetPath, invalid, metaOf, type Meta } from './common.js';
+import { z } from 'zod';
+import { invalid, metaOf, type Meta } from './common.js';
+import { attrsShape, metaShape, parseOptions, presence, targetPath, tempCheck } from './options.js';
 import {
   applyFileChange,
   describeFileChange,
@@ -32,26 +34,23 @@ export interface FileOptions extends Meta {
 
 export type FileResource = Resource<FileState, FileChange, 'posix'>;
 
+const fileOptions = z.object({
+  ...metaShape,
+  path: targetPath,
+  content: z.union([z.string(), z.instanceof(Buffer)], { errorMap: () => ({ message: "a string or a Buffer, e.g. content: 'text\\n'" }) }).optional(),
+  ...attrsShape,
+  validate: tempCheck.optional(),
+  backup: z.boolean().default(false),
+  state: presence,
+  mkdirs: z.boolean().default(false),
+});
+
 /** Shared by `file` and `template` (`kind` names the factory in messages). */
 export function buildFile(kind: string, o: FileOptions): FileResource {
-  if (typeof o !== 'object' || o === null) throw invalid(kind, '(options)', o, 'options must be an object', `${kind}({ path: '/etc/x', content: '…' })`);
-  checkMeta(kind, o);
-  const path = checkTargetPath(kind, 'path', o.path);
-  const state = checkEnum(kind, 'state', o.state, ['present', 'absent'] as const) ?? 'present';
-  const mode = checkMode(kind, 'mode', o.mode);
-  const owner = checkOwner(kind, 'owner', o.owner);
-  const group = checkOwner(kind, 'group', o.group);
-  const backup = checkBool(kind, 'backup', o.backup) ?? false;
-  const mkdirs = checkBool(kind, 'mkdirs', o.mkdirs) ?? false;
-  if (o.validate !== undefined && typeof o.validate !== 'function') {
-    throw invalid(kind, 'validate', o.validate, 'validate must be a function of the temp path', 'validate: (tmp) => sh`nginx -t -c ${tmp}`');
-  }
-  let content: Buffer | undefined;
-  if (state === 'present') {
-    if (typeof o.content === 'string') content = Buffer.from(o.content, 'utf8');
-    else if (Buffer.isBuffer(o.content)) content = o.content;
-    else throw invalid(kind, 'content', o.content, 'content must be a string or a Buffer', "content: 'text\\n'");
-  }
+  const v = parseOptions(kind, fileOptions, o, `${kind}({ path: '/etc/x', content: '…' })`);
+  const { path, state, mode, owner, group, backup, mkdirs } = v;
+  const content = typeof v.content === 'string' ? Buffer.from(v.content, 'utf8') : v.content;
+  if (state === 'present' && content === undefined) throw invalid(kind, 'content', o.content, 'content must be a string or a Buffer', "content: 'text\\n'");
   const want = { mode, owner, group };
   const secrets = o.secrets;
   return defineResource<FileState, FileChange>({
@@ -63,7 +62,7 @@ export function buildFile(kind: string, o: FileOptions): FileResource {
     plan: (cur) => (content === undefined ? planFileAbsent(path, cur) : planFileContent(path, cur, content, want)),
     describe: describeFileChange,
     diff: (cur, c) => fileDiff(cur, c, secrets),
-    apply: (t, c) => applyFileChange(t, c, { ...want, validate: o.validate, backup, mkdirs }, secrets),
+    apply: (t, c) => applyFileChange(t, c, { ...want, ...(v.validate ? { validate: v.validate } : {}), backup, mkdirs }, secrets),
   });
 }
 

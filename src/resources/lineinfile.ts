@@ -1,7 +1,9 @@
 /** `lineInFile`: one line present (or absent) in a file, with Ansible lineinfile semantics. */
 import { defineResource } from '../dsl/resource.js';
 import type { Resource } from '../types.js';
-import { checkBool, checkEnum, checkMeta, checkMode, checkOwner, checkTargetPath, invalid, metaOf, type Meta } from './common.js';
+import { z } from 'zod';
+import { invalid, metaOf, type Meta } from './common.js';
+import { attrsShape, metaShape, parseOptions, presence, targetPath } from './options.js';
 import {
   applyFileChange,
   attrChanges,
@@ -35,16 +37,27 @@ export interface LineEdit {
   what: string;
 }
 
-/** A RegExp without the stateful g/y flags. */
-function toRegExp(kind: string, field: string, v: RegExp | string): RegExp {
+/** A RegExp (or its source text), returned without the stateful g/y flags. */
+const regExp = z.union([z.string(), z.instanceof(RegExp)]).transform((v, ctx) => {
   try {
     const r = typeof v === 'string' ? new RegExp(v) : v;
-    if (!(r instanceof RegExp)) throw new Error('not a RegExp');
     return new RegExp(r.source, r.flags.replace(/[gy]/g, ''));
   } catch (e) {
-    throw invalid(kind, field, String(v), `${field} is not a valid regular expression (${e instanceof Error ? e.message : String(e)})`, 'pass a RegExp literal, e.g. /^PermitRootLogin\\s/');
+    ctx.addIssue({ code: 'custom', message: `not a valid regular expression (${e instanceof Error ? e.message : String(e)}): pass a RegExp literal, e.g. /^PermitRootLogin\\s/` });
+    return z.NEVER;
   }
-}
+});
+
+const lineInFileOptions = z.object({
+  ...metaShape,
+  path: targetPath,
+  line: z.string().refine((l) => !l.includes('\n'), 'a line without newlines: use one lineInFile per line, or file() for whole content').optional(),
+  regexp: regExp.optional(),
+  insertAfter: z.union([z.literal('EOF'), regExp]).default('EOF'),
+  create: z.boolean().default(false),
+  ...attrsShape,
+  state: presence,
+});
 
 /** Splits text into lines; `eol` tells whether the last line ended with a newline. */
 function splitLines(text: string): { lines: string[]; eol: boolean } {
@@ -100,18 +113,9 @@ export interface LineInFileChange extends FileChange {
 /** Ansible-style lineinfile: replace the last regexp match, else add; absent removes matches. */
 export function lineInFile(o: LineInFileOptions): Resource<FileState, LineInFileChange, 'posix'> {
   const kind = 'lineInFile';
-  if (typeof o !== 'object' || o === null) throw invalid(kind, '(options)', o, 'options must be an object', "lineInFile({ path, line })");
-  checkMeta(kind, o);
-  const path = checkTargetPath(kind, 'path', o.path);
-  const state = checkEnum(kind, 'state', o.state, ['present', 'absent'] as const) ?? 'present';
-  const regexp = o.regexp === undefined ? undefined : toRegExp(kind, 'regexp', o.regexp);
-  const insertAfter = o.insertAfter === undefined || o.insertAfter === 'EOF' ? 'EOF' : toRegExp(kind, 'insertAfter', o.insertAfter);
-  const create = checkBool(kind, 'create', o.create) ?? false;
-  const want = { mode: checkMode(kind, 'mode', o.mode), owner: checkOwner(kind, 'owner', o.owner), group: checkOwner(kind, 'group', o.group) };
-  if (o.line !== undefined && (typeof o.line !== 'string' || o.line.includes('\n'))) {
-    throw invalid(kind, 'line', o.line, 'line must be a string without newlines', 'use one lineInFile per line, or file() for whole content');
-  }
-  if (o.line === undefined && (state === 'present' || regexp === undefined)) {
+  const { path, state, regexp, insertAfter, create, mode, owner, group, line } = parseOptions(kind, lineInFileOptions, o, 'lineInFile({ path, line })');
+  const want = { mode, owner, group };
+  if (line === undefined && (state === 'present' || regexp === undefined)) {
     throw invalid(kind, 'line', o.line, state === 'present' ? 'line is required' : 'give line or regexp', "line: 'key = value'");
   }
   const edit = { line: o.line, regexp, state, insertAfter } as const;

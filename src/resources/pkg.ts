@@ -2,7 +2,9 @@
 import { defineResource } from '../dsl/resource.js';
 import { raw, sh } from '../shell/quote.js';
 import type { Fact, PosixTransport, Resource, ShellCommand } from '../types.js';
-import { checkBool, checkEnum, checkFactResult, checkMeta, commandError, invalid, metaOf, parseKv, type Meta } from './common.js';
+import { z } from 'zod';
+import { checkFactResult, commandError, metaOf, parseKv, type Meta } from './common.js';
+import { metaShape, parseOptions, presence } from './options.js';
 import { osFactScript, parseOsFacts, type OsFacts, type PkgManager } from './osfamily.js';
 
 export interface PkgOptions extends Meta {
@@ -108,20 +110,22 @@ async function applyPkg(t: PosixTransport, c: PkgChange, updateCache: boolean, s
   }
 }
 
+const pkgOptions = z.object({
+  ...metaShape,
+  names: z
+    .array(z.string().regex(NAME_RE, 'not a valid package name: letters, digits and + . _ : ~ = -, starting with a letter or digit'), {
+      required_error: "a non-empty list, e.g. names: ['ipvsadm']",
+      invalid_type_error: "a non-empty list, e.g. names: ['ipvsadm']",
+    })
+    .min(1, "a non-empty list, e.g. names: ['ipvsadm']"),
+  state: presence,
+  updateCache: z.boolean().default(false),
+});
+
 /** Packages installed (or removed). Exported as `pkg` and `packages`. */
 export function pkg(o: PkgOptions): Resource<PkgState, PkgChange, 'posix'> {
   const kind = 'pkg';
-  if (typeof o !== 'object' || o === null) throw invalid(kind, '(options)', o, 'options must be an object', "pkg({ names: ['ipvsadm'] })");
-  checkMeta(kind, o);
-  if (!Array.isArray(o.names) || o.names.length === 0) throw invalid(kind, 'names', o.names, 'names must be a non-empty list', "names: ['ipvsadm']");
-  o.names.forEach((n, i) => {
-    if (typeof n !== 'string' || !NAME_RE.test(n)) {
-      throw invalid(kind, `names[${i}]`, n, 'not a valid package name', 'letters, digits and + . _ : ~ = -, starting with a letter or digit');
-    }
-  });
-  const names = [...o.names];
-  const state = checkEnum(kind, 'state', o.state, ['present', 'absent'] as const) ?? 'present';
-  const updateCache = checkBool(kind, 'updateCache', o.updateCache) ?? false;
+  const { names, state, updateCache } = parseOptions(kind, pkgOptions, o, "pkg({ names: ['ipvsadm'] })");
   const secrets = o.secrets;
   const list = (c: PkgChange): string[] => c.install ?? c.remove ?? [];
   return defineResource<PkgState, PkgChange>({

@@ -5,7 +5,9 @@
 import { defineResource } from '../dsl/resource.js';
 import { raw, sh } from '../shell/quote.js';
 import type { Fact, Resource, ShellCommand } from '../types.js';
-import { checkBool, checkCommand, checkEnum, checkFactResult, checkMeta, invalid, kv, metaOf, parseKv, runOk, type Meta } from './common.js';
+import { z } from 'zod';
+import { checkFactResult, invalid, kv, metaOf, parseKv, runOk, type Meta } from './common.js';
+import { metaShape, parseOptions, shellCommand } from './options.js';
 
 export type InitSystem = 'systemd' | 'sysv';
 
@@ -41,12 +43,22 @@ export interface ServiceChange {
 
 const NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9@_.:-]*$/;
 
-function checkName(kind: string, name: unknown): string {
-  if (typeof name !== 'string' || !NAME_RE.test(name)) {
-    throw invalid(kind, 'name', name, 'name must be a service/unit name', "name: 'keepalived' (letters, digits, @ _ . : -)");
-  }
-  return name;
-}
+const serviceName = z.string({ required_error: "a service/unit name, e.g. name: 'keepalived'" }).regex(NAME_RE, "a service/unit name, e.g. name: 'keepalived' (letters, digits, @ _ . : -)");
+
+const serviceOptions = z.object({
+  ...metaShape,
+  name: serviceName,
+  state: z.enum(['started', 'stopped']).optional(),
+  enabled: z.boolean().optional(),
+  reloadCommand: shellCommand.optional(),
+});
+
+const serviceActionOptions = z.object({
+  ...metaShape,
+  name: serviceName,
+  action: z.enum(['reload', 'restart'], { required_error: "required: action: 'reload' or 'restart'" }),
+  command: shellCommand.optional(),
+});
 
 /** Script names: the unit name without a `.service` suffix for /etc/init.d. */
 const initScript = (name: string): string => `/etc/init.d/${name.replace(/\.service$/, '')}`;
@@ -160,12 +172,7 @@ export type ServiceResource = Resource<ServiceState, ServiceChange, 'posix'> & {
 
 export function service(o: ServiceOptions): ServiceResource {
   const kind = 'service';
-  if (typeof o !== 'object' || o === null) throw invalid(kind, '(options)', o, 'options must be an object', "service({ name: 'keepalived', state: 'started' })");
-  checkMeta(kind, o);
-  const name = checkName(kind, o.name);
-  const state = checkEnum(kind, 'state', o.state, ['started', 'stopped'] as const);
-  const enabled = checkBool(kind, 'enabled', o.enabled);
-  const reloadCommand = checkCommand(kind, 'reloadCommand', o.reloadCommand);
+  const { name, state, enabled, reloadCommand } = parseOptions(kind, serviceOptions, o, "service({ name: 'keepalived', state: 'started' })");
   if (state === undefined && enabled === undefined) throw invalid(kind, 'state', undefined, 'give state and/or enabled', "state: 'started', enabled: true");
   const secrets = o.secrets;
   const res = defineResource<ServiceState, ServiceChange>({
@@ -230,12 +237,7 @@ export function serviceActionCommand(name: string, c: ServiceActionChange, custo
 /** Reloads or restarts a service; always "changed" when it runs (meant as a handler). */
 export function serviceAction(o: ServiceActionOptions): Resource<ServiceActionState, ServiceActionChange, 'posix'> {
   const kind = 'serviceAction';
-  if (typeof o !== 'object' || o === null) throw invalid(kind, '(options)', o, 'options must be an object', "serviceAction({ name: 'keepalived', action: 'reload' })");
-  checkMeta(kind, o);
-  const name = checkName(kind, o.name);
-  const action = checkEnum(kind, 'action', o.action, ['reload', 'restart'] as const);
-  if (action === undefined) throw invalid(kind, 'action', o.action, 'action is required', "action: 'reload'");
-  const custom = checkCommand(kind, 'command', o.command);
+  const { name, action, command: custom } = parseOptions(kind, serviceActionOptions, o, "serviceAction({ name: 'keepalived', action: 'reload' })");
   const secrets = o.secrets;
   return defineResource<ServiceActionState, ServiceActionChange>({
     ...metaOf(o),

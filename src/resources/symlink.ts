@@ -2,7 +2,9 @@
 import { defineResource } from '../dsl/resource.js';
 import { raw, sh } from '../shell/quote.js';
 import type { Resource } from '../types.js';
-import { checkBool, checkEnum, checkMeta, checkTargetPath, invalid, metaOf, redact, runOk, type Meta } from './common.js';
+import { z } from 'zod';
+import { invalid, metaOf, redact, runOk, type Meta } from './common.js';
+import { metaShape, parseOptions, presence, targetPath } from './options.js';
 import { fileFact, tempPathFor, type FileState } from './filewrite.js';
 
 export interface SymlinkOptions extends Meta {
@@ -21,6 +23,17 @@ export interface SymlinkChange {
   replaces: FileState['type'];
 }
 
+const symlinkOptions = z.object({
+  ...metaShape,
+  path: targetPath,
+  target: z
+    .string({ invalid_type_error: "a path, e.g. target: '/usr/local/keepalived/sbin/keepalived'" })
+    .regex(/^[^\0\n]+$/, 'a non-empty path without NUL or newline')
+    .optional(),
+  force: z.boolean().default(false),
+  state: presence,
+});
+
 function stateText(st: FileState): string {
   if (st.type === 'link') return `${st.linkTarget ?? '?'}\n`;
   return `(${st.type === 'dir' ? 'directory' : st.type})\n`;
@@ -28,15 +41,11 @@ function stateText(st: FileState): string {
 
 export function symlink(o: SymlinkOptions): Resource<FileState, SymlinkChange, 'posix'> {
   const kind = 'symlink';
-  if (typeof o !== 'object' || o === null) throw invalid(kind, '(options)', o, 'options must be an object', "symlink({ path, target })");
-  checkMeta(kind, o);
-  const path = checkTargetPath(kind, 'path', o.path);
-  const state = checkEnum(kind, 'state', o.state, ['present', 'absent'] as const) ?? 'present';
-  const force = checkBool(kind, 'force', o.force) ?? false;
-  const target = o.target;
-  if (state === 'present' && (typeof target !== 'string' || target === '' || target.includes('\0') || target.includes('\n'))) {
-    throw invalid(kind, 'target', target, 'target must be a non-empty path without NUL or newline', "target: '/usr/local/keepalived/sbin/keepalived'");
+  const { path, state, force, target: given } = parseOptions(kind, symlinkOptions, o, 'symlink({ path, target })');
+  if (state === 'present' && given === undefined) {
+    throw invalid(kind, 'target', given, 'target is required', "target: '/usr/local/keepalived/sbin/keepalived'");
   }
+  const target = given ?? '';
   const secrets = o.secrets;
   return defineResource<FileState, SymlinkChange>({
     ...metaOf(o),

@@ -2,7 +2,9 @@
 import { defineResource } from '../dsl/resource.js';
 import { raw, sh } from '../shell/quote.js';
 import type { Fact, Resource } from '../types.js';
-import { b64, checkBool, checkFactResult, checkMeta, checkTargetPath, invalid, kv, metaOf, parseKv, redact, runOk, type Meta } from './common.js';
+import { z } from 'zod';
+import { b64, checkFactResult, invalid, kv, metaOf, parseKv, redact, runOk, type Meta } from './common.js';
+import { metaShape, parseOptions, targetPath } from './options.js';
 import { applyFileChange, fileFactScript, parseFileState, type FileState } from './filewrite.js';
 import { editLines } from './lineinfile.js';
 
@@ -103,22 +105,24 @@ export function persistedValue(name: string, text: string): string | null {
   return v;
 }
 
+const sysctlOptions = z.object({
+  ...metaShape,
+  name: z
+    .string({ required_error: "a dotted kernel parameter name, e.g. name: 'net.ipv4.ip_forward'" })
+    .refine((n) => NAME_RE.test(n) && !n.includes('..') && !n.endsWith('.'), "a dotted kernel parameter name ([a-z0-9_.-/]), e.g. name: 'net.ipv4.ip_forward'"),
+  value: z
+    .union([z.string(), z.number()], { errorMap: () => ({ message: 'a non-empty string or number, e.g. value: 1' }) })
+    .transform((v) => normaliseValue(String(v)))
+    .refine((v) => v !== '', 'a non-empty string or number, e.g. value: 1'),
+  persist: z.boolean().default(true),
+  file: targetPath.default(DEFAULT_SYSCTL_FILE),
+  live: z.boolean().default(true),
+});
+
 export function sysctl(o: SysctlOptions): Resource<SysctlState, SysctlChange, 'posix'> {
   const kind = 'sysctl';
-  if (typeof o !== 'object' || o === null) throw invalid(kind, '(options)', o, 'options must be an object', "sysctl({ name: 'net.ipv4.ip_forward', value: 1 })");
-  checkMeta(kind, o);
-  const name = o.name;
-  if (typeof name !== 'string' || !NAME_RE.test(name) || name.includes('..') || name.endsWith('.')) {
-    throw invalid(kind, 'name', name, 'name must be a dotted kernel parameter name ([a-z0-9_.-/])', "name: 'net.ipv4.ip_forward'");
-  }
-  if ((typeof o.value !== 'string' && typeof o.value !== 'number') || normaliseValue(String(o.value)) === '') {
-    throw invalid(kind, 'value', o.value, 'value must be a non-empty string or number', 'value: 1');
-  }
-  const value = normaliseValue(String(o.value));
-  const persist = checkBool(kind, 'persist', o.persist) ?? true;
-  const live = checkBool(kind, 'live', o.live) ?? true;
+  const { name, value, persist, live, file } = parseOptions(kind, sysctlOptions, o, "sysctl({ name: 'net.ipv4.ip_forward', value: 1 })");
   if (!persist && !live) throw invalid(kind, 'live', false, 'with persist and live both false there is nothing to manage', 'drop one of the two');
-  const file = o.file === undefined ? DEFAULT_SYSCTL_FILE : checkTargetPath(kind, 'file', o.file);
   const opts = { name, value, persist, file, live };
   const secrets = o.secrets;
   const show = (v: string | null): string => `${name} = ${v ?? '(missing)'}`;

@@ -3,7 +3,9 @@ import { posix } from 'node:path';
 import { defineResource } from '../dsl/resource.js';
 import { raw, sh } from '../shell/quote.js';
 import type { Fact, Resource } from '../types.js';
-import { checkFactResult, checkMeta, checkPath, checkTargetPath, invalid, kv, metaOf, parseKv, runOk, type Meta } from './common.js';
+import { z } from 'zod';
+import { checkFactResult, kv, metaOf, parseKv, runOk, type Meta } from './common.js';
+import { hostPath, metaShape, parseOptions, targetPath } from './options.js';
 
 export const UNARCHIVE_MARKER = '.lvs-play-unarchive';
 
@@ -56,23 +58,22 @@ export function planUnarchive(hasCreates: boolean, cur: UnarchiveState): Unarchi
   return { archiveSha: cur.archiveSha };
 }
 
+const unarchiveOptions = z.object({
+  ...metaShape,
+  src: targetPath,
+  dest: hostPath,
+  creates: z
+    .string()
+    .refine((c) => c !== '' && !c.startsWith('/') && !c.includes('\0'), "a path relative to dest, e.g. creates: 'keepalived-2.2.7/configure'")
+    .optional(),
+  stripComponents: z.number().int('a whole number ≥ 0, e.g. stripComponents: 1').min(0, 'a whole number ≥ 0, e.g. stripComponents: 1').max(100, 'at most 100').optional(),
+});
+
 export function unarchive(o: UnarchiveOptions): Resource<UnarchiveState, UnarchiveChange, 'posix'> {
   const kind = 'unarchive';
-  if (typeof o !== 'object' || o === null) throw invalid(kind, '(options)', o, 'options must be an object', "unarchive({ src: '/usr/local/src/x.tar.gz', dest: '/usr/local/src' })");
-  checkMeta(kind, o);
-  const src = checkTargetPath(kind, 'src', o.src);
-  const dest = checkPath(kind, 'dest', o.dest);
-  let creates: string | undefined;
-  if (o.creates !== undefined) {
-    if (typeof o.creates !== 'string' || o.creates === '' || o.creates.startsWith('/') || o.creates.includes('\0')) {
-      throw invalid(kind, 'creates', o.creates, 'creates must be a path relative to dest', "creates: 'keepalived-2.2.7/configure'");
-    }
-    creates = posix.join(dest, o.creates);
-  }
-  const strip = o.stripComponents;
-  if (strip !== undefined && (!Number.isInteger(strip) || strip < 0 || strip > 100)) {
-    throw invalid(kind, 'stripComponents', strip, 'stripComponents must be a whole number ≥ 0', 'stripComponents: 1');
-  }
+  const v = parseOptions(kind, unarchiveOptions, o, "unarchive({ src: '/usr/local/src/x.tar.gz', dest: '/usr/local/src' })");
+  const { src, dest, stripComponents: strip } = v;
+  const creates = v.creates === undefined ? undefined : posix.join(dest, v.creates);
   const secrets = o.secrets;
   const marker = posix.join(dest, UNARCHIVE_MARKER);
   return defineResource<UnarchiveState, UnarchiveChange>({

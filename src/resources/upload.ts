@@ -4,7 +4,9 @@ import { resolve } from 'node:path';
 import { defineResource } from '../dsl/resource.js';
 import { sh } from '../shell/quote.js';
 import type { Resource, ShellCommand } from '../types.js';
-import { checkMeta, checkMode, checkOwner, checkTargetPath, invalid, metaOf, octal, runOk, type Meta } from './common.js';
+import { z } from 'zod';
+import { invalid, metaOf, octal, runOk, type Meta } from './common.js';
+import { attrsShape, metaShape, parseOptions, targetPath } from './options.js';
 import { attrChanges, fileFact, sha256, type FileAttrs, type FileState } from './filewrite.js';
 
 export interface UploadOptions extends Meta {
@@ -39,20 +41,23 @@ function loadLocal(kind: string, src: string, expected: string | undefined): { d
   return { data, sha };
 }
 
+const uploadOptions = z.object({
+  ...metaShape,
+  src: z.string({ required_error: "a local file path, e.g. src: 'files/keepalived-2.2.7.tar.gz'" }).min(1, "a local file path, e.g. src: 'files/keepalived-2.2.7.tar.gz'"),
+  dest: targetPath,
+  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, '64 hex digits: run sha256sum on the file').optional(),
+  ...attrsShape,
+});
+
 export function upload(o: UploadOptions): Resource<FileState, UploadChange, 'posix'> {
   const kind = 'upload';
-  if (typeof o !== 'object' || o === null) throw invalid(kind, '(options)', o, 'options must be an object', "upload({ src: 'files/x.tar.gz', dest: '/usr/local/src/x.tar.gz' })");
-  checkMeta(kind, o);
-  if (typeof o.src !== 'string' || o.src === '') throw invalid(kind, 'src', o.src, 'src must be a local file path', "src: 'files/keepalived-2.2.7.tar.gz'");
-  const dest = checkTargetPath(kind, 'dest', o.dest);
-  if (o.sha256 !== undefined && (typeof o.sha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(o.sha256))) {
-    throw invalid(kind, 'sha256', o.sha256, 'sha256 must be 64 hex digits', 'run sha256sum on the file');
-  }
-  const want: FileAttrs = { mode: checkMode(kind, 'mode', o.mode), owner: checkOwner(kind, 'owner', o.owner), group: checkOwner(kind, 'group', o.group) };
-  const src = resolve(o.src);
+  const v = parseOptions(kind, uploadOptions, o, "upload({ src: 'files/x.tar.gz', dest: '/usr/local/src/x.tar.gz' })");
+  const { dest } = v;
+  const want: FileAttrs = { mode: v.mode, owner: v.owner, group: v.group };
+  const src = resolve(v.src);
   // read and hashed once, in preflight: before any host is contacted, but not by --list-*
   let loaded: { data: Buffer; sha: string } | undefined;
-  const localFile = () => (loaded ??= loadLocal(kind, src, o.sha256));
+  const localFile = () => (loaded ??= loadLocal(kind, src, v.sha256));
   const secrets = o.secrets;
   const summary = (st: FileState): string =>
     st.type === 'file' ? `sha256 ${st.sha256 ?? '?'} (${st.size ?? '?'} bytes)\n` : `(${st.type})\n`;
@@ -79,7 +84,7 @@ export function upload(o: UploadOptions): Resource<FileState, UploadChange, 'pos
     async apply(t, c) {
       if (c.action === 'upload') {
         // re-check: the local file may have changed since the playbook was built
-        const now = loadLocal(kind, src, o.sha256 ?? localFile().sha);
+        const now = loadLocal(kind, src, v.sha256 ?? localFile().sha);
         await t.put(dest, now.data, { mode: c.mode ?? 0o644 });
       }
       const chown = c.owner !== undefined ? `${c.owner}${c.group !== undefined ? `:${c.group}` : ''}` : c.group !== undefined ? `:${c.group}` : undefined;

@@ -1,20 +1,13 @@
 /** Options of the windows-realserver role: schema (with defaults) and the resolved shape. */
-import { z } from 'lvs-play/kit';
+import { ipv4, port, z } from 'lvs-play/kit';
 
 export const DEFAULT_LOOPBACK_ALIAS = 'LVS Loopback';
 export const DEFAULT_FIREWALL_RULE = 'lvs-play VIP';
 /** The firewall group of the role's rule (2012+; netsh on 2008 R2 cannot set groups). */
 export const FIREWALL_GROUP = 'lvs-play';
 
-function isIPv4(s: string): boolean {
-  const parts = s.split('.');
-  return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
-}
-
-const vip = z
-  .string()
-  .refine(isIPv4, 'an IPv4 address in dotted form, e.g. 10.77.0.10')
-  .refine((s) => !/^(0|127|22[4-9]|23\d|24\d|25[0-5])\./.test(s), 'a unicast address (not 0.x, 127.x, multicast or reserved)');
+// the VIP and the ports: the kit's one definition of a unicast IPv4 address and of a port
+const vip = ipv4;
 
 /**
  * An interface alias as Windows allows it: any printable text up to 256 characters. Quotes, `$`,
@@ -33,7 +26,6 @@ const ruleName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,199}$/, 'letters, digits, spaces and . _ ( ) - (at most 200; it is a netsh argument on 2008 R2)');
 
-const port = z.number().int('a whole number').min(1, '1-65535').max(65535, '1-65535');
 
 export const windowsRealServerSchema = z
   .object({

@@ -123,7 +123,7 @@ describe('linux-realserver: role', () => {
     expect(bad({ vip: '10.77.0' })).toMatch(/linux-realserver\(options\)\.vip: invalid value \(got "10\.77\.0"\)\n\s+fix: an IPv4 address in dotted form/);
     expect(bad({ vips: ['127.0.0.1'] })).toMatch(/vips\[0\].*fix: a unicast address/s);
     expect(bad({})).toMatch(/vips: invalid value\n\s+fix: give vips/);
-    expect(bad({ vip: '10.77.0.10', tcpPorts: [80.5] })).toMatch(/tcpPorts\[0\]: invalid value \(got 80.5\)\n\s+fix: expected integer/);
+    expect(bad({ vip: '10.77.0.10', tcpPorts: [80.5] })).toMatch(/tcpPorts\[0\]: invalid value \(got 80.5\)\n\s+fix: a whole number/);
     expect(bad({ vip: '10.77.0.10', interface: 'lo; rm -rf /' })).toMatch(/interface.*fix: an interface name/s);
   });
 });

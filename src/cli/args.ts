@@ -27,6 +27,7 @@ export type Command =
   | { kind: 'lab'; argv: string[] }
   | { kind: 'apply'; argv: string[] }
   | { kind: 'show'; argv: string[] }
+  | { kind: 'status'; argv: string[] }
   | { kind: 'run'; options: CliOptions };
 
 export const USAGE = `Usage: lvs-play PLAYBOOK -i INVENTORY [options]
@@ -70,6 +71,7 @@ export function parseCli(argv: readonly string[]): Command {
   if (argv[0] === 'lab') return { kind: 'lab', argv: argv.slice(1) };
   if (argv[0] === 'apply') return { kind: 'apply', argv: argv.slice(1) };
   if (argv[0] === 'show') return { kind: 'show', argv: argv.slice(1) };
+  if (argv[0] === 'status') return { kind: 'status', argv: argv.slice(1) };
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,

@@ -21,6 +21,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (cmd.kind === 'apply') return await (await import('./apply.js')).applyCommand(cmd.argv);
     if (cmd.kind === 'show') return await (await import('./show.js')).showCommand(cmd.argv);
+    if (cmd.kind === 'status') return await (await import('./status.js')).statusCommand(cmd.argv);
     return await runPlaybook(cmd.options);
   } catch (e) {
     if (e instanceof LvsError) {

@@ -1,0 +1,146 @@
+/**
+ * Facts of every host → the status report (without problems: src/status/problems.ts). Pure.
+ */
+import type { DirectorFacts, RealServerFacts } from './facts.js';
+import { hostOf } from './ipvs.js';
+import type { DirectorStatus, InstanceStatus, IpvsListing, RealServerStatus, VrrpStatus } from './model.js';
+
+export interface HostRead<F> {
+  name: string;
+  address: string;
+  facts: F | null;
+  error: string | null;
+}
+
+function instanceState(f: DirectorFacts, iface: string, vips: readonly string[]): VrrpStatus {
+  if (!f.keepalived.running) return 'STOPPED';
+  if (iface && f.downLinks.includes(iface)) return 'FAULT';
+  const held = vips.filter((v) => f.addresses.some((a) => a.address === v && a.iface !== 'lo'));
+  if (vips.length > 0 && held.length === vips.length) return 'MASTER';
+  return held.length === 0 ? 'BACKUP' : 'FAULT';
+}
+
+export function directorStatus(d: HostRead<DirectorFacts>, allVips: readonly string[]): DirectorStatus {
+  const f = d.facts;
+  if (!f) {
+    return { name: d.name, address: d.address, reachable: false, error: d.error, keepalived: null, configFound: false, instances: [], vipsHeld: [], ipvs: { available: false, reason: 'unreachable', services: [] }, drained: [] };
+  }
+  const instances: InstanceStatus[] = (f.conf?.instances ?? []).map((i) => ({
+    name: i.name,
+    state: instanceState(f, i.interface, i.vips),
+    configuredState: i.state,
+    priority: i.priority,
+    interface: i.interface,
+    vips: i.vips,
+  }));
+  return {
+    name: d.name,
+    address: d.address,
+    reachable: true,
+    error: null,
+    keepalived: f.keepalived,
+    configFound: f.conf !== null,
+    instances,
+    vipsHeld: allVips.filter((v) => f.addresses.some((a) => a.address === v && a.iface !== 'lo')),
+    ipvs: { available: f.ipvs !== null, reason: f.ipvsUnavailable, services: f.ipvs ?? [] },
+    drained: Object.keys(f.drained),
+  };
+}
+
+/** Every VIP: of the directors' keepalived.conf instances, plus the inventory's. */
+export function vipsOf(directors: readonly HostRead<DirectorFacts>[], inventoryVips: readonly string[]): string[] {
+  const all = [...inventoryVips, ...directors.flatMap((d) => d.facts?.conf?.instances.flatMap((i) => i.vips) ?? [])];
+  return [...new Set(all.filter(Boolean))];
+}
+
+function effective(values: Record<string, number>, iface: string): number {
+  return Math.max(values.all ?? 0, values[iface] ?? 0);
+}
+
+export function realServerStatus(
+  rs: HostRead<RealServerFacts> & { os: 'linux' | 'windows' },
+  directors: readonly HostRead<DirectorFacts>[],
+  vips: readonly string[],
+): RealServerStatus {
+  const configuredWeight: Record<string, number> = {};
+  const ports = new Set<number>();
+  const ipvs: IpvsListing[] = [];
+  let drained = false;
+  for (const d of directors) {
+    const f = d.facts;
+    if (!f) continue;
+    if (rs.address in f.drained) drained = true;
+    for (const vs of f.conf?.virtualServers ?? []) {
+      for (const r of vs.realServers) {
+        if (r.address !== rs.address) continue;
+        configuredWeight[d.name] = r.weight;
+        if (Number.isInteger(r.port)) ports.add(r.port);
+      }
+    }
+    for (const s of f.ipvs ?? []) {
+      for (const r of s.realServers) {
+        if (hostOf(r.address) !== rs.address) continue;
+        ipvs.push({ director: d.name, service: `${s.protocol} ${s.address}`, weight: r.weight, activeConns: r.activeConns, inactiveConns: r.inactiveConns, conns: r.conns, cps: r.cps });
+      }
+    }
+  }
+  const base: RealServerStatus = {
+    name: rs.name,
+    address: rs.address,
+    os: rs.os,
+    reachable: rs.facts !== null,
+    error: rs.error,
+    ports: [...ports].sort((a, b) => a - b),
+    vipOnLoopback: null,
+    loopbackVips: [],
+    arp: null,
+    weakHost: null,
+    listening: null,
+    configuredWeight,
+    ipvs,
+    drained,
+  };
+  const f = rs.facts;
+  if (!f) return base;
+  const listens = (l: readonly { address: string; port: number }[]) =>
+    base.ports.every((p) => l.some((x) => x.port === p && (['*', '0.0.0.0', '::', ''].includes(x.address) || vips.includes(x.address))));
+  if (f.os === 'linux') {
+    const lo = f.addresses.filter((a) => a.iface === 'lo').map((a) => a.address);
+    const nic = f.addresses.find((a) => a.address === rs.address)?.iface ?? 'eth0';
+    return {
+      ...base,
+      loopbackVips: lo.filter((a) => vips.includes(a)),
+      vipOnLoopback: vips.every((v) => lo.includes(v)),
+      arp: { interface: nic, ignore: effective(f.arpIgnore, nic), announce: effective(f.arpAnnounce, nic) },
+      listening: listens(f.listening),
+    };
+  }
+  const lo = f.loopback?.addresses ?? [];
+  return {
+    ...base,
+    loopbackVips: lo.filter((a) => vips.includes(a)),
+    vipOnLoopback: f.modern ? vips.every((v) => lo.includes(v)) : null,
+    weakHost: f.modern
+      ? { loopbackSend: f.loopback?.weakHostSend ?? 'missing', loopbackReceive: f.loopback?.weakHostReceive ?? 'missing', nicReceive: f.nic?.weakHostReceive ?? 'unknown' }
+      : null,
+    listening: f.listening ? listens(f.listening) : null,
+  };
+}
+
+/** Hosts (directors: any interface but lo; real servers: any but the loopback) holding each VIP. */
+export function vipHolders(
+  vips: readonly string[],
+  directors: readonly HostRead<DirectorFacts>[],
+  realServers: readonly HostRead<RealServerFacts>[],
+): { address: string; holders: string[] }[] {
+  return vips.map((v) => {
+    const holders: string[] = [];
+    for (const d of directors) if (d.facts?.addresses.some((a) => a.address === v && a.iface !== 'lo')) holders.push(d.name);
+    for (const r of realServers) {
+      const f = r.facts;
+      if (f?.os === 'linux' && f.addresses.some((a) => a.address === v && a.iface !== 'lo')) holders.push(r.name);
+      if (f?.os === 'windows' && f.nic?.addresses.includes(v)) holders.push(r.name);
+    }
+    return { address: v, holders };
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * Reads every director and real server of an inventory: one connection per host (kept across
+ * `--watch` rounds), one round trip per host and round. Produces the status report.
+ */
+import type { HostView, Inventory, Transport } from '../types.js';
+import { directorStatus, realServerStatus, vipHolders, vipsOf, type HostRead } from './analyze.js';
+import { parseDirector, parseLinuxRealServer, parseWindowsRealServer, type DirectorFacts, type RealServerFacts } from './facts.js';
+import type { StatusReport } from './model.js';
+import { findProblems } from './problems.js';
+import { directorScript, linuxRealServerScript, windowsRealServerScript } from './scripts.js';
+
+export const DEFAULT_REALSERVER_GROUPS = ['linux_realservers', 'windows'];
+const READ_TIMEOUT_MS = 30_000;
+
+export interface StatusTargets {
+  directors: readonly HostView[];
+  realServers: readonly HostView[];
+  /** VIPs the inventory names (var `vip`). */
+  vips: string[];
+}
+
+/** Directors = group `directors`; real servers = the groups of var `realserver_groups` (as the site). */
+export function targetsOf(inv: Inventory): StatusTargets {
+  const byName = new Map(inv.hosts.map((h) => [h.name, h]));
+  const group = (g: string) => (inv.groups[g] ?? []).map((n) => byName.get(n)).filter((h): h is HostView => !!h);
+  const directors = group('directors');
+  const ref = directors[0] ?? inv.hosts[0];
+  const groups = ref?.get<string[]>('realserver_groups', DEFAULT_REALSERVER_GROUPS) ?? DEFAULT_REALSERVER_GROUPS;
+  const seen = new Set<string>();
+  const realServers = groups.flatMap(group).filter((h) => !seen.has(h.name) && (seen.add(h.name), true));
+  const vips = [...new Set([...directors, ...realServers].map((h) => h.get<string>('vip', '')).filter(Boolean))];
+  return { directors, realServers, vips };
+}
+
+const isWindows = (h: HostView) => h.connection.type === 'winrm' || h.connection.type === 'psrp-ssh';
+
+/** Every host's read → the report with its problems (pure). */
+export function buildReport(o: {
+  directors: readonly HostRead<DirectorFacts>[];
+  realServers: readonly (HostRead<RealServerFacts> & { os: 'linux' | 'windows' })[];
+  inventoryVips: readonly string[];
+  inventory: string;
+  takenAt: string;
+  durationMs: number;
+}): StatusReport {
+  const vips = vipsOf(o.directors, o.inventoryVips);
+  const partial = {
+    vips: vipHolders(vips, o.directors, o.realServers),
+    directors: o.directors.map((d) => directorStatus(d, vips)),
+    realServers: o.realServers.map((r) => realServerStatus(r, o.directors, vips)),
+  };
+  return { format: 'lvs-play-status/1', inventory: o.inventory, takenAt: o.takenAt, durationMs: o.durationMs, ...partial, problems: findProblems(partial) };
+}
+
+export class StatusCollector {
+  private conns = new Map<string, Promise<Transport>>();
+
+  constructor(
+    private readonly targets: StatusTargets,
+    private readonly connect: (h: HostView) => Promise<Transport>,
+    private readonly inventory: string,
+  ) {}
+
+  private async transport(h: HostView): Promise<Transport> {
+    let c = this.conns.get(h.name);
+    if (!c) this.conns.set(h.name, (c = this.connect(h)));
+    try {
+      return await c;
+    } catch (e) {
+      this.conns.delete(h.name); // retried next round
+      throw e;
+    }
+  }
+
+  private async readDirector(h: HostView): Promise<HostRead<DirectorFacts>> {
+    try {
+      const t = await this.transport(h);
+      if (t.shell !== 'posix') throw new Error('a director must be reached by a POSIX shell (ssh)');
+      const r = await t.run(directorScript({ conf: h.get('keepalived_conf', undefined) as string | undefined }), { timeoutMs: READ_TIMEOUT_MS });
+      if (r.code !== 0 || !r.stdout.includes('@@end')) throw new Error(`status read failed (exit ${r.code}): ${r.stderr.trim().slice(-300)}`);
+      return { name: h.name, address: h.address, facts: parseDirector(r.stdout), error: null };
+    } catch (e) {
+      return { name: h.name, address: h.address, facts: null, error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  private async readRealServer(h: HostView): Promise<HostRead<RealServerFacts> & { os: 'linux' | 'windows' }> {
+    const os = isWindows(h) ? 'windows' : 'linux';
+    try {
+      const t = await this.transport(h);
+      let facts: RealServerFacts;
+      if (t.shell === 'powershell') {
+        facts = parseWindowsRealServer(await t.invoke(windowsRealServerScript, { address: h.address }));
+      } else {
+        const r = await t.run(linuxRealServerScript(), { timeoutMs: READ_TIMEOUT_MS });
+        if (r.code !== 0 || !r.stdout.includes('@@end')) throw new Error(`status read failed (exit ${r.code}): ${r.stderr.trim().slice(-300)}`);
+        facts = parseLinuxRealServer(r.stdout);
+      }
+      return { name: h.name, address: h.address, os, facts, error: null };
+    } catch (e) {
+      return { name: h.name, address: h.address, os, facts: null, error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  /** One round: every host read once, in parallel. */
+  async read(): Promise<StatusReport> {
+    const t0 = Date.now();
+    const [directors, realServers] = await Promise.all([
+      Promise.all(this.targets.directors.map((h) => this.readDirector(h))),
+      Promise.all(this.targets.realServers.map((h) => this.readRealServer(h))),
+    ]);
+    return buildReport({ directors, realServers, inventoryVips: this.targets.vips, inventory: this.inventory, takenAt: new Date(t0).toISOString(), durationMs: Date.now() - t0 });
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.conns.values()];
+    this.conns.clear();
+    await Promise.allSettled(all.map(async (c) => (await c).close()));
+  }
+}

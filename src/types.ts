@@ -144,6 +144,8 @@ export interface Resource<Current = unknown, Change = unknown, S extends ShellKi
    * default it is what `plan` (and `diff`) read of `current`, recorded automatically.
    */
   fingerprint?(current: Current): unknown;
+  /** What to say when nothing needs changing (default "already as wanted"); shown on the ok line. */
+  note?(current: Current): string | undefined;
 }
 
 /**
@@ -162,6 +164,11 @@ export interface RoleInstance {
   when?: boolean;
   resources: readonly AnyResource[];
   handlers?: Readonly<Record<string, AnyResource>>;
+  /**
+   * Run this role's resources on another host (as Ansible's delegate_to), over that host's own
+   * connection, in the task order of the play's host. Handlers of a delegated role are not supported.
+   */
+  delegateTo?: HostView;
 }
 
 export type Task = AnyResource | RoleInstance;

@@ -50,7 +50,7 @@ export async function converge(res: AnyResource, t: Transport, opts: ConvergeOpt
   try {
     const current = opts.current ? opts.current.value : await readResource(res, t);
     const change: unknown = res.plan(current);
-    if (change === null) return { status: 'ok', message: 'already as wanted' };
+    if (change === null) return { status: 'ok', message: (res.note as ((c: unknown) => string | undefined) | undefined)?.(current) ?? 'already as wanted' };
     if (res.probe) return { status: 'failed', error: describe(res, change) };
     const diff = res.diff?.(current, change);
     const message = describe(res, change);

@@ -120,6 +120,17 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
     rendererOptions: { persistentOutput: true, outputBar: Infinity },
   });
 
+  /** The run's one connection per host (also for tasks delegated to it). */
+  const connection = (host: HostView): Promise<Transport> => {
+    let conn = connections.get(host.name);
+    if (!conn) {
+      conn = opts.connect(host);
+      connections.set(host.name, conn);
+      conn.catch(() => connections.delete(host.name));
+    }
+    return conn;
+  };
+
   const runHost = async (pp: PlannedPlay, host: HostView, task: { output: string; title: string; skip(m?: string): void }) => {
     const hp = pp.perHost.get(host.name);
     if (!hp || unreachable.has(host.name) || failedHosts.has(host.name)) {
@@ -129,12 +140,7 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
     const t0 = Date.now();
     let transport: Transport;
     try {
-      let conn = connections.get(host.name);
-      if (!conn) {
-        conn = opts.connect(host);
-        connections.set(host.name, conn);
-      }
-      transport = await conn;
+      transport = await connection(host);
     } catch (e) {
       connections.delete(host.name);
       const error = e instanceof Error ? e.message : String(e);
@@ -150,6 +156,7 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
       transport,
       signal,
       pending: hostPending(host.name),
+      connect: connection,
       emit: (r) => emit(r, (l) => (task.output = l)),
     });
     const mine = results.filter((r) => r.host === host.name && r.play === pp.play.name);

@@ -21,7 +21,7 @@ export class FactCache {
   /** The current state of task `i`, when it has a batched fact and the batch read it cleanly. */
   async get(i: number): Promise<{ value: unknown } | undefined> {
     const task = this.tasks[i];
-    if (!task || this.t.shell !== 'posix' || !isFact(task.resource.read)) return undefined;
+    if (!task || task.delegateTo || this.t.shell !== 'posix' || !isFact(task.resource.read)) return undefined;
     if (this.dirty || !this.cache.has(i)) await this.readFrom(i);
     const hit = this.cache.get(i);
     return hit?.ok ? { value: hit.value } : undefined;
@@ -37,7 +37,7 @@ export class FactCache {
     const idx: number[] = [];
     const facts: Fact<unknown>[] = [];
     this.tasks.forEach((task, i) => {
-      if (i >= start && task.enabled && isFact(task.resource.read) && task.resource.shell === 'posix') {
+      if (i >= start && task.enabled && !task.delegateTo && isFact(task.resource.read) && task.resource.shell === 'posix') {
         idx.push(i);
         facts.push(task.resource.read);
       }

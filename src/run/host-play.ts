@@ -1,5 +1,5 @@
 import { converge } from '../plan/converge.js';
-import type { ResultStatus, TaskResult, Transport } from '../types.js';
+import type { HostView, ResultStatus, TaskResult, Transport } from '../types.js';
 import { FactCache } from './fact-cache.js';
 import type { HostPlay, PlannedTask } from './select.js';
 
@@ -12,6 +12,8 @@ export interface HostPlayContext {
   emit(result: TaskResult): void;
   /** Check mode: this host has a pending change (from this play or an earlier one). */
   pending: { changes: boolean };
+  /** The connection of another host, for delegated tasks (the run's one connection per host). */
+  connect?(host: HostView): Promise<Transport>;
 }
 
 function row(ctx: HostPlayContext, host: string, task: PlannedTask, status: ResultStatus, started: number, extra: Partial<TaskResult>): TaskResult {
@@ -19,7 +21,7 @@ function row(ctx: HostPlayContext, host: string, task: PlannedTask, status: Resu
     host,
     play: ctx.play,
     role: task.role,
-    resource: task.resource.id,
+    resource: task.delegateTo ? `${task.resource.id} (on ${task.delegateTo.name})` : task.resource.id,
     kind: task.resource.kind,
     status,
     durationMs: Date.now() - started,
@@ -44,7 +46,18 @@ export async function runHostPlay(hp: HostPlay, ctx: HostPlayContext): Promise<{
       continue;
     }
     const current = await facts.get(i).catch(() => undefined);
-    const outcome = await converge(task.resource, ctx.transport, { check: ctx.check, pendingChanges: ctx.pending.changes, ...(current ? { current } : {}) });
+    let transport = ctx.transport;
+    if (task.delegateTo) {
+      try {
+        if (!ctx.connect) throw new Error('delegation needs the run\'s connections');
+        transport = await ctx.connect(task.delegateTo);
+      } catch (e) {
+        ctx.emit(row(ctx, hp.host.name, task, 'failed', started, { error: `cannot reach ${task.delegateTo.name}: ${e instanceof Error ? e.message : String(e)}` }));
+        failed = true;
+        break;
+      }
+    }
+    const outcome = await converge(task.resource, transport, { check: ctx.check, pendingChanges: ctx.pending.changes, ...(current ? { current } : {}) });
     if (outcome.status === 'changed') ctx.pending.changes = true;
     if (outcome.status === 'changed' || (outcome.status === 'failed' && !ctx.check)) facts.invalidate();
     if (outcome.status === 'changed') for (const n of task.resource.notify ?? []) notified.add(n);

@@ -53,6 +53,7 @@ export function renderDiff(d: Diff): string {
 /** One line per result, Ansible-like: "changed: [lvs1] sysctl net.ipv4.ip_forward — set to 1". */
 export function resultLine(r: TaskResult): string {
   const what = `${r.handler ? 'handler ' : ''}${r.role ? `${r.role} | ` : ''}${r.resource}`;
-  const tail = r.error ? ` — ${r.error}` : r.message && r.status === 'changed' ? ` — ${r.message}` : '';
+  const said = r.message && (r.status === 'changed' || (r.status === 'ok' && r.message !== 'already as wanted'));
+  const tail = r.error ? ` — ${r.error}` : said ? ` — ${r.message}` : '';
   return `${r.status}: [${r.host}] ${what}${tail}`;
 }

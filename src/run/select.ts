@@ -13,6 +13,8 @@ export interface PlannedTask {
   tags: readonly string[];
   /** False when the resource, its role or the play condition says skip. */
   enabled: boolean;
+  /** Runs on this host instead of the play's host (a delegated role). */
+  delegateTo?: HostView;
 }
 
 export interface HostPlay {
@@ -87,7 +89,10 @@ function flatten(play: Play, tasks: readonly Task[], opts: SelectOptions) {
       for (const r of task.resources) {
         const tags = [...roleTags, ...(r.tags ?? [])];
         if (!tagsMatch(tags, opts)) continue;
-        out.push({ resource: r, role: task.name, tags, enabled: task.when !== false && r.when !== false });
+        out.push({ resource: r, role: task.name, tags, enabled: task.when !== false && r.when !== false, ...(task.delegateTo ? { delegateTo: task.delegateTo } : {}) });
+      }
+      if (task.delegateTo && Object.keys(task.handlers ?? {}).length) {
+        throw new LvsError('E_VALIDATION', `role ${task.name} has handlers and cannot be delegated to ${task.delegateTo.name}`, { fix: 'delegate roles whose resources do their own reloads' });
       }
       for (const [name, r] of Object.entries(task.handlers ?? {})) {
         handlers.set(name, { resource: r, role: task.name, tags: roleTags, enabled: r.when !== false });

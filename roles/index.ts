@@ -61,3 +61,6 @@ export {
   type WindowsRealServerInput,
   type WindowsRealServerOptions,
 } from './windows-realserver/index.js';
+
+// drain (real-server maintenance)
+export { drain, drainWait, undrain, realServerMaintenance, onHost, type MaintenanceOptions } from './drain/index.js';

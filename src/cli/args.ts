@@ -28,6 +28,8 @@ export type Command =
   | { kind: 'apply'; argv: string[] }
   | { kind: 'show'; argv: string[] }
   | { kind: 'status'; argv: string[] }
+  | { kind: 'drain'; argv: string[] }
+  | { kind: 'undrain'; argv: string[] }
   | { kind: 'run'; options: CliOptions };
 
 export const USAGE = `Usage: lvs-play PLAYBOOK -i INVENTORY [options]
@@ -72,6 +74,7 @@ export function parseCli(argv: readonly string[]): Command {
   if (argv[0] === 'apply') return { kind: 'apply', argv: argv.slice(1) };
   if (argv[0] === 'show') return { kind: 'show', argv: argv.slice(1) };
   if (argv[0] === 'status') return { kind: 'status', argv: argv.slice(1) };
+  if (argv[0] === 'drain' || argv[0] === 'undrain') return { kind: argv[0], argv: argv.slice(1) };
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,

@@ -22,6 +22,8 @@ async function main(argv: string[]): Promise<number> {
     if (cmd.kind === 'apply') return await (await import('./apply.js')).applyCommand(cmd.argv);
     if (cmd.kind === 'show') return await (await import('./show.js')).showCommand(cmd.argv);
     if (cmd.kind === 'status') return await (await import('./status.js')).statusCommand(cmd.argv);
+    if (cmd.kind === 'drain') return await (await import('./drain.js')).drainCommand('drain', cmd.argv);
+    if (cmd.kind === 'undrain') return await (await import('./undrain.js')).undrainCommand(cmd.argv);
     return await runPlaybook(cmd.options);
   } catch (e) {
     if (e instanceof LvsError) {

@@ -79,6 +79,16 @@ export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = pr
   const pb = await loadPlaybook(o.playbook);
   const warn = onceWarner();
   const inv = await loadInventory(o.inventory, { cwd, extraVars, warn });
+  return runLoadedPlaybook(pb, inv, o, { out, hooks, warn, extraVars });
+}
+
+/** Runs a playbook value against a loaded inventory (also for commands that build their playbook: drain). */
+export async function runLoadedPlaybook(
+  pb: Playbook,
+  inv: Inventory,
+  o: CliOptions,
+  { out = process.stdout, hooks = {}, warn = onceWarner(), extraVars = {} }: { out?: NodeJS.WritableStream; hooks?: RunHooks; warn?: ReturnType<typeof onceWarner>; extraVars?: Vars } = {},
+): Promise<number> {
   const plays = selectPlaybook(pb, {
     file: o.playbook,
     ...(inv.vars ? { vars: inv.vars } : {}),

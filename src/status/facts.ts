@@ -1,6 +1,7 @@
 /**
  * Pure parsers of the status scripts' output (src/status/scripts.ts) into facts per host.
  */
+import { parseDrainedList } from '../kit/drained.js';
 import { parseIpvs, type IpvsService } from './ipvs.js';
 import { parseKeepalivedConf, type ConfSummary } from './keepalived-conf.js';
 import { sections } from './scripts.js';
@@ -69,11 +70,7 @@ export function parseDirector(stdout: string): DirectorFacts {
   const version = /v(\d+(?:\.\d+)+)/.exec(s.get('version') ?? '')?.[1] ?? null;
   const confText = s.get('conf') ?? '';
   const ipvsLine = (s.get('ipvs') ?? '').trim();
-  const drained: Record<string, string> = {};
-  for (const line of (s.get('drained') ?? '').split('\n')) {
-    const m = /^(\S+)\s*(.*)$/.exec(line.trim());
-    if (m) drained[m[1]!] = m[2]!.trim();
-  }
+  const drained = parseDrainedList(s.get('drained') ?? '');
   return {
     keepalived: { running: Number.isInteger(pid) && pid > 0, pid: Number.isInteger(pid) && pid > 0 ? pid : null, version },
     conf: confText.trim() ? parseKeepalivedConf(confText) : null,

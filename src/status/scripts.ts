@@ -5,16 +5,15 @@
  * ip_vs itself); test/lab/status.test.ts checks on the hosts that nothing was written.
  * Output: sections, each after a `@@NAME` line.
  */
-import { sh } from '../shell/quote.js';
+import { DRAINED_DIR, drainedListCommand } from '../kit/drained.js';
+import { raw, sh } from '../shell/quote.js';
 import { ps } from '../shell/powershell.js';
 import type { PsScript, ShellCommand } from '../types.js';
 
 export const DEFAULT_KEEPALIVED_CONF = '/etc/keepalived/keepalived.conf';
-/** Where `lvs-play drain` records drained real servers on a director (one file per address). */
-export const DRAINED_DIR = '/var/lib/lvs-play/drained';
 
 export function directorScript(o: { conf?: string; drainedDir?: string } = {}): ShellCommand {
-  return sh`conf=${o.conf ?? DEFAULT_KEEPALIVED_CONF}; drained=${o.drainedDir ?? DRAINED_DIR}
+  return sh`conf=${o.conf ?? DEFAULT_KEEPALIVED_CONF}
 echo @@pid
 pid=$(cat /run/keepalived.pid 2>/dev/null)
 case "$pid" in ''|*[!0-9]*) pid='' ;; esac
@@ -40,7 +39,7 @@ echo @@rate
 ipvsadm -L -n --rate --exact 2>&1
 fi
 echo @@drained
-for f in "$drained"/*; do [ -f "$f" ] && printf '%s %s\\n' "\${f##*/}" "$(tr '\\n' ' ' <"$f")"; done
+${raw(drainedListCommand(o.drainedDir ?? DRAINED_DIR))}
 echo @@end
 `;
 }

@@ -1,0 +1,118 @@
+/**
+ * `lvs-play drain HOST -i INVENTORY [--wait 60s] [--check] [--diff] [--json FILE]`: the real server
+ * HOST gets weight 0 on every director (recorded, live in IPVS, in keepalived.conf + reload), then
+ * the command waits until IPVS shows no active connection to it (or the wait ends) and says what
+ * remained. `lvs-play undrain HOST` (src/cli/undrain.ts) restores the inventory weight.
+ * Both run a playbook of the drain role (roles/drain) through the engine: idempotent, --check.
+ */
+import { parseArgs } from 'node:util';
+import { drain, drainWait, undrain } from '../../roles/drain/index.js';
+import { play, playbook } from '../dsl/play.js';
+import { LvsError } from '../errors.js';
+import { parseExtraVars } from '../inventory/extra-vars.js';
+import { loadInventory } from '../inventory/load.js';
+import type { HostView, Inventory, Playbook } from '../types.js';
+import type { CliOptions } from './args.js';
+import { runLoadedPlaybook } from './run.js';
+
+export const DRAIN_USAGE = `Usage: lvs-play drain HOST -i INVENTORY [--wait 60s] [--check] [--diff] [-e K=V] [--json FILE]
+       lvs-play undrain HOST -i INVENTORY [--check] [--diff] [-e K=V] [--json FILE]
+
+drain: weight 0 for real server HOST on every director (group directors): recorded on the
+director (a site run keeps it at 0 until undrain), live in IPVS and in keepalived.conf (keepalived
+reloaded, never restarted); then waits until its active connections end (--wait, default 60s).
+undrain: its inventory weight (var weight, default 1) back everywhere, the record removed.`;
+
+export type DrainMode = 'drain' | 'undrain';
+
+interface DrainOptions {
+  host: string;
+  waitSeconds: number;
+  cli: CliOptions;
+}
+
+function usage(msg: string): LvsError {
+  return new LvsError('E_USAGE', msg, { file: 'command line', fix: DRAIN_USAGE.split('\n')[0]! });
+}
+
+/** `60s`, `2m`, `90` → seconds. */
+export function parseWait(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m)?$/.exec(v.trim());
+  if (!m) throw usage(`--wait takes a duration like 60s, 2m or 90 (got ${v})`);
+  const s = Math.round(Number(m[1]) * (m[2] === 'm' ? 60 : 1));
+  if (s > 86_400) throw usage(`--wait is at most a day (got ${v})`);
+  return s;
+}
+
+export function parseDrainArgs(mode: DrainMode, argv: readonly string[]): DrainOptions | 'help' {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      inventory: { type: 'string', short: 'i' },
+      wait: { type: 'string' },
+      check: { type: 'boolean', short: 'C' },
+      diff: { type: 'boolean', short: 'D' },
+      'extra-vars': { type: 'string', short: 'e', multiple: true },
+      json: { type: 'string' },
+      verbose: { type: 'boolean', short: 'v', multiple: true },
+      'accept-new-host-keys': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const [host, ...rest] = positionals;
+  if (!host) throw usage(`${mode}: which real server? (lvs-play ${mode} HOST -i INVENTORY)`);
+  if (rest.length) throw usage(`unexpected arguments: ${rest.join(' ')}`);
+  if (!values.inventory) throw usage('no inventory given: add -i INVENTORY (e.g. -i lab)');
+  if (mode === 'undrain' && values.wait !== undefined) throw usage('--wait is for drain');
+  return {
+    host,
+    waitSeconds: values.wait === undefined ? 60 : parseWait(values.wait),
+    cli: {
+      playbook: `(lvs-play ${mode} ${host})`,
+      inventory: values.inventory,
+      check: values.check ?? false,
+      diff: values.diff ?? false,
+      extraVars: values['extra-vars'] ?? [],
+      forks: 10,
+      listHosts: false,
+      listTasks: false,
+      ...(values.json ? { json: values.json } : {}),
+      verbose: values.verbose?.length ?? 0,
+      acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
+    },
+  };
+}
+
+function realServer(inv: Inventory, name: string): HostView {
+  const h = inv.hosts.find((x) => x.name === name);
+  if (!h) {
+    throw new LvsError('E_VALIDATION', `no host named ${name} in the inventory`, { file: inv.source, fix: `give a real server's inventory name, one of: ${inv.hosts.map((x) => x.name).join(', ')}` });
+  }
+  if (!(inv.groups.directors ?? []).length) throw new LvsError('E_VALIDATION', 'the inventory has no group "directors"', { file: inv.source, fix: 'put the keepalived directors in a group named directors' });
+  if ((inv.groups.directors ?? []).includes(name)) throw new LvsError('E_VALIDATION', `${name} is a director, not a real server`, { file: inv.source, fix: 'drain a real server (a host the directors send traffic to)' });
+  return h;
+}
+
+/** The playbook a drain or undrain runs (on group `directors`). */
+export function drainPlaybook(mode: DrainMode, rs: HostView, waitSeconds: number): Playbook {
+  const who = { address: rs.address, host: rs.name };
+  if (mode === 'undrain') {
+    return playbook(`undrain ${rs.name}`, [play(`undrain ${rs.name}`, { hosts: 'directors' }, () => [undrain({ ...who, weight: rs.get('weight', 1) })])]);
+  }
+  return playbook(`drain ${rs.name}`, [
+    play(`drain ${rs.name}`, { hosts: 'directors' }, () => [drain(who)]),
+    play(`drain ${rs.name}: its active connections`, { hosts: 'directors' }, () => [drainWait({ ...who, seconds: waitSeconds })]),
+  ]);
+}
+
+export async function drainCommand(mode: DrainMode, argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const o = parseDrainArgs(mode, argv);
+  if (o === 'help') return out.write(`${DRAIN_USAGE}\n`), 0;
+  const cwd = process.cwd();
+  const inv = await loadInventory(o.cli.inventory, { cwd, extraVars: await parseExtraVars(o.cli.extraVars, { cwd }) });
+  const rs = realServer(inv, o.host);
+  return runLoadedPlaybook(drainPlaybook(mode, rs, o.waitSeconds), inv, o.cli, { out });
+}

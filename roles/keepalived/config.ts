@@ -6,8 +6,8 @@
  * restart, which would drop the VIPs) and then `keepalived health`.
  * auth_pass values are declared as the resource's secrets and redacted from the diff.
  */
-import { type AnyResource, file, type Resource, serviceAction } from 'lvs-play';
-import { type FileChange, type FileState, sh } from 'lvs-play/kit';
+import { type AnyResource, file, type Fact, type Resource, serviceAction } from 'lvs-play';
+import { DRAINED_DIR, drainedListCommand, parseDrainedList, planFileContent, raw, sh, type FileChange, type FileState } from 'lvs-play/kit';
 import type { KeepalivedConfig } from './model.js';
 import { redactKeepalivedConf, renderKeepalivedConf } from './render.js';
 import { validateKeepalived } from './validate.js';
@@ -63,14 +63,7 @@ export function keepalivedConfigResources(spec: ConfigSpec): {
     notify: [RELOAD_HANDLER, HEALTH_HANDLER],
     secrets,
   });
-  const conf: Resource<FileState, FileChange, 'posix'> = {
-    ...inner,
-    id: `keepalived config ${spec.path}`,
-    diff(cur, c) {
-      const d = inner.diff!(cur, c);
-      return { ...d, before: redactKeepalivedConf(d.before), after: redactKeepalivedConf(d.after) };
-    },
-  };
+  const conf = drainAware(inner, cfg, spec.path);
   const instances = cfg.vrrpInstances.map((i) => i.name);
   return {
     resources: [conf],
@@ -80,5 +73,57 @@ export function keepalivedConfigResources(spec: ConfigSpec): {
     },
     config: cfg,
     text,
+  };
+}
+
+const DRAINED_MARK = '@@LVS-DRAINED';
+
+interface ConfState {
+  file: FileState;
+  /** Real-server addresses recorded as drained on this director (`lvs-play drain`). */
+  drained: string[];
+}
+type ConfChange = FileChange & { drained: string[] };
+
+/**
+ * The config file, except that real servers recorded as drained on the director (kit DRAINED_DIR,
+ * written by `lvs-play drain`) keep weight 0 until `lvs-play undrain`: a site run during
+ * maintenance does not put them back in service, and its output says so.
+ */
+function drainAware(inner: Resource<FileState, FileChange, 'posix'>, cfg: KeepalivedConfig, path: string): Resource<ConfState, ConfChange, 'posix'> {
+  const fileRead = inner.read as Fact<FileState>;
+  const addresses = new Set(cfg.virtualServers.flatMap((v) => v.realServers.map((r) => r.address)));
+  const mine = (cur: ConfState) => cur.drained.filter((a) => addresses.has(a));
+  const textFor = (drained: readonly string[]) =>
+    renderKeepalivedConf({
+      ...cfg,
+      virtualServers: cfg.virtualServers.map((v) => ({ ...v, realServers: v.realServers.map((r) => (drained.includes(r.address) ? { ...r, weight: 0 } : r)) })),
+    });
+  const kept = (d: readonly string[]) => `${d.join(', ')} kept at weight 0: drained (lvs-play undrain restores it; record in ${DRAINED_DIR})`;
+  return {
+    ...inner,
+    id: `keepalived config ${path}`,
+    read: {
+      command: sh`( ${raw(fileRead.command)}
+); rc=$?; echo ${DRAINED_MARK}; ${raw(drainedListCommand())}; exit $rc`,
+      parse(r) {
+        const i = r.stdout.lastIndexOf(`${DRAINED_MARK}\n`);
+        const head = i < 0 ? r.stdout : r.stdout.slice(0, i);
+        const drained = i < 0 ? {} : parseDrainedList(r.stdout.slice(i + DRAINED_MARK.length + 1));
+        return { file: fileRead.parse({ ...r, stdout: head }), drained: Object.keys(drained) };
+      },
+    },
+    plan(cur) {
+      const drained = mine(cur);
+      const c = drained.length ? planFileContent(path, cur.file, Buffer.from(textFor(drained)), { mode: 0o640, owner: 'root', group: 'root' }) : inner.plan(cur.file);
+      return c ? { ...c, drained } : null;
+    },
+    describe: (c) => `${inner.describe!(c)}${c.drained.length ? `; ${kept(c.drained)}` : ''}`,
+    note: (cur) => (mine(cur).length ? `as wanted; ${kept(mine(cur))}` : undefined),
+    diff(cur, c) {
+      const d = inner.diff!(cur.file, c);
+      return { ...d, before: redactKeepalivedConf(d.before), after: redactKeepalivedConf(d.after) };
+    },
+    apply: (t, c) => inner.apply(t, c),
   };
 }

@@ -90,7 +90,8 @@ describe('keepalived.config', () => {
     expect(built.text).toContain(`auth_pass ${PASS}`);
     const r = built.resources[0]!;
     const old = built.text.replace('priority 150', 'priority 140');
-    const cur = { type: 'file' as const, mode: 0o640, uid: 0, gid: 0, user: 'root', group: 'root', size: old.length, sha256: 'x'.repeat(64), content: Buffer.from(old) };
+    const file = { type: 'file' as const, mode: 0o640, uid: 0, gid: 0, user: 'root', group: 'root', size: old.length, sha256: 'x'.repeat(64), content: Buffer.from(old) };
+    const cur = { file, drained: [] }; // the file and the drained real servers recorded on the director
     const change = r.plan(cur);
     expect(change).not.toBeNull();
     const d = r.diff!(cur, change);

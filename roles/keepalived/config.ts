@@ -100,8 +100,10 @@ function drainAware(inner: Resource<FileState, FileChange, 'posix'>, cfg: Keepal
       virtualServers: cfg.virtualServers.map((v) => ({ ...v, realServers: v.realServers.map((r) => (drained.includes(r.address) ? { ...r, weight: 0 } : r)) })),
     });
   const kept = (d: readonly string[]) => `${d.join(', ')} kept at weight 0: drained (lvs-play undrain restores it; record in ${DRAINED_DIR})`;
+  const { fingerprint, ...rest } = inner;
   return {
-    ...inner,
+    ...rest,
+    ...(fingerprint ? { fingerprint: (cur: ConfState) => ({ file: fingerprint(cur.file), drained: mine(cur) }) } : {}),
     id: `keepalived config ${path}`,
     read: {
       command: sh`( ${raw(fileRead.command)}

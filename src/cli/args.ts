@@ -35,6 +35,7 @@ export type Command =
 export const USAGE = `Usage: lvs-play PLAYBOOK -i INVENTORY [options]
        lvs-play lab up [--fresh] [--directors netns|vm] | lab down [--purge] | lab status
        lvs-play apply PLAN.json [--allow-stale] [--max-age 1h] | show PLAN.json [--json]   (docs/plans.md)
+       lvs-play status -i INVENTORY [--watch [N]] [--json FILE] | drain HOST -i INVENTORY [--wait 60s] | undrain HOST -i INVENTORY   (docs/operate.md)
 
 Runs a typed TypeScript playbook against an inventory (TS file, or an Ansible INI/YAML inventory).
 

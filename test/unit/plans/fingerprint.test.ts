@@ -112,8 +112,10 @@ describe('saved plans: fingerprints of the role resources (playbooks/site.ts, st
 
   it('an edited file is drift (keepalived.conf content and mode)', () => {
     const c = byName('lvs1 keepalived config /etc/keepalived/keepalived.conf');
-    expect(drift(c, (s: { sha256: string }) => (s.sha256 = '0'.repeat(64))).map((d) => d.what)).toEqual(['sha256']);
-    expect(drift(c, (s: { mode: number }) => (s.mode = 0o644)).map((d) => d.what)).toEqual(['mode']);
+    // its state: the file and the real servers recorded as drained on the director (lvs-play drain)
+    expect(drift(c, (s: { file: { sha256: string } }) => (s.file.sha256 = '0'.repeat(64))).map((d) => d.what)).toEqual(['file.sha256']);
+    expect(drift(c, (s: { file: { mode: number } }) => (s.file.mode = 0o644)).map((d) => d.what)).toEqual(['file.mode']);
+    expect(drift(c, (s: { drained: string[] }) => s.drained.push('10.77.0.16')).length).toBeGreaterThan(0);
   });
 
   it('a removed firewall rule is drift; its position and the packet counters are not', () => {

@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 /**
  * Public types of lvs-play, in one place.
  *

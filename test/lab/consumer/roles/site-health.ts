@@ -42,7 +42,7 @@ export const siteHealthOptions = z
   .strict();
 
 export type SiteHealthInput = z.input<typeof siteHealthOptions>;
-type SiteHealthOptions = z.output<typeof siteHealthOptions>;
+export type SiteHealthOptions = z.output<typeof siteHealthOptions>;
 
 /** What the host has: the script's file state, and whether curl is installed. */
 export interface ScriptState {
@@ -74,7 +74,7 @@ export function scriptText(o: SiteHealthOptions): string {
 
 export const HANDLER = 'site-health first check';
 
-function healthScript(o: SiteHealthOptions): Resource<ScriptState, FileChange, 'posix'> {
+export function healthScript(o: SiteHealthOptions): Resource<ScriptState, FileChange, 'posix'> {
   const content = Buffer.from(scriptText(o));
   const attrs = { mode: 0o755, owner: 'root', group: 'root' };
   return defineResource({

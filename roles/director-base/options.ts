@@ -38,7 +38,7 @@ export const directorBaseSchema = z
       .strict()
       .default({}),
     /** Any other sysctls, persisted in the same file. */
-    sysctls: z.record(sysctlName, z.union([z.string().min(1), z.number()])).default({}),
+    sysctls: z.record(sysctlName, z.union([z.string().regex(/\S/, 'a sysctl value, not blank'), z.number()])).default({}),
     /** A keepalived-less director: the VIP as /32 on this interface, live and persisted. */
     vip: z
       .object({

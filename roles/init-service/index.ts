@@ -39,7 +39,9 @@ export const initServiceOptions = z
     args: z.array(z.string().regex(PLAIN_WORD, 'args must be plain words (no spaces or quotes)')).default([]),
     /** Arguments that make the daemon check its config before a reload (e.g. ['-t']). */
     testArgs: z.array(z.string().regex(PLAIN_WORD)).nullable().default(null),
-    description: z.string().regex(/^[^\n\\"$`]+$/, 'description must be one line without quotes, backslashes, $ or `').optional(),
+    // one line of printable text: it goes into an LSB comment and a unit's Description= (where % is escaped)
+    // eslint-disable-next-line no-control-regex
+    description: z.string().regex(/^[^\u0000-\u001f\u007f\u0085\u2028\u2029\\"$`]+$/, 'description must be one line of printable text without quotes, backslashes, $ or `').optional(),
     /** Link /usr/sbin/NAME → binary (default: when the binary is elsewhere). */
     linkBinary: z.boolean().optional(),
     /** 'package': the package ships the unit/init script; the role only enables and starts it. */

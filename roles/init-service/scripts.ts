@@ -133,7 +133,7 @@ export function systemdUnit(d: DaemonSpec): string {
   const cfg = d.configPath === null ? '' : ` ${d.configFlag} ${d.configPath}`;
   return `# ${MANAGED}
 [Unit]
-Description=${d.description}
+Description=${d.description.replace(/%/g, '%%')}
 After=network-online.target syslog.target
 Wants=network-online.target
 

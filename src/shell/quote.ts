@@ -1,3 +1,4 @@
+import { LvsError } from '../errors.js';
 import type { ShellCommand } from '../types.js';
 
 /** A fragment of already-safe shell text; interpolated into `sh` as is. */
@@ -7,9 +8,19 @@ export class ShellFragment {
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
-/** POSIX-quotes one value so a shell reads it back as exactly that one word. */
+/**
+ * POSIX-quotes one value so a shell reads it back as exactly that one word. A NUL byte cannot
+ * travel in a command line (the kernel and sshd end the string there, so the value would arrive
+ * cut short): refused.
+ */
 export function quote(value: string | number): string {
   const s = String(value);
+  if (s.includes('\0')) {
+    throw new LvsError('E_VALIDATION', 'a value for a shell command contains a NUL byte, which no command line can carry', {
+      value: s.length > 60 ? `${s.slice(0, 57)}...` : s,
+      fix: 'remove the NUL (\\0) character from the value',
+    });
+  }
   if (s === '') return "''";
   if (SAFE.test(s)) return s;
   return `'${s.replace(/'/g, `'\\''`)}'`;

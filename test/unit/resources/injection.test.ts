@@ -77,3 +77,9 @@ describe('values with quotes, $(), backticks, ; and newlines arrive intact and n
     expect(await readFile(dest, 'utf8')).toBe(NASTY);
   });
 });
+
+describe('a NUL byte cannot travel in a command line', () => {
+  it('sh refuses it with a clear error instead of sending a value cut short', () => {
+    expect(() => sh`printf %s ${'a\0b'}`).toThrow(/NUL byte/);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { LvsError } from '../errors.js';
 import type { Vars } from '../types.js';
+import { MASK } from '../mask.js';
 import { secret } from './secret.js';
 
 export interface MappedVars {
@@ -81,7 +82,7 @@ export function mapAnsibleVars(input: Vars, origin: VarsOrigin, errors: LvsError
   const c = out.connection;
   const fail = (name: string, value: unknown, message: string, fix: string): void => {
     const secretLike = /pass/.test(name);
-    errors.push(new LvsError('E_INVENTORY', message, { file: origin.file, field: origin.field ? `${origin.field}.${name}` : name, value: secretLike ? '********' : value, fix }));
+    errors.push(new LvsError('E_INVENTORY', message, { file: origin.file, field: origin.field ? `${origin.field}.${name}` : name, value: secretLike ? MASK : value, fix }));
   };
   const text = (name: string, v: unknown): string | undefined => {
     if (typeof v === 'string' || typeof v === 'number') return String(v);

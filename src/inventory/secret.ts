@@ -7,9 +7,10 @@
 import { inspect } from 'node:util';
 import type { Readable, Writable } from 'node:stream';
 import { LvsError } from '../errors.js';
+import { MASK, redact } from '../mask.js';
 import type { SecretRef } from '../types.js';
 
-export const MASK = '********';
+export { MASK };
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -170,8 +171,6 @@ export class SecretResolver {
 
   /** Replaces every resolved secret value in `text` by "********" (longest values first). */
   redact(text: string): string {
-    let out = text;
-    for (const v of [...this.#seen].sort((a, b) => b.length - a.length)) out = out.split(v).join(MASK);
-    return out;
+    return redact(text, [...this.#seen]);
   }
 }

@@ -4,6 +4,7 @@
  * fields are validated with zod (options.ts).
  */
 import { LvsError } from '../errors.js';
+import { redact } from '../mask.js';
 import type { PosixTransport, ResourceMeta, RunOptions, RunResult, ShellCommand } from '../types.js';
 
 /** The common options every resource factory accepts. */
@@ -24,13 +25,7 @@ export function invalid(kind: string, field: string, value: unknown, message: st
   return new LvsError('E_VALIDATION', `${kind}: ${message}`, { field: `${kind}.${field}`, value, fix });
 }
 
-/** Replaces every secret with ******** (longest first, so overlapping secrets are all hidden). */
-export function redact(text: string, secrets: readonly string[] | undefined): string {
-  if (!secrets || secrets.length === 0) return text;
-  let out = text;
-  for (const s of [...secrets].filter((x) => x !== '').sort((a, b) => b.length - a.length)) out = out.split(s).join('********');
-  return out;
-}
+export { MASK, redact } from '../mask.js';
 
 /** The last `n` non-empty lines of a text. */
 export function tail(text: string, n = 5): string {

@@ -5,6 +5,7 @@
  * use one instance per host.
  */
 import { PowerShell } from 'node-powershell';
+import { redact } from '../mask.js';
 import type { JsonValue, PsScript } from '../types.js';
 import { LOCAL_PRELUDE, REMOTE_WRAPPER } from './pwsh-scripts.js';
 
@@ -87,7 +88,7 @@ export class PwshHost {
 
   /** Replaces every secret in `text` by ********. */
   redact(text: string): string {
-    return this.redactions.reduce((t, s) => t.split(s).join('********'), text);
+    return redact(text, this.redactions);
   }
 
   private async raw(line: string): Promise<{ stdout: string; stderr: string; exited: boolean }> {

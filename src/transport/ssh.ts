@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { NodeSSH, type Config } from 'node-ssh';
 import type { SFTPWrapper } from 'ssh2';
 import { LvsError } from '../errors.js';
+import { resolveSecret } from '../inventory/secret.js';
 import { raw, sh } from '../shell/quote.js';
 import type { PosixTransport, PutOptions, RunOptions, RunResult, SecretRef, ShellCommand, SshConnection } from '../types.js';
 import {
@@ -30,7 +31,7 @@ export interface ConnectSshOptions {
   /** Address to connect to. */
   address: string;
   conn: SshConnection;
-  /** Resolves passphrase/password/becomePassword references (default: env and literal values). */
+  /** Resolves passphrase/password/becomePassword references (default: the one resolver, resolveSecret: an unset or empty variable is an error). */
   resolveSecret?: (s: SecretRef) => Promise<string>;
   /** Commands in flight per connection (default 8; sshd's MaxSessions is 10). */
   maxConcurrency?: number;
@@ -41,18 +42,6 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const KEEPALIVE_MS = 5_000;
 const KEEPALIVE_COUNT_MAX = 3;
 
-async function defaultResolveSecret(s: SecretRef): Promise<string> {
-  const src = s.source;
-  if ('value' in src) return src.value;
-  if ('env' in src) {
-    const v = process.env[src.env];
-    if (v === undefined) throw new LvsError('E_SECRET', `environment variable ${src.env} is not set`, { fix: `export ${src.env}=…` });
-    return v;
-  }
-  throw new LvsError('E_SECRET', 'this secret needs a prompt, which the ssh transport cannot show', {
-    fix: 'pass resolveSecret to connectSsh (the CLI does)',
-  });
-}
 
 /** Limits commands in flight on one connection. */
 class Semaphore {
@@ -109,7 +98,7 @@ export class SshTransport implements PosixTransport {
   }
 
   private resolve(s: SecretRef): Promise<string> {
-    return (this.opts.resolveSecret ?? defaultResolveSecret)(s);
+    return (this.opts.resolveSecret ?? resolveSecret)(s);
   }
 
   /** Opens the connection (or returns the open one; a dropped connection is reopened once asked). */

@@ -5,6 +5,6 @@ export { validateInventorySpec, inventoryErrors, CONNECTION_TYPES, CONNECTION_FI
 export { parseAnsibleIni } from './ansible-ini.js';
 export { parseAnsibleYaml } from './ansible-yaml.js';
 export { resolveInventory, type ResolveOptions } from './resolve.js';
-export { selectHosts, limitHosts, splitPattern, type PatternOptions } from './pattern.js';
+export { selectHosts, splitPattern, type PatternOptions } from './pattern.js';
 export { parseExtraVars, parseExtraVar } from './extra-vars.js';
 export { loadInventory, readInventorySpec, locateInventory, type LoadOptions } from './load.js';

@@ -145,9 +145,3 @@ export function selectHosts(inv: Inventory, pattern: string, opts: PatternOption
   }
   return hosts;
 }
-
-/** Play hosts restricted by `--limit` (a pattern too), keeping the play's order. */
-export function limitHosts(inv: Inventory, hosts: readonly HostView[], limit: string): HostView[] {
-  const keep = new Set(selectHosts(inv, limit, { source: '--limit' }).map((h) => h.name));
-  return hosts.filter((h) => keep.has(h.name));
-}

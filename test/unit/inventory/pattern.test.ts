@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LvsError } from '../../../src/errors.js';
-import { limitHosts, selectHosts, splitPattern } from '../../../src/inventory/pattern.js';
+import { selectHosts, splitPattern } from '../../../src/inventory/pattern.js';
+import { play, playbook } from '../../../src/dsl/play.js';
+import { selectPlaybook } from '../../../src/run/select.js';
 import { resolveInventory } from '../../../src/inventory/resolve.js';
 import { secret } from '../../../src/inventory/secret.js';
 
@@ -91,11 +93,13 @@ describe('selectHosts', () => {
     expect(warnings).toEqual([`site.ts: could not match host pattern "windws" in ${inv.source}, ignoring it (did you mean "windows"?)`]);
   });
 
-  it('--limit restricts a play\'s hosts and keeps their order', () => {
-    const play = selectHosts(inv, 'realservers');
-    expect(limitHosts(inv, play, 'web2:web1').map((h) => h.name)).toEqual(['web1', 'web2']);
-    expect(limitHosts(inv, play, 'directors')).toEqual([]);
-    expect(() => limitHosts(inv, play, 'wbe1')).toThrowError(/--limit/);
+  it('--limit (the one implementation: selectPlaybook) restricts a play\'s hosts and keeps their order', () => {
+    const pb = playbook('p', [play('rs', { hosts: 'realservers' }, () => [])]);
+    const limited = (limit: string) =>
+      selectPlaybook(pb, { file: 'p.ts', limit, select: (p, field) => selectHosts(inv, p, field ? { source: 'p.ts', field } : { source: '--limit' }) })[0]!.hosts.map((h) => h.name);
+    expect(limited('web2:web1')).toEqual(['web1', 'web2']);
+    expect(limited('directors')).toEqual([]);
+    expect(() => limited('wbe1')).toThrowError(/--limit/);
   });
 });
 

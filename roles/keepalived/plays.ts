@@ -7,7 +7,8 @@
  */
 import { type HostView, play, type Play, type PlayOptions } from 'lvs-play';
 import { backupFirst } from './health.js';
-import { keepalived, type KeepalivedBuildInput, type KeepalivedServiceInput } from './index.js';
+import * as keepalived from './parts.js';
+import type { KeepalivedBuildInput, KeepalivedServiceInput } from './parts.js';
 import { directorConfigs, directorVarsOf, type DirectorSite } from './site.js';
 
 /** A value, or a function of the host (to read inventory vars such as the VIP). */
@@ -51,7 +52,7 @@ export function directorsPlays(o: DirectorsPlaysOptions): Play[] {
     const configs = directorConfigs(resolve(o.site, host), directors, { ...(o.file ? { file: o.file } : {}), field: `groups.${group}.hosts`, hostOf });
     const config = configs[host.name];
     if (!config) throw new Error(`${host.name} is not in group ${group}: its keepalived config comes from that group's vars.vrrp`);
-    const paths = keepalived.paths({ install: build.install ?? 'source', ...(build.prefix ? { prefix: build.prefix } : {}) });
+    const paths = keepalived.keepalivedPaths({ install: build.install ?? 'source', ...(build.prefix ? { prefix: build.prefix } : {}) });
     const configPath = o.configPath ?? '/etc/keepalived/keepalived.conf';
     const timeout = o.healthTimeoutSeconds ?? 20;
     return [

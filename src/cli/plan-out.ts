@@ -10,7 +10,7 @@ import type { PlannedPlay } from '../run/select.js';
 import type { Redactor } from '../run/redact.js';
 import type { RunHooks } from './run.js';
 import { lvsPlayVersion } from './version.js';
-import { EXIT } from './run.js';
+import { EXIT } from './exit.js';
 
 const DIGEST = /^sha256:[0-9a-f]{64}$|^[0-9a-f]{64}$/;
 

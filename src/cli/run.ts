@@ -12,6 +12,7 @@ import { selectPlaybook } from '../run/select.js';
 import { preflight } from '../run/preflight.js';
 import type { HostView, Inventory, Playbook, RunReport, Transport, Vars } from '../types.js';
 import type { PlannedPlay } from '../run/select.js';
+import { EXIT } from './exit.js';
 import { planOutHooks } from './plan-out.js';
 import type { CliOptions } from './args.js';
 import { makeConnector } from './connect.js';
@@ -23,7 +24,7 @@ import { assertConnectable } from '../inventory/resolve.js';
 import { onceWarner } from '../warnings.js';
 import { SecretResolver } from '../inventory/secret.js';
 
-export const EXIT = { ok: 0, internal: 1, failed: 2, unreachable: 3, invalid: 4, usage: 5, interrupted: 99 } as const;
+export { EXIT };
 
 export async function loadPlaybook(path: string): Promise<Playbook> {
   const abs = resolve(path);

@@ -20,7 +20,8 @@ export function renderPlan(plan: SavedPlan, opts: { all?: boolean } = {}): strin
       for (const r of h.resources) {
         if (r.action !== 'change' && !opts.all) continue;
         const status = r.action === 'change' ? 'changed' : r.action === 'ok' ? 'ok' : 'skipped';
-        lines.push(resultLine({ host: h.host, play: p.name, role: r.role, resource: r.resource, kind: r.kind, status, ...(r.message ? { message: r.message } : {}), durationMs: 0 }));
+        const message = r.action === 'change' && r.afterChange ? `${r.message ?? ''} [predicted before the changes above; planned again after them]` : r.message;
+        lines.push(resultLine({ host: h.host, play: p.name, role: r.role, resource: r.resource, kind: r.kind, status, ...(message ? { message } : {}), durationMs: 0 }));
         if (r.action === 'change' && r.diff) lines.push(renderDiff(r.diff));
       }
       for (const hd of h.handlers) if (hd.runs) lines.push(`changed: [${h.host}] handler ${hd.resource}${hd.message ? ` — ${hd.message}` : ''}`);

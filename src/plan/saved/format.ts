@@ -34,6 +34,12 @@ export interface PlannedResource {
   /** Digest of `reads`. */
   fingerprint?: string;
   notify?: string[];
+  /**
+   * A change of this host is planned before this resource (in this play or an earlier one): its
+   * entry was computed from the state before that change, as --check does; at apply it is planned
+   * again after it, and may differ from this prediction (see docs/plans.md).
+   */
+  afterChange?: boolean;
 }
 
 export interface PlannedHandler {
@@ -127,6 +133,7 @@ const schema = z.object({
               reads: z.array(read).optional(),
               fingerprint: digest.optional(),
               notify: z.array(z.string()).optional(),
+              afterChange: z.boolean().optional(),
             }),
           ),
           handlers: z.array(z.object({ name: z.string(), resource: z.string(), kind: z.string(), runs: z.boolean(), message: z.string().optional() })),

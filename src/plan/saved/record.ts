@@ -112,12 +112,18 @@ export interface PlanHeader {
 /** The SavedPlan of a finished check run. */
 export function buildPlan(plays: readonly PlannedPlay[], slots: ReadonlyMap<string, Slot>, header: PlanHeader, o: CanonicalOptions): SavedPlan {
   const summary: SavedPlan['summary'] = { changes: 0, hosts: {} };
+  const changedBefore = new Set<string>();
   const out: PlanPlay[] = plays.map((p, pi) => ({
     name: p.play.name,
     ...(p.play.options.serial !== undefined ? { serial: p.play.options.serial } : {}),
     batches: p.batches.map((b) => b.map((h) => h.name)),
     hosts: [...p.perHost.values()].map((hp) => {
-      const resources = hp.tasks.map((t, i) => plannedResource(t, i, slots.get(slotKey(pi, hp.host.name, `task ${i}`)), o));
+      const resources = hp.tasks.map((t, i) => {
+        const r = plannedResource(t, i, slots.get(slotKey(pi, hp.host.name, `task ${i}`)), o);
+        if (changedBefore.has(hp.host.name) && (r.action === 'change' || r.action === 'ok')) r.afterChange = true;
+        if (r.action === 'change') changedBefore.add(hp.host.name);
+        return r;
+      });
       const notified = new Set(resources.filter((r) => r.action === 'change').flatMap((r) => r.notify ?? []));
       const handlers: PlannedHandler[] = [...hp.handlers].map(([name, t]) => {
         const slot = slots.get(slotKey(pi, hp.host.name, `handler ${name}`));

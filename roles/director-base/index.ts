@@ -7,7 +7,7 @@
 import { type AnyResource, command, defineRole, file, sysctl } from 'lvs-play';
 import { sh } from 'lvs-play/kit';
 import { ipAddress, persistAddresses } from '../linux-realserver/addresses.js';
-import { DEFAULT_DIRECTOR_PERSIST_NAME, IPVS_MODULES_LOAD_FILE, directorBaseSchema, type DirectorBaseInput, type DirectorBaseOptions } from './options.js';
+import { DEFAULT_DIRECTOR_PERSIST_NAME, IPVS_MODULES_LOAD_FILE, directorBaseSchema, type DirectorBaseOptions } from './options.js';
 import { familyPackages, type FamilyNames } from './packages.js';
 
 export {
@@ -46,7 +46,7 @@ export function directorSysctls(o: DirectorBaseOptions): [string, string | numbe
   return out;
 }
 
-export function directorBaseResources(o: DirectorBaseOptions): AnyResource[] {
+function directorBaseResources(o: DirectorBaseOptions): AnyResource[] {
   const res: AnyResource[] = [];
   if (o.installPackages) res.push(familyPackages('director packages', directorPackages(o)));
   if (o.loadIpvsModule) {

@@ -9,7 +9,7 @@ import { type AnyResource, defineRole } from 'lvs-play';
 import { familyPackages } from '../director-base/packages.js';
 import { iptablesDropPolicy, iptablesPersist, iptablesPrune, iptablesRule } from './iptables.js';
 import { nftBoot, nftTable } from './nftables.js';
-import { firewallSchema, type FirewallInput, type FirewallOptions } from './options.js';
+import { firewallSchema, type FirewallOptions } from './options.js';
 import { firewallRules } from './rules.js';
 
 export { firewallSchema, DEFAULT_NFT_FILE, NFT_TABLE, type FirewallInput, type FirewallOptions } from './options.js';

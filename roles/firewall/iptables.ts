@@ -23,7 +23,7 @@ export interface RuleChange {
 }
 
 /** The fact: `iptables -C` of this rule (0 present, 1 absent, else an error) and of the ones before it. */
-export function ruleFact(chain: string, r: FwRule, earlier: readonly FwRule[]): Fact<RuleState> {
+function ruleFact(chain: string, r: FwRule, earlier: readonly FwRule[]): Fact<RuleState> {
   const checks = earlier.map((e) => sh`iptables -w -C ${chain} ${e.ipt} >/dev/null 2>&1 && echo before=1`);
   return {
     command: sh`${raw(NEED_IPTABLES)}
@@ -112,7 +112,7 @@ export function parseChainRules(stdout: string, chain: string): { policy: string
   return { policy, rules };
 }
 
-export function chainFact(chain: string): Fact<{ policy: string | null; rules: ChainRule[] }> {
+function chainFact(chain: string): Fact<{ policy: string | null; rules: ChainRule[] }> {
   return {
     command: sh`${raw(NEED_IPTABLES)}
 iptables -w -S ${chain}`,
@@ -182,7 +182,7 @@ export function normaliseSave(text: string): string {
     .join('\n');
 }
 
-export function saveFact(paths: readonly string[]): Fact<SaveState> {
+function saveFact(paths: readonly string[]): Fact<SaveState> {
   return {
     command: sh`${raw(NEED_IPTABLES)}
 ${raw(osFactScript)}
@@ -200,7 +200,7 @@ ${raw(fileSetScript(paths))}
 }
 
 /** The file the rules are saved to, for this host. */
-export function persistPath(override: string | undefined, family: OsFamily): string {
+function persistPath(override: string | undefined, family: OsFamily): string {
   if (override) return override;
   if (family === 'debian' || family === 'rhel') return IPTABLES_FILES[family];
   throw new Error('unknown OS family: cannot tell where iptables rules are restored from at boot; set persistFile');

@@ -70,7 +70,7 @@ function b64Line(key: string, path: string): ReturnType<typeof sh> {
   return sh`if [ -f ${path} ]; then printf '%s=' ${key}; base64 -w0 < ${path}; echo; fi`;
 }
 
-export function nftFact(file: string): Fact<NftState> {
+function nftFact(file: string): Fact<NftState> {
   return {
     command: sh`${raw(NEED_NFT)}
 ${raw(b64Line('file', file))}
@@ -125,7 +125,7 @@ export interface NftBootState {
   files: Record<string, string>;
 }
 
-export function nftBootFact(): Fact<NftBootState> {
+function nftBootFact(): Fact<NftBootState> {
   const paths = [NFT_BOOT_FILES.debian, NFT_BOOT_FILES.rhel];
   return {
     command: sh`${raw(osFactScript)}

@@ -23,7 +23,7 @@ export interface DaemonSpec {
   testArgs: readonly string[] | null;
 }
 
-export const MANAGED = 'managed by lvs-play: do not edit by hand, changes are overwritten';
+const MANAGED = 'managed by lvs-play: do not edit by hand, changes are overwritten';
 
 function words(list: readonly string[]): string {
   return list.join(' ');

@@ -48,7 +48,7 @@ export type IpvsadmOptions = z.output<typeof ipvsadmSchema>;
 const FIELD = 'ipvsadm(options)';
 
 /** Validates the services and resolves the mode; throws E_VALIDATION naming the field and the fix. */
-export function resolveIpvsadm(o: IpvsadmOptions): { manage: 'table' | 'install-only'; services: VirtualService[] } {
+function resolveIpvsadm(o: IpvsadmOptions): { manage: 'table' | 'install-only'; services: VirtualService[] } {
   const services = validateServices(o.services, { field: `${FIELD}.services` });
   const manage = o.manage ?? (services.length > 0 ? 'table' : 'install-only');
   if (manage === 'install-only' && services.length > 0) {

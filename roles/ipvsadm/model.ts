@@ -79,7 +79,7 @@ export interface VirtualService {
 // reported at once, with a fix, whatever else is wrong.
 
 const int = z.number().int();
-export const realServerSchema = z
+const realServerSchema = z
   .object({
     address: z.string(),
     port: int.optional(),
@@ -93,7 +93,7 @@ export const realServerSchema = z
   })
   .strict();
 
-export const virtualServiceSchema = z
+const virtualServiceSchema = z
   .object({
     protocol: z.enum(['tcp', 'udp', 'fwmark']),
     vip: z.string().optional(),
@@ -109,8 +109,6 @@ export const virtualServiceSchema = z
     realServers: z.array(realServerSchema),
   })
   .strict();
-
-export const servicesSchema = z.array(virtualServiceSchema);
 
 // ───────────────────────────── identity ─────────────────────────────
 
@@ -148,7 +146,7 @@ export function normaliseServices(services: readonly VirtualService[]): VirtualS
   return services.map(normaliseService).sort(compareServices);
 }
 
-export function normaliseService(s: VirtualService): VirtualService {
+function normaliseService(s: VirtualService): VirtualService {
   const out: VirtualService =
     s.protocol === 'fwmark'
       ? { protocol: 'fwmark', fwmark: s.fwmark ?? 0, ...(s.family === 'inet6' ? { family: 'inet6' as const } : {}), scheduler: s.scheduler, realServers: [] }
@@ -189,7 +187,7 @@ function normaliseRealServer(s: VirtualService, r: RealServer): RealServer {
 }
 
 /** The address family of a service: from its VIP, or `family` for fwmark services. */
-export function serviceFamily(s: VirtualService): IpFamily {
+function serviceFamily(s: VirtualService): IpFamily {
   if (s.protocol === 'fwmark') return s.family ?? 'inet';
   return ipFamily(s.vip ?? '') ?? 'inet';
 }
@@ -197,7 +195,7 @@ export function serviceFamily(s: VirtualService): IpFamily {
 const PROTO_ORDER: Record<Protocol, number> = { tcp: 6, udp: 17, fwmark: 0 };
 
 /** ipvsadm's order: by fwmark (0 first), family, protocol, address, port. */
-export function compareServices(a: VirtualService, b: VirtualService): number {
+function compareServices(a: VirtualService, b: VirtualService): number {
   return (
     (a.fwmark ?? 0) - (b.fwmark ?? 0) ||
     (serviceFamily(a) === serviceFamily(b) ? 0 : serviceFamily(a) === 'inet' ? -1 : 1) ||

@@ -118,7 +118,7 @@ export function describeIpvs(c: IpvsChange): string {
 }
 
 /** The error when IPVS cannot be used on the host. */
-export function noIpvsError(detail: string): Error {
+function noIpvsError(detail: string): Error {
   return new Error(
     `IPVS is not available in this kernel: /proc/net/ip_vs is missing and \`modprobe ip_vs\` failed${detail ? ` (${detail})` : ''}. ` +
       'A director needs a kernel with CONFIG_IP_VS (the netns lab has none; use the VM lab, or manage: "install-only")',

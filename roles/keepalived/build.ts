@@ -67,7 +67,7 @@ export function binaryPath(prefix: string): string {
 }
 
 /** The fact: os facts + the installed binary's version, one command. */
-export function buildFact(prefix: string): Fact<BuildState> {
+function buildFact(prefix: string): Fact<BuildState> {
   const bin = binaryPath(prefix);
   return {
     command: sh`${raw(osFactScript)}
@@ -105,7 +105,7 @@ export function remoteTarball(spec: Pick<BuildSpec, 'srcDir' | 'version'>): stri
 }
 
 /** Work dir of a build (removed and recreated by every build; kept after a failure). */
-export function workDir(spec: Pick<BuildSpec, 'srcDir' | 'version'>): string {
+function workDir(spec: Pick<BuildSpec, 'srcDir' | 'version'>): string {
   return posix.join(spec.srcDir, `keepalived-${spec.version}-build`);
 }
 
@@ -151,7 +151,7 @@ echo "lvs-play: keepalived ${spec.version} installed in ${spec.prefix}" >> "$log
 }
 
 /** Fetches the tarball on the host (url sources): curl or wget, into a temp name, checked, renamed. */
-export function fetchScript(url: string, dest: string, sha256: string): ShellCommand {
+function fetchScript(url: string, dest: string, sha256: string): ShellCommand {
   return sh`d=${dest}; t=${`${dest}.lvs-part`}
 mkdir -p -- "$(dirname -- "$d")" || exit 1
 if command -v curl >/dev/null 2>&1; then curl -fsSL --retry 2 -o "$t" ${url} </dev/null

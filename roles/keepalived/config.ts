@@ -35,7 +35,7 @@ export function authSecrets(cfg: KeepalivedConfig): string[] {
 }
 
 /** The command that checks a candidate config on the host (non-zero exit = refused). */
-export function keepalivedCheckCommand(binary: string, path: string): ReturnType<typeof sh> {
+function keepalivedCheckCommand(binary: string, path: string): ReturnType<typeof sh> {
   return sh`${binary} -t -l -f ${path}`;
 }
 

@@ -38,8 +38,8 @@ export interface HealthProblem {
   problem: string;
 }
 
-export const DEFAULT_PID_FILE = '/run/keepalived.pid';
-export const DEFAULT_DATA_FILE = '/tmp/keepalived.data';
+const DEFAULT_PID_FILE = '/run/keepalived.pid';
+const DEFAULT_DATA_FILE = '/tmp/keepalived.data';
 
 /** Decides whether a state is healthy; the problem text when not (pure, exported for tests). */
 export function healthProblem(o: Pick<HealthOptions, 'instances' | 'expect'>, st: HealthState): string | null {
@@ -118,7 +118,7 @@ printf 'addrs='; ip -o addr show scope global 2>/dev/null | awk '{print $4 " " $
 }
 
 /** Parses the script's output (exported for tests). */
-export function parseHealth(r: RunResult): HealthState {
+function parseHealth(r: RunResult): HealthState {
   if (r.code !== 0) throw new Error(`keepalived health check could not run (exit ${r.code}): ${r.stderr.trim().slice(-300)}`);
   const m = parseKv(r.stdout);
   const states: Record<string, VrrpState> = {};

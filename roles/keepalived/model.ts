@@ -164,7 +164,7 @@ const int = z.number().int();
 const script = z.union([z.string(), z.object({ path: z.string(), args: z.array(z.string()).optional() }).strict()]);
 const connect = { connectTimeout: num, connectPort: int.optional(), retry: int.optional(), delayBeforeRetry: num.optional() };
 
-export const healthCheckSchema = z.discriminatedUnion('type', [
+const healthCheckSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('TCP_CHECK'), ...connect }).strict(),
   z.object({
     type: z.enum(['HTTP_GET', 'SSL_GET']),

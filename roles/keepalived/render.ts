@@ -5,8 +5,8 @@
  */
 import { scriptWords, type HealthCheck, type KaRealServer, type KeepalivedConfig, type ScriptCommand, type VirtualServer, type VrrpInstance, type VrrpScript } from './model.js';
 
-export const HEADER = '# managed by lvs-play: do not edit by hand, changes are overwritten';
-export const REDACTED = '********';
+const HEADER = '# managed by lvs-play: do not edit by hand, changes are overwritten';
+const REDACTED = '********';
 
 type Line = string | Line[];
 

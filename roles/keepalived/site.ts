@@ -62,7 +62,7 @@ export interface DirectorSite {
 }
 
 /** Per-director vars (`host.vars.vrrp`), read with `host.var('vrrp', directorVars)`. */
-export const directorVars = z
+const directorVars = z
   .object({
     state: z.enum(['MASTER', 'BACKUP']),
     priority: z.number().int('a whole number').min(1, 'give a priority from 1 to 254 (MASTER highest)').max(254, 'give a priority from 1 to 254 (MASTER highest)'),

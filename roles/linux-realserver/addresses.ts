@@ -52,7 +52,7 @@ export function parseIpAddr(stdout: string): string[] {
   return out;
 }
 
-export function addressFact(iface: string): Fact<InterfaceAddresses> {
+function addressFact(iface: string): Fact<InterfaceAddresses> {
   return {
     command: sh`if [ -e ${`/sys/class/net/${iface}`} ]; then echo exists=1; ip -o -4 addr show dev ${iface} || exit 1; else echo exists=0; fi`,
     parse(r) {
@@ -110,8 +110,8 @@ export function ipAddress(spec: AddressSpec): Resource<InterfaceAddresses, Addre
 export type PersistMethod = 'auto' | 'ifupdown' | 'ifcfg';
 
 export const MARKER = '# managed by lvs-play';
-export const IFCFG_DIR = '/etc/sysconfig/network-scripts';
-export const IFUPDOWN_DIR = '/etc/network/interfaces.d';
+const IFCFG_DIR = '/etc/sysconfig/network-scripts';
+const IFUPDOWN_DIR = '/etc/network/interfaces.d';
 
 export interface PersistState {
   family: OsFamily;
@@ -128,7 +128,7 @@ export interface PersistChange extends FileSetChange {
 const shSyntax = (tmp: string): ShellCommand => sh`sh -n ${tmp}`;
 
 /** `255.255.255.255` for 32 … */
-export function netmaskOf(prefix: number): string {
+function netmaskOf(prefix: number): string {
   const bits = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
   return [24, 16, 8, 0].map((s) => (bits >>> s) & 255).join('.');
 }
@@ -154,7 +154,7 @@ export function renderIfcfg(name: string, a: AddressSpec): WantedFile {
   };
 }
 
-export function ifupdownPath(name: string): string {
+function ifupdownPath(name: string): string {
   return `${IFUPDOWN_DIR}/${name}`;
 }
 

@@ -39,7 +39,7 @@ export const REALSERVER_ARP_SYSCTLS: readonly { name: string; value: number }[] 
 ];
 
 /** The resources of the role, in order (exported for tests). */
-export function linuxRealServerResources(o: LinuxRealServerOptions): AnyResource[] {
+function linuxRealServerResources(o: LinuxRealServerOptions): AnyResource[] {
   const res: AnyResource[] = [];
   // ARP first: the VIP must never be announced, not even for the moment between add and sysctl.
   for (const s of REALSERVER_ARP_SYSCTLS) res.push(sysctl({ name: s.name, value: s.value, file: o.sysctlFile }));

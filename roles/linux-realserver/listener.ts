@@ -30,7 +30,7 @@ export function parseSsListen(stdout: string): Listener[] {
 const WILDCARD = new Set(['*', '0.0.0.0', '::', '']);
 
 /** Whether a listener takes connections to `vip:port`. */
-export function servesVip(l: Listener, vip: string, port: number): boolean {
+function servesVip(l: Listener, vip: string, port: number): boolean {
   return l.port === port && (WILDCARD.has(l.address) || l.address === vip || l.address === `::ffff:${vip}`);
 }
 
@@ -51,7 +51,7 @@ export function missingListeners(vips: readonly string[], ports: readonly number
   return problems;
 }
 
-export const ssFact: Fact<Listener[]> = {
+const ssFact: Fact<Listener[]> = {
   command: sh`command -v ss >/dev/null 2>&1 || { echo 'ss (iproute2) is not installed' >&2; exit 127; }
 ss -ltn`,
   parse(r) {

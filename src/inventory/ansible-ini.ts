@@ -1,5 +1,5 @@
 /** Ansible INI inventories, read as Ansible's own ini plugin reads them. */
-import { LvsError, ValidationErrors } from '../errors.js';
+import { LvsError } from '../errors.js';
 import type { InventorySpec, Vars } from '../types.js';
 import { AnsibleModel } from './ansible-model.js';
 import { parsePythonLiteral } from './py-literal.js';

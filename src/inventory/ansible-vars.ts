@@ -43,7 +43,7 @@ const TRUE = ['yes', 'on', '1', 'true', 'y', 't'];
 const FALSE = ['no', 'off', '0', 'false', 'n', 'f'];
 
 /** Ansible's `boolean()` filter; undefined when the value is not a boolean. */
-export function ansibleBool(v: unknown): boolean | undefined {
+function ansibleBool(v: unknown): boolean | undefined {
   if (typeof v === 'boolean') return v;
   const s = String(v).trim().toLowerCase();
   if (TRUE.includes(s)) return true;
@@ -54,7 +54,7 @@ export function ansibleBool(v: unknown): boolean | undefined {
 const ENV_LOOKUP = /^\{\{\s*lookup\(\s*['"]env['"]\s*,\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*\)\s*\}\}$/;
 
 /** The Ansible variable names each lvs-play field comes from (first is the canonical name). */
-export const ANSIBLE_NAMES = {
+const ANSIBLE_NAMES = {
   address: ['ansible_host', 'ansible_ssh_host'],
   port: ['ansible_port', 'ansible_ssh_port'],
   user: ['ansible_user', 'ansible_ssh_user'],

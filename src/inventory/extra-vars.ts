@@ -20,7 +20,7 @@ function bad(file: string, message: string, value: unknown, fix: string, field?:
 }
 
 /** A `key=value` value: JSON numbers and true/false become those; anything quoted stays text. */
-export function scalarOf(text: string, quoted: boolean): unknown {
+function scalarOf(text: string, quoted: boolean): unknown {
   if (quoted) return text;
   if (text === 'true') return true;
   if (text === 'false') return false;

@@ -41,7 +41,7 @@ export function collectVarProblems<T>(fn: () => T): { value?: T; error?: unknown
 }
 
 /** A short example value for a fix line: the schema's description, else one built from its shape. */
-export function exampleOf(schema: ZodTypeAny): string {
+function exampleOf(schema: ZodTypeAny): string {
   if (schema.description) return schema.description;
   const def = schema._def as { typeName?: string; schema?: ZodTypeAny; innerType?: ZodTypeAny; type?: ZodTypeAny; values?: readonly string[]; value?: unknown; shape?: () => Record<string, ZodTypeAny> };
   switch (def.typeName) {

@@ -9,7 +9,7 @@ function mergeConn(a: Conn, b: Conn): Conn {
   return { ...a, ...b } as Conn;
 }
 
-export function mergeHost(a: HostSpec | null | undefined, b: HostSpec | null | undefined): HostSpec | null {
+function mergeHost(a: HostSpec | null | undefined, b: HostSpec | null | undefined): HostSpec | null {
   if (!a) return b ?? null;
   if (!b) return a;
   const out: HostSpec = { ...a, ...b };
@@ -27,7 +27,7 @@ function mergeHosts(a: GroupSpec['hosts'], b: GroupSpec['hosts']): GroupSpec['ho
   return out;
 }
 
-export function mergeGroup(a: GroupSpec | undefined, b: GroupSpec): GroupSpec {
+function mergeGroup(a: GroupSpec | undefined, b: GroupSpec): GroupSpec {
   if (!a) return b;
   const out: { -readonly [K in keyof GroupSpec]: GroupSpec[K] } = {};
   const hosts = mergeHosts(a.hosts, b.hosts);

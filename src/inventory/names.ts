@@ -4,7 +4,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 
 /** An RFC 1123 host name: dot-separated labels of letters, digits and inner '-', at most 253 chars. */
-export function isHostname(s: string): boolean {
+function isHostname(s: string): boolean {
   if (s.length === 0 || s.length > 253) return false;
   const name = s.endsWith('.') ? s.slice(0, -1) : s;
   if (/^[0-9.]+$/.test(name)) return false; // looks like a (bad) IPv4 address
@@ -19,7 +19,7 @@ export function isAddress(s: string): boolean {
 export const ADDRESS_FIX = 'an IPv4 address (192.0.2.10), an IPv6 address (2001:db8::10) or a host name (web1.example.com)';
 
 /** Inventory host names: letters, digits, '_', '.', '-' (not first), or an IPv6 address. */
-export const HOST_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+const HOST_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 export function isHostName(s: string): boolean {
   return s.length <= 253 && (HOST_NAME.test(s) || isIPv6(s));
 }

@@ -71,7 +71,7 @@ function applySlice(hosts: HostView[], slice: [number, number | undefined] | [nu
   return hosts.slice(idx(a), b === undefined ? undefined : idx(b) + 1);
 }
 
-export function unknownPatternError(term: string, inv: Inventory, opts: PatternOptions): LvsError {
+function unknownPatternError(term: string, inv: Inventory, opts: PatternOptions): LvsError {
   const groups = Object.keys(inv.groups).join(', ');
   const hosts = inv.hosts.map((h) => h.name).join(', ');
   const hint = didYouMean(term, [...Object.keys(inv.groups), ...inv.hosts.map((h) => h.name)]);

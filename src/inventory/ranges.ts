@@ -3,7 +3,7 @@ import { LvsError } from '../errors.js';
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
-export function hasRange(name: string): boolean {
+function hasRange(name: string): boolean {
   const open = name.indexOf('[');
   const colon = name.indexOf(':', open);
   return open >= 0 && colon > open && name.indexOf(']', colon) > colon;

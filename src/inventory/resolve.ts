@@ -62,7 +62,7 @@ function declsOf(spec: InventorySpec): Decl[] {
   return out;
 }
 
-export function groupGraph(spec: InventorySpec): GroupGraph {
+function groupGraph(spec: InventorySpec): GroupGraph {
   const names = Object.keys(spec.groups ?? {});
   const children = new Map<string, string[]>(names.map((g) => [g, [...(spec.groups?.[g]?.children ?? [])]]));
   const parents = new Map<string, string[]>(names.map((g) => [g, []]));
@@ -193,7 +193,7 @@ function finishConnection(conn: ConnFields, host: string, path: string, groups: 
 }
 
 /** HostView objects sharing one group table (src/inventory/host-view.ts). */
-export function buildViews(rows: readonly ResolvedRow[], groups: Readonly<Record<string, readonly string[]>>, source: string, warn?: Warn): HostView[] {
+function buildViews(rows: readonly ResolvedRow[], groups: Readonly<Record<string, readonly string[]>>, source: string, warn?: Warn): HostView[] {
   const byName = new Map<string, HostView>();
   const group = (g: string): readonly HostView[] => {
     const names = groups[g];

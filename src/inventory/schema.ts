@@ -23,7 +23,7 @@ export const CONNECTION_FIELDS: Readonly<Record<ConnType, readonly string[]>> = 
   local: [],
 };
 const ALL_CONNECTION_FIELDS = [...new Set(Object.values(CONNECTION_FIELDS).flat())];
-export const SECRET_FIELDS = ['password', 'passphrase', 'becomePassword'];
+const SECRET_FIELDS = ['password', 'passphrase', 'becomePassword'];
 
 const SECRET_FIX = "a secret reference: secret.env('NAME'), secret.prompt('Question?') or secret.value('...')";
 const bool = { schema: z.boolean(), fix: 'true or false' };
@@ -130,7 +130,7 @@ function fixAt(p: readonly (string | number)[]): string | undefined {
 }
 
 /** "allowed: a, b, c" plus a did-you-mean when one allowed key is close. */
-export function allowedFix(key: string, allowed: readonly string[]): string {
+function allowedFix(key: string, allowed: readonly string[]): string {
   const close = allowed.filter((k) => distance(k.toLowerCase(), key.toLowerCase()) <= 2);
   const hint = close.length > 0 ? `did you mean "${close[0]}"? ` : '';
   return `${hint}allowed: ${allowed.length > 0 ? allowed.join(', ') : '(none)'}`;

@@ -27,7 +27,7 @@ function shareWord(a: string, b: string): boolean {
  * containing the other (`windows` ~ `web_windows`), or sharing a word (`windows` ~ `web_win`,
  * `linux_realservers` ~ `web_linux`).
  */
-export function nearNames(name: string, candidates: readonly string[]): string[] {
+function nearNames(name: string, candidates: readonly string[]): string[] {
   const n = name.toLowerCase();
   const scored = candidates
     .map((c) => {

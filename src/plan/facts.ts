@@ -8,7 +8,7 @@ const MARK = '@@LVS-FACT';
  * One shell script that runs every fact command in its own subshell and prints each one's
  * stdout, stderr (base64) and exit code: many reads, one round trip.
  */
-export function batchScript(commands: readonly ShellCommand[]): ShellCommand {
+function batchScript(commands: readonly ShellCommand[]): ShellCommand {
   const lines = ['d=$(mktemp -d) || exit 97'];
   commands.forEach((cmd, i) => {
     lines.push(`(\n${cmd}\n) >"$d/${i}.o" 2>"$d/${i}.e" </dev/null; echo $? >"$d/${i}.r"`);
@@ -22,7 +22,7 @@ export function batchScript(commands: readonly ShellCommand[]): ShellCommand {
 }
 
 /** Splits a batch's output back into one RunResult per command. */
-export function parseBatch(stdout: string, count: number): RunResult[] {
+function parseBatch(stdout: string, count: number): RunResult[] {
   const results: RunResult[] = [];
   const parts = stdout.split(`${MARK} `).slice(1);
   for (const part of parts) {

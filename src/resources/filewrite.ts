@@ -160,7 +160,7 @@ function isText(b: Buffer): boolean {
 }
 
 /** How a file's content shows in a diff: its text, or a one-line summary for binary/large files. */
-export function contentText(st: FileState): string {
+function contentText(st: FileState): string {
   if (st.type === 'absent') return '';
   if (st.type === 'link') return `(symlink → ${st.linkTarget ?? '?'})\n`;
   if (st.type !== 'file') return `(${st.type})\n`;
@@ -209,7 +209,7 @@ export function tempPathFor(path: string): string {
  * The shell script that writes stdin to `path` atomically (see module comment). Without an
  * explicit mode/owner the old file's are kept; a new file gets 0644.
  */
-export function writeScript(path: string, tmp: string, o: WriteOptions, expectSha256?: string): ShellCommand {
+function writeScript(path: string, tmp: string, o: WriteOptions, expectSha256?: string): ShellCommand {
   const lines: ShellCommand[] = [
     sh`p=${path}; t=${tmp}`,
     // a signal (Ctrl-C's remote kill, a TERM) still runs the EXIT trap: no temp file is left

@@ -35,7 +35,7 @@ export const hostPath = z
 export const targetPath = hostPath.refine((p) => p !== '/', 'must not be /: name the file or directory itself');
 
 /** Octal file mode 0..0o7777, a number (0o644), never a string. */
-export const fileMode = z
+const fileMode = z
   .number({ invalid_type_error: 'write the mode as a number, like 0o644 (not a string)' })
   .int('an octal number 0..0o7777, written like 0o644')
   .min(0, 'an octal number 0..0o7777, written like 0o644')
@@ -44,7 +44,7 @@ export const fileMode = z
 const OWNER_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/;
 
 /** A user or group name, or a numeric id (given as a number or a string). */
-export const ownerName = z
+const ownerName = z
   .union([z.string(), z.number()], { errorMap: () => ({ message: 'a user/group name or numeric id, e.g. "root", "www-data" or 0' }) })
   .transform((v) => String(v))
   .refine((s) => OWNER_RE.test(s), 'a user/group name or numeric id, e.g. "root", "www-data" or 0');

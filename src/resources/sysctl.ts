@@ -98,7 +98,7 @@ export function planSysctl(
 }
 
 /** The persisted value in a file's text, if any (last line wins, as sysctl --system reads it). */
-export function persistedValue(name: string, text: string): string | null {
+function persistedValue(name: string, text: string): string | null {
   const re = lineRegExp(name);
   let v: string | null = null;
   for (const l of text.split('\n')) if (re.test(l)) v = normaliseValue(l.slice(l.indexOf('=') + 1));

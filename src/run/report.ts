@@ -1,7 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Diff, HostSummary, RunReport, TaskResult } from '../types.js';
 
-export function emptySummary(): HostSummary {
+function emptySummary(): HostSummary {
   return { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0 };
 }
 

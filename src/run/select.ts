@@ -3,7 +3,7 @@ import { collectVarProblems } from '../inventory/host-var.js';
 import { withVarsBelow } from '../inventory/host-view.js';
 import type { AnyResource, HostView, Play, Playbook, RoleInstance, Task, Vars } from '../types.js';
 
-export function isRole(t: Task): t is RoleInstance {
+function isRole(t: Task): t is RoleInstance {
   return (t as { type?: unknown }).type === 'role';
 }
 
@@ -57,7 +57,7 @@ function ordered(play: Play, hosts: readonly HostView[]): HostView[] {
 }
 
 /** Splits hosts into serial batches: a number, or "N%" of the play's hosts (at least 1). */
-export function batchesOf(hosts: readonly HostView[], serial: Play['options']['serial']): HostView[][] {
+function batchesOf(hosts: readonly HostView[], serial: Play['options']['serial']): HostView[][] {
   if (serial === undefined || hosts.length === 0) return hosts.length ? [[...hosts]] : [];
   const size = typeof serial === 'number' ? serial : Math.max(1, Math.floor((hosts.length * parseFloat(serial)) / 100));
   const out: HostView[][] = [];

@@ -123,7 +123,7 @@ export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
   }
 }
 
-export function formatKnownHostsLine(name: string, key: Buffer): string {
+function formatKnownHostsLine(name: string, key: Buffer): string {
   return `${name} ${keyTypeOf(key)} ${key.toString('base64')}`;
 }
 

@@ -7,7 +7,7 @@
 import { PowerShell } from 'node-powershell';
 import { redact } from '../mask.js';
 import type { JsonValue, PsScript } from '../types.js';
-import { LOCAL_PRELUDE, REMOTE_WRAPPER } from './pwsh-scripts.js';
+import { LOCAL_PRELUDE, REMOTE_WRAPPER, RESULT_PREFIX } from './pwsh-scripts.js';
 
 export interface PwshHostOptions {
   /** Absolute path of pwsh (see findPwsh). */
@@ -36,9 +36,9 @@ export function preludeLine(): string {
 }
 
 /** Finds and decodes the result line in pwsh's stdout. */
-export function parseEnvelope(stdout: string): PwshEnvelope | null {
+function parseEnvelope(stdout: string): PwshEnvelope | null {
   // pwsh may prefix lines with terminal escapes (e.g. ESC[?1h): search, don't anchor.
-  const matches = [...stdout.matchAll(/LVSRESULT:([A-Za-z0-9+/=]+)/g)];
+  const matches = [...stdout.matchAll(new RegExp(`${RESULT_PREFIX}([A-Za-z0-9+/=]+)`, 'g'))];
   const last = matches[matches.length - 1];
   if (last?.[1] === undefined) return null;
   const json = Buffer.from(last[1], 'base64').toString('utf8');

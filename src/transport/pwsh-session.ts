@@ -16,8 +16,8 @@ export interface SessionSetup {
   secrets: string[];
 }
 
-export const DEFAULT_WINRM_PORT = 5985;
-export const DEFAULT_WINRM_SSL_PORT = 5986;
+const DEFAULT_WINRM_PORT = 5985;
+const DEFAULT_WINRM_SSL_PORT = 5986;
 
 export function buildSessionSetup(
   address: string,

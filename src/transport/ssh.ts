@@ -411,7 +411,7 @@ export async function connectSsh(opts: ConnectSshOptions): Promise<SshTransport>
 }
 
 /** Kills (TERM, then KILL what is left after 1 s) every process whose environment has LVS_PLAY_RUN=token. */
-export function killRunScript(token: string): ShellCommand {
+function killRunScript(token: string): ShellCommand {
   return sh`tok=${`LVS_PLAY_RUN=${token}`}
 pids() { grep -lzxF -- "$tok" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3; }
 p=$(pids); [ -n "$p" ] || exit 0
@@ -421,10 +421,10 @@ p=$(pids); [ -z "$p" ] || kill -KILL $p 2>/dev/null
 exit 0`;
 }
 
-export const HOST_LOCK_PATH = '/run/lvs-play.lock';
+const HOST_LOCK_PATH = '/run/lvs-play.lock';
 
 /** Holds /run/lvs-play.lock (flock) until its input ends; exit 75 with the holder's line when taken. */
-export function hostLockScript(holder: string): ShellCommand {
+function hostLockScript(holder: string): ShellCommand {
   return sh`l=${HOST_LOCK_PATH}
 exec 9>>"$l" || exit 70
 if ! flock -n 9; then echo "held=$(head -c 300 "$l" | tr -d '\n')"; exit 75; fi

@@ -9,7 +9,7 @@ import { renderDiff, resultLine } from '../run/report.js';
 import { EXIT } from './run.js';
 
 /** The plan as text: one line per planned resource (ok lines only with `all`), diffs of changes, a summary. */
-export function renderPlan(plan: SavedPlan, opts: { all?: boolean } = {}): string {
+export function renderPlan(plan: SavedPlan, opts: { all?: boolean; file?: string } = {}): string {
   const lines = [
     `plan ${plan.format}: ${plan.playbook} -i ${plan.inventory}${plan.options.limit ? ` --limit ${plan.options.limit}` : ''}${plan.options.tags ? ` --tags ${plan.options.tags.join(',')}` : ''}`,
     `made ${plan.createdAt} by lvs-play ${plan.lvsPlay}; inputs ${plan.digest}`,
@@ -30,7 +30,7 @@ export function renderPlan(plan: SavedPlan, opts: { all?: boolean } = {}): strin
   lines.push('', 'PLAN SUMMARY');
   const width = Math.max(4, ...Object.keys(plan.summary.hosts).map((n) => n.length));
   for (const [host, c] of Object.entries(plan.summary.hosts)) lines.push(`${host.padEnd(width)} : change=${c.change} ok=${c.ok} skip=${c.skip} probe=${c.probe}`);
-  lines.push(plan.summary.changes === 0 ? 'nothing to change' : `${plan.summary.changes} change(s); apply with: lvs-play apply PLAN`);
+  lines.push(plan.summary.changes === 0 ? 'nothing to change' : `${plan.summary.changes} change(s); apply with: lvs-play apply ${opts.file ?? 'PLAN'}`);
   return lines.join('\n');
 }
 
@@ -43,6 +43,6 @@ export async function showCommand(argv: readonly string[], out: NodeJS.WritableS
   }
   if (parsed.positionals.length !== 1) throw new LvsError('E_USAGE', 'give exactly one plan file', { file: 'command line', fix: 'lvs-play show PLAN.json [--json] [--all]' });
   const plan = await readPlanFile(parsed.positionals[0]!);
-  out.write(parsed.values.json ? `${JSON.stringify(plan, null, 2)}\n` : `${renderPlan(plan, { all: parsed.values.all ?? false })}\n`);
+  out.write(parsed.values.json ? `${JSON.stringify(plan, null, 2)}\n` : `${renderPlan(plan, { all: parsed.values.all ?? false, file: parsed.positionals[0]! })}\n`);
   return EXIT.ok;
 }

@@ -58,7 +58,7 @@ function withRefs(v: unknown, seen = new Set<unknown>()): unknown {
 export function taskModel(plays: readonly PlannedPlay[]): unknown {
   return plays.map((p) => ({
     play: p.play.name,
-    hosts: p.play.options.hosts,
+    hosts: p.pattern,
     serial: p.play.options.serial ?? null,
     maxFailPercentage: p.play.options.maxFailPercentage ?? null,
     batches: p.batches.map((b) => b.map((h) => h.name)),

@@ -146,3 +146,21 @@ describe('saved plans on the control node', () => {
     expect(() => checkAge(p, 'plan.json', '3h', false)).not.toThrow();
   });
 });
+
+describe('saved plans: command lines', () => {
+  it('--plan-out needs --check; apply and show are routed with their arguments', async () => {
+    const { parseCli } = await import('../../../src/cli/args.js');
+    expect(() => parseCli(['site.ts', '-i', 'lab', '--plan-out', 'p.json'])).toThrow(/--plan-out needs --check/);
+    expect(parseCli(['site.ts', '-i', 'lab', '-C', '--plan-out', 'p.json'])).toMatchObject({ kind: 'run', options: { check: true, planOut: 'p.json' } });
+    expect(parseCli(['apply', 'p.json', '--allow-stale'])).toEqual({ kind: 'apply', argv: ['p.json', '--allow-stale'] });
+    expect(parseCli(['show', 'p.json', '--json'])).toEqual({ kind: 'show', argv: ['p.json', '--json'] });
+  });
+
+  it('a file that is not a plan, or of another format, is refused naming the file (exit 4)', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ format: 'lvs-play-plan/99' }));
+    const err = await applyCommand([bad], sink()).catch((e: unknown) => e);
+    expect((err as LvsError).code).toBe('E_PLAN');
+    expect((err as LvsError).message).toMatch(/bad\.json: unknown plan format "lvs-play-plan\/99"/);
+  });
+});

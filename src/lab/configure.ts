@@ -74,7 +74,7 @@ export async function ensureHostKeys(host: string): Promise<string[]> {
   return pubs;
 }
 
-interface PasswdEntry {
+export interface PasswdEntry {
   uid: number;
   gid: number;
   home: string;
@@ -89,7 +89,7 @@ async function passwdEntry(root: string, user: string): Promise<PasswdEntry | nu
   return null;
 }
 
-async function ensureUser(root: string, user: string, password: string | null): Promise<PasswdEntry> {
+export async function ensureUser(root: string, user: string, password: string | null): Promise<PasswdEntry> {
   let e = await passwdEntry(root, user);
   if (!e) {
     await execOk(['chroot', root, 'useradd', '-m', '-U', '-s', '/bin/bash', user]);

@@ -58,6 +58,7 @@ export async function labDown(opts: LabDownOptions = {}): Promise<void> {
     if (opts.purge) {
       progress(`purge: removing host rootfs copies under ${join(labDir(), 'hosts')}`);
       await rm(join(labDir(), 'hosts'), { recursive: true, force: true });
+      await rm(join(labDir(), 'templates'), { recursive: true, force: true }); // extra real servers' (extras-rootfs.ts)
       await rm(paths.knownHosts(), { force: true });
       await rm(paths.inventoryYml(), { force: true });
     }

@@ -5,6 +5,7 @@ import { hostExec as hostExecImpl, startSshdIn, stopHost, stopSshdIn } from './h
 import type { ExecOptions, ExecResult } from './exec.js';
 import { labStatus, formatStatus } from './status.js';
 import { labHosts, loadTopology } from './topology.js';
+import { extraHosts } from './extras.js';
 import { removeHostNet } from './network.js';
 import { netnsName, vethName } from './paths.js';
 import { labUp } from './up.js';
@@ -15,6 +16,7 @@ export { labDown, type LabDownOptions } from './down.js';
 export { labStatus, type LabHostStatus } from './status.js';
 export { labDir, paths as labPaths, BASE_PACKAGES } from './paths.js';
 export { labInventory } from './inventory.js';
+export { extraHosts, extraRealServers } from './extras.js';
 export { loadTopology, labHosts, type LabHost, type Topology } from './topology.js';
 export { LAB_BECOME_USER, LAB_BECOME_PW_USER, LAB_SUDO_PASSWORD } from './configure.js';
 export type { ExecResult } from './exec.js';
@@ -33,7 +35,7 @@ export {
 } from './vm-variant.js';
 
 function addressOf(host: string): string {
-  const h = labHosts(loadTopology()).find((x) => x.name === host);
+  const h = [...labHosts(loadTopology()), ...extraHosts()].find((x) => x.name === host);
   if (!h) throw new LvsError('E_USAGE', `no lab host named ${host}`, { fix: 'see lab/topology.json' });
   return h.address;
 }
@@ -68,34 +70,42 @@ export async function removeLabHost(host: string, _address?: string): Promise<vo
   await removeHostNet({ netns: netnsName(host), veth: vethName(host) });
 }
 
-const USAGE = `usage: lvs-play lab up [--fresh] [--directors netns|vm] | down [--purge] | status
+const USAGE = `usage: lvs-play lab up [--fresh] [--directors netns|vm] [--realservers N] | down [--purge] | status
   up       build (the base rootfs once, cached) and start the lab; idempotent
+           --realservers N (or --hosts N): N more Linux real servers rs3, rs4, … (10.77.0.100 up)
+           beside the topology's hosts, in linux_realservers; without it extras are removed
            --directors vm: the directors (lvs1, lvs2) as qemu VMs with real IPVS at the same
            addresses; without it (or with netns) they are namespaces again (VMs stopped)
   down     stop it (VMs first) and remove its namespaces, veths, taps, bridge and NAT rules
   status   each host (and lab VM), its address and whether its sshd answers`;
 
-/** `--directors vm` / `--directors=vm` out of the `up` arguments; the rest are plain flags. */
-function directorsArg(rest: string[]): { mode: DirectorsMode; flags: string[] } | null {
+/** `--directors vm` / `--directors=vm` and `--realservers N` out of the `up` arguments; the rest are plain flags. */
+function directorsArg(rest: string[]): { mode: DirectorsMode; flags: string[]; realservers: number } | null {
   const flags: string[] = [];
   let mode: string = 'netns';
+  let realservers = '0';
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i] ?? '';
     if (a === '--directors') {
       mode = rest[++i] ?? '';
     } else if (a.startsWith('--directors=')) {
       mode = a.slice('--directors='.length);
+    } else if (a === '--realservers' || a === '--hosts') {
+      realservers = rest[++i] ?? '';
+    } else if (/^--(realservers|hosts)=/.test(a)) {
+      realservers = a.slice(a.indexOf('=') + 1);
     } else {
       flags.push(a);
     }
   }
-  return (DIRECTORS_MODES as readonly string[]).includes(mode) ? { mode: mode as DirectorsMode, flags } : null;
+  if (!/^\d{1,3}$/.test(realservers)) return null;
+  return (DIRECTORS_MODES as readonly string[]).includes(mode) ? { mode: mode as DirectorsMode, flags, realservers: Number(realservers) } : null;
 }
 
 /** `lvs-play lab …`; returns the exit code. */
 export async function labCommand(argv: string[]): Promise<number> {
   const [sub, ...args] = argv;
-  const directors = sub === 'up' ? directorsArg(args) : { mode: 'netns' as const, flags: args };
+  const directors = sub === 'up' ? directorsArg(args) : { mode: 'netns' as const, flags: args, realservers: 0 };
   const rest = directors?.flags ?? args;
   const flags = new Set(rest);
   const allowed: Record<string, string[]> = { up: ['--fresh'], down: ['--purge'], status: [] };
@@ -104,7 +114,7 @@ export async function labCommand(argv: string[]): Promise<number> {
     return sub === 'help' || sub === '--help' ? 0 : 2;
   }
   try {
-    if (sub === 'up') await labUp({ fresh: flags.has('--fresh'), directors: directors.mode });
+    if (sub === 'up') await labUp({ fresh: flags.has('--fresh'), directors: directors.mode, realservers: directors.realservers });
     else if (sub === 'down') {
       await downLabVms((l) => process.stdout.write(`lab: ${l}\n`));
       await labDown({ purge: flags.has('--purge') });

@@ -1,17 +1,21 @@
-/** The lab as an inventory (`-i lab`): groups and hosts from lab/topology.json, keys from labDir(). */
+/**
+ * The lab as an inventory (`-i lab`): groups and hosts from lab/topology.json and the extra real
+ * servers of `lab up --realservers N` (in linux_realservers, with weights), keys from labDir().
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GroupSpec, HostSpec, InventorySpec, PsrpSshConnection, SshConnection, Vars } from '../types.js';
 import { labDir, paths } from './paths.js';
 import { KEEPALIVED_TARBALL, sourcesDir } from './sources.js';
 import { labHosts, loadTopology } from './topology.js';
+import { extraHosts } from './extras.js';
 
 export function labInventory(): InventorySpec {
   const topo = loadTopology();
   const ssh: SshConnection = { type: 'ssh', user: 'root', keyFile: paths.key(), knownHosts: paths.knownHosts() };
   const psrp: PsrpSshConnection = { type: 'psrp-ssh', user: 'root', keyFile: paths.key(), knownHosts: paths.knownHosts() };
   const groups: Record<string, { hosts: Record<string, HostSpec>; kinds: Set<string> }> = {};
-  for (const h of labHosts(topo)) {
+  for (const h of [...labHosts(topo), ...extraHosts()]) {
     for (const g of h.groups) {
       const grp = (groups[g] ??= { hosts: {}, kinds: new Set() });
       grp.hosts[h.name] = { address: h.address, vars: { ...h.vars, ...(runsAsVm(h.name) ? VM_DIRECTOR_VARS : {}) } };

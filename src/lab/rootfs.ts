@@ -9,8 +9,8 @@ import { basename, dirname, join } from 'node:path';
 import { BASE_PACKAGES, SUITE, baseRootfsDir, paths } from './paths.js';
 import { exec, execOk, type Progress } from './exec.js';
 
-const MARKER = '.lvs-play-base';
-const HOST_MARKER = '.lvs-play-host';
+export const MARKER = '.lvs-play-base';
+export const HOST_MARKER = '.lvs-play-host';
 const SOURCES = '/etc/apt/sources.list.d/debian.sources';
 
 /** The first `URIs:` of the machine's debian.sources (the mirror apt already uses). */

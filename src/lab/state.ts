@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { labDir, paths } from './paths.js';
+import type { LabHost } from './topology.js';
 
 export interface HostState {
   netns: string;
@@ -23,6 +24,8 @@ export interface LabState {
   /** net.ipv4.ip_forward before the lab turned it on (restored on down). */
   ipForwardBefore?: string;
   hosts: Record<string, HostState>;
+  /** Extra real servers of `lab up --realservers N` (src/lab/extras.ts); absent = none. */
+  extras?: LabHost[];
 }
 
 export function emptyState(): LabState {

@@ -1,6 +1,7 @@
 /** `lab status`: each host, its address, whether it runs and whether its sshd answers. */
 import { initPid, sshAnswers } from './hostproc.js';
 import { labHosts, loadTopology } from './topology.js';
+import { extraHosts } from './extras.js';
 
 export interface LabHostStatus {
   name: string;
@@ -11,7 +12,7 @@ export interface LabHostStatus {
 }
 
 export async function labStatus(): Promise<LabHostStatus[]> {
-  const hosts = labHosts(loadTopology());
+  const hosts = [...labHosts(loadTopology()), ...extraHosts()];
   return Promise.all(
     hosts.map(async (h) => ({
       name: h.name,

@@ -5,14 +5,18 @@ import { type Progress, printProgress } from './exec.js';
 import { startHost, initPid, stopHost, sshAnswers, startSshdIn, waitSsh } from './hostproc.js';
 import { kindBindMounts, prepareKind } from './kinds.js';
 import { writeAnsibleInventory, writeKnownHosts } from './known-hosts-file.js';
-import { ensureBridge, ensureHostNet, ensureNat } from './network.js';
+import { ensureBridge, ensureHostNet, ensureNat, removeHostNet } from './network.js';
 import { labDir, netnsName, paths, vethName } from './paths.js';
 import { ensureBaseRootfs, ensureHostRootfs, hostRootfsCurrent, syncAptAndResolver } from './rootfs.js';
-import { emptyState, readState, withLabLock, writeState, type LabState } from './state.js';
+import { emptyState, readState, withLabLock, writeFileAtomic, writeState, type LabState } from './state.js';
 import { labHosts, loadTopology, type LabHost, type Topology } from './topology.js';
 import { requireRoot } from './root.js';
 import { ensureKeepalivedTarball } from './sources.js';
 import { ensureWeb } from './web.js';
+import { extraRealServers, EXTRA_SSHD_CONF } from './extras.js';
+import { ensureExtraRootfs } from './extras-rootfs.js';
+import { Pool } from './pool.js';
+import { join } from 'node:path';
 import { forgetNeighbours, releaseVmAddresses, upVmDirectors, vmDirectorHosts, type DirectorsMode, type LabReservation } from './vm-variant.js';
 
 export interface LabUpOptions {
@@ -27,6 +31,11 @@ export interface LabUpOptions {
   directors?: DirectorsMode;
   /** The caller holds the lab lock already (`reserveLab()`, e.g. the e2e test for its whole run). */
   reservation?: LabReservation;
+  /**
+   * Extra Linux real servers beside the topology's hosts (src/lab/extras.ts), default 0: extras
+   * of an earlier `up` beyond this count are stopped and removed (their rootfs copies are kept).
+   */
+  realservers?: number;
 }
 
 export async function labUp(opts: LabUpOptions = {}): Promise<void> {
@@ -37,7 +46,8 @@ export async function labUp(opts: LabUpOptions = {}): Promise<void> {
   const locked = <T>(fn: () => Promise<T>): Promise<T> => (opts.reservation ? opts.reservation.run(fn) : withLabLock(fn));
   await locked(async () => {
     const topo = loadTopology();
-    const hosts = labHosts(topo);
+    const extras = extraRealServers(topo, opts.realservers ?? 0);
+    const hosts = [...labHosts(topo), ...extras];
     const asVms = (opts.directors ?? 'netns') === 'vm' ? vmDirectorHosts(hosts) : [];
     const netnsHosts = hosts.filter((h) => !asVms.includes(h));
     // A netns host never shares its address with a lab VM: such VMs go first (plain `lab up` after `--directors vm`).
@@ -45,13 +55,16 @@ export async function labUp(opts: LabUpOptions = {}): Promise<void> {
     const base = await ensureBaseRootfs(progress);
     const labPub = await ensureLabKey();
     const state = (await readState()) ?? emptyState();
+    await removeExtras(state, extras, progress);
+    state.extras = extras;
     await writeState(state);
     progress(`network: bridge ${topo.network.bridge} ${topo.network.gateway}, NAT for ${topo.network.cidr}`);
     await ensureBridge(topo, state);
     await ensureNat(topo, state);
     await writeState(state);
-    const ctx: UpContext = { topo, all: hosts, base, fresh: !!opts.fresh, progress, state, labPub };
+    const ctx: UpContext = { topo, all: hosts, base, fresh: !!opts.fresh, progress, state, labPub, extras: new Set(extras.map((h) => h.name)) };
     await Promise.all(netnsHosts.map((h) => upHost(h, ctx)));
+    if (extras.length) progress(`extra real servers: ${extras.length} (${extras[0]!.name} … ${extras.at(-1)!.name}, ${extras[0]!.address} …)`);
     await writeState(state);
     await writeKnownHosts(hosts, asVms.map((h) => h.name));
     await writeAnsibleInventory(hosts);
@@ -68,6 +81,9 @@ export async function labUp(opts: LabUpOptions = {}): Promise<void> {
   });
 }
 
+/** Rootfs copies of extra hosts at once (disk-bound: more only thrash). */
+const copies = new Pool(4);
+
 interface UpContext {
   topo: Topology;
   all: readonly LabHost[];
@@ -76,6 +92,8 @@ interface UpContext {
   progress: Progress;
   state: LabState;
   labPub: string;
+  /** Names of the extra real servers (their rootfs: src/lab/extras-rootfs.ts). */
+  extras: ReadonlySet<string>;
 }
 
 async function upHost(h: LabHost, c: UpContext): Promise<void> {
@@ -84,9 +102,13 @@ async function upHost(h: LabHost, c: UpContext): Promise<void> {
     c.progress(`${h.name}: stopping (its rootfs is recreated)`);
     await stopHost(h.name);
   }
-  const root = await ensureHostRootfs(h.name, c.base, c.fresh, c.progress);
-  await syncAptAndResolver(root);
+  const extra = c.extras.has(h.name);
+  const root = extra
+    ? await copies.use(() => ensureExtraRootfs(h.name, c.base, c.fresh, c.progress))
+    : await ensureHostRootfs(h.name, c.base, c.fresh, c.progress);
+  if (!extra) await syncAptAndResolver(root); // an extra host has its template's
   await configureHost(h, c.all, root, c.labPub);
+  if (extra) await writeFileAtomic(join(root, EXTRA_SSHD_CONF.path), EXTRA_SSHD_CONF.content);
   const kctx = { host: h, rootfs: root, progress: c.progress };
   await prepareKind(kctx);
   const binds = await kindBindMounts(kctx);
@@ -108,4 +130,18 @@ async function upHost(h: LabHost, c: UpContext): Promise<void> {
   }
   c.progress(`${h.name}: starting (${h.address})`);
   await startHost(h.name, root, binds);
+}
+
+/** Stops and removes the extra hosts of an earlier `up` that are not wanted now (rootfs kept). */
+async function removeExtras(state: LabState, wanted: readonly LabHost[], progress: Progress): Promise<void> {
+  const keep = new Set(wanted.map((h) => `${h.name} ${h.address}`));
+  const gone = (state.extras ?? []).filter((h) => !keep.has(`${h.name} ${h.address}`));
+  if (gone.length) progress(`extra real servers: removing ${gone.length} (${gone.map((h) => h.name).join(' ')})`);
+  await Promise.all(
+    gone.map(async (h) => {
+      await stopHost(h.name);
+      await removeHostNet({ netns: netnsName(h.name), veth: vethName(h.name) });
+      delete state.hosts[h.name];
+    }),
+  );
 }

@@ -76,6 +76,12 @@ const SPECIAL = new Set<string>([
   'ansible_psrp_cert_validation',
 ]);
 
+/** `-o UserKnownHostsFile=FILE` (or `-oUserKnownHostsFile FILE`) out of ssh arguments. */
+export function knownHostsFromSshArgs(args: string): string | undefined {
+  const m = /-o\s*UserKnownHostsFile[=\s]\s*("[^"]+"|'[^']+'|\S+)/i.exec(args);
+  return m?.[1]?.replace(/^["']|["']$/g, '');
+}
+
 /** Splits Ansible vars into address, connection fields and remaining vars; problems go to `errors`. */
 export function mapAnsibleVars(input: Vars, origin: VarsOrigin, errors: LvsError[]): MappedVars {
   const out: MappedVars = { connection: {}, vars: {} };
@@ -103,6 +109,11 @@ export function mapAnsibleVars(input: Vars, origin: VarsOrigin, errors: LvsError
   };
   let shellType: string | undefined;
   for (const [name, v] of Object.entries(input)) {
+    if (name === 'ansible_ssh_common_args' || name === 'ansible_ssh_extra_args') {
+      // of OpenSSH's arguments only the known_hosts file applies (the transport is not OpenSSH); the var stays
+      const file = knownHostsFromSshArgs(String(v));
+      if (file) c['knownHosts'] = file;
+    }
     if (!SPECIAL.has(name)) {
       out.vars[name] = v;
       continue;

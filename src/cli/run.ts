@@ -23,6 +23,7 @@ import { selectHosts } from '../inventory/pattern.js';
 import { assertConnectable } from '../inventory/resolve.js';
 import { onceWarner } from '../warnings.js';
 import { SecretResolver } from '../inventory/secret.js';
+import { mark, writeProfile } from '../profile.js';
 
 export { EXIT };
 
@@ -75,11 +76,13 @@ export interface RunHooks {
 
 /** The main job: load, validate everything, then run (or list). Returns the exit code. */
 export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = process.stdout, hooks: RunHooks = o.planOut ? planOutHooks() : {}): Promise<number> {
+  mark('modules');
   const cwd = process.cwd();
   const extraVars = await parseExtraVars(o.extraVars, { cwd });
   const pb = await loadPlaybook(o.playbook);
   const warn = onceWarner();
   const inv = await loadInventory(o.inventory, { cwd, extraVars, warn });
+  mark('loaded');
   return runLoadedPlaybook(pb, inv, o, { out, hooks, warn, extraVars });
 }
 
@@ -98,6 +101,7 @@ export async function runLoadedPlaybook(
     ...(o.tags ? { tags: o.tags } : {}),
     ...(o.skipTags ? { skipTags: o.skipTags } : {}),
   });
+  mark('selected');
   if (o.listHosts || o.listTasks) {
     out.write(`playbook: ${o.playbook} (${pb.name})\n`);
     if (o.listHosts) out.write(`${listHosts(plays)}\n`);
@@ -144,12 +148,15 @@ export async function runLoadedPlaybook(
       playbook: o.playbook,
       inventory: inv.source,
     });
+    mark('executed');
     const color = Boolean((out as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR;
     out.write(`\n${recapText(report, color)}\n`);
     if (report.stopped) out.write(`stopped: ${report.stopped}\n`);
     if (o.json) await writeFile(o.json, `${JSON.stringify(report, null, 2)}\n`);
+    mark('recap');
     return hooks.afterExecute ? await hooks.afterExecute(report, ctx, exitCodeOf(report)) : exitCodeOf(report);
   } finally {
+    writeProfile();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }

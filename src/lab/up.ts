@@ -62,7 +62,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<void> {
     await ensureBridge(topo, state);
     await ensureNat(topo, state);
     await writeState(state);
-    const ctx: UpContext = { topo, all: hosts, base, fresh: !!opts.fresh, progress, state, labPub, extras: new Set(extras.map((h) => h.name)) };
+    const ctx: UpContext = { topo, all: hosts, base, fresh: !!opts.fresh, progress, state, labPub, extras: new Set(extras.map((h) => h.name)), started: new Set() };
     await Promise.all(netnsHosts.map((h) => upHost(h, ctx)));
     if (extras.length) progress(`extra real servers: ${extras.length} (${extras[0]!.name} … ${extras.at(-1)!.name}, ${extras[0]!.address} …)`);
     await writeState(state);
@@ -71,6 +71,8 @@ export async function labUp(opts: LabUpOptions = {}): Promise<void> {
     const booted = asVms.length ? await upVmDirectors(topo, asVms, { fresh: !!opts.fresh, progress }) : null;
     // addresses that changed hands (VM ↔ netns host): drop their stale neighbour entries
     await forgetNeighbours([...handedBack, ...(booted?.vms.map((v) => v.address) ?? [])], netnsHosts.map((h) => h.name));
+    // an extra host started anew has a new MAC: a stale neighbour entry here would blackhole it for ~15 s
+    await forgetNeighbours(extras.filter((h) => ctx.started.has(h.name)).map((h) => h.address), []);
     const down = [];
     for (const h of hosts) if (!(await waitSsh(h.address, true, 15_000))) down.push(h.name);
     if (down.length) throw new Error(`lab: sshd does not answer on ${down.join(', ')} (logs: ${paths.log('HOST')}, /var/log/sshd.log inside)`);
@@ -94,6 +96,8 @@ interface UpContext {
   labPub: string;
   /** Names of the extra real servers (their rootfs: src/lab/extras-rootfs.ts). */
   extras: ReadonlySet<string>;
+  /** Hosts (re)started by this `up`. */
+  started: Set<string>;
 }
 
 async function upHost(h: LabHost, c: UpContext): Promise<void> {
@@ -129,6 +133,7 @@ async function upHost(h: LabHost, c: UpContext): Promise<void> {
     }
   }
   c.progress(`${h.name}: starting (${h.address})`);
+  c.started.add(h.name);
   await startHost(h.name, root, binds);
 }
 
@@ -144,4 +149,5 @@ async function removeExtras(state: LabState, wanted: readonly LabHost[], progres
       delete state.hosts[h.name];
     }),
   );
+  await forgetNeighbours(gone.map((h) => h.address), []);
 }

@@ -1,5 +1,6 @@
 import type { AnyResource, Diff, Fact, Transport } from '../types.js';
 import { readFacts } from './facts.js';
+import { addHostTime, profiling, sinceStart, timed } from '../profile.js';
 
 export interface Outcome {
   status: 'ok' | 'changed' | 'failed' | 'skipped';
@@ -49,13 +50,15 @@ export async function converge(res: AnyResource, t: Transport, opts: ConvergeOpt
   }
   try {
     const current = opts.current ? opts.current.value : await readResource(res, t);
+    const planStart = profiling() ? sinceStart() : 0;
     const change: unknown = res.plan(current);
+    if (planStart) addHostTime(t.host, 'plan', sinceStart() - planStart);
     if (change === null) return { status: 'ok', message: (res.note as ((c: unknown) => string | undefined) | undefined)?.(current) ?? 'already as wanted' };
     if (res.probe) return { status: 'failed', error: describe(res, change) };
     const diff = res.diff?.(current, change);
     const message = describe(res, change);
     if (opts.check) return { status: 'changed', message, ...(diff ? { diff } : {}) };
-    await (res.apply as (t: Transport, c: unknown) => Promise<void>)(t, change);
+    await timed(t.host, 'apply', () => (res.apply as (t: Transport, c: unknown) => Promise<void>)(t, change));
     const verify = res.verify ?? isFact(res.read);
     if (verify) {
       const after = res.plan(await readResource(res, t));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Fact, PosixTransport, RunResult, ShellCommand } from '../types.js';
 
 export type FactOutcome<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -5,35 +6,44 @@ export type FactOutcome<T> = { ok: true; value: T } | { ok: false; error: string
 const MARK = '@@LVS-FACT';
 
 /**
- * One shell script that runs every fact command in its own subshell and prints each one's
- * stdout, stderr (base64) and exit code: many reads, one round trip.
+ * One shell script that runs every fact command in its own subshell, its stdout and stderr going
+ * straight to the channel, each followed by a boundary line carrying a random nonce (and, on
+ * stdout, the exit code): many reads, one round trip, and no process on the host beyond each
+ * fact's subshell and its own commands (no temp files, no base64).
  */
-function batchScript(commands: readonly ShellCommand[]): ShellCommand {
-  const lines = ['d=$(mktemp -d) || exit 97'];
-  commands.forEach((cmd, i) => {
-    lines.push(`(\n${cmd}\n) >"$d/${i}.o" 2>"$d/${i}.e" </dev/null; echo $? >"$d/${i}.r"`);
-  });
-  lines.push(
-    `for i in $(seq 0 ${commands.length - 1}); do printf '%s %s\\n' '${MARK}' "$i"; ` +
-      `base64 -w0 "$d/$i.o"; printf '\\n'; base64 -w0 "$d/$i.e"; printf '\\n'; cat "$d/$i.r"; done`,
-    'rm -rf "$d"',
-  );
-  return lines.join('\n') as ShellCommand;
+function batchScript(commands: readonly ShellCommand[], nonce: string = randomBytes(9).toString('hex')): ShellCommand {
+  const b = `${MARK}-${nonce}`;
+  return commands
+    .map((cmd, i) => `(\n${cmd}\n) </dev/null; r=$?; printf '\\n%s %s %s\\n' '${b}' ${i} "$r"; printf '\\n%s %s\\n' '${b}' ${i} >&2`)
+    .join('\n') as ShellCommand;
+}
+
+/** Splits one stream at the boundaries: text before each, and the rest of each boundary line. */
+function frames(text: string, b: string): { index: number; body: string; tail: string }[] {
+  const out: { index: number; body: string; tail: string }[] = [];
+  const sep = `\n${b} `;
+  let at = 0;
+  for (;;) {
+    const k = text.indexOf(sep, at);
+    if (k < 0) return out;
+    const lineEnd = text.indexOf('\n', k + sep.length);
+    const line = text.slice(k + sep.length, lineEnd < 0 ? undefined : lineEnd);
+    const [idx = '', ...rest] = line.split(' ');
+    out.push({ index: Number(idx), body: text.slice(at, k), tail: rest.join(' ') });
+    if (lineEnd < 0) return out;
+    at = lineEnd + 1;
+  }
 }
 
 /** Splits a batch's output back into one RunResult per command. */
-function parseBatch(stdout: string, count: number): RunResult[] {
+function parseBatch(stdout: string, stderr: string, count: number, nonce: string): RunResult[] {
+  const b = `${MARK}-${nonce}`;
   const results: RunResult[] = [];
-  const parts = stdout.split(`${MARK} `).slice(1);
-  for (const part of parts) {
-    const [idx, out = '', err = '', rc = ''] = part.split('\n');
-    const i = Number(idx);
-    results[i] = {
-      code: rc.trim() === '' ? null : Number(rc.trim()),
-      stdout: Buffer.from(out, 'base64').toString('utf8'),
-      stderr: Buffer.from(err, 'base64').toString('utf8'),
-    };
+  for (const f of frames(stdout, b)) {
+    const rc = f.tail.trim();
+    results[f.index] = { code: rc === '' ? null : Number(rc), stdout: f.body, stderr: '' };
   }
+  for (const f of frames(stderr, b)) if (results[f.index]) results[f.index]!.stderr = f.body;
   for (let i = 0; i < count; i++) {
     if (!results[i]) results[i] = { code: null, stdout: '', stderr: 'fact batch output missing' };
   }
@@ -55,11 +65,12 @@ export async function readFacts(t: PosixTransport, facts: readonly Fact<unknown>
     const fact = facts[0]!;
     return [parseOne(fact, await t.run(fact.command))];
   }
-  const res = await t.run(batchScript(facts.map((f) => f.command)));
+  const nonce = randomBytes(9).toString('hex');
+  const res = await t.run(batchScript(facts.map((f) => f.command), nonce));
   if (res.code !== 0) {
     const why = `fact batch failed (exit ${res.code}): ${res.stderr.trim().slice(-500)}`;
     return facts.map(() => ({ ok: false, error: why }));
   }
-  const results = parseBatch(res.stdout, facts.length);
+  const results = parseBatch(res.stdout, res.stderr, facts.length, nonce);
   return facts.map((f, i) => parseOne(f, results[i]!));
 }

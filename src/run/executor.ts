@@ -2,6 +2,7 @@ import { Listr, type ListrTask } from 'listr2';
 import type { HostView, RunReport, TaskResult, Transport } from '../types.js';
 import { runHostPlay } from './host-play.js';
 import { plainOutput } from './plain-output.js';
+import { ReadAhead } from './read-ahead.js';
 import { Redactor } from './redact.js';
 import { renderDiff, resultLine, summarize } from './report.js';
 import type { PlannedPlay } from './select.js';
@@ -130,6 +131,8 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
     }
     return conn;
   };
+  const readAhead = new ReadAhead(connection);
+
 
   const runHost = async (pp: PlannedPlay, host: HostView, task: { output: string; title: string; skip(m?: string): void }) => {
     const hp = pp.perHost.get(host.name);
@@ -150,6 +153,7 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
       emit({ host: host.name, play: pp.play.name, role: null, resource: locked ? 'host lock' : 'connect', kind: 'connection', status: locked ? 'failed' : 'unreachable', durationMs: Date.now() - t0, error }, (l) => (task.output = l));
       throw new Error(`${locked ? 'LOCKED' : 'UNREACHABLE'}: ${redactor.redact(error)}`);
     }
+    const facts = await readAhead.take(pp, host);
     const { failed } = await runHostPlay(hp, {
       play: pp.play.name,
       check: opts.check,
@@ -158,6 +162,7 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
       pending: hostPending(host.name),
       connect: connection,
       emit: (r) => emit(r, (l) => (task.output = l)),
+      ...(facts ? { facts } : {}),
     });
     const mine = results.filter((r) => r.host === host.name && r.play === pp.play.name);
     const changed = mine.filter((r) => r.status === 'changed').length;
@@ -180,6 +185,7 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
             skip: () => (stopped || signal.aborted ? 'stopped' : false),
             task: (_c2: unknown, batchTask) => {
               plain?.batch(bi, pp.batches.length, batch);
+              readAhead.start(pp, batch, (name) => unreachable.has(name) || failedHosts.has(name));
               return batchTask.newListr(
                 batch.map((h) => hostTask(pp, h, () => batchHostDone(pp, batch))),
                 { concurrent: Math.max(1, opts.forks), exitOnError: false },

@@ -2,6 +2,7 @@ import { isFact } from '../plan/converge.js';
 import { readFacts, type FactOutcome } from '../plan/facts.js';
 import type { Fact, Transport } from '../types.js';
 import type { PlannedTask } from './select.js';
+import { timed } from '../profile.js';
 
 /**
  * The batched reads of one host's tasks: every fact from a position on is read in ONE round trip;
@@ -27,6 +28,12 @@ export class FactCache {
     return hit?.ok ? { value: hit.value } : undefined;
   }
 
+  /** Reads every batched fact now (the read-ahead of src/run/read-ahead.ts); never throws. */
+  async prime(): Promise<this> {
+    await this.readFrom(0).catch(() => undefined);
+    return this;
+  }
+
   /** Something on the host changed: cached reads may be stale. */
   invalidate(): void {
     this.dirty = true;
@@ -44,7 +51,8 @@ export class FactCache {
     });
     this.cache.clear();
     this.roundTrips++;
-    const outcomes = await readFacts(this.t, facts);
+    const t = this.t;
+    const outcomes = await timed(t.host, 'reads', () => readFacts(t, facts));
     outcomes.forEach((o, k) => this.cache.set(idx[k]!, o));
     this.dirty = false;
   }

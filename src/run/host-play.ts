@@ -14,6 +14,8 @@ export interface HostPlayContext {
   pending: { changes: boolean };
   /** The connection of another host, for delegated tasks (the run's one connection per host). */
   connect?(host: HostView): Promise<Transport>;
+  /** The host's reads, already made (src/run/read-ahead.ts); else they are made here. */
+  facts?: FactCache;
 }
 
 function row(ctx: HostPlayContext, host: string, task: PlannedTask, status: ResultStatus, started: number, extra: Partial<TaskResult>): TaskResult {
@@ -35,7 +37,7 @@ function row(ctx: HostPlayContext, host: string, task: PlannedTask, status: Resu
  */
 export async function runHostPlay(hp: HostPlay, ctx: HostPlayContext): Promise<{ failed: boolean }> {
   const notified = new Set<string>();
-  const facts = new FactCache(ctx.transport, hp.tasks);
+  const facts = ctx.facts ?? new FactCache(ctx.transport, hp.tasks);
   let failed = false;
   for (let i = 0; i < hp.tasks.length; i++) {
     if (ctx.signal.aborted) break;

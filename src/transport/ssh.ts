@@ -7,11 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { connect as netConnect, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { NodeSSH, type Config } from 'node-ssh';
 import type { SFTPWrapper } from 'ssh2';
 import { LvsError } from '../errors.js';
 import { resolveSecret } from '../inventory/secret.js';
+import { timed } from '../profile.js';
 import { raw, sh } from '../shell/quote.js';
 import type { PosixTransport, PutOptions, RunOptions, RunResult, SecretRef, ShellCommand, SshConnection } from '../types.js';
 import {
@@ -41,6 +43,25 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 // A host that stops answering (link down, frozen sshd) is declared lost after ≤ 4 × 5 s.
 const KEEPALIVE_MS = 5_000;
 const KEEPALIVE_COUNT_MAX = 3;
+
+/** A connected TCP socket (no Nagle delay: small request/response round trips). */
+function tcpConnect(host: string, port: number, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const sock = netConnect({ host, port, noDelay: true });
+    const fail = (e: Error) => {
+      sock.destroy();
+      reject(e);
+    };
+    sock.setTimeout(timeoutMs, () => fail(Object.assign(new Error(`connect ETIMEDOUT ${host}:${port} (no answer in ${timeoutMs} ms)`), { code: 'ETIMEDOUT' })));
+    sock.once('error', fail);
+    sock.once('connect', () => {
+      sock.setTimeout(0);
+      sock.off('error', fail);
+      sock.on('error', () => undefined); // ssh2 reports it (it listens from here on)
+      resolve(sock);
+    });
+  });
+}
 
 
 /** Limits commands in flight on one connection. */
@@ -149,7 +170,9 @@ export class SshTransport implements PosixTransport {
 
     const ssh = new NodeSSH();
     try {
-      await ssh.connect(config);
+      // our own TCP socket: the connect and the SSH handshake are timed apart (src/run/profile.ts)
+      config.sock = await timed(host, 'connect', () => tcpConnect(address, this.port, config.readyTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS));
+      await timed(host, 'handshake', () => ssh.connect(config));
     } catch (e) {
       ssh.dispose();
       throw this.connectError(e, verdict, presented);

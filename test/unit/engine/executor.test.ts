@@ -119,13 +119,30 @@ describe('executor', () => {
     expect(read(join(dir, 'w'))).toBe('');
   });
 
-  it('limits parallel hosts to --forks', async () => {
+  it('limits hosts running their tasks in parallel to --forks; every host connects and reads at once (read-ahead)', async () => {
     const dir = tempDir();
     const hosts = Array.from({ length: 6 }, (_, i) => localHost(`h${i}`));
-    const pb = playbook('t', [play('p', { hosts: 'all' }, (h) => [marker(join(dir, h.name), 'x')])]);
+    let applying = 0;
+    let maxApplying = 0;
+    const slow = (path: string) => {
+      const m = marker(path, 'x');
+      return { ...m, apply: async (t: Parameters<typeof m.apply>[0], c: string) => {
+        maxApplying = Math.max(maxApplying, ++applying);
+        await new Promise((r) => setTimeout(r, 30));
+        await m.apply(t, c);
+        applying--;
+      } };
+    };
+    const pb = playbook('t', [play('p', { hosts: 'all' }, (h) => [slow(join(dir, h.name))])]);
     const run = runner(hosts);
-    expect((await run(pb, { forks: 2 })).maxOpen).toBe(2);
-    expect((await run(pb, { forks: 10 })).maxOpen).toBe(6);
+    const two = await run(pb, { forks: 2 });
+    expect(maxApplying).toBe(2);
+    expect(two.maxOpen).toBe(6);
+    expect(two.report.summary.h5).toMatchObject({ changed: 1 });
+    maxApplying = 0;
+    const again = await run(pb, { forks: 2 });
+    expect(again.report.summary.h5).toMatchObject({ ok: 1, changed: 0 });
+    expect(maxApplying).toBe(0);
   });
 
   it('reports an unreachable host and goes on with the others', async () => {

@@ -1,0 +1,107 @@
+// One chunk of the bench, run under the lab lock by bench/run.ts (flock /tmp/lvs-lab.lock):
+// brings the lab up with the size's extra real servers, takes samples of one tool and mode until
+// done or its time budget is spent, appends them to the results file, and ALWAYS leaves the
+// standard lab (extras removed) behind.
+//   node --import jiti/register bench/chunk.ts SIZE TOOL MODE COUNT RESULTS_FILE BENCH_ID [BUDGET_S]
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hostExec, labUp, type LabHost } from '../src/lab/index.js';
+import { measure } from './measure.js';
+import { countSince, markHosts, meanCounts } from './on-host.js';
+import { ansibleEnv, floorArgv, iniInventory, resetScript, ROOT, toolArgv, type Mode, type Tool } from './tools.js';
+
+export interface Sample {
+  bench: string;
+  size: number;
+  tool: Tool;
+  mode: Mode;
+  wallMs: number;
+  cpuMs: number;
+  peakRssMb: number;
+  peakCgroupMb: number;
+  ok: boolean;
+  /** per-host means, counted on the hosts */
+  perHost: { connections: number; sessions: number; execs: number; sftp: number; processes: number };
+  at: string;
+  profile?: unknown;
+}
+
+const quiet = () => undefined;
+
+async function eachHost(hosts: readonly LabHost[], script: string): Promise<void> {
+  for (let i = 0; i < hosts.length; i += 10) {
+    const rs = await Promise.all(hosts.slice(i, i + 10).map((h) => hostExec(h.name, ['sh', '-c', script])));
+    const bad = rs.findIndex((r) => r.code !== 0);
+    if (bad >= 0) throw new Error(`bench: on ${hosts[i + bad]!.name}: ${rs[bad]!.stderr}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const [sizeS, tool, mode, countS, resultsFile, bench, budgetS] = process.argv.slice(2) as [string, Tool, Mode, string, string, string, string?];
+  const size = Number(sizeS);
+  const budgetMs = Number(budgetS ?? 540) * 1000;
+  const t0 = Date.now();
+  const work = mkdtempSync(join(tmpdir(), 'lvs-bench-'));
+  try {
+    await labUp({ realservers: size, progress: quiet });
+    const { extraHosts } = await import('../src/lab/index.js');
+    const hosts = extraHosts().slice(0, size);
+    const ini = join(work, `bench-${size}.ini`);
+    writeFileSync(ini, iniInventory(hosts));
+    const names = hosts.map((h) => h.name);
+    const converge = async () => {
+      const r = await measure(toolArgv('lvs-play', 'first', ini), { cwd: ROOT });
+      if (r.code !== 0) throw new Error(`bench: converging before ${mode} failed:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
+    };
+    if (mode !== 'first') await converge();
+    let last = 0;
+    for (let i = 0; i < Number(countS); i++) {
+      if (i > 0 && Date.now() - t0 + last * 1.3 > budgetMs) break;
+      const s0 = Date.now();
+      if (mode === 'first') await eachHost(hosts, resetScript());
+      const mark = await markHosts(names);
+      let argv: string[];
+      let env: NodeJS.ProcessEnv | undefined;
+      const control = mkdtempSync(join(work, 'cp-'));
+      if (tool === 'floor') argv = floorArgv(hosts);
+      else argv = toolArgv(tool, mode, ini);
+      if (tool === 'ansible') env = ansibleEnv(size, control);
+      const profileFile = join(work, 'profile.json');
+      if (tool === 'lvs-play') env = { ...process.env, LVS_PLAY_PROFILE: profileFile };
+      const m = await measure(argv, { cwd: ROOT, ...(env ? { env } : {}) });
+      const counts = meanCounts(await countSince(names, mark));
+      const ok = m.code === 0;
+      if (!ok) process.stderr.write(`bench: ${tool} ${mode} ${size} exited ${m.code}\n${m.stdout.slice(-3000)}\n${m.stderr.slice(-3000)}\n`);
+      let profile: unknown;
+      if (tool === 'lvs-play') {
+        try {
+          profile = JSON.parse((await import('node:fs')).readFileSync(profileFile, 'utf8'));
+        } catch {
+          /* no profile */
+        }
+      }
+      const sample: Sample = {
+        bench, size, tool, mode, ok,
+        wallMs: Math.round(m.wallMs), cpuMs: Math.round(m.cpuMs), peakRssMb: Math.round(m.peakRssMb), peakCgroupMb: Math.round(m.peakCgroupMb),
+        perHost: counts, at: new Date().toISOString(), ...(profile ? { profile } : {}),
+      };
+      mkdirSync(join(resultsFile, '..'), { recursive: true });
+      appendFileSync(resultsFile, `${JSON.stringify(sample)}\n`);
+      process.stdout.write(`${size} ${tool} ${mode}: ${sample.wallMs} ms, cpu ${sample.cpuMs} ms, rss ${sample.peakRssMb} MB, per host ${counts.connections} conn ${counts.sessions} sessions ${counts.processes} procs${ok ? '' : ' FAILED'}\n`);
+      rmSync(control, { recursive: true, force: true });
+      last = Date.now() - s0;
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    await labUp({ progress: quiet }); // the standard lab again: extras removed
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,5 +1,4 @@
 import { LocalTransport } from '../transport/local.js';
-import { connectPowerShell } from '../transport/powershell.js';
 import { connectSsh } from '../transport/ssh.js';
 import type { HostView, SecretRef, Transport } from '../types.js';
 import type { Redactor } from '../run/redact.js';
@@ -14,10 +13,14 @@ export interface ConnectorOptions {
 }
 
 /**
- * One transport per host, by its connection type (pwsh is only spawned when a Windows host
- * connects). Imports are static: concurrent dynamic imports of one module from parallel hosts
- * raced ("Cannot access 'SshTransport' before initialization").
+ * The PowerShell transport (node-powershell) loads only when a Windows host connects: one shared
+ * import promise (concurrent dynamic imports of one module from parallel hosts once raced:
+ * "Cannot access 'SshTransport' before initialization").
  */
+let powershell: Promise<typeof import('../transport/powershell.js')> | null = null;
+const loadPowerShell = () => (powershell ??= import('../transport/powershell.js'));
+
+/** One transport per host, by its connection type (pwsh is only spawned when a Windows host connects). */
 export function makeConnector(o: ConnectorOptions): (host: HostView) => Promise<Transport> {
   const resolveSecret = async (ref: SecretRef): Promise<string> => {
     const v = await o.secrets.resolve(ref);
@@ -48,7 +51,7 @@ export function makeConnector(o: ConnectorOptions): (host: HostView) => Promise<
       }
       case 'winrm':
       case 'psrp-ssh':
-        return connectPowerShell({ host: host.name, address: host.address, conn, resolveSecret });
+        return (await loadPowerShell()).connectPowerShell({ host: host.name, address: host.address, conn, resolveSecret });
     }
   };
 }

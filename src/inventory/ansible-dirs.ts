@@ -7,7 +7,6 @@ import { basename, extname, join, relative } from 'node:path';
 import { LvsError, ValidationErrors } from '../errors.js';
 import type { GroupSpec, InventorySpec, Vars } from '../types.js';
 import { mapAnsibleVars } from './ansible-vars.js';
-import { parseYamlText } from './ansible-yaml.js';
 import { mergeSpecs } from './merge.js';
 
 const VAR_EXTS = ['', '.yml', '.yaml', '.json'];
@@ -40,6 +39,7 @@ export async function readVarsDirs(base: string, cwd: string, known: InventorySp
     const vars: Vars = {};
     for (const f of files) {
       const shown = relative(cwd, f) || f;
+      const { parseYamlText } = await import('./ansible-yaml.js'); // loaded only when there are vars files
       const data = parseYamlText(await readFile(f, 'utf8'), shown);
       if (data === null || data === undefined) continue;
       if (typeof data !== 'object' || Array.isArray(data)) {

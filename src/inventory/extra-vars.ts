@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { LvsError } from '../errors.js';
 import type { Vars } from '../types.js';
 import { shlexTokens } from './shlex.js';
@@ -54,6 +54,8 @@ function parseObjectText(text: string, file: string, yamlAllowed: boolean): Vars
   } catch (jsonError) {
     if (!yamlAllowed) throw bad(file, `invalid JSON: ${(jsonError as Error).message}`, undefined, 'a JSON object, e.g. {"vip": "192.0.2.10"}');
     try {
+      // loaded only for a YAML -e @file (start-up time of every other run)
+      const { parse: parseYaml } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
       data = parseYaml(text, YAML11);
     } catch (yamlError) {
       throw bad(file, `neither JSON nor YAML: ${(yamlError as Error).message.split('\n')[0] ?? ''}`, undefined, 'a JSON or YAML object of variables');

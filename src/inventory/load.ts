@@ -12,7 +12,6 @@ import type { Inventory, InventorySpec, Vars } from '../types.js';
 import type { Warn } from '../warnings.js';
 import { readVarsDirs } from './ansible-dirs.js';
 import { parseAnsibleIni } from './ansible-ini.js';
-import { ansibleYamlToSpec, looksLikeYamlInventory, parseAnsibleYaml, parseYamlText } from './ansible-yaml.js';
 import { mergeSpecs } from './merge.js';
 import { resolveInventory } from './resolve.js';
 import { validateInventorySpec } from './schema.js';
@@ -85,8 +84,10 @@ async function readModule(path: string, file: string): Promise<InventorySpec> {
 
 async function readAnsibleFile(path: string, kind: 'yaml' | 'ini' | 'auto', file: string): Promise<InventorySpec> {
   const text = await readFile(path, 'utf8');
-  if (kind === 'yaml') return parseAnsibleYaml(text, file);
   if (kind === 'ini') return parseAnsibleIni(text, file);
+  // the YAML parser loads only when a YAML file is read (start-up time of INI and TS inventories)
+  const { ansibleYamlToSpec, looksLikeYamlInventory, parseAnsibleYaml, parseYamlText } = await import('./ansible-yaml.js');
+  if (kind === 'yaml') return parseAnsibleYaml(text, file);
   // no extension: Ansible tries YAML, then INI
   let data: unknown;
   try {

@@ -1,4 +1,4 @@
-import { createTwoFilesPatch } from 'diff';
+import { createRequire } from 'node:module';
 import type { Diff, HostSummary, RunReport, TaskResult } from '../types.js';
 
 function emptySummary(): HostSummary {
@@ -43,6 +43,8 @@ export function renderDiff(d: Diff): string {
   const multiline = d.before.includes('\n') || d.after.includes('\n');
   if (!multiline) return `  - ${d.before || '(absent)'}\n  + ${d.after || '(absent)'}`;
   const label = d.label ?? 'file';
+  // loaded on the first multi-line diff only (--diff): start-up time of every other run
+  const { createTwoFilesPatch } = createRequire(import.meta.url)('diff') as typeof import('diff');
   return createTwoFilesPatch(`before: ${label}`, `after: ${label}`, d.before, d.after, '', '', { context: 3 })
     .split('\n')
     .slice(1)

@@ -8,9 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { connect as netConnect, type Socket } from 'node:net';
-import { Readable } from 'node:stream';
-import { NodeSSH, type Config } from 'node-ssh';
-import type { SFTPWrapper } from 'ssh2';
+import type { Client, SFTPWrapper } from 'ssh2';
+import { execOn, openClient, sftpOf, type ConnectConfig } from './ssh-client.js';
 import { LvsError } from '../errors.js';
 import { resolveSecret } from '../inventory/secret.js';
 import { timed } from '../profile.js';
@@ -89,8 +88,8 @@ function errText(e: unknown): string {
 export class SshTransport implements PosixTransport {
   readonly shell = 'posix' as const;
   readonly host: string;
-  private ssh: NodeSSH | null = null;
-  private connecting: Promise<NodeSSH> | null = null;
+  private ssh: Client | null = null;
+  private connecting: Promise<Client> | null = null;
   private sftp: Promise<SFTPWrapper> | null = null;
   private readonly sem: Semaphore;
   private readonly user: string;
@@ -123,22 +122,22 @@ export class SshTransport implements PosixTransport {
   }
 
   /** Opens the connection (or returns the open one; a dropped connection is reopened once asked). */
-  async connect(): Promise<NodeSSH> {
+  async connect(): Promise<Client> {
     if (this.closed) throw new LvsError('E_CONNECT', `ssh transport of ${this.host} is closed`);
-    if (this.ssh?.isConnected()) return this.ssh;
+    if (this.ssh) return this.ssh;
     this.connecting ??= this.open().finally(() => {
       this.connecting = null;
     });
     return this.connecting;
   }
 
-  private async open(): Promise<NodeSSH> {
+  private async open(): Promise<Client> {
     const { conn, address, host } = this.opts;
     const names = [...new Set([knownHostName(address, this.port), knownHostName(host, this.port)])];
     const entries = await readKnownHosts(this.knownHostsFile);
     let verdict: HostKeyVerdict | null = null;
     let presented: Buffer | null = null;
-    const config: Config = {
+    const config: ConnectConfig = {
       host: address,
       port: this.port,
       username: this.user,
@@ -152,7 +151,7 @@ export class SshTransport implements PosixTransport {
       },
     };
     const algos = preferredHostKeyAlgorithms(entries, names);
-    if (algos.length) config.algorithms = { serverHostKey: algos as NonNullable<NonNullable<Config['algorithms']>['serverHostKey']> };
+    if (algos.length) config.algorithms = { serverHostKey: algos as NonNullable<NonNullable<ConnectConfig['algorithms']>['serverHostKey']> };
     if (conn.keyFile) {
       try {
         config.privateKey = await readFile(conn.keyFile, 'utf8');
@@ -168,21 +167,22 @@ export class SshTransport implements PosixTransport {
     if (conn.password) config.password = await this.resolve(conn.password);
     if ((conn.agent ?? true) && process.env.SSH_AUTH_SOCK) config.agent = process.env.SSH_AUTH_SOCK;
 
-    const ssh = new NodeSSH();
+    let ssh: Client;
+    let sock: Socket | undefined;
     try {
-      // our own TCP socket: the connect and the SSH handshake are timed apart (src/run/profile.ts)
-      config.sock = await timed(host, 'connect', () => tcpConnect(address, this.port, config.readyTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS));
-      await timed(host, 'handshake', () => ssh.connect(config));
+      // our own TCP socket: the connect and the SSH handshake are timed apart (src/profile.ts)
+      sock = await timed(host, 'connect', () => tcpConnect(address, this.port, config.readyTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS));
+      config.sock = sock;
+      ssh = await timed(host, 'handshake', () => openClient(config));
     } catch (e) {
-      ssh.dispose();
+      sock?.destroy();
       throw this.connectError(e, verdict, presented);
     }
-    ssh.connection?.setNoDelay(true); // small request/response round trips: no Nagle delay
-    ssh.connection?.on('error', () => {
+    ssh.on('error', () => {
       // A later ECONNRESET must not crash the process; the next call reconnects.
       if (this.ssh === ssh) this.ssh = null;
     });
-    ssh.connection?.on('close', () => {
+    ssh.on('close', () => {
       if (this.ssh === ssh) this.ssh = null;
       this.sftp = null;
     });
@@ -289,7 +289,7 @@ export class SshTransport implements PosixTransport {
   }
 
   private async execOnce(line: ShellCommand, stdin: string | Buffer | undefined, prefix: Buffer | null, timeoutMs?: number): Promise<RunResult | 'retry'> {
-    let ssh: NodeSSH;
+    let ssh: Client;
     try {
       ssh = await this.connect();
     } catch (e) {
@@ -304,15 +304,13 @@ export class SshTransport implements PosixTransport {
     // The far side stops the command too (sshd keeps a channel open until its process exits).
     const cmd = timeoutMs ? sh`timeout -k 5 ${Math.ceil(timeoutMs / 1000) + 1} ${raw(line)}` : line;
     let timer: NodeJS.Timeout | undefined;
-    const finished = ssh
-      .execCommand(cmd, {
-        stdin: parts.length ? Readable.from(parts) : undefined,
-        noTrim: true,
-        onStdout: (b) => out.push(b),
-        onStderr: (b) => err.push(b),
-      })
+    const finished = execOn(ssh, cmd, {
+      ...(parts.length ? { stdin: Buffer.concat(parts) } : {}),
+      onStdout: (b) => out.push(b),
+      onStderr: (b) => err.push(b),
+    })
       .then(
-        (r): RunResult => ({ code: r.code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+        (code): RunResult => ({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
         (e: unknown): RunResult | 'retry' =>
           /Channel open failure/i.test(String((e as Error)?.message))
             ? 'retry'
@@ -336,7 +334,7 @@ export class SshTransport implements PosixTransport {
 
   private async sftpSession(): Promise<SFTPWrapper> {
     const ssh = await this.connect();
-    this.sftp ??= ssh.requestSFTP();
+    this.sftp ??= sftpOf(ssh);
     return this.sftp.catch((e: unknown) => {
       this.sftp = null;
       throw e;
@@ -422,7 +420,7 @@ export class SshTransport implements PosixTransport {
     this.closed = true;
     this.ssh = null;
     this.sftp = null;
-    ssh?.dispose();
+    ssh?.end();
   }
 }
 

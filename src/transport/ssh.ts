@@ -1,5 +1,5 @@
 /**
- * SSH transport (node-ssh / ssh2): one connection per host, reused for every command and file.
+ * SSH transport (ssh2): one connection per host, reused for every command and file.
  * Host keys are checked against known_hosts (unknown keys refused unless `acceptNewHostKeys`,
  * changed keys always refused); `become` escalates non-root users with sudo.
  */
@@ -194,7 +194,7 @@ export class SshTransport implements PosixTransport {
     // a reconnect re-takes the host lock (another run may have taken it meanwhile: then it fails)
     if (this.lock) await this.lock.acquire(ssh, this.lockCommand()).catch((e: unknown) => {
       this.ssh = null;
-      ssh.dispose();
+      ssh.end();
       throw e;
     });
     return ssh;
@@ -412,7 +412,7 @@ export class SshTransport implements PosixTransport {
 
   private async shutdown(): Promise<void> {
     const ssh = this.ssh;
-    if (ssh?.isConnected() && this.inFlight > 0) {
+    if (ssh && this.inFlight > 0) {
       // outside the semaphore (it may be full of the very commands to kill); bounded
       const kill = await this.commandLine(sh`sh -c ${killRunScript(this.token)}`).catch(() => null);
       if (kill) await this.execOnce(kill.line, undefined, kill.prefix, 5000).catch(() => undefined);
@@ -459,9 +459,7 @@ cat >/dev/null
 class HostLock {
   constructor(readonly host: string, readonly holder: string) {}
 
-  acquire(ssh: NodeSSH, cmd: ShellCommand): Promise<void> {
-    const conn = ssh.connection;
-    if (!conn) return Promise.reject(new LvsError('E_CONNECT', `${this.host}: not connected`));
+  acquire(conn: Client, cmd: ShellCommand): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       conn.exec(cmd, (err, ch) => {
         if (err) return reject(new LvsError('E_LOCKED', `cannot take the lock ${HOST_LOCK_PATH} on ${this.host}: ${errText(err)}`));

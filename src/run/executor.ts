@@ -133,7 +133,6 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
   };
   const readAhead = new ReadAhead(connection);
 
-
   const runHost = async (pp: PlannedPlay, host: HostView, task: { output: string; title: string; skip(m?: string): void }) => {
     const hp = pp.perHost.get(host.name);
     if (!hp || unreachable.has(host.name) || failedHosts.has(host.name)) {

@@ -4,25 +4,7 @@
  * never touched), and included from the distro's boot ruleset.
  */
 import { defineResource, type Fact, type Resource, type ShellCommand } from 'lvs-play';
-import {
-  applyFileSet,
-  b64,
-  checkFactResult,
-  editLines,
-  fileSetDiff,
-  fileSetScript,
-  type FileSetChange,
-  kv,
-  osFactScript,
-  type OsFamily,
-  parseFileSet,
-  parseKv,
-  parseOsFacts,
-  planFileSet,
-  raw,
-  runOk,
-  sh,
-} from 'lvs-play/kit';
+import { applyFileSet, b64, checkFactResult, editLines, fileSetDiff, fileSetScript, type FileSetChange, kv, osFactScript, type OsFamily, parseFileSet, parseKv, parseOsFacts, planFileSet, raw, runOk, sh } from 'lvs-play/kit';
 import { NFT_TABLE } from './options.js';
 import type { FwRule } from './rules.js';
 

@@ -8,27 +8,7 @@
  * an empty table, and the plan says so; applying then fails with a clear error.
  */
 import { defineResource, type Diff, type Fact, type Resource, type ShellCommand } from 'lvs-play';
-import {
-  applyFileSet,
-  b64,
-  checkFactResult,
-  describeFileSet,
-  editLines,
-  fileSetDiff,
-  fileSetScript,
-  type FileSetChange,
-  kv,
-  osFactScript,
-  type OsFamily,
-  parseFileSet,
-  parseKv,
-  parseOsFacts,
-  planFileSet,
-  raw,
-  runOk,
-  sh,
-  tail,
-} from 'lvs-play/kit';
+import { applyFileSet, b64, checkFactResult, describeFileSet, editLines, fileSetDiff, fileSetScript, type FileSetChange, kv, osFactScript, type OsFamily, parseFileSet, parseKv, parseOsFacts, planFileSet, raw, runOk, sh, tail } from 'lvs-play/kit';
 import { normaliseServices, serviceKey, type VirtualService } from './model.js';
 import { applyThresholds, parseIpvsadmSave } from './parse.js';
 import { describeEdit, editToArgv, reconcile, renderRules, type IpvsEdit } from './reconcile.js';

@@ -4,25 +4,7 @@
  * Shared by linux-realserver (VIPs on `lo`) and director-base (a keepalived-less director's VIP).
  */
 import { defineResource, type Diff, type Fact, type Resource, type ShellCommand } from 'lvs-play';
-import {
-  applyFileSet,
-  checkFactResult,
-  describeFileSet,
-  fileSetDiff,
-  fileSetScript,
-  kv,
-  osFactScript,
-  type FileSetChange,
-  type OsFamily,
-  parseFileSet,
-  parseKv,
-  parseOsFacts,
-  planFileSet,
-  raw,
-  runOk,
-  sh,
-  type WantedFile,
-} from 'lvs-play/kit';
+import { applyFileSet, checkFactResult, describeFileSet, fileSetDiff, fileSetScript, kv, osFactScript, type FileSetChange, type OsFamily, parseFileSet, parseKv, parseOsFacts, planFileSet, raw, runOk, sh, type WantedFile } from 'lvs-play/kit';
 
 export interface AddressSpec {
   address: string;

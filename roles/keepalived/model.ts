@@ -2,7 +2,8 @@
  * keepalived.conf (keepalived 2.2.7) as typed data: global_defs, vrrp_script, vrrp_instance and
  * virtual_server blocks. Pure types and zod shapes; rendering is in render.ts, rules in validate.ts.
  */
-import { z } from 'lvs-play/kit';
+import { isInterfaceName, z } from 'lvs-play/kit';
+import { MAX_PERSISTENCE } from '../ipvsadm/model.js';
 
 /** lb_algo values keepalived 2.2.7 accepts (IPVS schedulers). */
 export const LB_ALGOS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo', 'ovf', 'lblcr', 'sed', 'nq', 'twos'] as const;
@@ -157,31 +158,55 @@ export interface Where {
 }
 
 // ───────────────────────────── zod shapes ─────────────────────────────
-// Types and known keys only: value rules are in validate.ts, so every problem is reported at once.
+// Types, known keys and the rules of one field (`rule`: what is wrong and the fix, in keepalived's
+// terms). Rules between fields stay in validate.ts, which also runs when only field rules failed,
+// so every problem is reported at once.
 
 const num = z.number();
 const int = z.number().int();
+
+/** A field rule whose issue carries the reason (message) and the fix (params.fix) for validate.ts. */
+function rule<S extends z.ZodTypeAny>(s: S, ok: (v: z.output<S>) => boolean, reason: string, fix: string): z.ZodEffects<S> {
+  return s.refine(ok, { message: reason, params: { fix } });
+}
+
+const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const WORD_NAME_FIX = 'use letters, digits, "_", "-" or "."';
+const trackWeight = rule(int, (w) => w >= -253 && w <= 253, 'weight out of range', 'give a weight from -253 to 253');
+const above0 = (what: string, fix: string) => rule(num, (v) => v > 0, `${what} must be above 0`, fix);
+
 const script = z.union([z.string(), z.object({ path: z.string(), args: z.array(z.string()).optional() }).strict()]);
-const connect = { connectTimeout: num, connectPort: int.optional(), retry: int.optional(), delayBeforeRetry: num.optional() };
+const connect = {
+  connectTimeout: above0('connect_timeout', 'give seconds, e.g. 3'),
+  connectPort: int.optional(),
+  retry: rule(int, (v) => v >= 0, 'retry must not be negative', 'give a count, e.g. 3').optional(),
+  delayBeforeRetry: rule(num, (v) => v >= 0, 'delay_before_retry must not be negative', 'give seconds, e.g. 3').optional(),
+};
 
 const healthCheckSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('TCP_CHECK'), ...connect }).strict(),
   z.object({
     type: z.enum(['HTTP_GET', 'SSL_GET']),
-    url: z.array(z.object({ path: z.string(), statusCode: int.optional(), digest: z.string().optional() }).strict()),
+    url: z.array(
+      z.object({
+        path: rule(z.string(), (p) => /^\/[^\s"'\\#!]*$/.test(p), 'invalid url path', 'give an absolute path without spaces, quotes, "#" or "!", e.g. /health'),
+        statusCode: rule(int, (c) => c >= 100 && c <= 599, 'invalid HTTP status code', 'give a code from 100 to 599').optional(),
+        digest: rule(z.string(), (d) => /^[0-9a-fA-F]{32}$/.test(d), 'invalid digest', 'give the 32 hex digits genhash prints (keepalived -T)').optional(),
+      }).strict(),
+    ),
     ...connect,
   }).strict(),
-  z.object({ type: z.literal('MISC_CHECK'), script, timeout: num.optional() }).strict(),
+  z.object({ type: z.literal('MISC_CHECK'), script, timeout: above0('misc_timeout', 'give seconds, e.g. 5').optional() }).strict(),
 ]);
 
 export const keepalivedConfigSchema = z
   .object({
     globalDefs: z
       .object({
-        routerId: z.string(),
+        routerId: rule(z.string(), (r) => /^\S+$/.test(r) && !/["'#!]/.test(r), 'invalid router_id', 'use one word without spaces or quotes, e.g. the host name'),
         enableScriptSecurity: z.boolean().optional(),
-        scriptUser: z.string().optional(),
-        scriptGroup: z.string().optional(),
+        scriptUser: rule(z.string(), (u) => /^[a-z_][a-z0-9_-]{0,31}$/.test(u), 'invalid user name', 'use a POSIX user/group name such as keepalived_script').optional(),
+        scriptGroup: rule(z.string(), (u) => /^[a-z_][a-z0-9_-]{0,31}$/.test(u), 'invalid group name', 'use a POSIX user/group name such as keepalived_script').optional(),
         vrrpStrict: z.boolean().optional(),
         vrrpSkipCheckAdvAddr: z.boolean().optional(),
         vrrpGarpMasterDelay: int.optional(),
@@ -190,28 +215,32 @@ export const keepalivedConfigSchema = z
     vrrpScripts: z
       .array(
         z.object({
-          name: z.string(), script, interval: num.optional(), timeout: num.optional(), weight: int.optional(),
+          name: rule(z.string(), (n) => NAME.test(n), 'invalid vrrp_script name', WORD_NAME_FIX),
+          script,
+          interval: above0('interval', 'give seconds between runs, e.g. 2').optional(),
+          timeout: num.optional(),
+          weight: trackWeight.optional(),
           fall: int.optional(), rise: int.optional(), user: z.string().optional(),
         }).strict(),
       )
       .optional(),
     vrrpInstances: z.array(
       z.object({
-        name: z.string(),
+        name: rule(z.string(), (n) => NAME.test(n), 'invalid vrrp_instance name', `${WORD_NAME_FIX}, e.g. VI_1`),
         state: z.enum(['MASTER', 'BACKUP']),
-        interface: z.string(),
-        virtualRouterId: int,
+        interface: rule(z.string(), isInterfaceName, 'invalid interface name', 'give a Linux interface name (1–15 characters, no spaces, "/" or ":"), e.g. eth0'),
+        virtualRouterId: rule(int, (v) => v >= 1 && v <= 255, 'virtual_router_id out of range', 'give a number from 1 to 255, the same on every director of this instance and unique on the LAN'),
         priority: int,
         addressOwner: z.boolean().optional(),
-        advertInt: num,
+        advertInt: rule(num, (v) => v > 0 && v <= 255, 'advert_int out of range', 'give seconds above 0 (and at most 255), e.g. 1'),
         authentication: z.object({ type: z.enum(['PASS', 'AH']), pass: z.string() }).strict().optional(),
         virtualIpAddresses: z.array(z.string()),
         unicastSrcIp: z.string().optional(),
         unicastPeers: z.array(z.string()).optional(),
-        trackScripts: z.array(z.union([z.string(), z.object({ name: z.string(), weight: int.optional() }).strict()])).optional(),
-        trackInterfaces: z.array(z.string()).optional(),
+        trackScripts: z.array(z.union([z.string(), z.object({ name: z.string(), weight: trackWeight.optional() }).strict()])).optional(),
+        trackInterfaces: z.array(rule(z.string(), isInterfaceName, 'invalid interface name', 'give a Linux interface name, e.g. eth1')).optional(),
         nopreempt: z.boolean().optional(),
-        preemptDelay: num.optional(),
+        preemptDelay: rule(num, (v) => v >= 0 && v <= 1000, 'preempt_delay out of range', 'give seconds from 0 to 1000').optional(),
         notifyMaster: script.optional(),
         notifyBackup: script.optional(),
         notifyFault: script.optional(),
@@ -223,14 +252,21 @@ export const keepalivedConfigSchema = z
         vip: z.string().optional(),
         port: int.optional(),
         fwmark: int.optional(),
-        delayLoop: num.optional(),
-        lbAlgo: z.string(),
+        delayLoop: above0('delay_loop', 'give the seconds between health checks, e.g. 6').optional(),
+        lbAlgo: rule(z.string(), (a) => (LB_ALGOS as readonly string[]).includes(a), 'unknown lb_algo', `use one of: ${LB_ALGOS.join(', ')}`),
         lbKind: z.enum(['DR', 'NAT', 'TUN']).optional(),
-        persistenceTimeout: int.optional(),
+        persistenceTimeout: rule(int, (t) => t >= 1 && t <= MAX_PERSISTENCE, 'persistence_timeout out of range', `give seconds from 1 to ${MAX_PERSISTENCE}, or leave it out for none`).optional(),
         protocol: z.enum(['TCP', 'UDP']).optional(),
         sorryServer: z.object({ address: z.string(), port: int }).strict().optional(),
-        quorum: int.optional(),
-        realServers: z.array(z.object({ address: z.string(), port: int.optional(), weight: int, check: healthCheckSchema.optional() }).strict()),
+        quorum: rule(int, (q) => q >= 1, 'quorum must be at least 1', 'give the minimum total weight of live real servers').optional(),
+        realServers: z.array(
+          z.object({
+            address: z.string(),
+            port: int.optional(),
+            weight: rule(int, (w) => w >= 0 && w <= 65535, 'weight out of range', 'give a weight from 0 to 65535'),
+            check: healthCheckSchema.optional(),
+          }).strict(),
+        ),
       }).strict(),
     ),
     raw: z.string().optional(),

@@ -5,8 +5,7 @@
  */
 import { LvsError, pathSuffix, ValidationErrors, valueAt } from 'lvs-play/kit';
 import { canonicalIp, ipFamily, isInterfaceName } from 'lvs-play/kit';
-import { MAX_PERSISTENCE } from '../ipvsadm/model.js';
-import { LB_ALGOS, keepalivedConfigSchema, scriptWords, type KeepalivedConfig, type ScriptCommand, type VrrpInstance, type Where } from './model.js';
+import { keepalivedConfigSchema, scriptWords, type KeepalivedConfig, type ScriptCommand, type VrrpInstance, type Where } from './model.js';
 import { normaliseVip } from './render.js';
 
 type Report = (field: string, message: string, value: unknown, fix: string) => void;
@@ -91,15 +90,22 @@ export function validateDirectorPair(configsByHost: Record<string, unknown>, whe
 
   const [firstHost, ...others] = typed;
   if (firstHost) {
-    const want = JSON.stringify(firstHost[1].virtualServers);
+    const want = sameShape(firstHost[1].virtualServers);
     for (const [host, c] of others) {
-      if (JSON.stringify(c.virtualServers) !== want) {
+      if (sameShape(c.virtualServers) !== want) {
         err(at(host, '.virtualServers'), `virtual_server blocks differ from ${firstHost[0]}'s`, c.virtualServers.map((v) => v.fwmark !== undefined ? `fwmark ${v.fwmark}` : `${v.vip} ${v.port}`), 'give every director the same virtual servers, so a BACKUP that takes over balances the same way');
       }
     }
   }
   if (errors.length > 0) throw new ValidationErrors(errors);
   return Object.fromEntries(typed);
+}
+
+/** JSON with object keys sorted: two directors' blocks compare by content, whatever the key order. */
+function sameShape(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
 }
 
 // ───────────────────────────── one config ─────────────────────────────
@@ -111,38 +117,36 @@ const PASS_BAD = /["'\\#!${}]/;
 
 function checkConfig(input: unknown, base: string, err: Report): KeepalivedConfig | null {
   const parsed = keepalivedConfigSchema.safeParse(input);
-  if (!parsed.success) {
+  let cfg: KeepalivedConfig;
+  if (parsed.success) cfg = parsed.data as KeepalivedConfig;
+  else {
+    // a field rule (model.ts `rule`) leaves the shape intact: the rules between fields still run
+    let shapeBroken = false;
     for (const issue of parsed.error.issues) {
-      if (issue.code === 'unrecognized_keys') {
+      // Never echo a value that might be the auth_pass.
+      const value = issue.path.includes('authentication') ? undefined : valueAt(input, issue.path);
+      const fix = issue.code === 'custom' ? (issue.params as { fix?: string } | undefined)?.fix : undefined;
+      if (fix !== undefined) err(`${base}${pathSuffix(issue.path)}`, issue.message, value, fix);
+      else if (issue.code === 'unrecognized_keys') {
+        shapeBroken = true;
         for (const k of issue.keys) err(`${base}${pathSuffix([...issue.path, k])}`, 'unknown field', k, 'remove it, or put options the model lacks in `raw`');
       } else {
-        // Never echo a value that might be the auth_pass.
-        const secret = issue.path.includes('authentication');
-        err(`${base}${pathSuffix(issue.path)}`, issue.message, secret ? undefined : valueAt(input, issue.path), 'see the KeepalivedConfig types in roles/keepalived/model.ts');
+        shapeBroken = true;
+        err(`${base}${pathSuffix(issue.path)}`, issue.message, value, 'see the KeepalivedConfig types in roles/keepalived/model.ts');
       }
     }
-    return null;
+    if (shapeBroken) return null;
+    cfg = input as KeepalivedConfig;
   }
-  const cfg = parsed.data as KeepalivedConfig;
   const g = cfg.globalDefs;
-  if (!/^\S+$/.test(g.routerId) || /["'#!]/.test(g.routerId)) {
-    err(`${base}.globalDefs.routerId`, 'invalid router_id', g.routerId, 'use one word without spaces or quotes, e.g. the host name');
-  }
-  for (const k of ['scriptUser', 'scriptGroup'] as const) {
-    const v = g[k];
-    if (v !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(v)) err(`${base}.globalDefs.${k}`, `invalid ${k === 'scriptUser' ? 'user' : 'group'} name`, v, 'use a POSIX user/group name such as keepalived_script');
-  }
   if (g.scriptGroup !== undefined && g.scriptUser === undefined) err(`${base}.globalDefs.scriptGroup`, 'scriptGroup without scriptUser', g.scriptGroup, 'set scriptUser too');
 
   const scripts = new Set<string>();
   (cfg.vrrpScripts ?? []).forEach((s, i) => {
     const at = `${base}.vrrpScripts[${i}]`;
-    if (!NAME_RE.test(s.name)) err(`${at}.name`, 'invalid vrrp_script name', s.name, 'use letters, digits, "_", "-" or "."');
-    else if (scripts.has(s.name)) err(`${at}.name`, 'duplicate vrrp_script name', s.name, 'give every vrrp_script its own name');
+    if (NAME_RE.test(s.name) && scripts.has(s.name)) err(`${at}.name`, 'duplicate vrrp_script name', s.name, 'give every vrrp_script its own name');
     scripts.add(s.name);
     checkCommand(s.script, `${at}.script`, err);
-    if (s.interval !== undefined && !(s.interval > 0)) err(`${at}.interval`, 'interval must be above 0', s.interval, 'give seconds between runs, e.g. 2');
-    if (s.weight !== undefined && (s.weight < -253 || s.weight > 253)) err(`${at}.weight`, 'weight out of range', s.weight, 'give a weight from -253 to 253');
   });
 
   const names = new Set<string>();
@@ -167,12 +171,6 @@ function checkConfig(input: unknown, base: string, err: Report): KeepalivedConfi
       if (vsKeys.has(key)) err(at, 'duplicate virtual_server', key, 'list each virtual server once; merge their real servers');
       vsKeys.add(key);
     }
-    if (!(LB_ALGOS as readonly string[]).includes(vs.lbAlgo)) err(`${at}.lbAlgo`, 'unknown lb_algo', vs.lbAlgo, `use one of: ${LB_ALGOS.join(', ')}`);
-    if (vs.delayLoop !== undefined && !(vs.delayLoop > 0)) err(`${at}.delayLoop`, 'delay_loop must be above 0', vs.delayLoop, 'give the seconds between health checks, e.g. 6');
-    if (vs.persistenceTimeout !== undefined && (vs.persistenceTimeout < 1 || vs.persistenceTimeout > MAX_PERSISTENCE)) {
-      err(`${at}.persistenceTimeout`, 'persistence_timeout out of range', vs.persistenceTimeout, `give seconds from 1 to ${MAX_PERSISTENCE}, or leave it out for none`);
-    }
-    if (vs.quorum !== undefined && vs.quorum < 1) err(`${at}.quorum`, 'quorum must be at least 1', vs.quorum, 'give the minimum total weight of live real servers');
     if (vs.sorryServer) {
       checkIp(vs.sorryServer.address, `${at}.sorryServer.address`, 'the sorry server', err);
       checkPort(vs.sorryServer.port, `${at}.sorryServer.port`, err);
@@ -190,7 +188,6 @@ function checkConfig(input: unknown, base: string, err: Report): KeepalivedConfi
       if (okPort && (vs.lbKind ?? 'DR') === 'DR' && vs.fwmark === undefined && vs.port !== undefined && r.port !== vs.port && vs.port >= 1 && vs.port <= 65535) {
         err(`${rat}.port`, `real server port ${r.port} differs from the virtual port ${vs.port}`, r.port, 'in DR mode the real server port must equal the virtual port (or use lbKind "NAT" to map ports)');
       }
-      if (r.weight < 0 || r.weight > 65535) err(`${rat}.weight`, 'weight out of range', r.weight, 'give a weight from 0 to 65535');
       if (okIp && okPort) {
         const key = r.port === undefined ? canonicalIp(r.address) : `${canonicalIp(r.address)} ${r.port}`;
         const first = seen.get(key);
@@ -202,20 +199,11 @@ function checkConfig(input: unknown, base: string, err: Report): KeepalivedConfi
       const cat = `${rat}.check`;
       if (c.type === 'MISC_CHECK') {
         checkCommand(c.script, `${cat}.script`, err);
-        if (c.timeout !== undefined && !(c.timeout > 0)) err(`${cat}.timeout`, 'misc_timeout must be above 0', c.timeout, 'give seconds, e.g. 5');
         return;
       }
-      if (!(c.connectTimeout > 0)) err(`${cat}.connectTimeout`, 'connect_timeout must be above 0', c.connectTimeout, 'give seconds, e.g. 3');
       if (c.connectPort !== undefined) checkPort(c.connectPort, `${cat}.connectPort`, err);
-      if (c.retry !== undefined && c.retry < 0) err(`${cat}.retry`, 'retry must not be negative', c.retry, 'give a count, e.g. 3');
-      if (c.delayBeforeRetry !== undefined && c.delayBeforeRetry < 0) err(`${cat}.delayBeforeRetry`, 'delay_before_retry must not be negative', c.delayBeforeRetry, 'give seconds, e.g. 3');
       if (c.type === 'TCP_CHECK') return;
       if (c.url.length === 0) err(`${cat}.url`, `${c.type} needs at least one url`, c.url, 'add { path: "/", statusCode: 200 }');
-      c.url.forEach((u, k) => {
-        if (!/^\/[^\s"'\\#!]*$/.test(u.path)) err(`${cat}.url[${k}].path`, 'invalid url path', u.path, 'give an absolute path without spaces, quotes, "#" or "!", e.g. /health');
-        if (u.statusCode !== undefined && (u.statusCode < 100 || u.statusCode > 599)) err(`${cat}.url[${k}].statusCode`, 'invalid HTTP status code', u.statusCode, 'give a code from 100 to 599');
-        if (u.digest !== undefined && !/^[0-9a-fA-F]{32}$/.test(u.digest)) err(`${cat}.url[${k}].digest`, 'invalid digest', u.digest, 'give the 32 hex digits genhash prints (keepalived -T)');
-      });
     });
   });
   return cfg;
@@ -225,13 +213,9 @@ function checkInstance(
   inst: VrrpInstance, at: string, cfg: KeepalivedConfig, scripts: Set<string>,
   names: Set<string>, vrids: Map<string, string>, err: Report,
 ): void {
-  if (!NAME_RE.test(inst.name)) err(`${at}.name`, 'invalid vrrp_instance name', inst.name, 'use letters, digits, "_", "-" or ".", e.g. VI_1');
-  else if (names.has(inst.name)) err(`${at}.name`, 'duplicate vrrp_instance name', inst.name, 'give every vrrp_instance its own name');
+  if (NAME_RE.test(inst.name) && names.has(inst.name)) err(`${at}.name`, 'duplicate vrrp_instance name', inst.name, 'give every vrrp_instance its own name');
   names.add(inst.name);
-  if (!isInterfaceName(inst.interface)) err(`${at}.interface`, 'invalid interface name', inst.interface, 'give a Linux interface name (1–15 characters, no spaces, "/" or ":"), e.g. eth0');
-  if (inst.virtualRouterId < 1 || inst.virtualRouterId > 255) {
-    err(`${at}.virtualRouterId`, 'virtual_router_id out of range', inst.virtualRouterId, 'give a number from 1 to 255, the same on every director of this instance and unique on the LAN');
-  } else {
+  if (inst.virtualRouterId >= 1 && inst.virtualRouterId <= 255) {
     const key = `${inst.interface} ${inst.virtualRouterId}`;
     const other = vrids.get(key);
     if (other !== undefined) err(`${at}.virtualRouterId`, `virtual_router_id also used by vrrp_instance ${other} on ${inst.interface}`, inst.virtualRouterId, 'give each instance on one interface its own virtual_router_id');
@@ -242,10 +226,8 @@ function checkInstance(
   } else if (inst.priority < 1 || inst.priority > 254) {
     err(`${at}.priority`, 'priority out of range', inst.priority, inst.priority === 255 ? 'use 1–254; 255 is only for the owner of the virtual addresses (set addressOwner: true)' : 'give a priority from 1 to 254 (MASTER highest)');
   }
-  if (!(inst.advertInt > 0) || inst.advertInt > 255) err(`${at}.advertInt`, 'advert_int out of range', inst.advertInt, 'give seconds above 0 (and at most 255), e.g. 1');
   if (inst.nopreempt && inst.state !== 'BACKUP') err(`${at}.nopreempt`, 'nopreempt needs state BACKUP', inst.state, 'set state BACKUP on every director (highest priority wins) to use nopreempt');
   if (inst.nopreempt && inst.preemptDelay !== undefined) err(`${at}.preemptDelay`, 'preempt_delay does nothing with nopreempt', inst.preemptDelay, 'drop preemptDelay, or drop nopreempt (keepalived resets one)');
-  if (inst.preemptDelay !== undefined && (inst.preemptDelay < 0 || inst.preemptDelay > 1000)) err(`${at}.preemptDelay`, 'preempt_delay out of range', inst.preemptDelay, 'give seconds from 0 to 1000');
   const auth = inst.authentication;
   if (auth) {
     const bytes = Buffer.byteLength(auth.pass, 'utf8');
@@ -264,8 +246,7 @@ function checkInstance(
   }
   if (fam === 'mixed') err(`${at}.virtualIpAddresses`, 'IPv4 and IPv6 virtual addresses in one instance', inst.virtualIpAddresses, 'put IPv6 addresses in a vrrp_instance of their own');
   (inst.trackInterfaces ?? []).forEach((t, j) => {
-    if (!isInterfaceName(t)) err(`${at}.trackInterfaces[${j}]`, 'invalid interface name', t, 'give a Linux interface name, e.g. eth1');
-    else if (t === inst.interface) err(`${at}.trackInterfaces[${j}]`, 'the instance interface is tracked anyway', t, 'drop it from trackInterfaces (keepalived ignores it): list other interfaces only');
+    if (t === inst.interface) err(`${at}.trackInterfaces[${j}]`, 'the instance interface is tracked anyway', t, 'drop it from trackInterfaces (keepalived ignores it): list other interfaces only');
   });
   const tracked = new Set<string>();
   (inst.trackScripts ?? []).forEach((t, j) => {
@@ -273,7 +254,6 @@ function checkInstance(
     if (tracked.has(name)) err(`${at}.trackScripts[${j}]`, 'duplicate track_script', name, 'track each vrrp_script once (keepalived ignores the repeat)');
     tracked.add(name);
     if (!scripts.has(name)) err(`${at}.trackScripts[${j}]`, 'track_script names no vrrp_script', name, `define it in vrrpScripts, or use one of: ${[...scripts].join(', ') || '(none defined)'}`);
-    if (typeof t !== 'string' && t.weight !== undefined && (t.weight < -253 || t.weight > 253)) err(`${at}.trackScripts[${j}].weight`, 'weight out of range', t.weight, 'give a weight from -253 to 253');
   });
   for (const k of ['notifyMaster', 'notifyBackup', 'notifyFault', 'notify'] as const) {
     const c = inst[k];

@@ -188,7 +188,8 @@ describe('validateKeepalived', () => {
     vs(cfg).realServers[1]!.port = 81;
     (vs(cfg) as { lbAlgo: string }).lbAlgo = 'x';
     const errs = errorsOf(() => validateKeepalived(cfg, where));
-    expect(errs.map((e) => e.detail.field)).toEqual([`${I}.virtualRouterId`, `${I}.priority`, `${V}.lbAlgo`, `${V}.realServers[1].port`]);
+    // the rules of one field (the model's schema) first, then those between fields
+    expect(errs.map((e) => e.detail.field)).toEqual([`${I}.virtualRouterId`, `${V}.lbAlgo`, `${I}.priority`, `${V}.realServers[1].port`]);
   });
 });
 

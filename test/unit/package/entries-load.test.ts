@@ -29,6 +29,17 @@ await import(${JSON.stringify(specifier)});`;
   return readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:'));
 }
 
+/** The same, for the CLI run with `args` (a hook module preloaded with --import). */
+function loadedByCli(args: string[]): string[] {
+  const log = join(dir, `cli-${args.join('_').replace(/\W/g, '_')}.log`);
+  const preload = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOKS)}), import.meta.url, { data: { log: ${JSON.stringify(log)} } });`)}`;
+  const r = spawnSync(process.execPath, ['--import', preload, join(root, 'dist/src/cli/main.js'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:'));
+}
+
 const dist = pathToFileURL(join(root, 'dist')).href;
 const labDir = `${dist}/src/lab/`;
 
@@ -39,6 +50,13 @@ describe('the built entries (npm run build)', () => {
     const urls = loadedBy(entry);
     expect(urls.filter((u) => u.startsWith(dist)).length).toBeGreaterThan(5);
     expect(urls.filter((u) => u.startsWith(labDir))).toEqual([]);
+  });
+
+  it('the CLI listing the prod site loads no file under dist/src/lab/ (only `lab …` and `-i lab` do)', () => {
+    const urls = loadedByCli(['playbooks/site.ts', '-i', 'prod', '--list-hosts']);
+    expect(urls.filter((u) => u.startsWith(`${dist}/src/cli/`)).length).toBeGreaterThan(1);
+    expect(urls.filter((u) => u.startsWith(labDir))).toEqual([]);
+    expect(loadedByCli(['playbooks/site.ts', '-i', 'lab', '--list-hosts']).filter((u) => u.startsWith(labDir)).length).toBeGreaterThan(3);
   });
 
   it('lvs-play/lab loads the lab (the recorder sees it)', () => {

@@ -6,9 +6,21 @@
  * the VIP is never unserved because of the tool).
  */
 import { defineResource, type HostView, type Resource, type RunResult, type ShellCommand } from 'lvs-play';
-import { b64, kv, parseKv, sh } from 'lvs-play/kit';
+import { b64, fromZod, kv, parseKv, sh, z } from 'lvs-play/kit';
 
 export type VrrpState = 'MASTER' | 'BACKUP' | 'FAULT' | 'INIT' | 'unknown';
+
+/** The health check's options (the keepalived-health role's, plus where the daemon keeps its files). */
+export const healthCheckOptions = z
+  .object({
+    binary: z.string().regex(/^\/[A-Za-z0-9_@%+=:,./-]*$/, 'the absolute path of the keepalived binary'),
+    timeoutSeconds: z.number().positive('seconds above 0').max(600, 'at most 600 seconds').default(20),
+    instances: z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a vrrp_instance name: letters, digits, "_", "-" or "."')).optional(),
+    expect: z.record(z.enum(['MASTER', 'BACKUP'])).optional(),
+    pidFile: z.string().optional(),
+    dataFile: z.string().optional(),
+  })
+  .strict();
 
 export interface HealthOptions {
   /** keepalived binary on the host (for `--signum=DATA`). */
@@ -147,9 +159,9 @@ function summary(st: HealthState): string {
  * with the reason (check mode shows it as a would-be failure).
  */
 export function keepalivedHealth(o: HealthOptions): Resource<HealthState, HealthProblem, 'posix'> {
-  const timeout = o.timeoutSeconds ?? 20;
-  if (!(timeout > 0 && timeout <= 600)) throw new Error('keepalived health: timeoutSeconds must be in 1..600');
-  for (const n of o.instances ?? []) if (!/^[A-Za-z0-9_.-]{1,64}$/.test(n)) throw new Error(`keepalived health: invalid instance name ${JSON.stringify(n)}`);
+  const parsed = healthCheckOptions.safeParse(o);
+  if (!parsed.success) throw fromZod(parsed.error, o, { field: 'keepalivedHealth(options)' });
+  const timeout = parsed.data.timeoutSeconds;
   const script = healthScript(o);
   return defineResource<HealthState, HealthProblem>({
     id: 'keepalived health',

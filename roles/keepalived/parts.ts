@@ -8,7 +8,7 @@ import { defineRole, pkg, type RoleInstance, type RoleMeta } from 'lvs-play';
 import { initService } from '../init-service/index.js';
 import { DEFAULT_BUILD_LOG, DEFAULT_PREFIX, DEFAULT_SRC_DIR, binaryPath, keepalivedBuildResource } from './build.js';
 import { DEFAULT_CONFIG_PATH, keepalivedConfigResources } from './config.js';
-import { keepalivedHealth } from './health.js';
+import { healthCheckOptions, keepalivedHealth } from './health.js';
 
 const absPath = (what: string) =>
   z.string().regex(/^\/[A-Za-z0-9_@%+=:,./-]*$/, `${what} must be an absolute path of letters, digits and _@%+=:,./-`).transform((p) => {
@@ -118,14 +118,8 @@ export const config = defineRole({
   },
 });
 
-export const healthOptions = z
-  .object({
-    binary: absPath('binary').default(binaryPath(DEFAULT_PREFIX)),
-    timeoutSeconds: z.number().positive().max(600).default(20),
-    instances: z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/)).optional(),
-    expect: z.record(z.enum(['MASTER', 'BACKUP'])).optional(),
-  })
-  .strict();
+/** The health check's own options (health.ts), with the binary's default. */
+export const healthOptions = healthCheckOptions.omit({ pidFile: true, dataFile: true }).extend({ binary: absPath('binary').default(binaryPath(DEFAULT_PREFIX)) });
 
 /** Waits (bounded) until keepalived runs and its VRRP instances are MASTER or BACKUP. */
 export const health = defineRole({

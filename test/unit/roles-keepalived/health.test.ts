@@ -109,3 +109,11 @@ describe('backupFirst', () => {
     expect([...byState].sort(backupFirst).map((h) => h.name)).toEqual(['b', 'a']);
   });
 });
+
+describe('keepalivedHealth options', () => {
+  it('validated by its zod schema (as the role): every bad field at once, named', () => {
+    expect(() => keepalivedHealth({ binary: '/usr/sbin/keepalived', timeoutSeconds: 0, instances: ['bad name'] })).toThrow(
+      /keepalivedHealth\(options\)\.timeoutSeconds: invalid value \(got 0\)\n {2}fix: seconds above 0[\s\S]*keepalivedHealth\(options\)\.instances\[0\]: invalid value \(got "bad name"\)\n {2}fix: a vrrp_instance name/,
+    );
+  });
+});

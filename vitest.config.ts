@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 // unit: pure logic and the local transport (no root, no pwsh, no namespaces, no Debian packages); fast
-// integration: this machine's tools for real (pwsh, keepalived -t, ansible-inventory, ssh-keygen, systemd-analyze)
+// integration: this machine's tools for real (pwsh, keepalived -t, ansible-inventory, ssh-keygen, systemd-analyze, ip netns, a pty), root
 // lab: integration on the netns lab (`lvs-play lab up` first; root)
 // e2e: real IPVS in qemu VMs (`npm run test:e2e`)
 // The package's own entries resolve to the sources (roles import 'lvs-play/kit' as outside roles do).

@@ -11,7 +11,7 @@
  *   weight               per real server (default 1)
  *   vrrp_interface       director NIC holding the VIP (default eth0)
  *   vrrp_router_id       VRRP virtual_router_id (default 51)
- *   vrrp_auth_pass       VRRP PASS auth (≤ 8 bytes); $LVS_VRRP_PASS wins; none → no auth
+ *   vrrp_auth_pass       VRRP PASS auth (≤ 8 bytes); a non-empty $LVS_VRRP_PASS wins; none → no auth
  *   realserver_groups    groups whose hosts are the real servers (default linux_realservers, windows)
  *   keepalived_install   'source' (default) or 'package'
  *   keepalived_tarball   the upstream tarball on the control node (a source build needs it; -i lab gives its cached copy)
@@ -52,7 +52,8 @@ function realServers(host: HostView) {
 }
 
 function site(host: HostView): DirectorSite {
-  const authPass = process.env.LVS_VRRP_PASS ?? host.var('vrrp_auth_pass', z.string().min(1).max(8, 'at most 8 bytes (keepalived PASS auth)').optional());
+  // an empty $LVS_VRRP_PASS is no password (as for every secret): the inventory's, else no auth
+  const authPass = process.env.LVS_VRRP_PASS || host.var('vrrp_auth_pass', z.string().min(1).max(8, 'at most 8 bytes (keepalived PASS auth)').optional());
   return {
     vips: [vipOf(host)],
     interface: host.var('vrrp_interface', ifaceName, 'eth0'),

@@ -91,6 +91,24 @@ describe('host.var on the reference site', () => {
   });
 });
 
+describe('the reference site: secrets from the environment', () => {
+  it('an empty $LVS_VRRP_PASS is no password: the inventory\'s vrrp_auth_pass is used, never silently no auth', () => {
+    const old = process.env.LVS_VRRP_PASS;
+    process.env.LVS_VRRP_PASS = '';
+    try {
+      const spec = cluster();
+      const inv = resolveInventory({ ...spec, vars: { ...spec.vars, vrrp_auth_pass: 'pw1234' } }, { source: FILE });
+      const plays = selectPlaybook(site, { file: 'playbooks/site.ts', select: (p) => selectHosts(inv, p) });
+      const rollout = plays.find((p) => p.play.name === 'keepalived rollout')!;
+      const secrets = rollout.perHost.get('lvs1')!.tasks.flatMap((t) => t.resource.secrets ?? []);
+      expect(secrets).toContain('pw1234');
+    } finally {
+      if (old === undefined) delete process.env.LVS_VRRP_PASS;
+      else process.env.LVS_VRRP_PASS = old;
+    }
+  });
+});
+
 describe('host.var', () => {
   const inv = resolveInventory(inventory({ vars: { n: 3, pass: 'hunter2', list: ['a'] }, hosts: { h: { address: '10.77.0.50' } } }), { source: FILE });
   const h = inv.hosts[0]!;

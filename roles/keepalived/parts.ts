@@ -2,19 +2,15 @@
  * The keepalived role's parts (build, config, service, health) and their option schemas. The
  * directors' plays (plays.ts) compose these; index.ts assembles the public `keepalived` object.
  */
-import { posix } from 'node:path';
-import { z } from 'lvs-play/kit';
+import { hostPath, z } from 'lvs-play/kit';
 import { defineRole, pkg, type RoleInstance, type RoleMeta } from 'lvs-play';
 import { initService } from '../init-service/index.js';
 import { DEFAULT_BUILD_LOG, DEFAULT_PREFIX, DEFAULT_SRC_DIR, binaryPath, keepalivedBuildResource } from './build.js';
 import { DEFAULT_CONFIG_PATH, keepalivedConfigResources } from './config.js';
 import { healthCheckOptions, keepalivedHealth } from './health.js';
 
-const absPath = (what: string) =>
-  z.string().regex(/^\/[A-Za-z0-9_@%+=:,./-]*$/, `${what} must be an absolute path of letters, digits and _@%+=:,./-`).transform((p) => {
-    const n = posix.normalize(p);
-    return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
-  });
+/** The kit's host path, in the characters keepalived.conf and the build script take as one word. */
+const absPath = (what: string) => hostPath.refine((p) => /^\/[A-Za-z0-9_@%+=:,./-]*$/.test(p), `${what} must be an absolute path of letters, digits and _@%+=:,./-`);
 
 export const buildOptions = z
   .object({

@@ -9,7 +9,7 @@
 
 // ── option schemas: zod (the same instance the engine uses) and one definition per shared value
 export { z } from 'zod';
-export { anyIpv4, ipv4, ipv6, ipAddress, cidr, port, absPath, ifaceName } from './schemas.js';
+export { anyIpv4, ipv4, ipv6, ipAddress, cidr, port, absPath, hostPath, ifaceName } from './schemas.js';
 export {
   parseIPv4,
   parseIPv6,

@@ -4,6 +4,7 @@
  * same value is accepted (and the same message shown) everywhere. Each carries an example value
  * (`.description`), shown in the fix of a missing or mistyped host variable (`host.var`).
  */
+import { posix } from 'node:path';
 import { z } from 'zod';
 import { isIPv4, isIPv6, isInterfaceName } from './net.js';
 
@@ -39,6 +40,21 @@ export const port = z
   .min(1, 'a port is 1-65535')
   .max(65535, 'a port is 1-65535')
   .describe('80');
+
+/**
+ * An absolute path on the host (a file or a directory), without NUL bytes, returned normalised (no
+ * trailing slash, no `//`, no `.`): what the core resources take.
+ */
+export const hostPath = z
+  .string({ invalid_type_error: 'an absolute path like /etc/app.conf', required_error: 'an absolute path like /etc/app.conf' })
+  .min(1, 'an absolute path like /etc/app.conf (not empty)')
+  .refine((p) => p.startsWith('/'), (p) => ({ message: `an absolute path: use /${p}` }))
+  .refine((p) => !p.includes('\0'), 'remove the NUL byte')
+  .transform((p) => {
+    const n = posix.normalize(p);
+    return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
+  })
+  .describe('/etc/app.conf');
 
 /** An absolute file path on the host (no trailing slash, no NUL). */
 export const absPath = z.string().regex(/^\/[^\0]*[^/]$/, 'an absolute file path, e.g. /etc/sysctl.d/60-lvs.conf').describe('/etc/sysctl.d/60-lvs.conf');

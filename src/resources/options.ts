@@ -4,11 +4,13 @@
  * `KIND.FIELD: … fix: …` (fromZod). Rules that involve several fields stay explicit code in each
  * resource (`invalid(...)`).
  */
-import { posix } from 'node:path';
 import { z, type ZodType, type ZodTypeDef } from 'zod';
 import { fromZod } from '../dsl/zod-errors.js';
+import { hostPath } from '../kit/schemas.js';
 import type { ShellCommand } from '../types.js';
 import { invalid } from './common.js';
+
+export { hostPath };
 
 const strings = (example: string) => z.array(z.string(), { invalid_type_error: `a list of strings, e.g. ${example}` }).optional();
 
@@ -19,17 +21,6 @@ export const metaShape = {
   when: z.boolean({ invalid_type_error: 'a boolean: compute the condition in TypeScript, e.g. when: host.vars.x === 1' }).optional(),
   secrets: strings("secrets: [password]"),
 };
-
-/** An absolute POSIX path without NUL bytes, normalised (no trailing slash, no `//`). */
-export const hostPath = z
-  .string({ invalid_type_error: 'an absolute path like /etc/app.conf', required_error: 'an absolute path like /etc/app.conf' })
-  .min(1, 'an absolute path like /etc/app.conf (not empty)')
-  .refine((p) => p.startsWith('/'), (p) => ({ message: `an absolute path: use /${p}` }))
-  .refine((p) => !p.includes('\0'), 'remove the NUL byte')
-  .transform((p) => {
-    const n = posix.normalize(p);
-    return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
-  });
 
 /** A non-root absolute path (for things that get removed or replaced). */
 export const targetPath = hostPath.refine((p) => p !== '/', 'must not be /: name the file or directory itself');

@@ -85,8 +85,8 @@ describe('host.var on the reference site', () => {
   it('a bad -e value is named as coming from -e', () => {
     const out = problems(site, cluster(), { vrrp_router_id: 300 });
     expect(out).toEqual([
-      // the rollout play orders BACKUPs first
-      '-e: hosts lvs2, lvs1: variable "vrrp_router_id" is invalid: a VRRP router id is 1-255 (got 300)\n  fix: set vrrp_router_id: 51 (it is set by -e)',
+      // first read by the directors' base play (unicast or not decides the firewall's VRRP rules)
+      '-e: hosts lvs1, lvs2: variable "vrrp_router_id" is invalid: a VRRP router id is 1-255 (got 300)\n  fix: set vrrp_router_id: 51 (it is set by -e)',
     ]);
   });
 });

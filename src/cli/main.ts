@@ -20,6 +20,7 @@ async function main(argv: string[]): Promise<number> {
       return await labCommand(cmd.argv);
     }
     if (cmd.kind === 'apply') return await (await import('./apply.js')).applyCommand(cmd.argv);
+    if (cmd.kind === 'init') return await (await import('./init.js')).initCommand(cmd.argv);
     if (cmd.kind === 'show') return await (await import('./show.js')).showCommand(cmd.argv);
     if (cmd.kind === 'status') return await (await import('./status.js')).statusCommand(cmd.argv);
     if (cmd.kind === 'drain') return await (await import('./drain.js')).drainCommand('drain', cmd.argv);

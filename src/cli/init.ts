@@ -1,0 +1,221 @@
+/**
+ * `lvs-play init [DIR]`: a new site repository in the reference layout — package.json (lvs-play,
+ * scripts check/apply/test), tsconfig.json, playbooks/site.ts, inventory/prod.ts, roles/ with one
+ * example role and its test, test/ — from flags, from questions (in a terminal), or from an
+ * Ansible inventory (`--from-ansible hosts.ini`). Writes only into DIR; refuses to overwrite.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { LvsError } from '../errors.js';
+import { readInventorySpec } from '../inventory/load.js';
+import { isIPv4 } from '../kit/net.js';
+import { adaptAnsibleSpec, DEFAULT_GROUPS, inventorySource, specFromAnswers, type PromptAnswers, type SiteGroups } from './init-inventory.js';
+
+export const INIT_USAGE = `Usage: lvs-play init [DIR] [--vip IP] [--directors LIST] [--linux LIST] [--windows LIST] [--port N]
+       lvs-play init [DIR] --from-ansible hosts.ini [--vip IP] [--port N]
+                     [--directors-group G] [--linux-group G] [--windows-group G]
+
+Scaffolds a site repository in DIR (default .): package.json, tsconfig.json, playbooks/site.ts,
+inventory/prod.ts, roles/motd (an example role and its test), test/. LIST: addresses or
+name=address, comma-separated (e.g. lvs1=192.168.1.14,lvs2=192.168.1.15). Missing values are asked
+in a terminal; otherwise the reference site's are used (VIP 192.168.1.10, directors .14/.15,
+Windows real servers .16/.17, port 80). --from-ansible converts an Ansible INI/YAML inventory
+(groups, children, vars, connections; passwords become secret.env(...) references, never copied).`;
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The package root (package.json beside dist/ or src/). */
+function packageRoot(): string {
+  let dir = here;
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'templates', 'init'))) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error(`lvs-play init: templates/init not found above ${here}`);
+}
+
+const usage = (msg: string, fix: string): LvsError => new LvsError('E_USAGE', msg, { file: 'lvs-play init', fix });
+
+type Host = { name: string; address: string };
+
+function parseList(flag: string, value: string, prefix: string): Host[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((item, i) => {
+      const [a, b] = item.includes('=') ? item.split('=', 2) : [`${prefix}${i + 1}`, item];
+      const name = (a ?? '').trim();
+      const address = (b ?? '').trim();
+      if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) || !address) throw usage(`${flag}: "${item}" is not NAME=ADDRESS or an address`, `e.g. ${flag} ${prefix}1=192.168.1.14,${prefix}2=192.168.1.15`);
+      return { name, address };
+    });
+}
+
+export interface InitOptions {
+  dir: string;
+  vip?: string;
+  port?: number;
+  directors?: Host[];
+  linux?: Host[];
+  windows?: Host[];
+  fromAnsible?: string;
+  groups: SiteGroups;
+  interactive: boolean;
+}
+
+export function parseInitArgs(argv: readonly string[], interactive: boolean): InitOptions {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      vip: { type: 'string' },
+      port: { type: 'string' },
+      directors: { type: 'string' },
+      linux: { type: 'string' },
+      windows: { type: 'string' },
+      'from-ansible': { type: 'string' },
+      'directors-group': { type: 'string' },
+      'linux-group': { type: 'string' },
+      'windows-group': { type: 'string' },
+      yes: { type: 'boolean', short: 'y' },
+    },
+  });
+  if (positionals.length > 1) throw usage(`unexpected arguments: ${positionals.slice(1).join(' ')}`, 'lvs-play init [DIR] [options]');
+  if (values.vip !== undefined && !isIPv4(values.vip)) throw usage(`--vip: "${values.vip}" is not an IPv4 address`, 'e.g. --vip 192.168.1.10');
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw usage(`--port: "${values.port}" is not a port (1-65535)`, 'e.g. --port 80');
+  return {
+    dir: positionals[0] ?? '.',
+    ...(values.vip ? { vip: values.vip } : {}),
+    ...(port ? { port } : {}),
+    ...(values.directors !== undefined ? { directors: parseList('--directors', values.directors, 'lvs') } : {}),
+    ...(values.linux !== undefined ? { linux: parseList('--linux', values.linux, 'rs') } : {}),
+    ...(values.windows !== undefined ? { windows: parseList('--windows', values.windows, 'web') } : {}),
+    ...(values['from-ansible'] ? { fromAnsible: values['from-ansible'] } : {}),
+    groups: {
+      directors: values['directors-group'] ?? DEFAULT_GROUPS.directors,
+      linux: values['linux-group'] ?? DEFAULT_GROUPS.linux,
+      windows: values['windows-group'] ?? DEFAULT_GROUPS.windows,
+    },
+    interactive: interactive && !values.yes,
+  };
+}
+
+const REFERENCE: PromptAnswers = {
+  vip: '192.168.1.10',
+  port: 80,
+  directors: [{ name: 'lvs1', address: '192.168.1.14' }, { name: 'lvs2', address: '192.168.1.15' }],
+  linux: [],
+  windows: [{ name: 'web1', address: '192.168.1.16' }, { name: 'web2', address: '192.168.1.17' }],
+};
+
+async function answers(o: InitOptions): Promise<PromptAnswers> {
+  const given = { vip: o.vip, port: o.port, directors: o.directors, linux: o.linux, windows: o.windows };
+  if (!o.interactive) {
+    // Real servers given for one kind only: the other kind is none (not the reference site's).
+    const some = o.linux !== undefined || o.windows !== undefined;
+    return {
+      vip: given.vip ?? REFERENCE.vip,
+      port: given.port ?? REFERENCE.port,
+      directors: given.directors ?? REFERENCE.directors,
+      linux: given.linux ?? (some ? [] : REFERENCE.linux),
+      windows: given.windows ?? (some ? [] : REFERENCE.windows),
+    };
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const ask = async (q: string, def: string): Promise<string> => (await rl.question(`${q} [${def}]: `)).trim() || def;
+    const show = (l: readonly Host[]) => l.map((h) => `${h.name}=${h.address}`).join(',');
+    const vip = given.vip ?? (await ask('VIP (the service address)', REFERENCE.vip));
+    if (!isIPv4(vip)) throw usage(`VIP "${vip}" is not an IPv4 address`, 'e.g. 192.168.1.10');
+    const port = given.port ?? Number(await ask('Service port', String(REFERENCE.port)));
+    const directors = given.directors ?? parseList('directors', await ask('Directors (NAME=ADDRESS,…)', show(REFERENCE.directors)), 'lvs');
+    const none = (s: string) => (s === '-' ? '' : s);
+    const linux = given.linux ?? parseList('linux', none(await ask('Linux real servers (none: -)', '-')), 'rs');
+    const windows = given.windows ?? parseList('windows', none(await ask('Windows real servers (none: -)', show(REFERENCE.windows))), 'web');
+    return { vip, port, directors, linux, windows };
+  } finally {
+    rl.close();
+  }
+}
+
+/** Group names of an Ansible inventory for the site's three roles, guessed where not given. */
+function guessGroups(names: readonly string[], spec: Awaited<ReturnType<typeof readInventorySpec>>['spec'], given: SiteGroups): SiteGroups {
+  const has = (g: string) => names.includes(g);
+  const find = (re: RegExp) => names.find((g) => re.test(g));
+  const win = names.find((g) => ['winrm', 'psrp-ssh'].includes(String(spec.groups?.[g]?.connection?.type ?? ''))) ?? find(/win/i);
+  return {
+    directors: has(given.directors) ? given.directors : (find(/director|lvs|^lb|balanc/i) ?? given.directors),
+    linux: has(given.linux) ? given.linux : (find(/linux/i) ?? given.linux),
+    windows: has(given.windows) ? given.windows : (win ?? given.windows),
+  };
+}
+
+async function files(root: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(root, { withFileTypes: true })) {
+    const p = join(root, e.name);
+    if (e.isDirectory()) out.push(...(await files(p)).map((f) => join(e.name, f)));
+    else out.push(e.name);
+  }
+  return out;
+}
+
+/** Runs `lvs-play init`; returns the exit code. */
+export async function initCommand(argv: readonly string[], interactive = Boolean(process.stdin.isTTY)): Promise<number> {
+  if (argv.includes('-h') || argv.includes('--help')) return process.stdout.write(`${INIT_USAGE}\n`), 0;
+  const o = parseInitArgs(argv, interactive);
+  const dir = resolve(o.dir);
+  const pkgRoot = packageRoot();
+  const own = JSON.parse(readFileSync(join(pkgRoot, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
+
+  let inventoryTs: string;
+  let port = o.port ?? 80;
+  if (o.fromAnsible) {
+    const { spec, source } = await readInventorySpec(resolve(o.fromAnsible), process.cwd());
+    const groups = guessGroups(Object.keys(spec.groups ?? {}), spec, o.groups);
+    const hasVip = JSON.stringify(spec).includes('"vip"');
+    if (!o.vip && !hasVip) throw usage(`${o.fromAnsible} sets no vip`, 'add --vip 192.168.1.10 (or a vip var in the inventory)');
+    const adapted = adaptAnsibleSpec(spec, groups, { ...(o.vip ? { vip: o.vip } : {}), ...(o.port ? { port: o.port } : {}) });
+    inventoryTs = inventorySource(adapted, `// Converted by \`lvs-play init --from-ansible\` from ${basename(source)}.\n// Group settings: directors=${groups.directors}, Linux real servers=${groups.linux}, Windows real servers=${groups.windows}.`);
+  } else {
+    const a = await answers(o);
+    port = a.port;
+    inventoryTs = inventorySource(specFromAnswers(a), '// The site (`lvs-play init`). Passwords come from the environment (secret.env), never from this file.');
+  }
+
+  const template = join(pkgRoot, 'templates', 'init');
+  const names = await files(template);
+  const targets = names.map((f) => f.replace(/\.tmpl$/, '').replace(/(^|\/)_gitignore$/, '$1.gitignore'));
+  const clash = targets.filter((f) => existsSync(join(dir, f))).concat(existsSync(join(dir, 'inventory', 'prod.ts')) ? ['inventory/prod.ts'] : []);
+  if (clash.length > 0) throw usage(`${o.dir}: would overwrite ${[...new Set(clash)].join(', ')}`, 'run init in an empty or new directory');
+  const vars: Record<string, string> = {
+    NAME: basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'lvs-site',
+    LVS_PLAY_VERSION: own.version,
+    TYPESCRIPT_VERSION: own.devDependencies.typescript ?? '^5.9.0',
+    VITEST_VERSION: own.devDependencies.vitest ?? '^4.1.0',
+    TYPES_NODE_VERSION: own.devDependencies['@types/node'] ?? '^20.19.0',
+    PORT: String(port),
+  };
+  for (const [i, f] of names.entries()) {
+    const text = (await readFile(join(template, f), 'utf8')).replace(/\{\{(\w+)\}\}/g, (m, k: string) => vars[k] ?? m);
+    const target = join(dir, targets[i] as string);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, text);
+  }
+  await mkdir(join(dir, 'inventory'), { recursive: true });
+  await writeFile(join(dir, 'inventory', 'prod.ts'), inventoryTs);
+  const r = relative(process.cwd(), dir);
+  const rel = r === '' ? '.' : r.startsWith('..') ? dir : r;
+  process.stdout.write(
+    `created ${rel}: ${[...targets, 'inventory/prod.ts'].sort().join(', ')}\n` +
+      `next: cd ${rel} && npm install && npx lvs-play playbooks/site.ts -i prod --list-hosts\n`,
+  );
+  return 0;
+}

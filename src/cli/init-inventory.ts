@@ -97,7 +97,8 @@ export function adaptAnsibleSpec(spec: InventorySpec, groups: SiteGroups, extra:
 /** inventory/prod.ts text for a spec. */
 export function inventorySource(spec: InventorySpec, header: string): string {
   const parts: string[] = [];
-  const scopeOf = (path: string[]): string => path.filter((p) => p !== 'groups' && p !== 'hosts').join('_') || 'ALL';
+  // a host's password is HOST_PASSWORD, a group's GROUP_PASSWORD, the top level's ALL_PASSWORD
+  const scopeOf = (path: string[]): string => path.filter((p) => p !== 'groups' && p !== 'hosts').at(-1) ?? 'ALL';
   // each part rendered with its own scope, so a password of group web_win becomes WEB_WIN_PASSWORD
   const render = (v: unknown, indent: string, path: string[]): string => {
     if (typeof v !== 'object' || v === null || Array.isArray(v) || isSecretRef(v)) return literal(v, indent, scopeOf(path));

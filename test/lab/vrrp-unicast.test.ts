@@ -51,7 +51,7 @@ describe('the site with unicast VRRP and the seed options on the lab', () => {
       expect(conf).toContain(line);
     }
     expect(await onHost('lvs2', 'grep -A2 unicast /etc/keepalived/keepalived.conf')).toMatch(/unicast_src_ip 10\.77\.0\.15[\s\S]*10\.77\.0\.14/);
-    for (const h of directors) expect(await onHost(h, '/usr/local/keepalived/sbin/keepalived -t -f /etc/keepalived/keepalived.conf >/dev/null 2>&1; echo $?')).toBe('0');
+    for (const h of directors) expect(await onHost(h, '/usr/local/keepalived/sbin/keepalived -t -f /etc/keepalived/keepalived.conf >/dev/null 2>&1; echo $?')).toBe('0\n');
   });
 
   it('killing the MASTER\'s keepalived moves the VIP to the BACKUP within 4 s', async () => {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
+import { parseShard, type Shard } from './shard.js';
 
 export interface CliOptions {
   playbook: string;
@@ -19,6 +20,8 @@ export interface CliOptions {
   acceptNewHostKeys: boolean;
   /** --check --plan-out FILE: write a saved plan (docs/plans.md). */
   planOut?: string;
+  /** --shard K/N: this run's part of the selected hosts (src/cli/shard.ts). */
+  shard?: Shard;
 }
 
 export type Command =
@@ -31,12 +34,14 @@ export type Command =
   | { kind: 'drain'; argv: string[] }
   | { kind: 'undrain'; argv: string[] }
   | { kind: 'init'; argv: string[] }
+  | { kind: 'report'; argv: string[] }
   | { kind: 'run'; options: CliOptions };
 
 export const USAGE = `Usage: lvs-play PLAYBOOK -i INVENTORY [options]
        lvs-play lab up [--fresh] [--directors netns|vm] | lab down [--purge] | lab status
        lvs-play init [DIR] [--vip IP --directors LIST --linux LIST --windows LIST --port N | --from-ansible hosts.ini]
        lvs-play apply PLAN.json [--allow-stale] [--max-age 1h] | show PLAN.json [--json]   (docs/plans.md)
+       lvs-play report merge A.json B.json … [--json FILE]   (docs/scaling.md)
        lvs-play status -i INVENTORY [--watch [N]] [--json FILE] | drain HOST -i INVENTORY [--wait 60s] | undrain HOST -i INVENTORY   (docs/operate.md)
 
 Runs a typed TypeScript playbook against an inventory (TS file, or an Ansible INI/YAML inventory).
@@ -49,7 +54,9 @@ Options:
   -t, --tags a,b              run only resources tagged so (role names are tags)
       --skip-tags a,b         skip resources tagged so
   -e, --extra-vars K=V|@FILE  extra vars, highest precedence (repeatable; JSON/YAML file with @)
-  -f, --forks N               hosts in parallel (default 10)
+  -f, --forks N               hosts running their tasks in parallel (default 10; every host connects
+                              and makes its reads at once, up to 100)
+      --shard K/N             run the K-th of N deterministic parts of the hosts (serial plays kept whole)
       --max-fail-percentage N stop a serial play when more than N% of a batch failed
       --accept-new-host-keys  record unknown SSH host keys (changed keys are always refused)
       --list-hosts            print the hosts each play would run on, then exit (no connection)
@@ -74,6 +81,7 @@ function usage(msg: string, fix: string): LvsError {
 
 export function parseCli(argv: readonly string[]): Command {
   if (argv[0] === 'lab') return { kind: 'lab', argv: argv.slice(1) };
+  if (argv[0] === 'report') return { kind: 'report', argv: argv.slice(1) };
   if (argv[0] === 'apply') return { kind: 'apply', argv: argv.slice(1) };
   if (argv[0] === 'show') return { kind: 'show', argv: argv.slice(1) };
   if (argv[0] === 'status') return { kind: 'status', argv: argv.slice(1) };
@@ -98,6 +106,7 @@ export function parseCli(argv: readonly string[]): Command {
       'list-tasks': { type: 'boolean' },
       json: { type: 'string' },
       'plan-out': { type: 'string' },
+      shard: { type: 'string' },
       verbose: { type: 'boolean', short: 'v', multiple: true },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
@@ -138,6 +147,7 @@ export function parseCli(argv: readonly string[]): Command {
       ...(maxFail !== undefined ? { maxFailPercentage: maxFail } : {}),
       acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
       ...(values['plan-out'] ? { planOut: values['plan-out'] } : {}),
+      ...(values.shard !== undefined ? { shard: parseShard(values.shard) } : {}),
     },
   };
 }

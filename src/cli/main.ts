@@ -19,6 +19,7 @@ async function main(argv: string[]): Promise<number> {
       const { labCommand } = await import('../lab/index.js');
       return await labCommand(cmd.argv);
     }
+    if (cmd.kind === 'report') return await (await import('./report-merge.js')).reportCommand(cmd.argv);
     if (cmd.kind === 'apply') return await (await import('./apply.js')).applyCommand(cmd.argv);
     if (cmd.kind === 'init') return await (await import('./init.js')).initCommand(cmd.argv);
     if (cmd.kind === 'show') return await (await import('./show.js')).showCommand(cmd.argv);

@@ -24,6 +24,7 @@ import { assertConnectable } from '../inventory/resolve.js';
 import { onceWarner } from '../warnings.js';
 import { SecretResolver } from '../inventory/secret.js';
 import { mark, writeProfile } from '../profile.js';
+import { applyShard } from './shard.js';
 
 export { EXIT };
 
@@ -93,14 +94,15 @@ export async function runLoadedPlaybook(
   o: CliOptions,
   { out = process.stdout, hooks = {}, warn = onceWarner(), extraVars = {} }: { out?: NodeJS.WritableStream; hooks?: RunHooks; warn?: ReturnType<typeof onceWarner>; extraVars?: Vars } = {},
 ): Promise<number> {
-  const plays = selectPlaybook(pb, {
+  // every host's tasks are built (and validated) in every shard; then this shard's part is kept
+  const plays = applyShard(selectPlaybook(pb, {
     file: o.playbook,
     ...(inv.vars ? { vars: inv.vars } : {}),
     select: (pattern, field) => selectHosts(inv, pattern, field ? { source: o.playbook, field, onUnknown: warn } : { source: '--limit' }),
     ...(o.limit ? { limit: o.limit } : {}),
     ...(o.tags ? { tags: o.tags } : {}),
     ...(o.skipTags ? { skipTags: o.skipTags } : {}),
-  });
+  }), o.shard);
   mark('selected');
   if (o.listHosts || o.listTasks) {
     out.write(`playbook: ${o.playbook} (${pb.name})\n`);

@@ -2,7 +2,8 @@
 // brings the lab up with the size's extra real servers, takes samples of one tool and mode until
 // done or its time budget is spent, appends them to the results file, and ALWAYS leaves the
 // standard lab (extras removed) behind.
-//   node --import jiti/register bench/chunk.ts SIZE TOOL MODE COUNT RESULTS_FILE BENCH_ID [BUDGET_S]
+//   node --import jiti/register bench/chunk.ts SIZE:TOOL:MODE:COUNT,… RESULTS_FILE BENCH_ID [BUDGET_S]
+// (the lab gets the largest size's extra hosts; a size of n uses the first n of them)
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,27 +39,45 @@ async function eachHost(hosts: readonly LabHost[], script: string): Promise<void
 }
 
 async function main(): Promise<void> {
-  const [sizeS, tool, mode, countS, resultsFile, bench, budgetS] = process.argv.slice(2) as [string, Tool, Mode, string, string, string, string?];
-  const size = Number(sizeS);
+  const [itemsS, resultsFile, bench, budgetS] = process.argv.slice(2) as [string, string, string, string?];
+  const items = itemsS.split(',').map((i) => i.split(':') as [string, Tool, Mode, string]);
+  const largest = Math.max(...items.map((i) => Number(i[0])));
   const budgetMs = Number(budgetS ?? 540) * 1000;
   const t0 = Date.now();
+  let spent = false;
+  let last = 0;
   const work = mkdtempSync(join(tmpdir(), 'lvs-bench-'));
   try {
-    await labUp({ realservers: size, progress: quiet });
+    await labUp({ realservers: largest, progress: quiet });
     const { extraHosts } = await import('../src/lab/index.js');
-    const hosts = extraHosts().slice(0, size);
+    const all = extraHosts();
+    // keepalived.conf lists the size's hosts: converged for one size is not converged for another
+    let convergedFor = 0;
+    for (const [sizeS, tool, mode, countS] of items) {
+    const size = Number(sizeS);
+    const hosts = all.slice(0, size);
     const ini = join(work, `bench-${size}.ini`);
     writeFileSync(ini, iniInventory(hosts));
     const names = hosts.map((h) => h.name);
     const converge = async () => {
       const r = await measure(toolArgv('lvs-play', 'first', ini), { cwd: ROOT });
-      if (r.code !== 0) throw new Error(`bench: converging before ${mode} failed:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
+      if (r.code !== 0) throw new Error(`bench: converging the hosts failed:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
     };
-    if (mode !== 'first') await converge();
-    let last = 0;
+    if (spent) break;
+    last = 0;
+    if (mode !== 'first' && convergedFor !== size) await converge();
+    convergedFor = size;
+    // beside every lvs-play no-change sample, one of the floor (same minute, same load)
+    const tools: Tool[] = tool === 'lvs-play' && mode === 'nochange' ? ['lvs-play', 'floor'] : [tool];
     for (let i = 0; i < Number(countS); i++) {
-      if (i > 0 && Date.now() - t0 + last * 1.3 > budgetMs) break;
+      // the next sample must end within the budget: its tool's last sample, or a first guess
+      const guess = tool === 'ansible' ? 5000 + 3000 * size : 2000 + 100 * size;
+      if (Date.now() - t0 + Math.max(last, guess) > budgetMs) {
+        spent = true;
+        break;
+      }
       const s0 = Date.now();
+      for (const tool of tools) {
       if (mode === 'first') await eachHost(hosts, resetScript());
       const mark = await markHosts(names);
       let argv: string[];
@@ -72,6 +91,7 @@ async function main(): Promise<void> {
       const m = await measure(argv, { cwd: ROOT, ...(env ? { env } : {}) });
       const counts = meanCounts(await countSince(names, mark));
       const ok = m.code === 0;
+      if (mode === 'first' && !ok) convergedFor = 0;
       if (!ok) process.stderr.write(`bench: ${tool} ${mode} ${size} exited ${m.code}\n${m.stdout.slice(-3000)}\n${m.stderr.slice(-3000)}\n`);
       let profile: unknown;
       if (tool === 'lvs-play') {
@@ -90,7 +110,9 @@ async function main(): Promise<void> {
       appendFileSync(resultsFile, `${JSON.stringify(sample)}\n`);
       process.stdout.write(`${size} ${tool} ${mode}: ${sample.wallMs} ms, cpu ${sample.cpuMs} ms, rss ${sample.peakRssMb} MB, per host ${counts.connections} conn ${counts.sessions} sessions ${counts.processes} procs${ok ? '' : ' FAILED'}\n`);
       rmSync(control, { recursive: true, force: true });
+      }
       last = Date.now() - s0;
+    }
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

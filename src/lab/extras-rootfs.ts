@@ -22,7 +22,7 @@ const OWN_TOP = new Set(['etc', 'root', 'home', 'tmp', 'run', 'dev', 'proc', 'sy
 const SHARED_VAR = new Set(['lib', 'cache']);
 const TEMPLATE_MARKER = '.lvs-play-template';
 
-export function templateDir(base: string): string {
+function templateDir(base: string): string {
   return join(labDir(), 'templates', `${basename(base)}-realserver`);
 }
 
@@ -48,7 +48,7 @@ async function linkCopy(from: string, to: string, ownVarLib: boolean): Promise<v
 /** The template (built once per base; its var/lib is its own: apt lists are copied into it). */
 let building: Promise<string> | null = null;
 
-export function ensureTemplate(base: string, progress: Progress): Promise<string> {
+function ensureTemplate(base: string, progress: Progress): Promise<string> {
   building ??= buildTemplate(base, progress).finally(() => {
     building = null;
   });

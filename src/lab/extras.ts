@@ -12,7 +12,7 @@ import type { LabState } from './state.js';
 import type { LabHost, Topology } from './topology.js';
 
 /** Extra hosts take addresses from x.y.z.100 up (below it: the topology's own hosts). */
-export const EXTRA_FIRST_OCTET = 100;
+const EXTRA_FIRST_OCTET = 100;
 const LAST_OCTET = 254;
 
 /**

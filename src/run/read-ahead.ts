@@ -10,7 +10,7 @@ import { FactCache } from './fact-cache.js';
 import type { PlannedPlay } from './select.js';
 
 /** Hosts connecting and reading at once. */
-export const READ_AHEAD = 100;
+const READ_AHEAD = 100;
 
 export class ReadAhead {
   private readonly reads = new Map<string, Promise<FactCache | undefined>>();

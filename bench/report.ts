@@ -1,0 +1,116 @@
+// bench/RESULTS.md from the samples of one bench run (results.jsonl): a table per size, the ratios,
+// the profile at 100 hosts, the reference site with 50 real servers, the targets.
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Sample } from './chunk.js';
+import type { Mode, Tool } from './tools.js';
+
+interface Site50 {
+  kind: 'site50';
+  realServers: number;
+  runs: { run: string; wallMs: number; cpuMs: number; peakRssMb: number; code: number | null; changed: number }[];
+  directors: Record<string, { realServers: number; keepalivedT: number | null; out: string }>;
+}
+interface Profile {
+  marks: Record<string, number>;
+  hosts: Record<string, Record<string, number>>;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
+const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '–');
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+const s1 = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '–');
+
+const MODE_NAME: Record<Mode, string> = { first: 'first converge', nochange: 'no-change converge', check: '--check' };
+const TOOLS: Tool[] = ['lvs-play', 'ansible', 'floor'];
+
+export function writeResults(file: string, bench: string, out: string): string {
+  const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Sample | (Site50 & { bench: string })).filter((r) => r.bench === bench);
+  const samples = rows.filter((r): r is Sample => !('kind' in r));
+  const site = rows.find((r): r is Site50 & { bench: string } => 'kind' in r && r.kind === 'site50');
+  const of = (size: number, tool: Tool, mode: Mode) => samples.filter((s) => s.size === size && s.tool === tool && s.mode === mode && s.ok);
+  const wall = (size: number, tool: Tool, mode: Mode) => median(of(size, tool, mode).map((s) => s.wallMs));
+  const sizes = [...new Set(samples.map((s) => s.size))].sort((a, b) => a - b);
+  const L: string[] = [];
+  L.push('# lvs-play against Ansible and the floor, 1 to 100 hosts', '');
+  L.push(`Written by \`npm run bench\` (bench/run.ts → bench/report.ts) from run \`${bench}\` (${samples[0]?.at.slice(0, 16) ?? '?'} UTC), on this`,
+    'machine: 2 cores shared by the control node, every lab host and seven other engineers\' work, so every',
+    'number carries their load; the floor is sampled beside each lvs-play no-change sample to compare under',
+    'the same load. How it is measured and the job itself: [README.md](README.md).', '');
+  for (const mode of ['nochange', 'first', 'check'] as Mode[]) {
+    const r = wall(50, 'lvs-play', mode) / wall(50, 'ansible', mode);
+    if (mode === 'nochange') {
+      L.push('```', `no-change converge, 50 hosts: lvs-play/Ansible = ${f2(r)}`, `no-change converge, 50 hosts: lvs-play/floor = ${f2(wall(50, 'lvs-play', 'nochange') / wall(50, 'floor', 'nochange'))}`, '```', '');
+    }
+  }
+  L.push('## Per size', '', 'Medians (min–max) over the runs; wall and control-node CPU (user+sys of the whole process tree, cgroup) in s;',
+    'peak RSS = the largest sum of the tree\'s processes\' RSS (sampled every 100 ms); per host, counted on the host: ssh',
+    'connections, sessions (exec + sftp channels) and processes started in it.', '');
+  for (const size of sizes) {
+    L.push(`### ${size} host${size > 1 ? 's' : ''}`, '', '| run | tool | n | wall s | CPU s | peak RSS MB | conn/host | sessions/host | processes/host |', '|---|---|---|---|---|---|---|---|---|');
+    for (const mode of ['first', 'nochange', 'check'] as Mode[]) {
+      for (const tool of TOOLS) {
+        const xs = of(size, tool, mode);
+        if (!xs.length) continue;
+        const w = xs.map((s) => s.wallMs);
+        const c = xs.map((s) => s.cpuMs);
+        L.push(`| ${MODE_NAME[mode]} | ${tool === 'floor' ? 'floor (OpenSSH ×N)' : tool} | ${xs.length} | ${s1(median(w))} (${s1(Math.min(...w))}–${s1(Math.max(...w))}) | ${s1(median(c))} (${s1(Math.min(...c))}–${s1(Math.max(...c))}) | ${f0(median(xs.map((s) => s.peakRssMb)))} | ${f1(median(xs.map((s) => s.perHost.connections)))} | ${f1(median(xs.map((s) => s.perHost.sessions)))} | ${f0(median(xs.map((s) => s.perHost.processes)))} |`);
+      }
+    }
+    const ratios = (['first', 'nochange', 'check'] as Mode[]).map((m) => `${MODE_NAME[m]} ${f2(wall(size, 'lvs-play', m) / wall(size, 'ansible', m))}`);
+    L.push('', `lvs-play/Ansible (median wall): ${ratios.join(', ')}; lvs-play/floor (no-change): ${f2(wall(size, 'lvs-play', 'nochange') / wall(size, 'floor', 'nochange'))}`, '');
+  }
+  L.push('## Ratios by size (median wall)', '', '| hosts | no-change lvs-play/Ansible | no-change lvs-play/floor | first lvs-play/Ansible | --check lvs-play/Ansible |', '|---|---|---|---|---|');
+  for (const size of sizes) {
+    L.push(`| ${size} | ${f2(wall(size, 'lvs-play', 'nochange') / wall(size, 'ansible', 'nochange'))} | ${f2(wall(size, 'lvs-play', 'nochange') / wall(size, 'floor', 'nochange'))} | ${f2(wall(size, 'lvs-play', 'first') / wall(size, 'ansible', 'first'))} | ${f2(wall(size, 'lvs-play', 'check') / wall(size, 'ansible', 'check'))} |`);
+  }
+  L.push('', ...profileSection(of(Math.max(...sizes), 'lvs-play', 'nochange'), Math.max(...sizes)));
+  if (site) L.push(...siteSection(site));
+  writeFileSync(out, `${L.join('\n')}\n`);
+  return out;
+}
+
+function profileSection(xs: Sample[], size: number): string[] {
+  const withProfile = xs.filter((s) => s.profile);
+  if (!withProfile.length) return [];
+  const mid = [...withProfile].sort((a, b) => a.wallMs - b.wallMs)[withProfile.length >> 1]!;
+  const p = mid.profile as Profile;
+  const m = p.marks;
+  const hosts = Object.values(p.hosts);
+  const phase = (k: string) => hosts.map((h) => h[k] ?? 0);
+  const L = [`## Where lvs-play's time goes: no-change converge, ${size} hosts (the median run, ${s1(mid.wallMs)} s)`, '',
+    'From `LVS_PLAY_PROFILE` (src/profile.ts): process marks in ms since the process started, and per-host phases.', '',
+    '| step | ms |', '|---|---|',
+    `| start-up: node + modules loaded | ${f0(m['modules'] ?? NaN)} |`,
+    `| playbook (TypeScript, jiti) and inventory loaded | ${f0((m['loaded'] ?? NaN) - (m['modules'] ?? NaN))} |`,
+    `| plan: task lists of every host built, templates rendered | ${f0((m['selected'] ?? NaN) - (m['loaded'] ?? NaN))} |`,
+    `| hosts: connect, handshake, reads, plan (all hosts at once) | ${f0((m['executed'] ?? NaN) - (m['selected'] ?? NaN))} |`,
+    `| recap written (renderer: listr2 → plain lines) | ${f0((m['recap'] ?? NaN) - (m['executed'] ?? NaN))} |`, '',
+    '| per host | median ms | 90th pct ms | max ms |', '|---|---|---|---|'];
+  for (const [k, label] of [['queued', 'queued (read-ahead slot)'], ['connect', 'TCP connect'], ['handshake', 'SSH handshake (curve25519, ed25519, aes128-gcm)'], ['reads', 'reads: the one round trip'], ['plan', 'plan (pure)']] as const) {
+    const v = phase(k);
+    L.push(`| ${label} | ${f1(median(v))} | ${f1(pct(v, 0.9))} | ${f1(Math.max(...v))} |`);
+  }
+  L.push('', `Round trips for reads per host: ${[...new Set(phase('roundTrips'))].join(', ')}.`, '');
+  return L;
+}
+
+function siteSection(s: Site50): string[] {
+  const L = [`## The reference site with ${s.realServers} real servers`, '',
+    '`playbooks/site.ts -i lab` after `lab up --realservers 47` (47 extra Linux real servers + rs1, rs2, win1).', '',
+    '| run | exit | wall s | CPU s | peak RSS MB | changed |', '|---|---|---|---|---|---|'];
+  for (const r of s.runs) L.push(`| ${r.run === 'first' ? 'first run' : 'no-change run'} | ${r.code} | ${s1(r.wallMs)} | ${s1(r.cpuMs)} | ${r.peakRssMb} | ${r.changed} |`);
+  L.push('');
+  for (const [h, d] of Object.entries(s.directors)) L.push(`- ${h}: keepalived.conf has ${d.realServers} real_server blocks; \`keepalived -t\` exit ${d.keepalivedT} (${d.out || 'no output'})`);
+  L.push('');
+  return L;
+}
+
+if (process.argv[1]?.endsWith('report.ts') && process.argv[2]) {
+  writeResults(process.argv[2], process.argv[3] ?? '', process.argv[4] ?? 'bench/RESULTS.md');
+}

@@ -1,0 +1,81 @@
+// `npm run bench` (root): lvs-play against ansible-playbook and the floor on 1, 10, 50 and 100
+// hosts, in chunks of at most ~9 minutes under the lab lock (flock /tmp/lvs-lab.lock), each ending
+// with the standard lab; then the reference site with 50 real servers; then bench/RESULTS.md.
+//   npm run bench [-- --bench ID (add to that run) --site-only --sizes 1,10 --runs 5 --ansible-runs 50:3,100:1 --skip 100:ansible:first --no-site --report-only BENCH_ID]
+// (the floor is sampled beside every lvs-play no-change sample, in the same chunk)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeResults } from './report.js';
+import { ROOT, type Mode, type Tool } from './tools.js';
+
+const OUT = process.env.LVS_BENCH_OUT ?? '/var/lib/lvs-play/bench';
+const LOCK = '/tmp/lvs-lab.lock';
+const MODES: Mode[] = ['first', 'nochange', 'check'];
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1,10,50,100' },
+    runs: { type: 'string', default: '5' },
+    'ansible-runs': { type: 'string', default: '' },
+    skip: { type: 'string', default: '' },
+    'no-site': { type: 'boolean', default: false },
+    'site-only': { type: 'boolean', default: false },
+    bench: { type: 'string' },
+    'report-only': { type: 'string' },
+  },
+});
+
+function samplesOf(file: string, bench: string, size: number, tool: Tool, mode: Mode): number {
+  if (!existsSync(file)) return 0;
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { bench: string; size?: number; tool?: string; mode?: string })
+    .filter((s) => s.bench === bench && s.size === size && s.tool === tool && s.mode === mode).length;
+}
+
+function locked(args: string[]): number {
+  const r = spawnSync('flock', [LOCK, 'node', '--import', 'jiti/register', ...args], { cwd: ROOT, stdio: 'inherit' });
+  return r.status ?? 1;
+}
+
+const pause = (s: number) => spawnSync('sleep', [String(s)]);
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const file = join(OUT, 'results.jsonl');
+  const bench = values['report-only'] ?? values.bench ?? new Date().toISOString().replace(/[:.]/g, '-');
+  if (!values['report-only']) {
+    const sizes = values['site-only'] ? [] : values.sizes.split(',').map(Number);
+    const runs = Number(values.runs);
+    const ansibleRuns = new Map(values['ansible-runs'].split(',').filter(Boolean).map((p) => p.split(':').map(Number) as [number, number]));
+    const skip = new Set(values.skip.split(',').filter(Boolean));
+    // chunks: lvs-play (with the floor) on every size in one; Ansible, slower, per size
+    const groups: [number, Tool, Mode, number][][] = [[], ...sizes.map(() => [])];
+    sizes.forEach((size, k) => {
+      for (const tool of ['lvs-play', 'ansible'] as const) {
+        for (const mode of MODES) {
+          const n = tool === 'ansible' ? (ansibleRuns.get(size) ?? runs) : runs;
+          if (skip.has(`${size}:${tool}:${mode}`) || skip.has(`${size}:${tool}`) || n <= 0) continue;
+          groups[tool === 'lvs-play' ? 0 : size <= 10 ? 1 : k + 1]!.push([size, tool, mode, n]);
+        }
+      }
+    });
+    for (const want of groups) {
+      for (let tries = 0; tries < 6; tries++) {
+        const items = want.map(([z, t, m, n]) => [z, t, m, n - samplesOf(file, bench, z, t, m)] as const).filter(([, , , n]) => n > 0);
+        if (!items.length) break;
+        const code = locked(['bench/chunk.ts', items.map((i) => i.join(':')).join(','), file, bench, '540']);
+        if (code !== 0) process.stderr.write(`bench: chunk exited ${code}\n`);
+        pause(15); // let others waiting for the lab lock take it
+      }
+    }
+    if (!values['no-site']) locked(['bench/site50.ts', file, bench]);
+  }
+  const md = writeResults(file, bench, join(ROOT, 'bench/RESULTS.md'));
+  process.stdout.write(`bench: ${md}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

@@ -2,8 +2,8 @@
  * The IPVS table as typed data: virtual services and their real servers, the way
  * `ipvsadm -S -n` shows them. Pure: validation and normalisation only, no I/O.
  */
-import { z } from 'lvs-play/kit';
-import { LvsError, pathSuffix, ValidationErrors, valueAt } from 'lvs-play/kit';
+import { fieldRule, z } from 'lvs-play/kit';
+import { LvsError, pathSuffix, ruleOf, ValidationErrors, valueAt } from 'lvs-play/kit';
 import {
   canonicalIp,
   compareIp,
@@ -75,18 +75,20 @@ export interface VirtualService {
 }
 
 // ───────────────────────────── zod shape ─────────────────────────────
-// The shape only (types, known keys). Value rules live in `checkService` so that every problem is
-// reported at once, with a fix, whatever else is wrong.
+// Types, known keys and the rules of one field (the kit's fieldRule: reason and fix). Rules between
+// fields live in `checkService`, which also runs when only field rules failed, so every problem is
+// reported at once, with a fix.
 
 const int = z.number().int();
+const threshold = (k: string) => fieldRule(int, (v) => v >= 0 && v <= 2147483647, `${k} out of range`, 'give a connection count from 0 (no limit) to 2147483647');
 const realServerSchema = z
   .object({
     address: z.string(),
     port: int.optional(),
     forwarding: z.enum(['dr', 'nat', 'tunnel']),
-    weight: int,
-    upperThreshold: int.optional(),
-    lowerThreshold: int.optional(),
+    weight: fieldRule(int, (w) => w >= 0 && w <= 65535, 'weight out of range', 'give a weight from 0 to 65535 (0 stops new connections)'),
+    upperThreshold: threshold('upperThreshold').optional(),
+    lowerThreshold: threshold('lowerThreshold').optional(),
     tunType: z.enum(['ipip', 'gue', 'gre']).optional(),
     tunPort: int.optional(),
     tunCsum: z.enum(['nocsum', 'csum', 'remcsum']).optional(),
@@ -100,9 +102,9 @@ const virtualServiceSchema = z
     port: int.optional(),
     fwmark: int.optional(),
     family: z.enum(['inet', 'inet6']).optional(),
-    scheduler: z.string(),
+    scheduler: fieldRule(z.string(), (x) => (SCHEDULERS as readonly string[]).includes(x), 'unknown scheduler', `use one of: ${SCHEDULERS.join(', ')}`),
     schedulerFlags: z.array(z.string()).optional(),
-    persistence: int.optional(),
+    persistence: fieldRule(int, (p) => p >= 0 && p <= MAX_PERSISTENCE, 'persistence timeout out of range', `give seconds from 1 to ${MAX_PERSISTENCE} (31 days), or 0/absent for none`).optional(),
     persistenceNetmask: z.union([z.string(), int]).optional(),
     persistenceEngine: z.string().optional(),
     onePacket: z.boolean().optional(),
@@ -233,18 +235,26 @@ export function validateServices(input: unknown, where: Where): VirtualService[]
   const typed: { i: number; s: VirtualService }[] = [];
   input.forEach((raw, i) => {
     const parsed = virtualServiceSchema.safeParse(raw);
-    if (!parsed.success) {
+    let s: VirtualService;
+    if (parsed.success) s = parsed.data as VirtualService;
+    else {
+      // a field rule leaves the shape intact: the rules between fields still run
+      let shapeBroken = false;
       for (const issue of parsed.error.issues) {
-        if (issue.code === 'unrecognized_keys') {
-          for (const k of issue.keys) err(`${where.field}[${i}]${pathSuffix([...issue.path, k])}`, 'unknown field', k, 'remove it: see the VirtualService / RealServer types in roles/ipvsadm/model.ts for the fields');
-          continue;
-        }
         const field = `${where.field}[${i}]${pathSuffix(issue.path)}`;
-        err(field, issue.message, valueAt(raw, issue.path), shapeFix(issue.path));
+        const rule = ruleOf(issue);
+        if (rule) err(field, rule.reason, valueAt(raw, issue.path), rule.fix);
+        else if (issue.code === 'unrecognized_keys') {
+          shapeBroken = true;
+          for (const k of issue.keys) err(`${where.field}[${i}]${pathSuffix([...issue.path, k])}`, 'unknown field', k, 'remove it: see the VirtualService / RealServer types in roles/ipvsadm/model.ts for the fields');
+        } else {
+          shapeBroken = true;
+          err(field, issue.message, valueAt(raw, issue.path), shapeFix(issue.path));
+        }
       }
-      return;
+      if (shapeBroken) return;
+      s = raw as VirtualService;
     }
-    const s = parsed.data as VirtualService;
     checkService(s, `${where.field}[${i}]`, err);
     typed.push({ i, s });
   });
@@ -286,9 +296,6 @@ function checkService(s: VirtualService, at: string, err: Report): void {
     if (s.fwmark !== undefined) err(`${at}.fwmark`, `a ${s.protocol} service has no fwmark`, s.fwmark, 'drop fwmark, or use protocol "fwmark" without vip and port');
     if (s.family !== undefined) err(`${at}.family`, 'family is for fwmark services only', s.family, 'drop family: the vip says which family a tcp/udp service is');
   }
-  if (!(SCHEDULERS as readonly string[]).includes(s.scheduler)) {
-    err(`${at}.scheduler`, 'unknown scheduler', s.scheduler, `use one of: ${SCHEDULERS.join(', ')}`);
-  }
   (s.schedulerFlags ?? []).forEach((f, j) => {
     const known = (SCHED_FLAGS as readonly string[]).includes(f);
     const prefix = f.startsWith('sh-') ? 'sh' : f.startsWith('mh-') ? 'mh' : null;
@@ -296,9 +303,6 @@ function checkService(s: VirtualService, at: string, err: Report): void {
     else if (prefix && prefix !== s.scheduler) err(`${at}.schedulerFlags[${j}]`, `flag ${f} needs the ${prefix} scheduler`, f, `set scheduler to "${prefix}" or drop the flag`);
   });
   const family = identityValid(s) ? serviceFamily(s) : null;
-  if (s.persistence !== undefined && (s.persistence < 0 || s.persistence > MAX_PERSISTENCE)) {
-    err(`${at}.persistence`, 'persistence timeout out of range', s.persistence, `give seconds from 1 to ${MAX_PERSISTENCE} (31 days), or 0/absent for none`);
-  }
   if (s.persistenceNetmask !== undefined) {
     const m = s.persistenceNetmask;
     if (!s.persistence) err(`${at}.persistenceNetmask`, 'persistenceNetmask without persistence', m, 'set persistence (seconds) too, or drop persistenceNetmask');
@@ -322,11 +326,6 @@ function checkService(s: VirtualService, at: string, err: Report): void {
       else if (r.forwarding === 'dr' && s.protocol !== 'fwmark' && s.port !== undefined && s.port >= 1 && s.port <= 65535 && r.port !== s.port) {
         err(`${rat}.port`, `real server port ${r.port} differs from the virtual port ${s.port}`, r.port, 'in DR mode the real server port must equal the virtual port (omit port, or use forwarding "nat" to map ports)');
       }
-    }
-    if (r.weight < 0 || r.weight > 65535) err(`${rat}.weight`, 'weight out of range', r.weight, 'give a weight from 0 to 65535 (0 stops new connections)');
-    for (const k of ['upperThreshold', 'lowerThreshold'] as const) {
-      const v = r[k];
-      if (v !== undefined && (v < 0 || v > 2147483647)) err(`${rat}.${k}`, `${k} out of range`, v, 'give a connection count from 0 (no limit) to 2147483647');
     }
     if (r.upperThreshold && r.lowerThreshold && r.lowerThreshold > r.upperThreshold) {
       err(`${rat}.lowerThreshold`, 'lowerThreshold above upperThreshold', r.lowerThreshold, `give a lowerThreshold at most ${r.upperThreshold}`);

@@ -2,7 +2,7 @@
  * keepalived.conf (keepalived 2.2.7) as typed data: global_defs, vrrp_script, vrrp_instance and
  * virtual_server blocks. Pure types and zod shapes; rendering is in render.ts, rules in validate.ts.
  */
-import { isInterfaceName, z } from 'lvs-play/kit';
+import { fieldRule, isInterfaceName, z } from 'lvs-play/kit';
 import { MAX_PERSISTENCE } from '../ipvsadm/model.js';
 
 /** lb_algo values keepalived 2.2.7 accepts (IPVS schedulers). */
@@ -165,10 +165,8 @@ export interface Where {
 const num = z.number();
 const int = z.number().int();
 
-/** A field rule whose issue carries the reason (message) and the fix (params.fix) for validate.ts. */
-function rule<S extends z.ZodTypeAny>(s: S, ok: (v: z.output<S>) => boolean, reason: string, fix: string): z.ZodEffects<S> {
-  return s.refine(ok, { message: reason, params: { fix } });
-}
+/** A field rule whose issue carries the reason and the fix, for validate.ts (the kit's fieldRule). */
+const rule = fieldRule;
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const WORD_NAME_FIX = 'use letters, digits, "_", "-" or "."';

@@ -3,7 +3,7 @@
  * (`validateDirectorPair`). Every problem is reported at once; messages name file, field, value
  * and fix, and never contain an auth_pass value.
  */
-import { LvsError, pathSuffix, ValidationErrors, valueAt } from 'lvs-play/kit';
+import { LvsError, pathSuffix, ruleOf, ValidationErrors, valueAt } from 'lvs-play/kit';
 import { canonicalIp, ipFamily, isInterfaceName } from 'lvs-play/kit';
 import { keepalivedConfigSchema, scriptWords, type KeepalivedConfig, type ScriptCommand, type VrrpInstance, type Where } from './model.js';
 import { normaliseVip } from './render.js';
@@ -125,8 +125,8 @@ function checkConfig(input: unknown, base: string, err: Report): KeepalivedConfi
     for (const issue of parsed.error.issues) {
       // Never echo a value that might be the auth_pass.
       const value = issue.path.includes('authentication') ? undefined : valueAt(input, issue.path);
-      const fix = issue.code === 'custom' ? (issue.params as { fix?: string } | undefined)?.fix : undefined;
-      if (fix !== undefined) err(`${base}${pathSuffix(issue.path)}`, issue.message, value, fix);
+      const rule = ruleOf(issue);
+      if (rule) err(`${base}${pathSuffix(issue.path)}`, rule.reason, value, rule.fix);
       else if (issue.code === 'unrecognized_keys') {
         shapeBroken = true;
         for (const k of issue.keys) err(`${base}${pathSuffix([...issue.path, k])}`, 'unknown field', k, 'remove it, or put options the model lacks in `raw`');

@@ -1,4 +1,4 @@
-import type { ZodError } from 'zod';
+import type { ZodEffects, ZodError, ZodIssue, ZodTypeAny, output } from 'zod';
 import { LvsError, ValidationErrors } from '../errors.js';
 
 export interface Where {
@@ -50,4 +50,18 @@ export function fromZod(err: ZodError, input: unknown, where: Where): Validation
     });
   });
   return new ValidationErrors(errors);
+}
+
+/**
+ * A rule of one field, in the user's terms: what is wrong (`reason`) and what to do (`fix`). A model
+ * that reports every problem at once (keepalived, ipvsadm) reads them back with `ruleOf`.
+ */
+export function fieldRule<S extends ZodTypeAny>(schema: S, ok: (v: output<S>) => boolean, reason: string, fix: string): ZodEffects<S> {
+  return schema.refine(ok, { message: reason, params: { fix } });
+}
+
+/** The reason and fix of an issue raised by a `fieldRule`; undefined for any other issue (a wrong shape). */
+export function ruleOf(issue: ZodIssue): { reason: string; fix: string } | undefined {
+  const fix = issue.code === 'custom' ? (issue.params as { fix?: unknown } | undefined)?.fix : undefined;
+  return typeof fix === 'string' ? { reason: issue.message, fix } : undefined;
 }

@@ -69,7 +69,7 @@ export { ps, psFromText, quotePowerShell } from '../shell/powershell.js';
 
 // ── errors that carry a code, and zod issue helpers for messages in the user's terms
 export { LvsError, ValidationErrors, type ErrorCode, type ErrorDetail } from '../errors.js';
-export { fromZod, valueAt, pathSuffix } from '../dsl/zod-errors.js';
+export { fromZod, valueAt, pathSuffix, fieldRule, ruleOf } from '../dsl/zod-errors.js';
 
 // ── drained real servers (lvs-play drain): where they are recorded on the directors
 export { DRAINED_DIR, drainedPath, drainedListCommand, parseDrainedList } from './drained.js';

@@ -128,15 +128,16 @@ describe('validateServices', () => {
       { protocol: 'tcp', vip: '10.77.0.10', port: 81, scheduler: 'rr', persistenceNetmask: '255.0.255.0', realServers: [] },
       { protocol: 'tcp', vip: '2001:db8::10', port: 80, scheduler: 'rr', persistence: 5, persistenceNetmask: 129, realServers: [] },
     ]);
+    // the rules of one field (the model's schema) come first, then those between fields
     expect(errs.map((e) => [e.detail.field, e.detail.value])).toEqual([
+      ['services[0].persistence', 3_000_000],
       ['services[0].schedulerFlags[0]', 'sh-port'],
       ['services[0].schedulerFlags[1]', 'bogus'],
-      ['services[0].persistence', 3_000_000],
       ['services[1].persistenceNetmask', '255.0.255.0'],
       ['services[1].persistenceNetmask', '255.0.255.0'],
       ['services[2].persistenceNetmask', 129],
     ]);
-    expect(errs[0]!.detail.fix).toBe('set scheduler to "sh" or drop the flag');
+    expect(errs[1]!.detail.fix).toBe('set scheduler to "sh" or drop the flag');
     expect(errs[3]!.message).toContain('persistenceNetmask without persistence');
     expect(errs[4]!.message).toContain('invalid IPv4 persistence netmask');
   });
@@ -192,13 +193,14 @@ describe('validateServices', () => {
     expect(thrown).toBeInstanceOf(ValidationErrors);
     const errs = (thrown as ValidationErrors).errors;
     expect(errs.map((e) => e.detail.field)).toEqual([
-      'vars.ipvs.services[0].vip',
       'vars.ipvs.services[0].scheduler',
-      'vars.ipvs.services[0].realServers[0].port',
       'vars.ipvs.services[0].realServers[0].weight',
+      'vars.ipvs.services[0].vip',
+      'vars.ipvs.services[0].realServers[0].port',
       'vars.ipvs.services[1].realServers',
       'vars.ipvs.services[3]',
     ]);
-    expect((thrown as Error).message).toMatch(/^6 validation errors:\n- vars\.ipvs\.services\[0\]\.vip: invalid IP address \(got "10\.77\.0\.999"\)/);
+    expect((thrown as Error).message).toMatch(/^6 validation errors:\n- vars\.ipvs\.services\[0\]\.scheduler: unknown scheduler \(got "nope"\)/);
+    expect((thrown as Error).message).toMatch(/\n- vars\.ipvs\.services\[0\]\.vip: invalid IP address \(got "10\.77\.0\.999"\)/);
   });
 });

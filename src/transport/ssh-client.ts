@@ -1,30 +1,24 @@
 /**
- * ssh2's Client, used directly (no wrapper: one less layer to load and per command): open a
- * connection, run one exec on it, collect its output as bytes.
+ * The SSH connection: node-ssh opens and authenticates it (its `connection` is ssh2's Client);
+ * commands then run on that client's exec channels directly, collecting their output as bytes.
  */
-import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import { NodeSSH, type Config as ConnectConfig } from 'node-ssh';
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 
 export type { ConnectConfig };
 
 /** Connects and authenticates; rejects with ssh2's error (its `level` says which stage failed). */
-export function openClient(config: ConnectConfig): Promise<Client> {
-  const client = new Client();
-  return new Promise((resolve, reject) => {
-    // ssh2 may emit several errors (e.g. after an auth failure): every one needs a listener
-    const failed = (e: Error) => {
-      reject(e);
-      client.end();
-    };
-    const closed = () => reject(Object.assign(new Error('the connection closed before the SSH handshake completed'), { code: 'ECONNRESET' }));
-    client.on('error', failed);
-    client.once('close', closed);
-    client.once('ready', () => {
-      client.off('error', failed); // the transport listens from here on
-      client.off('close', closed);
-      resolve(client);
-    });
-    client.connect(config);
-  });
+export async function openClient(config: ConnectConfig): Promise<Client> {
+  const ssh = new NodeSSH();
+  try {
+    await ssh.connect(config);
+  } catch (e) {
+    ssh.dispose(); // ssh2 may emit more errors after a failed auth: node-ssh's listener keeps catching them
+    throw e;
+  }
+  const client = ssh.connection;
+  if (!client) throw Object.assign(new Error('the connection closed right after the SSH handshake'), { code: 'ECONNRESET' });
+  return client;
 }
 
 export interface ExecIo {

@@ -6,10 +6,9 @@
 import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
 import { bindToPlan } from '../plan/saved/bind.js';
-import { driftReport, hostDrift, type Drift } from '../plan/saved/drift.js';
+import { checkHosts, driftReport } from '../plan/saved/drift.js';
 import { readPlanFile, type PlanInputs, type SavedPlan } from '../plan/saved/format.js';
 import { canonicalOptions, knownSecrets, planInputs } from '../plan/saved/inputs.js';
-import type { HostView, Transport } from '../types.js';
 import type { CliOptions } from './args.js';
 import { EXIT, runPlaybook, type RunHooks } from './run.js';
 import { lvsPlayVersion } from './version.js';
@@ -60,43 +59,19 @@ const INPUT_NAMES: Record<keyof PlanInputs, string> = {
 function applyHooks(plan: SavedPlan, file: string): RunHooks {
   return {
     async beforeExecute(ctx) {
+      const replan = `make a new plan (lvs-play ${plan.playbook} -i ${plan.inventory} --check --plan-out ${file}), review it, then apply it`;
       const red = knownSecrets(ctx.plays, ctx.inventory);
       const now = await planInputs({ playbookFile: ctx.options.playbook, inventory: ctx.inventory, extraVars: ctx.extraVars, plays: ctx.plays }, red);
       const changed = (Object.keys(INPUT_NAMES) as (keyof PlanInputs)[]).filter((k) => now[k] !== plan.inputs[k]);
       if (changed.length) {
         throw new LvsError('E_PLAN', `changed since the plan was made: ${changed.map((k) => INPUT_NAMES[k]).join('; ')} — nothing was contacted`, {
           file,
-          fix: `make a new plan (lvs-play ${plan.playbook} -i ${plan.inventory} --check --plan-out ${file}), review it, then apply it`,
+          fix: replan,
         });
       }
       const o = canonicalOptions(red);
-      const hosts = new Map<string, HostView>();
-      for (const p of ctx.plays) for (const hp of p.perHost.values()) if (hp.tasks.length) hosts.set(hp.host.name, hp.host);
-      const open = new Map<string, Transport>();
+      const { open, drifts, unreachable, hosts } = await checkHosts(plan, ctx.plays, { connect: ctx.connect, forks: ctx.options.forks, signal: ctx.signal, redact: (x) => ctx.redactor.redact(x), o });
       const closeAll = () => Promise.allSettled([...open.values()].map((t) => t.close()));
-      const drifts: Drift[] = [];
-      const unreachable: string[] = [];
-      const queue = [...hosts.values()];
-      const worker = async () => {
-        for (let h = queue.shift(); h; h = queue.shift()) {
-          if (ctx.signal.aborted) return;
-          let t: Transport;
-          try {
-            t = await ctx.connect(h);
-            open.set(h.name, t);
-          } catch (e) {
-            unreachable.push(`${h.name}: ${ctx.redactor.redact(e instanceof Error ? e.message : String(e))}`);
-            continue;
-          }
-          drifts.push(...(await hostDrift(plan, ctx.plays, h.name, t, o)));
-        }
-      };
-      try {
-        await Promise.all(Array.from({ length: Math.min(ctx.options.forks, queue.length) }, worker));
-      } catch (e) {
-        await closeAll();
-        throw e;
-      }
       if (ctx.signal.aborted) return await closeAll(), EXIT.interrupted;
       if (unreachable.length) {
         await closeAll();
@@ -109,11 +84,11 @@ function applyHooks(plan: SavedPlan, file: string): RunHooks {
         const names = [...new Set(drifts.map((d) => d.host))].join(', ');
         throw new LvsError('E_DRIFT', `apply refused: ${drifts.length} planned resource(s) on ${names} drifted since the plan was made (above) — nothing was changed on any host`, {
           file,
-          fix: `make a new plan (lvs-play ${plan.playbook} -i ${plan.inventory} --check --plan-out ${file}), review it, then apply it`,
+          fix: replan,
         });
       }
       const checked = plan.plays.flatMap((p) => p.hosts.flatMap((h) => h.resources)).filter((r) => r.action === 'change' || r.action === 'ok').length;
-      ctx.out.write(`drift check: ${checked} planned resource(s) on ${hosts.size} host(s) as planned; applying ${plan.summary.changes} change(s)\n`);
+      ctx.out.write(`drift check: ${checked} planned resource(s) on ${hosts} host(s) as planned; applying ${plan.summary.changes} change(s)\n`);
       return {
         plays: bindToPlan(plan, ctx.plays, o),
         connect: (h) => (open.has(h.name) ? Promise.resolve(open.get(h.name)!) : ctx.connect(h)),

@@ -7,7 +7,7 @@
 import { isFact, readResource } from '../converge.js';
 import { readFacts, type FactOutcome } from '../facts.js';
 import type { PlannedPlay } from '../../run/select.js';
-import type { AnyResource, Fact, JsonValue, Transport } from '../../types.js';
+import type { AnyResource, Fact, HostView, JsonValue, Transport } from '../../types.js';
 import { canonical, digestOf, type CanonicalOptions } from './canonical.js';
 import type { PlannedResource, SavedPlan } from './format.js';
 import { driftOf, type ReadDrift } from './reads.js';
@@ -107,4 +107,46 @@ export function driftReport(drifts: readonly Drift[]): string {
     for (const c of d.changes) lines.push(`    ${c.what}: ${show(c.before)} → ${show(c.after)}`);
   }
   return lines.join('\n');
+}
+
+export interface HostsCheck {
+  /** The open connections, kept for the apply (the caller closes them when it refuses). */
+  open: Map<string, Transport>;
+  drifts: Drift[];
+  /** `host: why`, for hosts that could not be reached (their drift is unknown). */
+  unreachable: string[];
+  /** How many hosts were checked. */
+  hosts: number;
+}
+
+/** Connects every host that has tasks (`forks` at a time) and checks each one for drift. */
+export async function checkHosts(
+  plan: SavedPlan,
+  plays: readonly PlannedPlay[],
+  opts: { connect(h: HostView): Promise<Transport>; forks: number; signal: AbortSignal; redact(s: string): string; o: CanonicalOptions },
+): Promise<HostsCheck> {
+  const hosts = new Map<string, HostView>();
+  for (const p of plays) for (const hp of p.perHost.values()) if (hp.tasks.length) hosts.set(hp.host.name, hp.host);
+  const out: HostsCheck = { open: new Map(), drifts: [], unreachable: [], hosts: hosts.size };
+  const queue = [...hosts.values()];
+  const worker = async () => {
+    for (let h = queue.shift(); h && !opts.signal.aborted; h = queue.shift()) {
+      let t: Transport;
+      try {
+        t = await opts.connect(h);
+        out.open.set(h.name, t);
+      } catch (e) {
+        out.unreachable.push(`${h.name}: ${opts.redact(e instanceof Error ? e.message : String(e))}`);
+        continue;
+      }
+      out.drifts.push(...(await hostDrift(plan, plays, h.name, t, opts.o)));
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(opts.forks, queue.length) }, worker));
+  } catch (e) {
+    await Promise.allSettled([...out.open.values()].map((t) => t.close()));
+    throw e;
+  }
+  return out;
 }

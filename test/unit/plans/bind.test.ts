@@ -67,3 +67,30 @@ describe('saved plans: each resource bound to its planned entry', () => {
     expect(b!.describe(c)).toBe('set B (was C) (the plan predicted "set B (was A)" before the changes above)');
   });
 });
+
+describe('saved plans: the drift check reads a host in one round trip', () => {
+  it('all batched facts of a host, across its plays, in one command; drift named with before/after', async () => {
+    const { hostDrift } = await import('../../../src/plan/saved/drift.js');
+    const { FakeHost } = await import('../roles/fake.js');
+    const host = localHost('h1');
+    const res = ['a', 'b', 'c'].map((id) => value(id, 'B'));
+    const plays: PlannedPlay[] = [0, 1].map((pi) => ({
+      play: { type: 'play', name: `p${pi}`, options: { hosts: 'all' }, tasks: () => [] },
+      pattern: 'all',
+      hosts: [host],
+      batches: [[host]],
+      perHost: new Map([['h1', { host, tasks: (pi === 0 ? res.slice(0, 2) : res.slice(2)).map((r) => ({ resource: r, role: null, tags: [], enabled: true })), handlers: new Map() }]]),
+    }));
+    const entry = (r: string, index: number): PlannedResource => ({ index, resource: r, kind: 'value', role: null, action: 'ok', reads: [{ op: 'get', path: [], value: 'B' }] });
+    const plan = { plays: [{ name: 'p0', batches: [['h1']], hosts: [{ host: 'h1', resources: [entry('a', 0), entry('b', 1)], handlers: [] }] }, { name: 'p1', batches: [['h1']], hosts: [{ host: 'h1', resources: [entry('c', 0)], handlers: [] }] }] } as unknown as SavedPlan;
+    // every fact of this fake host answers "B", except the second one ("b"), which drifted to "X"
+    const t = new FakeHost((cmd) => {
+      const n = Number(/seq 0 (\d+)/.exec(cmd)?.[1] ?? 0) + 1;
+      const out = Array.from({ length: n }, (_, i) => `@@LVS-FACT ${i}\n${Buffer.from(i === 1 ? 'X' : 'B').toString('base64')}\n\n0\n`).join('');
+      return { code: 0, stdout: out, stderr: '' };
+    });
+    const drift = await hostDrift(plan, plays, 'h1', t, O);
+    expect(t.ran).toHaveLength(1);
+    expect(drift).toEqual([{ host: 'h1', play: 'p0', resource: 'b', reason: 'the state it was planned against changed', changes: [{ what: '(state)', before: 'B', after: 'X' }] }]);
+  });
+});

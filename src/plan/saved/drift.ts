@@ -99,12 +99,32 @@ function show(v: JsonValue): string {
   return s.length > 160 ? `${s.slice(0, 157)}...` : s;
 }
 
+const isObj = (v: JsonValue): v is { [k: string]: JsonValue } => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Where two canonical values differ, leaf by leaf (for whole-state and fingerprint reads). */
+function leafDiffs(what: string, before: JsonValue, after: JsonValue, out: string[]): void {
+  const nested = (isObj(before) && isObj(after) && !('$sha256' in before)) || (Array.isArray(before) && Array.isArray(after));
+  if (!nested) return void out.push(`${what}: ${show(before)} → ${show(after)}`);
+  const b = before as Record<string, JsonValue>;
+  const a = after as Record<string, JsonValue>;
+  for (const k of [...new Set([...Object.keys(b), ...Object.keys(a)])]) {
+    const x = b[k] ?? { $absent: true };
+    const y = a[k] ?? { $absent: true };
+    if (JSON.stringify(x) !== JSON.stringify(y)) leafDiffs(/^\d+$/.test(k) ? `${what}[${k}]` : `${what}.${k}`, x, y, out);
+  }
+}
+
 /** The refusal text: each drifted host and resource with before/after. */
 export function driftReport(drifts: readonly Drift[]): string {
   const lines: string[] = [];
   for (const d of drifts) {
     lines.push(`DRIFT [${d.host}] ${d.resource} (play "${d.play}"): ${d.reason}`);
-    for (const c of d.changes) lines.push(`    ${c.what}: ${show(c.before)} → ${show(c.after)}`);
+    for (const c of d.changes) {
+      const diffs: string[] = [];
+      leafDiffs(c.what, c.before, c.after, diffs);
+      lines.push(...diffs.slice(0, 8).map((l) => `    ${l}`));
+      if (diffs.length > 8) lines.push(`    … ${diffs.length - 8} more`);
+    }
   }
   return lines.join('\n');
 }

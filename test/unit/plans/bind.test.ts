@@ -94,3 +94,17 @@ describe('saved plans: the drift check reads a host in one round trip', () => {
     expect(drift).toEqual([{ host: 'h1', play: 'p0', resource: 'b', reason: 'the state it was planned against changed', changes: [{ what: '(state)', before: 'B', after: 'X' }] }]);
   });
 });
+
+describe('saved plans: the drift report', () => {
+  it('names host, resource and play, and each differing leaf with before → after', async () => {
+    const { driftReport } = await import('../../../src/plan/saved/drift.js');
+    const text = driftReport([
+      { host: 'rs1', play: 'rs', resource: 'sysctl x', reason: 'the state it was planned against changed', changes: [{ what: 'live', before: '1', after: '0' }] },
+      { host: 'lvs1', play: 'base', resource: 'iptables rules saved for boot', reason: 'changed', changes: [{ what: '(fingerprint)', before: { family: 'debian', save: { $sha256: 'b', size: 9 } }, after: { family: 'debian', save: { $sha256: 'c', size: 8 } } }] },
+    ]);
+    expect(text).toBe(
+      'DRIFT [rs1] sysctl x (play "rs"): the state it was planned against changed\n    live: "1" → "0"\n' +
+        'DRIFT [lvs1] iptables rules saved for boot (play "base"): changed\n    (fingerprint).save: {"$sha256":"b","size":9} → {"$sha256":"c","size":8}',
+    );
+  });
+});

@@ -71,9 +71,16 @@ describe('saved plans: each resource bound to its planned entry', () => {
 describe('saved plans: the drift check reads a host in one round trip', () => {
   it('all batched facts of a host, across its plays, in one command; drift named with before/after', async () => {
     const { hostDrift } = await import('../../../src/plan/saved/drift.js');
-    const { FakeHost } = await import('../roles/fake.js');
+    const { LocalTransport } = await import('../../../src/transport/local.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const d = mkdtempSync(join(tmpdir(), 'lvs-drift-'));
+    // three files read by three resources in two plays; "b" drifted from B to X since the plan
+    for (const [n, v] of [['a', 'B'], ['b', 'X'], ['c', 'B']]) writeFileSync(join(d, n!), v!);
+    const fileValue = (n: string) => ({ ...value(n, 'B'), read: { command: sh`cat ${join(d, n)}`, parse: (r: { stdout: string }) => r.stdout } });
     const host = localHost('h1');
-    const res = ['a', 'b', 'c'].map((id) => value(id, 'B'));
+    const res = ['a', 'b', 'c'].map(fileValue);
     const plays: PlannedPlay[] = [0, 1].map((pi) => ({
       play: { type: 'play', name: `p${pi}`, options: { hosts: 'all' }, tasks: () => [] },
       pattern: 'all',
@@ -83,14 +90,11 @@ describe('saved plans: the drift check reads a host in one round trip', () => {
     }));
     const entry = (r: string, index: number): PlannedResource => ({ index, resource: r, kind: 'value', role: null, action: 'ok', reads: [{ op: 'get', path: [], value: 'B' }] });
     const plan = { plays: [{ name: 'p0', batches: [['h1']], hosts: [{ host: 'h1', resources: [entry('a', 0), entry('b', 1)], handlers: [] }] }, { name: 'p1', batches: [['h1']], hosts: [{ host: 'h1', resources: [entry('c', 0)], handlers: [] }] }] } as unknown as SavedPlan;
-    // every fact of this fake host answers "B", except the second one ("b"), which drifted to "X"
-    const t = new FakeHost((cmd) => {
-      const n = Number(/seq 0 (\d+)/.exec(cmd)?.[1] ?? 0) + 1;
-      const out = Array.from({ length: n }, (_, i) => `@@LVS-FACT ${i}\n${Buffer.from(i === 1 ? 'X' : 'B').toString('base64')}\n\n0\n`).join('');
-      return { code: 0, stdout: out, stderr: '' };
-    });
-    const drift = await hostDrift(plan, plays, 'h1', t, O);
-    expect(t.ran).toHaveLength(1);
+    const local = new LocalTransport('h1');
+    let runs = 0;
+    const counted = Object.assign(Object.create(local) as typeof local, { run: (...a: Parameters<typeof local.run>) => (runs++, local.run(...a)) });
+    const drift = await hostDrift(plan, plays, 'h1', counted, O);
+    expect(runs).toBe(1);
     expect(drift).toEqual([{ host: 'h1', play: 'p0', resource: 'b', reason: 'the state it was planned against changed', changes: [{ what: '(state)', before: 'B', after: 'X' }] }]);
   });
 });

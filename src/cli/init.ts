@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
@@ -128,13 +128,20 @@ async function answers(o: InitOptions): Promise<PromptAnswers> {
       windows: given.windows ?? (some ? [] : REFERENCE.windows),
     };
   }
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: false });
+  // lines are queued (typed ahead or pasted at once); end of input takes the defaults
+  const lines = rl[Symbol.asyncIterator]();
   try {
-    const ask = async (q: string, def: string): Promise<string> => (await rl.question(`${q} [${def}]: `)).trim() || def;
+    const ask = async (q: string, def: string): Promise<string> => {
+      process.stderr.write(`${q} [${def}]: `);
+      const r = await lines.next();
+      return (r.done ? '' : String(r.value)).trim() || def;
+    };
     const show = (l: readonly Host[]) => l.map((h) => `${h.name}=${h.address}`).join(',');
     const vip = given.vip ?? (await ask('VIP (the service address)', REFERENCE.vip));
     if (!isIPv4(vip)) throw usage(`VIP "${vip}" is not an IPv4 address`, 'e.g. 192.168.1.10');
     const port = given.port ?? Number(await ask('Service port', String(REFERENCE.port)));
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw usage(`port "${port}" is not a port (1-65535)`, 'e.g. 80');
     const directors = given.directors ?? parseList('directors', await ask('Directors (NAME=ADDRESS,…)', show(REFERENCE.directors)), 'lvs');
     const none = (s: string) => (s === '-' ? '' : s);
     const linux = given.linux ?? parseList('linux', none(await ask('Linux real servers (none: -)', '-')), 'rs');

@@ -97,4 +97,25 @@ describe.skipIf(!ready)('windows-realserver on win1 (PowerShell remoting over SS
     expect(s.adapters.find((a) => a.name === 'Local Area Connection')!.ipv4.weakHostReceive).toBe('Enabled');
     expect(statuses(await run(false))).toEqual(Array(5).fill('ok'));
   });
+
+  it('the seed\'s way: two NICs ("extranet", "intranet"), weak host receive and send on both and on the loopback; idempotent on 2012+ and 2008 R2', async () => {
+    const seed = windowsRealServer({ vips: ['10.77.0.10'], tcpPorts: [80], nics: ['extranet', 'intranet'], weakHostSend: true });
+    for (const legacy of [false, true]) {
+      const state = freshSimState({ address: win1!.address, legacy, nicName: 'extranet' });
+      const nic = state.adapters[0]!;
+      state.adapters.push({ ...nic, ifIndex: 13, name: 'intranet', macAddress: '52-54-00-4C-56-13', ipv4: { ...nic.ipv4 }, addresses: [{ ip: '172.16.0.18', prefixLength: 24, skipAsSource: false, prefixOrigin: 'Manual' }] });
+      state.nextIfIndex = 14;
+      await writeSim(state);
+      await connect();
+      const apply = async () => {
+        const out: Outcome[] = [];
+        for (const r of seed.resources) out.push(await converge(r, t!, { check: false }));
+        return statuses(out);
+      };
+      expect(await apply(), legacy ? '2008 R2' : '2012+').toEqual(Array(6).fill('changed'));
+      const s = await readSim();
+      for (const name of ['extranet', 'intranet', 'LVS Loopback']) expect(s.adapters.find((a) => a.name === name)!.ipv4, name).toMatchObject({ weakHostSend: 'Enabled', weakHostReceive: 'Enabled' });
+      expect(await apply()).toEqual(Array(6).fill('ok'));
+    }
+  });
 });

@@ -102,6 +102,7 @@ export async function runLoadedPlaybook(
     ...(o.limit ? { limit: o.limit } : {}),
     ...(o.tags ? { tags: o.tags } : {}),
     ...(o.skipTags ? { skipTags: o.skipTags } : {}),
+    ...(o.listHosts && !o.listTasks ? { hostsOnly: true } : {}),
   }), o.shard);
   mark('selected');
   if (o.listHosts || o.listTasks) {

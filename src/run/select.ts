@@ -45,6 +45,11 @@ export interface SelectOptions {
   vars?: Vars;
   tags?: readonly string[];
   skipTags?: readonly string[];
+  /**
+   * Resolve the plays' hosts only, building no task (`--list-hosts`): as in Ansible, listing hosts
+   * needs neither the hosts' vars nor their connection settings.
+   */
+  hostsOnly?: boolean;
 }
 
 function ordered(play: Play, hosts: readonly HostView[]): HostView[] {
@@ -136,7 +141,7 @@ export function selectPlaybook(pb: Playbook, opts: SelectOptions): PlannedPlay[]
       empty.set(pattern, [...(empty.get(pattern) ?? []), play.name]);
     }
     const perHost = new Map<string, HostPlay>();
-    for (const host of hosts) {
+    for (const host of opts.hostsOnly ? [] : hosts) {
       // a missing or mistyped host var (host.var) is the inventory's problem: collected, every one
       // of them once; what the task function throws after one is its consequence, not reported
       const r = collectVarProblems(() => play.tasks(withPlayVars(host, play.options.vars)));

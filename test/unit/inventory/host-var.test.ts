@@ -137,3 +137,14 @@ describe('host.var', () => {
     expect(out).toEqual(['inventory/lab.ts: host h: variable "port" is invalid: expected number, got string (got "eighty")\n  fix: set port: 1 (it is set in the play vars)']);
   });
 });
+
+describe('--list-hosts needs no host vars', () => {
+  it('resolves every play\'s hosts without building a task (a missing vrrp and tarball stop only a run)', () => {
+    const spec = cluster({ lvs1: {}, lvs2: {} });
+    const inv = resolveInventory(spec, { source: FILE });
+    const plays = selectPlaybook(site, { file: 'playbooks/site.ts', select: (p) => selectHosts(inv, p), hostsOnly: true });
+    expect(plays.find((p) => p.play.name === 'keepalived rollout')?.hosts.map((h) => h.name).sort()).toEqual(['lvs1', 'lvs2']);
+    expect(plays.every((p) => p.perHost.size === 0)).toBe(true);
+    expect(problems(site, spec)).not.toEqual([]);
+  });
+});

@@ -69,6 +69,7 @@ export function writeResults(file: string, bench: string, out: string): string {
   for (const size of sizes) {
     L.push(`| ${size} | ${f2(wall(size, 'lvs-play', 'nochange') / wall(size, 'ansible', 'nochange'))} | ${f2(wall(size, 'lvs-play', 'nochange') / wall(size, 'floor', 'nochange'))} | ${f2(wall(size, 'lvs-play', 'first') / wall(size, 'ansible', 'first'))} | ${f2(wall(size, 'lvs-play', 'check') / wall(size, 'ansible', 'check'))} |`);
   }
+  L.push('', ...targetsSection(sizes, of, wall));
   L.push('', ...profileSection(of(Math.max(...sizes), 'lvs-play', 'nochange'), Math.max(...sizes)));
   if (site) L.push(...siteSection(site));
   writeFileSync(out, `${L.join('\n')}\n`);
@@ -97,6 +98,31 @@ function profileSection(xs: Sample[], size: number): string[] {
     L.push(`| ${label} | ${f1(median(v))} | ${f1(pct(v, 0.9))} | ${f1(Math.max(...v))} |`);
   }
   L.push('', `Round trips for reads per host: ${[...new Set(phase('roundTrips'))].join(', ')}.`, '');
+  return L;
+}
+
+function targetsSection(sizes: number[], of: (size: number, tool: Tool, mode: Mode) => Sample[], wall: (size: number, tool: Tool, mode: Mode) => number): string[] {
+  const floorRatio = (n: number) => wall(n, 'lvs-play', 'nochange') / wall(n, 'floor', 'nochange');
+  const f50 = floorRatio(50);
+  const a50 = wall(50, 'lvs-play', 'nochange') / wall(50, 'ansible', 'nochange');
+  const big = Math.max(...sizes);
+  const nc = of(big, 'lvs-play', 'nochange');
+  const rss = median(nc.map((s) => s.peakRssMb));
+  const conn = median(nc.map((s) => s.perHost.connections));
+  const sess = median(nc.map((s) => s.perHost.sessions));
+  const checkSess = median(of(big, 'lvs-play', 'check').map((s) => s.perHost.sessions));
+  const trips = [...new Set(nc.flatMap((s) => Object.values((s.profile as Profile | undefined)?.hosts ?? {}).map((h) => h['roundTrips'] ?? 0)))];
+  const verdict = (ok: boolean, miss: string) => (ok ? '**met**' : `**missed** (${miss})`);
+  const L = ['## Targets', '',
+    `- No-change converge at 50 hosts within 1.3× of the floor: lvs-play/floor = ${f2(f50)}: ${verdict(f50 <= 1.3, `by ${f0((f50 / 1.3 - 1) * 100)} %: ${f2(f50)} instead of ≤ 1.30`)}; ` +
+      `lvs-play/Ansible = ${f2(a50)} (first milestone ≤ 0.10: ${a50 <= 0.1 ? 'met' : 'missed'}).`,
+    `- lvs-play/floor by size (no-change): ${sizes.map((n) => `${n}: ${f2(floorRatio(n))}`).join(', ')}.`,
+    `- On a no-change run, per host: ${f1(conn)} SSH connection(s), ${f1(sess)} session(s) (channels), read round trips ${trips.join('/') || '?'} ` +
+      `(--check: ${f1(checkSess)} session). A real run also holds the host lock (/run/lvs-play.lock, another engineer's feature: a second run against the host is refused) ` +
+      'on its own channel of the same connection for the whole run: that is the second session; the reads are one exec.',
+    `- Control-node peak RSS at ${big} hosts: ${f0(rss)} MB (whole process tree): ${verdict(rss < 300, `${f0(rss)} MB`)} (target < 300 MB).`,
+    '',
+  ];
   return L;
 }
 

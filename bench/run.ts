@@ -49,14 +49,14 @@ async function main(): Promise<void> {
     const runs = Number(values.runs);
     const ansibleRuns = new Map(values['ansible-runs'].split(',').filter(Boolean).map((p) => p.split(':').map(Number) as [number, number]));
     const skip = new Set(values.skip.split(',').filter(Boolean));
-    // chunks: lvs-play (with the floor) on every size in one; Ansible, slower, per size
-    const groups: [number, Tool, Mode, number][][] = [[], ...sizes.map(() => [])];
-    sizes.forEach((size, k) => {
+    // chunks: lvs-play (with the floor) on every size; then Ansible (a chunk ends within its budget, the next takes the rest)
+    const groups: [number, Tool, Mode, number][][] = [[], []];
+    sizes.forEach((size) => {
       for (const tool of ['lvs-play', 'ansible'] as const) {
         for (const mode of MODES) {
           const n = tool === 'ansible' ? (ansibleRuns.get(size) ?? runs) : runs;
           if (skip.has(`${size}:${tool}:${mode}`) || skip.has(`${size}:${tool}`) || n <= 0) continue;
-          groups[tool === 'lvs-play' ? 0 : size <= 10 ? 1 : k + 1]!.push([size, tool, mode, n]);
+          groups[tool === 'lvs-play' ? 0 : 1]!.push([size, tool, mode, n]);
         }
       }
     });

@@ -48,7 +48,11 @@ async function main(): Promise<void> {
   let last = 0;
   const work = mkdtempSync(join(tmpdir(), 'lvs-bench-'));
   try {
+    const u0 = Date.now();
     await labUp({ realservers: largest, progress: quiet });
+    const upMs = Date.now() - u0;
+    process.stdout.write(`lab up --realservers ${largest}: ${upMs} ms\n`);
+    appendFileSync(resultsFile, `${JSON.stringify({ bench, kind: 'labup', realservers: largest, ms: upMs, at: new Date().toISOString() })}\n`);
     const { extraHosts } = await import('../src/lab/index.js');
     const all = extraHosts();
     // keepalived.conf lists the size's hosts: converged for one size is not converged for another

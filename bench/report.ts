@@ -32,6 +32,7 @@ const TOOLS: Tool[] = ['lvs-play', 'ansible', 'floor'];
 export function writeResults(file: string, bench: string, out: string): string {
   const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Sample | (Site50 & { bench: string })).filter((r) => r.bench === bench);
   const samples = rows.filter((r): r is Sample => !('kind' in r));
+  const ups = rows.filter((r) => 'kind' in r && (r as { kind: string }).kind === 'labup') as unknown as { realservers: number; ms: number }[];
   const site = rows.find((r): r is Site50 & { bench: string } => 'kind' in r && r.kind === 'site50');
   const of = (size: number, tool: Tool, mode: Mode) => samples.filter((s) => s.size === size && s.tool === tool && s.mode === mode && s.ok);
   const wall = (size: number, tool: Tool, mode: Mode) => median(of(size, tool, mode).map((s) => s.wallMs));
@@ -72,6 +73,9 @@ export function writeResults(file: string, bench: string, out: string): string {
   L.push('', ...targetsSection(sizes, of, wall));
   L.push('', ...profileSection(of(Math.max(...sizes), 'lvs-play', 'nochange'), Math.max(...sizes)));
   if (site) L.push(...siteSection(site));
+  if (ups.length) {
+    L.push('## The lab', '', `\`lab up --realservers N\` at the start of each chunk (hosts' rootfs copies kept from earlier chunks: they only start): ${ups.map((u) => `N=${u.realservers} ${s1(u.ms)} s`).join(', ')}.`, '');
+  }
   writeFileSync(out, `${L.join('\n')}\n`);
   return out;
 }

@@ -9,7 +9,7 @@
  */
 import { defineRole, play, type HostView, type Play, type RoleInstance, type Task } from 'lvs-play';
 import { anyIpv4, z } from 'lvs-play/kit';
-import { activeConns, confWeight, drainMark, ipvsWeight } from './resources.js';
+import { activeConns, backInService, confWeight, drainMark, ipvsWeight } from './resources.js';
 
 export { setRealServerWeight, ipvsEntriesOf } from './weights.js';
 
@@ -44,12 +44,20 @@ export const drainWait = defineRole({
 
 export const undrain = defineRole({
   name: 'undrain',
-  options: z.object({ ...target, weight: z.number().int().min(0).max(65_535).default(1) }).strict(),
+  options: z
+    .object({
+      ...target,
+      weight: z.number().int().min(0).max(65_535).default(1),
+      /** Wait this long for IPVS to list it again with its weight (0: do not wait). */
+      backSeconds: z.number().int().min(0).max(3600).default(30),
+    })
+    .strict(),
   build: (o) => ({
     resources: [
       confWeight({ ...o, path: o.configPath }),
       ipvsWeight(o),
       drainMark({ ...o, drained: false }),
+      ...(o.backSeconds > 0 && o.weight > 0 ? [backInService({ ...o, seconds: o.backSeconds })] : []),
     ],
   }),
 });

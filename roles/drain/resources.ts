@@ -4,6 +4,9 @@
  *   ipvsWeight     its weight in the live IPVS table (`ipvsadm -e`), when the kernel has IPVS
  *   confWeight     its weight in keepalived.conf, then keepalived reloaded (never restarted)
  *   activeConns    waits (read-only) until IPVS shows no active connection to it, or the time is up
+ *   backInService  (probe) waits until IPVS lists it again with its weight: keepalived re-adds a
+ *                  real server only once its health check passes, and the next host must not be
+ *                  drained before this one serves again
  */
 import { defineResource, type Resource, type RunResult } from 'lvs-play';
 import {
@@ -174,3 +177,51 @@ echo "listed=$1"; echo "weighted=$2"; echo "active=$3"; echo "waited=$waited"`;
   });
 }
 
+
+interface Listed {
+  ipvs: boolean;
+  weights: number[];
+  waitedMs: number;
+}
+
+/**
+ * Probe: waits (at most `seconds`) until IPVS lists the real server with `weight` in every service
+ * (nothing to wait for without IPVS); fails when it does not, so a rolling maintenance stops there.
+ */
+export function backInService(o: Target & { weight: number; seconds: number }): Resource<Listed, string, 'posix'> {
+  const script = sh`a=${o.address}; w=${o.weight}; limit=$(( ${o.seconds} * 1000 ))
+if [ ! -e /proc/net/ip_vs ] || ! command -v ipvsadm >/dev/null 2>&1; then echo ipvs=0; exit 0; fi
+echo ipvs=1
+start=$(date +%s%N)
+while :; do
+  ws=$(ipvsadm -L -n | awk -v a="$a" '$1 == "->" { h = $2; sub(/:[0-9]+$/, "", h); gsub(/[][]/, "", h); if (h == a) printf "%s ", $4 }')
+  waited=$(( ($(date +%s%N) - start) / 1000000 ))
+  ok=1; [ -n "$ws" ] || ok=0
+  for x in $ws; do [ "$x" = "$w" ] || ok=0; done
+  if [ $ok = 1 ] || [ $waited -ge $limit ]; then break; fi
+  sleep 0.25
+done
+echo "weights=$ws"; echo "waited=$waited"`;
+  return defineResource<Listed, string>({
+    id: `${o.address} (${o.host}) back in IPVS with weight ${o.weight}, waiting at most ${o.seconds} s`,
+    kind: 'drain-back',
+    shell: 'posix',
+    probe: true,
+    read: async (t) => {
+      const r = await t.run(script, { timeoutMs: (o.seconds + 30) * 1000 });
+      if (r.code !== 0) throw commandError('waiting for the real server in IPVS', r);
+      const m = parseKv(r.stdout);
+      return { ipvs: kv(m, 'ipvs') === '1', weights: (kv(m, 'weights') ?? '').trim().split(/\s+/).filter(Boolean).map(Number), waitedMs: Number(kv(m, 'waited') ?? 0) };
+    },
+    plan: (c) => {
+      if (!c.ipvs || (c.weights.length > 0 && c.weights.every((w) => w === o.weight))) return null;
+      return c.weights.length === 0
+        ? `IPVS does not list ${o.address} after ${o.seconds} s: keepalived's health check of ${o.host} still fails`
+        : `IPVS lists ${o.address} with weight ${c.weights.join('/')} after ${o.seconds} s, not ${o.weight}`;
+    },
+    describe: (c) => c,
+    note: (c) => (c.ipvs ? `listed with weight ${o.weight} (after ${(c.waitedMs / 1000).toFixed(1)} s)` : 'no IPVS on this host: nothing to wait for'),
+    apply: async () => {},
+    verify: false,
+  });
+}

@@ -48,6 +48,7 @@ describe('drain: roles', () => {
       'keepalived.conf weight 10.77.0.16 (rs1) = 3',
       'IPVS weight 10.77.0.16 (rs1) = 3',
       'drained mark 10.77.0.16 (rs1)',
+      '10.77.0.16 (rs1) back in IPVS with weight 3, waiting at most 30 s',
     ]);
     expect(() => drain({ address: 'rs1', host: 'rs1' })).toThrow(/IPv4/);
     expect(drainWait({ address: '10.77.0.16', host: 'rs1' }).resources[0]!.note!({ ipvs: true, listed: true, drained: true, active: 2, waitedMs: 60_000 } as never)).toBe('2 active connection(s) remained after the 60 s wait');
@@ -64,7 +65,7 @@ describe('drain: roles', () => {
     expect(planned!.batches.map((b) => b.map((h) => h.name))).toEqual([['rs1'], ['rs2']]);
     const rows = planned!.perHost.get('rs1')!.tasks.map((t) => `${t.role}@${t.delegateTo?.name ?? 'self'}`);
     expect([...new Set(rows)]).toEqual(['drain@lvs1', 'drain@lvs2', 'drain wait@lvs1', 'drain wait@lvs2', 'drain@self', 'undrain@lvs1', 'undrain@lvs2']);
-    expect(planned!.perHost.get('rs1')!.tasks.at(-1)!.resource.id).toBe('drained mark 10.77.0.16 (rs1)');
+    expect(planned!.perHost.get('rs1')!.tasks.at(-1)!.resource.id).toBe('10.77.0.16 (rs1) back in IPVS with weight 3, waiting at most 30 s');
     expect(planned!.perHost.get('rs1')!.tasks.find((t) => t.role === 'undrain')!.resource.id).toBe('keepalived.conf weight 10.77.0.16 (rs1) = 3');
   });
 });

@@ -80,7 +80,8 @@ describe.skipIf(reason !== null)(`operating the cluster on real IPVS${reason ? `
       return a !== undefined && !failed(a);
     }, 500);
     await waitFor('lvs1 alone to hold the VIP', 20_000, async () => (await hasVip(LVS1)) && !(await hasVip(LVS2)), 500);
-    await waitFor('both real servers in IPVS', 20_000, async () => (await onVm(LVS1, 'ipvsadm -S -n')).split('\n').filter((l) => l.startsWith('-a ')).length === 2, 500);
+    const both = async (vm: string) => (await onVm(vm, 'ipvsadm -S -n')).split('\n').filter((l) => l.startsWith('-a ')).length === 2;
+    await waitFor('both real servers in IPVS on both directors', 20_000, async () => (await both(LVS1)) && (await both(LVS2)), 500);
   });
 
   afterAll(async () => {
@@ -156,7 +157,9 @@ for k in all/arp_ignore all/arp_announce lo/arp_ignore lo/arp_announce; do echo 
   it('a stopped real server: status reports it and exits 2', async () => {
     await stopHttp('rs2', PORT);
     try {
-      await waitFor('keepalived to take rs2 out of IPVS', 20_000, async () => !(await onVm(LVS1, 'ipvsadm -S -n')).includes(`${addr('rs2')}:${PORT}`), 500);
+      // both directors' checkers (each on its own delay_loop clock) take it out
+      const listed = async (vm: string) => (await onVm(vm, 'ipvsadm -S -n')).includes(`${addr('rs2')}:${PORT}`);
+      await waitFor('keepalived on both directors to take rs2 out of IPVS', 20_000, async () => !(await listed(LVS1)) && !(await listed(LVS2)), 500);
       const s = await status();
       log(`status (rs2 stopped):\n${s.text}`);
       expect(s.code).toBe(2);
@@ -164,7 +167,8 @@ for k in all/arp_ignore all/arp_announce lo/arp_ignore lo/arp_announce; do echo 
       expect(s.report.realServers.find((r) => r.name === 'rs2')).toMatchObject({ listening: false, ipvs: [] });
     } finally {
       await startHttp('rs2', PORT);
-      await waitFor('rs2 back in IPVS', 20_000, async () => (await onVm(LVS1, 'ipvsadm -S -n')).includes(`${addr('rs2')}:${PORT}`), 500);
+      const listed = async (vm: string) => (await onVm(vm, 'ipvsadm -S -n')).includes(`${addr('rs2')}:${PORT}`);
+      await waitFor('rs2 back in IPVS on both directors', 20_000, async () => (await listed(LVS1)) && (await listed(LVS2)), 500);
     }
   });
 

@@ -134,3 +134,15 @@ describe('status: rendering', () => {
     expect(renderStatus(r, true)).toContain('\u001b[32mMASTER\u001b[0m');
   });
 });
+
+describe('status: command line', () => {
+  it('--watch takes an optional number of seconds (default 2)', async () => {
+    const { parseStatusArgs } = await import('../../../src/cli/status.js');
+    expect(parseStatusArgs(['-i', 'lab'])).toMatchObject({ inventory: 'lab', watch: null });
+    expect(parseStatusArgs(['-i', 'lab', '--watch'])).toMatchObject({ watch: 2 });
+    expect(parseStatusArgs(['--watch', '5', '-i', 'lab', '--json', 'x.json'])).toMatchObject({ watch: 5, json: 'x.json' });
+    expect(parseStatusArgs(['--watch', '-i', 'lab'])).toMatchObject({ watch: 2, inventory: 'lab' });
+    expect(() => parseStatusArgs(['--watch', '0.1', '-i', 'lab'])).toThrow(/--watch takes seconds/);
+    expect(() => parseStatusArgs([])).toThrow(/no inventory given/);
+  });
+});

@@ -3,8 +3,8 @@
 // weights and connection counts that grow with traffic, reports a stopped real server (exit 2) and
 // the new VIP holder after the MASTER's keepalived is killed (exit 2); a rolling maintenance play
 // (realServerMaintenance: drain on both directors, restart the web server, undrain) over rs1 and
-// rs2 while the client sends a request every 50 ms: zero failed requests, and long (5 s) requests
-// started before the drain complete. Needs root, qemu and /dev/net/tun; otherwise SKIPPED.
+// rs2 while the client sends a request every 50 ms: zero failed requests, and long (15 s) requests
+// in flight when the drain starts complete. Needs root, qemu and /dev/net/tun; otherwise SKIPPED.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -110,6 +110,7 @@ for k in all/arp_ignore all/arp_announce lo/arp_ignore lo/arp_announce; do echo 
     const answers = await requests(100, { url: URL, timeoutS: 2 });
     expect(answers.filter(failed)).toEqual([]);
     const after = await status();
+    log(`status (after 100 requests):\n${after.text}`);
     const b = listing(before.report, 'lvs1');
     const a = listing(after.report, 'lvs1');
     const grew = { rs1: (a.rs1!.conns ?? 0) - (b.rs1!.conns ?? 0), rs2: (a.rs2!.conns ?? 0) - (b.rs2!.conns ?? 0) };
@@ -128,8 +129,11 @@ for k in all/arp_ignore all/arp_announce lo/arp_ignore lo/arp_announce; do echo 
     ]);
     const client = requestsFor(100, { url: URL, timeoutS: 2, pauseS: 0.05 });
     await new Promise((r) => setTimeout(r, 1000));
+    // long requests (15 s) established before the play starts: rs1's (wrr 3:1, most of them) are
+    // in flight when rs1 is drained; the drain must wait for them before its web server restarts
     const t0 = Date.now();
-    const long = Promise.all(Array.from({ length: 6 }, () => requests(1, { url: `${URL}slow/5000`, timeoutS: 15 }).then(([x]) => ({ ...x!, tookMs: Date.now() - t0 }))));
+    const long = Promise.all(Array.from({ length: 6 }, () => requests(1, { url: `${URL}slow/15000`, timeoutS: 30 }).then(([x]) => ({ ...x!, tookMs: Date.now() - t0 }))));
+    await new Promise((r) => setTimeout(r, 1000));
     const report = await runOnLab(pb, { extraVars: { ...SITE_EXTRA_VARS } });
     const playMs = Date.now() - t0;
     const longAnswers = await long;
@@ -146,8 +150,11 @@ for k in all/arp_ignore all/arp_announce lo/arp_ignore lo/arp_announce; do echo 
     expect(longAnswers.some((x) => x.body === 'rs1')).toBe(true); // in flight on rs1 when it was drained
     // each web server really restarted, during its own drain
     for (const h of RS) expect((await onNetns(h, 'cat /run/lvs-lab-web.pid')).trim()).not.toBe(pids[h]);
-    const waits = report.results.filter((r) => r.kind === 'drain-wait' && r.host === 'rs1' && r.resource.includes('(on lvs1)')).map((r) => r.message);
+    const waits = report.results.filter((r) => r.kind === 'drain-wait' && r.host === 'rs1' && r.resource.includes('(on lvs1)')).map((r) => r.message ?? '');
     log(`rs1's drain on lvs1 waited: ${waits.join('; ')}`);
+    // the drain really waited for the long requests in flight on rs1, and they all completed
+    expect(Number(/^0 active connections \(after ([\d.]+) s\)$/.exec(waits[0] ?? '')?.[1] ?? 0)).toBeGreaterThan(1);
+    for (const x of longAnswers.filter((y) => y.body === 'rs1')) expect(x.tookMs).toBeGreaterThanOrEqual(15_000);
     const after = await status();
     expect(after.code, after.text).toBe(0);
     expect(after.report.directors.map((d) => d.drained)).toEqual([[], []]);

@@ -17,7 +17,7 @@ export { backupFirst, keepalivedHealth, healthProblem, parseDataDump, type Healt
 export { directorConfig, directorConfigs, directorVarsOf, type DirectorSite, type DirectorVars, type SiteService, type SiteRealServer } from './site.js';
 export { keepalivedBuildResource, planBuild, parseKeepalivedVersion, BUILD_DEPS, type BuildSpec, type BuildState, type BuildChange } from './build.js';
 export { keepalivedConfigResources, authSecrets, RELOAD_HANDLER, HEALTH_HANDLER, DEFAULT_CONFIG_PATH } from './config.js';
-export { directorsPlays, type DirectorsPlaysOptions } from './plays.js';
+export { directorsPlays, expectedStates, type DirectorsPlaysOptions } from './plays.js';
 export { renderKeepalivedConf, redactKeepalivedConf } from './render.js';
 export { validateKeepalived, validateDirectorPair } from './validate.js';
 export type { KeepalivedConfig, VrrpInstance, VirtualServer, KaRealServer, HealthCheck, GlobalDefs } from './model.js';

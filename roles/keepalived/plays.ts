@@ -3,12 +3,15 @@
  *   1. "keepalived build": every director at once (a build takes a while; nothing is served by it);
  *   2. "keepalived rollout": `serial: 1`, BACKUPs first (`backupFirst`) — config (checked with
  *      `keepalived -t`, reload on change), init service, health (and health again after a reload),
- *      so a broken director stops the rollout before the MASTER is touched.
+ *      so a broken director stops the rollout before the MASTER is touched;
+ *   3. "keepalived VIP": every director waits until its VRRP state is the one its priority gives
+ *      (the highest MASTER, the others BACKUP): the run never ends with a VIP unheld.
  */
 import { type HostView, play, type Play, type PlayOptions } from 'lvs-play';
 import { backupFirst } from './health.js';
 import * as keepalived from './parts.js';
 import type { KeepalivedBuildInput, KeepalivedServiceInput } from './parts.js';
+import type { KeepalivedConfig } from './model.js';
 import { directorConfigs, directorVarsOf, type DirectorSite } from './site.js';
 
 /** A value, or a function of the host (to read inventory vars such as the VIP). */
@@ -61,5 +64,33 @@ export function directorsPlays(o: DirectorsPlaysOptions): Play[] {
       keepalived.health({ binary: paths.binary, timeoutSeconds: timeout, instances: config.vrrpInstances.map((i) => i.name) }),
     ];
   });
-  return [buildPlay, rollout];
+  // The last step: a run never ends with a VIP unheld. Every director waits (bounded) until its
+  // instances are in the state the priorities give them — the highest priority MASTER (it holds
+  // the VIPs), the others BACKUP — so exactly one director holds each VIP when the run returns.
+  // Skipped when the rollout stopped (a failed BACKUP: the MASTER is never touched).
+  const settle = play('keepalived VIP', { hosts, tags: [...tags, 'keepalived-vip'] }, (host) => {
+    const build = resolve(o.build, host);
+    const configs = directorConfigs(resolve(o.site, host), directorVarsOf(host.group(group)), { ...(o.file ? { file: o.file } : {}), field: `groups.${group}.hosts` });
+    const expect = expectedStates(configs, host.name);
+    const paths = keepalived.paths({ install: build.install ?? 'source', ...(build.prefix ? { prefix: build.prefix } : {}) });
+    return [keepalived.health({ binary: paths.binary, timeoutSeconds: o.healthTimeoutSeconds ?? 20, instances: Object.keys(expect), expect })];
+  });
+  return [buildPlay, rollout, settle];
+}
+
+/**
+ * The VRRP state each instance of `host` must settle in, from the directors' configs: MASTER for
+ * the one highest priority, BACKUP for the others. Instances with a tie for the highest priority
+ * or `nopreempt` are left out (either director may hold them). Pure; exported for tests.
+ */
+export function expectedStates(configs: Readonly<Record<string, KeepalivedConfig>>, host: string): Record<string, 'MASTER' | 'BACKUP'> {
+  const out: Record<string, 'MASTER' | 'BACKUP'> = {};
+  for (const inst of configs[host]?.vrrpInstances ?? []) {
+    const peers = Object.values(configs).flatMap((c) => c.vrrpInstances.filter((i) => i.name === inst.name));
+    if (peers.some((i) => i.nopreempt)) continue;
+    const top = Math.max(...peers.map((i) => i.priority));
+    if (peers.filter((i) => i.priority === top).length !== 1) continue;
+    out[inst.name] = inst.priority === top ? 'MASTER' : 'BACKUP';
+  }
+  return out;
 }

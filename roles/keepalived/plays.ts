@@ -44,15 +44,19 @@ export function directorsPlays(o: DirectorsPlaysOptions): Play[] {
   const tags = o.tags ?? ['keepalived'];
   // a site without directors is a mistake in the inventory, not a run with nothing to do
   const buildPlay = play('keepalived build', { hosts, tags, requireHosts: true }, (host) => [keepalived.build(resolve(o.build, host))]);
-  const rollout = play('keepalived rollout', { hosts, serial: 1, order: backupFirst, tags, requireHosts: true }, (host) => {
-    const build = resolve(o.build, host);
-    const service = o.service === undefined ? {} : resolve(o.service, host);
+  /** Every director's config, as seen from `host` (its site and its group's vars.vrrp). */
+  const configsOf = (host: HostView) => {
     const group = groupOf(host);
     const members = host.group(group);
     const vars = directorVarsOf(members);
     const directors = Object.fromEntries(members.map((d) => [d.name, { ...vars[d.name]!, address: d.address }]));
     const hostOf = (address: string): string | undefined => host.group('all').find((h) => h.address === address)?.name;
-    const configs = directorConfigs(resolve(o.site, host), directors, { ...(o.file ? { file: o.file } : {}), field: `groups.${group}.hosts`, hostOf });
+    return { group, configs: directorConfigs(resolve(o.site, host), directors, { ...(o.file ? { file: o.file } : {}), field: `groups.${group}.hosts`, hostOf }) };
+  };
+  const rollout = play('keepalived rollout', { hosts, serial: 1, order: backupFirst, tags, requireHosts: true }, (host) => {
+    const build = resolve(o.build, host);
+    const service = o.service === undefined ? {} : resolve(o.service, host);
+    const { group, configs } = configsOf(host);
     const config = configs[host.name];
     if (!config) throw new Error(`${host.name} is not in group ${group}: its keepalived config comes from that group's vars.vrrp`);
     const paths = keepalived.keepalivedPaths({ install: build.install ?? 'source', ...(build.prefix ? { prefix: build.prefix } : {}) });
@@ -70,8 +74,7 @@ export function directorsPlays(o: DirectorsPlaysOptions): Play[] {
   // Skipped when the rollout stopped (a failed BACKUP: the MASTER is never touched).
   const settle = play('keepalived VIP', { hosts, tags: [...tags, 'keepalived-vip'] }, (host) => {
     const build = resolve(o.build, host);
-    const configs = directorConfigs(resolve(o.site, host), directorVarsOf(host.group(group)), { ...(o.file ? { file: o.file } : {}), field: `groups.${group}.hosts` });
-    const expect = expectedStates(configs, host.name);
+    const expect = expectedStates(configsOf(host).configs, host.name);
     const paths = keepalived.paths({ install: build.install ?? 'source', ...(build.prefix ? { prefix: build.prefix } : {}) });
     return [keepalived.health({ binary: paths.binary, timeoutSeconds: o.healthTimeoutSeconds ?? 20, instances: Object.keys(expect), expect })];
   });

@@ -125,8 +125,15 @@ export async function runLoadedPlaybook(
     process.stderr.write('\ninterrupted: closing connections (Ctrl-C again to quit at once)\n');
     abort.abort();
   };
+  // the event loop emptied while the run still waits (a host request nobody will ever answer):
+  // never let that end as a silent exit 0 without a recap
+  const onStall = () => {
+    process.stderr.write('lvs-play: internal error: the run stopped waiting on a host request that can no longer finish\n');
+    process.exitCode = EXIT.internal;
+  };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  process.on('beforeExit', onStall);
   try {
     const connect = makeConnector({
       secrets,
@@ -162,5 +169,6 @@ export async function runLoadedPlaybook(
     writeProfile();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    process.off('beforeExit', onStall);
   }
 }

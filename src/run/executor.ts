@@ -74,11 +74,14 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
   let stopped = false;
   let stopReason: string | undefined;
 
-  const closeAll = async () => {
-    const all = [...connections.values()];
-    connections.clear();
-    await Promise.allSettled(all.map(async (c) => (await c).close()));
-  };
+  // once: Ctrl-C starts it (killing what runs on the hosts takes a moment) and the end awaits it
+  let closing: Promise<void> | undefined;
+  const closeAll = (): Promise<void> =>
+    (closing ??= (async () => {
+      const all = [...connections.values()];
+      connections.clear();
+      await Promise.allSettled(all.map(async (c) => (await c).close()));
+    })());
   signal.addEventListener('abort', () => void closeAll(), { once: true });
 
   const emit = (r: TaskResult, out?: (line: string) => void) => {

@@ -341,9 +341,27 @@ export class SshTransport implements PosixTransport {
     });
   }
 
+  /**
+   * One sftp request. A connection that drops mid-transfer does not always call the request back:
+   * the channel's or the connection's close rejects it (else the run waited on nothing and node
+   * exited 0 halfway, without a recap).
+   */
   private sftpCall<T>(fn: (s: SFTPWrapper, cb: (err: Error | null | undefined, v?: T) => void) => void): Promise<T> {
+    const conn = this.ssh?.connection ?? null;
     return this.sftpSession().then(
-      (s) => new Promise<T>((resolve, reject) => fn(s, (err, v) => (err ? reject(err) : resolve(v as T)))),
+      (s) =>
+        new Promise<T>((resolve, reject) => {
+          const lost = () => done(new Error('the connection closed during the transfer'));
+          const done = (err: Error | null | undefined, v?: T) => {
+            s.off('close', lost);
+            conn?.off('close', lost);
+            if (err) reject(err);
+            else resolve(v as T);
+          };
+          s.once('close', lost);
+          conn?.once('close', lost);
+          fn(s, done);
+        }),
     );
   }
 

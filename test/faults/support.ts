@@ -68,8 +68,8 @@ export function reportPath(name: string): string {
   return join(mkdtempSync(join(tmpdir(), 'lvs-faults-')), `${name}.json`);
 }
 
-export function readReport(path: string): RunReport {
-  if (!existsSync(path)) throw new Error(`no --json report at ${path}`);
+export function readReport(path: string, res?: CliResult): RunReport {
+  if (!existsSync(path)) throw new Error(`no --json report at ${path}${res ? ` (exit ${res.code}):\n${res.stdout.slice(-1500)}\n${res.stderr.slice(-1500)}` : ''}`);
   return JSON.parse(readFileSync(path, 'utf8')) as RunReport;
 }
 

@@ -75,7 +75,7 @@ export function directorsPlays(o: DirectorsPlaysOptions): Play[] {
   const settle = play('keepalived VIP', { hosts, tags: [...tags, 'keepalived-vip'] }, (host) => {
     const build = resolve(o.build, host);
     const expect = expectedStates(configsOf(host).configs, host.name);
-    const paths = keepalived.paths({ install: build.install ?? 'source', ...(build.prefix ? { prefix: build.prefix } : {}) });
+    const paths = keepalived.keepalivedPaths({ install: build.install ?? 'source', ...(build.prefix ? { prefix: build.prefix } : {}) });
     return [keepalived.health({ binary: paths.binary, timeoutSeconds: o.healthTimeoutSeconds ?? 20, instances: Object.keys(expect), expect })];
   });
   return [buildPlay, rollout, settle];

@@ -347,7 +347,7 @@ export class SshTransport implements PosixTransport {
    * exited 0 halfway, without a recap).
    */
   private sftpCall<T>(fn: (s: SFTPWrapper, cb: (err: Error | null | undefined, v?: T) => void) => void): Promise<T> {
-    const conn = this.ssh?.connection ?? null;
+    const conn = this.ssh;
     return this.sftpSession().then(
       (s) =>
         new Promise<T>((resolve, reject) => {

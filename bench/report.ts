@@ -49,6 +49,24 @@ export function writeResults(file: string, bench: string, out: string): string {
       L.push('```', `no-change converge, 50 hosts: lvs-play/Ansible = ${f2(r)}`, `no-change converge, 50 hosts: lvs-play/floor = ${f2(wall(50, 'lvs-play', 'nochange') / wall(50, 'floor', 'nochange'))}`, '```', '');
     }
   }
+  const missing: string[] = [];
+  const few: string[] = [];
+  for (const size of sizes) for (const tool of ['lvs-play', 'ansible'] as Tool[]) for (const mode of ['first', 'nochange', 'check'] as Mode[]) {
+    const n = of(size, tool, mode).length;
+    if (n === 0) missing.push(`${tool} ${MODE_NAME[mode]} at ${size}`);
+    else if (n < 5) few.push(`${tool} ${MODE_NAME[mode]} at ${size} (${n})`);
+  }
+  const span = (tool: Tool) => {
+    const at = samples.filter((x) => x.tool === tool).map((x) => x.at.slice(11, 16)).sort();
+    return at.length ? `${at[0]}–${at.at(-1)}` : '–';
+  };
+  if (missing.length || few.length || !site) {
+    L.push('**Not all of the plan was measured in this run** (the lab is shared: each chunk waits its turn for the lab lock, and the',
+      'run had to end before 08:30).', ...(missing.length ? [`Not measured: ${missing.join('; ')}.`] : []),
+      ...(few.length ? [`Fewer than 5 runs: ${few.join('; ')}.`] : []),
+      ...(!site ? ['The reference site with 50 real servers (bench/site50.ts) did not run.'] : []),
+      `Samples were taken at (UTC) lvs-play and floor ${span('lvs-play')}, Ansible ${span('ansible')}: ratios across tools compare different minutes of the shared machine's load.`, '');
+  }
   L.push('## Per size', '', 'Medians (min–max) over the runs; wall and control-node CPU (user+sys of the whole process tree, cgroup) in s;',
     'peak RSS = the largest sum of the tree\'s processes\' RSS (sampled every 100 ms); per host, counted on the host: ssh',
     'connections, sessions (exec + sftp channels) and processes started in it.', '');

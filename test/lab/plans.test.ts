@@ -4,7 +4,7 @@
  * sysctl set by hand, a file edited, a firewall rule removed) is refused with exit 4 and nothing
  * changes on ANY host (asserted on every host); an edited playbook is refused; no secret in a plan.
  */
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -112,8 +112,9 @@ describe('saved plans on the lab (playbooks/site.ts)', () => {
   });
 
   it('a playbook edited after planning is refused (exit 4) before any host is contacted', async () => {
-    const pb = f('site.ts');
-    copyFileSync(join(ROOT, 'playbooks/site.ts'), pb);
+    // the playbook with the files beside it it imports (site-settings.ts …)
+    cpSync(join(ROOT, 'playbooks'), f('playbooks'), { recursive: true });
+    const pb = f('playbooks/site.ts');
     plan(f('edited.json'), pb);
     writeFileSync(pb, `${readFileSync(pb, 'utf8')}\n// changed after the review\n`);
     const before = await snapshots();

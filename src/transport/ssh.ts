@@ -192,7 +192,7 @@ export class SshTransport implements PosixTransport {
     this.ssh = ssh;
     this.sftp = null;
     // a reconnect re-takes the host lock (another run may have taken it meanwhile: then it fails)
-    if (this.lock) await this.lock.acquire(ssh, this.lockCommand()).catch((e: unknown) => {
+    if (this.lock) await this.lockCommand().then(({ cmd, prefix }) => this.lock?.acquire(ssh, cmd, prefix)).catch((e: unknown) => {
       this.ssh = null;
       ssh.end();
       throw e;
@@ -207,12 +207,27 @@ export class SshTransport implements PosixTransport {
    */
   async lockHost(holder: string): Promise<void> {
     this.lock ??= new HostLock(this.host, holder);
-    await this.lock.acquire(await this.connect(), this.lockCommand());
+    const conn = await this.connect();
+    const { cmd, prefix } = await this.lockCommand();
+    await this.lock.acquire(conn, cmd, prefix);
   }
 
-  private lockCommand(): ShellCommand {
+  /** The lock's command; a sudo that asks for a password reads it as the first line of input (never the command line). */
+  private async lockCommand(): Promise<{ cmd: ShellCommand; prefix: Buffer | null }> {
     const script = hostLockScript(this.lock?.holder ?? '');
-    return this.escalates() ? sh`sudo -n -- sh -c ${script}` : sh`sh -c ${script}`;
+    if (!this.escalates()) return { cmd: sh`sh -c ${script}`, prefix: null };
+    if (!(await this.sudoNeedsPassword())) return { cmd: sh`sudo -n -- sh -c ${script}`, prefix: null };
+    const prefix = Buffer.from(`${await this.resolve(this.opts.conn.becomePassword as SecretRef)}\n`);
+    // the lock's input stays open while it is held: a sudo that rejected the password would wait
+    // there for another try forever. Check the password first, with input that ends.
+    const check = await this.exec(sh`sudo -k -S -p '' -- true`, undefined, prefix);
+    if (check.code !== 0) {
+      throw new LvsError('E_CONNECT', `${this.host}: sudo did not accept the become password of ${this.user}`, {
+        field: 'connection.becomePassword',
+        fix: `check the become password of ${this.user} (and that ${this.user} may use sudo on ${this.host})`,
+      });
+    }
+    return { cmd: sh`sudo -S -p '' -- sh -c ${script}`, prefix };
   }
 
   private connectError(e: unknown, verdict: HostKeyVerdict | null, key: Buffer | null): LvsError {
@@ -477,10 +492,11 @@ cat >/dev/null
 class HostLock {
   constructor(readonly host: string, readonly holder: string) {}
 
-  acquire(conn: Client, cmd: ShellCommand): Promise<void> {
+  acquire(conn: Client, cmd: ShellCommand, prefix: Buffer | null = null): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       conn.exec(cmd, (err, ch) => {
         if (err) return reject(new LvsError('E_LOCKED', `cannot take the lock ${HOST_LOCK_PATH} on ${this.host}: ${errText(err)}`));
+        if (prefix) ch.write(prefix);
         let out = '';
         let done = false;
         ch.on('data', (b: Buffer) => {

@@ -92,7 +92,7 @@ export function writeResults(file: string, bench: string, out: string): string {
   L.push('', ...profileSection(of(Math.max(...sizes), 'lvs-play', 'nochange'), Math.max(...sizes)));
   if (site) L.push(...siteSection(site));
   if (ups.length) {
-    L.push('## The lab', '', `\`lab up --realservers N\` at the start of each chunk (hosts' rootfs copies kept from earlier chunks: they only start): ${ups.map((u) => `N=${u.realservers} ${s1(u.ms)} s`).join(', ')}.`, '');
+    L.push('## The lab', '', `\`lab up --realservers N\` at the start of each chunk, in order (the first one creates the hosts' hard-linked rootfs copies, later ones reuse them and only start the hosts): ${ups.map((u) => `N=${u.realservers} ${s1(u.ms)} s`).join(', ')}.`, '');
   }
   writeFileSync(out, `${L.join('\n')}\n`);
   return out;

@@ -15,7 +15,7 @@ import { ensureKeepalivedTarball } from './sources.js';
 import { ensureWeb } from './web.js';
 import { extraRealServers, EXTRA_SSHD_CONF } from './extras.js';
 import { ensureExtraRootfs } from './extras-rootfs.js';
-import { Pool } from './pool.js';
+import { Pool } from '../pool.js';
 import { join } from 'node:path';
 import { forgetNeighbours, releaseVmAddresses, upVmDirectors, vmDirectorHosts, type DirectorsMode, type LabReservation } from './vm-variant.js';
 

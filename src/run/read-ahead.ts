@@ -5,6 +5,7 @@
  * apply changes) in parallel. The reads are the same ones the host's tasks would make first.
  */
 import type { HostView, Transport } from '../types.js';
+import { Pool } from '../pool.js';
 import { addHostTime, sinceStart } from '../profile.js';
 import { FactCache } from './fact-cache.js';
 import type { PlannedPlay } from './select.js';
@@ -14,8 +15,7 @@ const READ_AHEAD = 100;
 
 export class ReadAhead {
   private readonly reads = new Map<string, Promise<FactCache | undefined>>();
-  private active = 0;
-  private waiting: (() => void)[] = [];
+  private readonly pool = new Pool(READ_AHEAD);
 
   constructor(
     /** The run's one connection per host (shared with the executor). */
@@ -28,7 +28,7 @@ export class ReadAhead {
     for (const host of batch) {
       const hp = pp.perHost.get(host.name);
       if (!hp || skip(host.name)) continue;
-      this.reads.set(key(pp, host), this.slot(async () => {
+      this.reads.set(key(pp, host), this.pool.use(async () => {
         addHostTime(host.name, 'queued', sinceStart() - started);
         const t = await this.connection(host);
         return new FactCache(t, hp.tasks).prime();
@@ -42,17 +42,6 @@ export class ReadAhead {
     const r = this.reads.get(k) ?? Promise.resolve(undefined);
     this.reads.delete(k);
     return r;
-  }
-
-  private async slot<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= READ_AHEAD) await new Promise<void>((r) => this.waiting.push(r));
-    this.active++;
-    try {
-      return await fn();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
   }
 }
 

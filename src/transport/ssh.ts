@@ -9,6 +9,7 @@ import { homedir, userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Client, SFTPWrapper } from 'ssh2';
+import { Pool } from '../pool.js';
 import { execOn, openClient, sftpOf, type ConnectConfig } from './ssh-client.js';
 import { LvsError } from '../errors.js';
 import { resolveSecret } from '../inventory/secret.js';
@@ -62,24 +63,6 @@ function tcpConnect(host: string, port: number, timeoutMs: number): Promise<Sock
   });
 }
 
-
-/** Limits commands in flight on one connection. */
-class Semaphore {
-  private waiting: (() => void)[] = [];
-  private active = 0;
-  constructor(private readonly max: number) {}
-  async use<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r));
-    this.active++;
-    try {
-      return await fn();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
-}
-
 function errText(e: unknown): string {
   const err = e as { message?: string; code?: string; level?: string };
   return err.code && !String(err.message).includes(err.code) ? `${err.message} (${err.code})` : String(err.message ?? e);
@@ -91,7 +74,8 @@ export class SshTransport implements PosixTransport {
   private ssh: Client | null = null;
   private connecting: Promise<Client> | null = null;
   private sftp: Promise<SFTPWrapper> | null = null;
-  private readonly sem: Semaphore;
+  /** Limits commands in flight on one connection. */
+  private readonly sem: Pool;
   private readonly user: string;
   private readonly port: number;
   private sudoMode: Promise<'nopasswd' | 'password'> | null = null;
@@ -106,7 +90,7 @@ export class SshTransport implements PosixTransport {
     this.host = opts.host;
     this.user = opts.conn.user ?? userInfo().username;
     this.port = opts.conn.port ?? 22;
-    this.sem = new Semaphore(opts.maxConcurrency ?? 8);
+    this.sem = new Pool(opts.maxConcurrency ?? 8);
   }
 
   private get where(): string {

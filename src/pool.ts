@@ -1,4 +1,4 @@
-/** At most `max` async jobs at once (the rest wait in order). */
+/** At most `max` async jobs at once (the rest wait in order): lab start-up, a connection's commands, read-ahead. */
 export class Pool {
   private waiting: (() => void)[] = [];
   private active = 0;

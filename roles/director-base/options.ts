@@ -5,7 +5,7 @@ export const DEFAULT_DIRECTOR_SYSCTL_FILE = '/etc/sysctl.d/60-lvs-play-director.
 export const DEFAULT_DIRECTOR_PERSIST_NAME = 'lvs-play-director-vip';
 export const IPVS_MODULES_LOAD_FILE = '/etc/modules-load.d/lvs-play-ipvs.conf';
 
-const sysctlName = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*[A-Za-z0-9_]$/, 'a dotted kernel parameter, e.g. net.ipv4.tcp_syncookies');
+const sysctlName = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.@/-]*[A-Za-z0-9_]$/, 'a dotted kernel parameter, e.g. net.ipv4.tcp_syncookies');
 
 export const directorBaseSchema = z
   .object({

@@ -37,7 +37,8 @@ export interface SysctlChange {
   createFile?: boolean;
 }
 
-const NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
+/** Kernel parameter names; interface names inside them may hold any character of the kit's ifaceName (@ too). */
+const NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.@/-]*$/;
 
 /** Collapses runs of spaces/tabs/newlines to one space (sysctl prints multi-values with tabs). */
 export function normaliseValue(v: string): string {
@@ -109,7 +110,7 @@ const sysctlOptions = z.object({
   ...metaShape,
   name: z
     .string({ required_error: "a dotted kernel parameter name, e.g. name: 'net.ipv4.ip_forward'" })
-    .refine((n) => NAME_RE.test(n) && !n.includes('..') && !n.endsWith('.'), "a dotted kernel parameter name ([a-z0-9_.-/]), e.g. name: 'net.ipv4.ip_forward'"),
+    .refine((n) => NAME_RE.test(n) && !n.includes('..') && !n.endsWith('.'), "a dotted kernel parameter name (letters, digits and _ . - / @), e.g. name: 'net.ipv4.ip_forward'"),
   value: z
     .union([z.string(), z.number()], { errorMap: () => ({ message: 'a non-empty string or number, e.g. value: 1' }) })
     .transform((v) => normaliseValue(String(v)))

@@ -27,6 +27,8 @@ describe('lab up --realservers 5', () => {
     expect(Object.keys(group)).toEqual(['rs1', 'rs2', 'rs3', 'rs4', 'rs5', 'rs6', 'rs7']);
     expect(group['rs5']).toMatchObject({ address: '10.77.0.102', vars: { weight: 3 } });
 
+    // the extras' copies outlive `lab down`: start from a host without the file, leave none behind
+    for (const h of extras) await hostExec(h.name, ['rm', '-f', '/etc/lvs-extra-test']);
     const report = await runOnLab(playbook('extras', [
       play('extras', { hosts: 'rs3:rs4:rs5:rs6:rs7' }, (h) => [file({ path: '/etc/lvs-extra-test', content: `${h.name}\n` })]),
     ]));
@@ -37,6 +39,7 @@ describe('lab up --realservers 5', () => {
     expect(ino('rs3', 'usr/bin/ls')).toBe(ino('rs7', 'usr/bin/ls'));
     expect(ino('rs3', 'etc/hostname')).not.toBe(ino('rs7', 'etc/hostname'));
     expect((await hostExec('rs4', ['hostname'])).stdout.trim()).toBe('rs4');
+    for (const h of extras) await hostExec(h.name, ['rm', '-f', '/etc/lvs-extra-test']);
   }, 180_000);
 
   it('a plain lab up removes them (netns gone, no longer in -i lab)', async () => {

@@ -5,14 +5,10 @@
  * the --json report), every other host completes (its mark file on the host), the exit code is
  * the documented one, and the run ends within a bound.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stopSshd } from '../../src/lab/index.js';
-import { ensureLab } from '../lab/support.js';
 import { recordFault } from './record.js';
-import {
-  MARK_HOSTS, MARK_PLAYBOOK, badRow, faultChain, local, markOf, onHostRaw, readReport, reportPath, runCli, running,
-  setMarks, signalProcs, standardLab, startCli, waitFor,
-} from './support.js';
+import { badRow, faultChain, local, MARK_HOSTS, MARK_PLAYBOOK, markOf, onHostRaw, readReport, reportPath, runCli, running, setMarks, signalProcs, startCli, waitFor, withStandardLab } from './support.js';
 
 const others = (hit: string) => MARK_HOSTS.filter((h) => h !== hit);
 
@@ -43,16 +39,7 @@ function existsReport(p: string): boolean {
 }
 
 describe('connection faults', () => {
-  beforeAll(async () => {
-    await ensureLab();
-    await standardLab();
-  });
-  afterEach(async () => {
-    await standardLab();
-  });
-  afterAll(async () => {
-    await Promise.all(MARK_HOSTS.map((h) => onHostRaw(h, 'rm -rf /var/tmp/lvs-fault')));
-  });
+  withStandardLab();
 
   it('a host unreachable from the start (sshd stopped): UNREACHABLE at connect, the others complete, exit 3', async () => {
     await setMarks('old');

@@ -10,23 +10,13 @@
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { labPaths, startSshd, stopSshd } from '../../src/lab/index.js';
-import { ensureLab } from '../lab/support.js';
 import { recordFault } from './record.js';
-import { MARK_HOSTS, MARK_PLAYBOOK, badRow, local, markOf, onHost, onHostRaw, procs, readReport, reportPath, runCli, setMarks, standardLab, startCli, waitFor } from './support.js';
+import { badRow, local, MARK_HOSTS, MARK_PLAYBOOK, markOf, onHost, onHostRaw, procs, readReport, reportPath, runCli, setMarks, startCli, waitFor, withStandardLab } from './support.js';
 
 describe('concurrent runs and host keys', () => {
-  beforeAll(async () => {
-    await ensureLab();
-    await standardLab();
-  });
-  afterEach(async () => {
-    await standardLab();
-  });
-  afterAll(async () => {
-    await Promise.all(MARK_HOSTS.map((h) => onHostRaw(h, 'rm -rf /var/tmp/lvs-fault')));
-  });
+  withStandardLab();
 
   it('two runs at once: the second is refused on every host by the host lock (never interleaves), the first completes', async () => {
     await setMarks('old');

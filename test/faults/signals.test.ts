@@ -5,11 +5,10 @@
  * hosts), no orphan remote process (the run's commands are killed on the hosts), no half-written
  * file (the target is old, no temp file), the running keepalived untouched.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ensureKeepalivedTarball, KEEPALIVED_SHA256 } from '../../src/lab/sources.js';
-import { ensureLab } from '../lab/support.js';
 import { recordFault } from './record.js';
-import { MARK, MARK_HOSTS, MARK_PLAYBOOK, local, markOf, onHost, onHostRaw, procs, readReport, reportPath, setMarks, standardLab, startCli, waitFor, type CliRun } from './support.js';
+import { local, MARK, MARK_HOSTS, MARK_PLAYBOOK, markOf, onHost, onHostRaw, procs, readReport, reportPath, setMarks, startCli, waitFor, withStandardLab, type CliRun } from './support.js';
 
 /** Processes on a host that carry an LVS_PLAY_RUN token (commands of a run), and sshd sessions. */
 async function leftovers(host: string): Promise<{ tokened: number; sessions: number }> {
@@ -49,16 +48,7 @@ async function interrupted(run: CliRun, sig: NodeJS.Signals, json: string) {
 }
 
 describe('signals during a run', () => {
-  beforeAll(async () => {
-    await ensureLab();
-    await standardLab();
-  });
-  afterEach(async () => {
-    await standardLab();
-  });
-  afterAll(async () => {
-    await Promise.all(MARK_HOSTS.map((h) => onHostRaw(h, 'rm -rf /var/tmp/lvs-fault /usr/local/src/keepalived-2.2.8*')));
-  });
+  withStandardLab('/usr/local/src/keepalived-2.2.8*');
 
   for (const [sig, phase] of [['SIGINT', 'read'], ['SIGTERM', 'apply']] as const) {
     it(`${sig} during the ${phase === 'read' ? 'reads' : 'apply of a command'}: exit 99, recap, connections closed, no orphan remote process, nothing written`, async () => {

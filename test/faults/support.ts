@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { hostExec, labUp, startSshd } from '../../src/lab/index.js';
 import { silent } from '../../src/lab/exec.js';
 import type { RunReport, TaskResult } from '../../src/types.js';
-import { ROOT } from '../lab/support.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { ensureLab, ROOT } from '../lab/support.js';
 
 export { ROOT };
 export const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -171,6 +172,24 @@ export async function standardLab(): Promise<void> {
   }
   await labUp({ progress: silent });
   for (const h of LINUX_HOSTS) await startSshd(h);
+}
+
+/**
+ * The hooks of a lab fault file (call inside its describe): the lab up and standard before the
+ * first test and after each one (a failed one too); at the end the fault marks are removed from
+ * the mark hosts, with `cleanup` (more paths) beside them.
+ */
+export function withStandardLab(cleanup = ''): void {
+  beforeAll(async () => {
+    await ensureLab();
+    await standardLab();
+  });
+  afterEach(async () => {
+    await standardLab();
+  });
+  afterAll(async () => {
+    await Promise.all(MARK_HOSTS.map((h) => onHostRaw(h, `rm -rf /var/tmp/lvs-fault${cleanup ? ` ${cleanup}` : ''}`)));
+  });
 }
 
 /** A chain LVS_FAULT hooked into INPUT and OUTPUT of a host's netns, with these rules. */

@@ -9,10 +9,9 @@ import { randomBytes, createHash } from 'node:crypto';
 import { writeFileSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLab } from '../lab/support.js';
+import { describe, expect, it } from 'vitest';
 import { recordFault } from './record.js';
-import { MARK, MARK_PLAYBOOK, badRow, local, markOf, onHost, onHostRaw, procs, readReport, reportPath, runCli, setMarks, standardLab, startCli, waitFor } from './support.js';
+import { badRow, local, MARK, MARK_PLAYBOOK, markOf, onHost, onHostRaw, procs, readReport, reportPath, runCli, setMarks, startCli, waitFor, withStandardLab } from './support.js';
 
 /** rs1's sshd processes other than the listener (the sessions of the run). */
 async function sessions(): Promise<number[]> {
@@ -36,16 +35,7 @@ async function temps(path: string): Promise<string[]> {
 const sha = async (path: string) => (await onHostRaw('rs1', `sha256sum < ${path} 2>/dev/null | cut -d' ' -f1`)).stdout.trim();
 
 describe('interrupted writes', () => {
-  beforeAll(async () => {
-    await ensureLab();
-    await standardLab();
-  });
-  afterEach(async () => {
-    await standardLab();
-  });
-  afterAll(async () => {
-    await Promise.all(['lvs1', 'lvs2', 'rs1', 'rs2'].map((h) => onHostRaw(h, 'rm -rf /var/tmp/lvs-fault')));
-  });
+  withStandardLab();
 
   const slowRs1 = async () => {
     const r = await local(['tc', 'qdisc', 'add', 'dev', 'lvs-rs1', 'root', 'tbf', 'rate', '16mbit', 'burst', '32kb', 'latency', '2s']);

@@ -21,7 +21,11 @@ const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const envName = (scope: string, field: string): string =>
   `${scope}_${field}`.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
 
-const str = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+/** A single-quoted TS string literal of any text (line breaks of every kind escaped). */
+const str = (s: string): string =>
+  `'${s.replace(/[\\'\r\n\u2028\u2029]/g, (c) => ({ '\\': '\\\\', "'": "\\'", '\r': '\\r', '\n': '\\n', '\u2028': '\\u2028', '\u2029': '\\u2029' })[c] ?? c)}'`;
+/** Text safe inside a `//` comment of the generated file: no line break of any kind. */
+export const commentText = (s: string): string => s.replace(/[\r\n\u2028\u2029]+/g, ' ');
 const key = (k: string): string => (IDENT.test(k) ? k : str(k));
 
 /** TS source of a value; `scope` names env variables for secrets found inside. */
@@ -41,7 +45,7 @@ function literal(v: unknown, indent: string, scope: string, field = ''): string 
   if (entries.length === 0) return '{}';
   const lines = entries.map(([k, x]) =>
     SECRET_VAR.test(k) && !isSecretRef(x) && field !== 'connection'
-      ? `${inner}// ${k}: not copied (a secret); give it through the environment or -e`
+      ? `${inner}// ${commentText(k)}: not copied (a secret); give it through the environment or -e`
       : `${inner}${key(k)}: ${literal(x, inner, scope, k === 'connection' ? 'connection' : k)},`,
   );
   return `{\n${lines.join('\n')}\n${indent}}`;

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
 import { readInventorySpec } from '../inventory/load.js';
 import { isIPv4 } from '../kit/net.js';
-import { adaptAnsibleSpec, DEFAULT_GROUPS, inventorySource, specFromAnswers, type PromptAnswers, type SiteGroups } from './init-inventory.js';
+import { adaptAnsibleSpec, commentText, DEFAULT_GROUPS, inventorySource, specFromAnswers, type PromptAnswers, type SiteGroups } from './init-inventory.js';
 
 export const INIT_USAGE = `Usage: lvs-play init [DIR] [--vip IP] [--directors LIST] [--linux LIST] [--windows LIST] [--port N]
        lvs-play init [DIR] --from-ansible hosts.ini [--vip IP] [--port N]
@@ -190,7 +190,7 @@ export async function initCommand(argv: readonly string[], interactive = Boolean
     const hasVip = JSON.stringify(spec).includes('"vip"');
     if (!o.vip && !hasVip) throw usage(`${o.fromAnsible} sets no vip`, 'add --vip 192.168.1.10 (or a vip var in the inventory)');
     const adapted = adaptAnsibleSpec(spec, groups, { ...(o.vip ? { vip: o.vip } : {}), ...(o.port ? { port: o.port } : {}) });
-    inventoryTs = inventorySource(adapted, `// Converted by \`lvs-play init --from-ansible\` from ${basename(source)}.\n// Group settings: directors=${groups.directors}, Linux real servers=${groups.linux}, Windows real servers=${groups.windows}.`);
+    inventoryTs = inventorySource(adapted, `// Converted by \`lvs-play init --from-ansible\` from ${commentText(basename(source))}.\n// Group settings: directors=${commentText(groups.directors)}, Linux real servers=${commentText(groups.linux)}, Windows real servers=${commentText(groups.windows)}.`);
   } else {
     const a = await answers(o);
     port = a.port;

@@ -2,7 +2,7 @@
  * The one read of each host for `lvs-play status`: a director script, a Linux real-server script
  * and a Windows real-server script. Read-only by construction: they only print (no temp files, no
  * signals, no module loading: ipvsadm runs only when /proc/net/ip_vs exists, so it never loads
- * ip_vs itself); test/lab/status.test.ts checks on the hosts that nothing was written.
+ * ip_vs itself); test/lab/operate.test.ts checks on the hosts that nothing was written.
  * Output: sections, each after a `@@NAME` line.
  */
 import { DRAINED_DIR, drainedListCommand } from '../kit/drained.js';

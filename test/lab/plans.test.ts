@@ -7,7 +7,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labUp } from '../../src/lab/index.js';
 import { silent } from '../../src/lab/exec.js';
 import type { SavedPlan } from '../../src/plan/saved/format.js';
@@ -48,6 +48,10 @@ function plan(file: string, playbook = 'playbooks/site.ts'): SavedPlan {
 }
 
 describe('saved plans on the lab (playbooks/site.ts)', () => {
+  afterAll(async () => {
+    // the lab as the other tests expect it: keepalived stopped, no VIP held
+    for (const h of ['lvs1', 'lvs2']) await onHost(h, '/etc/init.d/keepalived stop >/dev/null 2>&1; :');
+  });
   beforeAll(async () => {
     await labUp({ fresh: true, progress: silent });
   });

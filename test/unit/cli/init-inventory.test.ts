@@ -39,3 +39,19 @@ describe('init inventory', () => {
     expect(ts).not.toContain('linux_realservers');
   });
 });
+
+describe('init inventory: hostile names and values stay data', () => {
+  it('a line break (any kind) in a var name or value never starts a line of code in the generated file', () => {
+    const evil = ['\n', '\r', '\u2028', '\u2029'].map((nl) => `x${nl}process.exit(7)//`);
+    const vars: Record<string, unknown> = {};
+    for (const [i, e] of evil.entries()) {
+      vars[`note${i}`] = e;
+      vars[`password${e}${i}`] = 'hidden'; // a secret-looking name: written as a comment only
+    }
+    const ts = inventorySource({ vars, groups: {} }, '// hostile');
+    for (const line of ts.split(/\r\n|[\n\r\u2028\u2029]/)) expect(line.trimStart().startsWith('process.exit')).toBe(false);
+    expect(ts).not.toContain('hidden');
+    // what is not a comment evaluates back to the same strings
+    for (const e of evil) expect(ts).toContain(`'${e.replace('\n', '\\n').replace('\r', '\\r').replace('\u2028', '\\u2028').replace('\u2029', '\\u2029')}'`);
+  });
+});

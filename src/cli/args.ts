@@ -38,7 +38,7 @@ export type Command =
   | { kind: 'run'; options: CliOptions };
 
 export const USAGE = `Usage: lvs-play PLAYBOOK -i INVENTORY [options]
-       lvs-play lab up [--fresh] [--directors netns|vm] | lab down [--purge] | lab status
+       lvs-play lab up [--fresh] [--directors netns|vm] [--realservers N] | lab down [--purge] | lab status
        lvs-play init [DIR] [--vip IP --directors LIST --linux LIST --windows LIST --port N | --from-ansible hosts.ini]
        lvs-play apply PLAN.json [--allow-stale] [--max-age 1h] | show PLAN.json [--json]   (docs/plans.md)
        lvs-play report merge A.json B.json … [--json FILE]   (docs/scaling.md)

@@ -11,6 +11,7 @@ export { directorBase, directorPackages, directorSysctls, type DirectorBaseInput
 export {
   ipvsadm,
   ipvsadmSchema,
+  MAX_PERSISTENCE,
   validateServices,
   type IpvsadmInput,
   type IpvsadmOptions,

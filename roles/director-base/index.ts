@@ -5,10 +5,8 @@
  * See README.md for each setting and why.
  */
 import { type AnyResource, command, defineRole, file, sysctl } from 'lvs-play';
-import { sh } from 'lvs-play/kit';
-import { ipAddress, persistAddresses } from '../linux-realserver/addresses.js';
+import { familyPackages, interfaceAddress, persistAddresses, sh, type FamilyNames } from 'lvs-play/kit';
 import { DEFAULT_DIRECTOR_PERSIST_NAME, IPVS_MODULES_LOAD_FILE, directorBaseSchema, type DirectorBaseOptions } from './options.js';
-import { familyPackages, type FamilyNames } from './packages.js';
 
 export {
   directorBaseSchema,
@@ -18,7 +16,7 @@ export {
   type DirectorBaseInput,
   type DirectorBaseOptions,
 } from './options.js';
-export { familyPackages, namesFor, type FamilyNames } from './packages.js';
+export { familyPackages, namesFor, type FamilyNames } from 'lvs-play/kit';
 
 /** The packages of a director, per family. */
 export function directorPackages(o: Pick<DirectorBaseOptions, 'firewall' | 'extraPackages'>): FamilyNames {
@@ -56,7 +54,7 @@ function directorBaseResources(o: DirectorBaseOptions): AnyResource[] {
   for (const [name, value] of directorSysctls(o)) res.push(sysctl({ name, value, file: o.sysctlFile }));
   if (o.vip) {
     const spec = { address: o.vip.address, prefix: 32, interface: o.vip.interface, label: o.vip.label ?? `${o.vip.interface}:0` };
-    res.push(ipAddress(spec));
+    res.push(interfaceAddress(spec));
     if (o.vipPersist !== 'none') res.push(persistAddresses(DEFAULT_DIRECTOR_PERSIST_NAME, [spec], o.vipPersist));
   }
   return res;

@@ -6,7 +6,7 @@
  * See README.md.
  */
 import { type AnyResource, defineRole } from 'lvs-play';
-import { familyPackages } from '../director-base/packages.js';
+import { familyPackages } from 'lvs-play/kit';
 import { iptablesDropPolicy, iptablesPersist, iptablesPrune, iptablesRule } from './iptables.js';
 import { nftBoot, nftTable } from './nftables.js';
 import { firewallSchema, type FirewallOptions } from './options.js';

@@ -5,7 +5,7 @@
  * check that something listens on each service port. See README.md.
  */
 import { type AnyResource, defineRole, sysctl } from 'lvs-play';
-import { ipAddress, persistAddresses, type AddressSpec } from './addresses.js';
+import { interfaceAddress, persistAddresses, type AddressSpec } from 'lvs-play/kit';
 import { listenerCheck } from './listener.js';
 import { linuxRealServerSchema, type LinuxRealServerOptions } from './options.js';
 
@@ -17,7 +17,7 @@ export {
   type LinuxRealServerOptions,
 } from './options.js';
 export {
-  ipAddress,
+  interfaceAddress as ipAddress,
   persistAddresses,
   planAddress,
   planPersist,
@@ -27,7 +27,7 @@ export {
   renderIfcfg,
   type AddressSpec,
   type PersistMethod,
-} from './addresses.js';
+} from 'lvs-play/kit';
 export { listenerCheck, parseSsListen, missingListeners } from './listener.js';
 
 /** The ARP sysctls of a DR real server: never answer ARP for the VIP, never source ARP from it. */
@@ -44,7 +44,7 @@ function linuxRealServerResources(o: LinuxRealServerOptions): AnyResource[] {
   // ARP first: the VIP must never be announced, not even for the moment between add and sysctl.
   for (const s of REALSERVER_ARP_SYSCTLS) res.push(sysctl({ name: s.name, value: s.value, file: o.sysctlFile }));
   const addrs: AddressSpec[] = o.vips.map((vip, i) => ({ address: vip, prefix: 32, interface: o.interface, label: `${o.interface}:${o.labelStart + i}` }));
-  for (const a of addrs) res.push(ipAddress(a));
+  for (const a of addrs) res.push(interfaceAddress(a));
   if (o.persist !== 'none') res.push(persistAddresses(o.persistName, addrs, o.persist));
   if (o.checkListeners && o.tcpPorts.length > 0) res.push(listenerCheck(o.vips, o.tcpPorts));
   return res;

@@ -62,6 +62,21 @@ export {
 } from '../resources/fileset.js';
 export { editLines, type LineEdit } from '../resources/lineinfile.js';
 export { planPkg, type PkgState, type PkgChange } from '../resources/pkg.js';
+export { familyPackages, namesFor, type FamilyNames } from './packages.js';
+
+// ── an address on an interface, live and persisted for boot (VIPs on lo, a director's VIP)
+export {
+  ipAddress as interfaceAddress,
+  persistAddresses,
+  planAddress,
+  planPersist,
+  parseIpAddr,
+  addressCommands,
+  renderIfupdown,
+  renderIfcfg,
+  type AddressSpec,
+  type PersistMethod,
+} from './addresses.js';
 
 // ── shell and PowerShell text (values quoted or passed as data; never interpolated raw)
 export { sh, raw, shJoin, quote } from '../shell/quote.js';

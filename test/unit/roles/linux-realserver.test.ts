@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressCommands, parseIpAddr, planAddress, planPersist, renderIfcfg, renderIfupdown } from '../../../roles/linux-realserver/addresses.js';
+import { addressCommands, parseIpAddr, planAddress, planPersist, renderIfcfg, renderIfupdown } from '../../../src/kit/addresses.js';
 import { linuxRealServer, type LinuxRealServerInput } from '../../../roles/linux-realserver/index.js';
 import { missingListeners, parseSsListen } from '../../../roles/linux-realserver/listener.js';
 import { checkWith, osLines } from './fake.js';

@@ -1,10 +1,14 @@
 /**
  * An IPv4 address on an interface (`ip addr add VIP/32 dev IF label IF:N`), live and persisted
  * for boot (Debian: an ifupdown stanza in /etc/network/interfaces.d/; RHEL: ifcfg-IF:N files).
- * Shared by linux-realserver (VIPs on `lo`) and director-base (a keepalived-less director's VIP).
+ * Kit: used by linux-realserver (VIPs on `lo`) and director-base (a keepalived-less director's VIP).
  */
-import { defineResource, type Diff, type Fact, type Resource, type ShellCommand } from 'lvs-play';
-import { applyFileSet, checkFactResult, describeFileSet, fileSetDiff, fileSetScript, kv, osFactScript, type FileSetChange, type OsFamily, parseFileSet, parseKv, parseOsFacts, planFileSet, raw, runOk, sh, type WantedFile } from 'lvs-play/kit';
+import { defineResource } from '../dsl/resource.js';
+import type { Diff, Fact, Resource, ShellCommand } from '../types.js';
+import { applyFileSet, describeFileSet, fileSetDiff, fileSetScript, type FileSetChange, parseFileSet, planFileSet, type WantedFile } from '../resources/fileset.js';
+import { checkFactResult, kv, parseKv, runOk } from '../resources/common.js';
+import { osFactScript, parseOsFacts, type OsFamily } from '../resources/osfamily.js';
+import { raw, sh } from '../shell/quote.js';
 
 export interface AddressSpec {
   address: string;

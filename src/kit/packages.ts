@@ -3,8 +3,8 @@
  * iptables-services): the core `pkg` resource reading every candidate name in its one fact, with
  * a plan that picks the host family's names.
  */
-import { pkg, type Resource } from 'lvs-play';
-import { type PkgChange, type PkgState, planPkg } from 'lvs-play/kit';
+import { pkg, planPkg, type PkgChange, type PkgState } from '../resources/pkg.js';
+import type { Resource } from '../types.js';
 
 export interface FamilyNames {
   debian: readonly string[];

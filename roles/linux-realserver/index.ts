@@ -16,18 +16,6 @@ export {
   type LinuxRealServerInput,
   type LinuxRealServerOptions,
 } from './options.js';
-export {
-  interfaceAddress as ipAddress,
-  persistAddresses,
-  planAddress,
-  planPersist,
-  parseIpAddr,
-  addressCommands,
-  renderIfupdown,
-  renderIfcfg,
-  type AddressSpec,
-  type PersistMethod,
-} from 'lvs-play/kit';
 export { listenerCheck, parseSsListen, missingListeners } from './listener.js';
 
 /** The ARP sysctls of a DR real server: never answer ARP for the VIP, never source ARP from it. */

@@ -4,7 +4,7 @@
 // standard lab (extras removed) behind.
 //   node --import jiti/register bench/chunk.ts SIZE:TOOL:MODE:COUNT,… RESULTS_FILE BENCH_ID [BUDGET_S]
 // (the lab gets the largest size's extra hosts; a size of n uses the first n of them)
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostExec, labUp, type LabHost } from '../src/lab/index.js';
@@ -21,6 +21,8 @@ export interface Sample {
   cpuMs: number;
   peakRssMb: number;
   peakCgroupMb: number;
+  /** CPU of the whole machine during the run (/proc/stat, all cores): the tool, its hosts' sshd and commands, and anything else running */
+  machineCpuMs?: number;
   ok: boolean;
   /** per-host means, counted on the hosts */
   perHost: { connections: number; sessions: number; execs: number; sftp: number; processes: number };
@@ -29,6 +31,13 @@ export interface Sample {
 }
 
 const quiet = () => undefined;
+
+/** CPU time of the whole machine so far (user, nice, system, irq, softirq of all cores), in ms. */
+function machineCpuMs(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const tick = 10; // USER_HZ = 100
+  return (f[0]! + f[1]! + f[2]! + f[5]! + f[6]!) * tick;
+}
 
 async function eachHost(hosts: readonly LabHost[], script: string): Promise<void> {
   for (let i = 0; i < hosts.length; i += 10) {
@@ -92,7 +101,9 @@ async function main(): Promise<void> {
       if (tool === 'ansible') env = ansibleEnv(size, control);
       const profileFile = join(work, 'profile.json');
       if (tool === 'lvs-play') env = { ...process.env, LVS_PLAY_PROFILE: profileFile };
+      const c0 = machineCpuMs();
       const m = await measure(argv, { cwd: ROOT, ...(env ? { env } : {}) });
+      const machineMs = Math.round(machineCpuMs() - c0);
       const counts = meanCounts(await countSince(names, mark));
       const ok = m.code === 0;
       if (mode === 'first' && !ok) convergedFor = 0;
@@ -107,12 +118,12 @@ async function main(): Promise<void> {
       }
       const sample: Sample = {
         bench, size, tool, mode, ok,
-        wallMs: Math.round(m.wallMs), cpuMs: Math.round(m.cpuMs), peakRssMb: Math.round(m.peakRssMb), peakCgroupMb: Math.round(m.peakCgroupMb),
+        wallMs: Math.round(m.wallMs), cpuMs: Math.round(m.cpuMs), peakRssMb: Math.round(m.peakRssMb), peakCgroupMb: Math.round(m.peakCgroupMb), machineCpuMs: machineMs,
         perHost: counts, at: new Date().toISOString(), ...(profile ? { profile } : {}),
       };
       mkdirSync(join(resultsFile, '..'), { recursive: true });
       appendFileSync(resultsFile, `${JSON.stringify(sample)}\n`);
-      process.stdout.write(`${size} ${tool} ${mode}: ${sample.wallMs} ms, cpu ${sample.cpuMs} ms, rss ${sample.peakRssMb} MB, per host ${counts.connections} conn ${counts.sessions} sessions ${counts.processes} procs${ok ? '' : ' FAILED'}\n`);
+      process.stdout.write(`${size} ${tool} ${mode}: ${sample.wallMs} ms, cpu ${sample.cpuMs} ms, machine cpu ${machineMs} ms, rss ${sample.peakRssMb} MB, per host ${counts.connections} conn ${counts.sessions} sessions ${counts.processes} procs${ok ? '' : ' FAILED'}\n`);
       rmSync(control, { recursive: true, force: true });
       }
       last = Date.now() - s0;

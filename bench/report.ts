@@ -25,6 +25,11 @@ const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '–');
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 const s1 = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '–');
+/** Median machine CPU of the samples that recorded it (older samples did not). */
+const machine = (xs: readonly { machineCpuMs?: number }[]): string => {
+  const m = xs.map((s) => s.machineCpuMs).filter((v): v is number => v !== undefined);
+  return m.length ? s1(median(m)) : '–';
+};
 
 const MODE_NAME: Record<Mode, string> = { first: 'first converge', nochange: 'no-change converge', check: '--check' };
 const TOOLS: Tool[] = ['lvs-play', 'ansible', 'floor'];
@@ -68,17 +73,18 @@ export function writeResults(file: string, bench: string, out: string): string {
       `Samples were taken at (UTC) lvs-play and floor ${span('lvs-play')}, Ansible ${span('ansible')}: ratios across tools compare different minutes of the shared machine's load.`, '');
   }
   L.push('## Per size', '', 'Medians (min–max) over the runs; wall and control-node CPU (user+sys of the whole process tree, cgroup) in s;',
-    'peak RSS = the largest sum of the tree\'s processes\' RSS (sampled every 100 ms); per host, counted on the host: ssh',
-    'connections, sessions (exec + sftp channels) and processes started in it.', '');
+    'peak RSS = the largest sum of the tree\'s processes\' RSS (sampled every 100 ms); machine CPU = all cores during the run',
+    '(/proc/stat: the tool, the hosts\' sshd and commands — the hosts run on this machine — and whatever else ran); per host,',
+    'counted on the host: ssh connections, sessions (exec + sftp channels) and processes started in it.', '');
   for (const size of sizes) {
-    L.push(`### ${size} host${size > 1 ? 's' : ''}`, '', '| run | tool | n | wall s | CPU s | peak RSS MB | conn/host | sessions/host | processes/host |', '|---|---|---|---|---|---|---|---|---|');
+    L.push(`### ${size} host${size > 1 ? 's' : ''}`, '', '| run | tool | n | wall s | CPU s | machine CPU s | peak RSS MB | conn/host | sessions/host | processes/host |', '|---|---|---|---|---|---|---|---|---|---|');
     for (const mode of ['first', 'nochange', 'check'] as Mode[]) {
       for (const tool of TOOLS) {
         const xs = of(size, tool, mode);
         if (!xs.length) continue;
         const w = xs.map((s) => s.wallMs);
         const c = xs.map((s) => s.cpuMs);
-        L.push(`| ${MODE_NAME[mode]} | ${tool === 'floor' ? 'floor (OpenSSH ×N)' : tool} | ${xs.length} | ${s1(median(w))} (${s1(Math.min(...w))}–${s1(Math.max(...w))}) | ${s1(median(c))} (${s1(Math.min(...c))}–${s1(Math.max(...c))}) | ${f0(median(xs.map((s) => s.peakRssMb)))} | ${f1(median(xs.map((s) => s.perHost.connections)))} | ${f1(median(xs.map((s) => s.perHost.sessions)))} | ${f0(median(xs.map((s) => s.perHost.processes)))} |`);
+        L.push(`| ${MODE_NAME[mode]} | ${tool === 'floor' ? 'floor (OpenSSH ×N)' : tool} | ${xs.length} | ${s1(median(w))} (${s1(Math.min(...w))}–${s1(Math.max(...w))}) | ${s1(median(c))} (${s1(Math.min(...c))}–${s1(Math.max(...c))}) | ${machine(xs)} | ${f0(median(xs.map((s) => s.peakRssMb)))} | ${f1(median(xs.map((s) => s.perHost.connections)))} | ${f1(median(xs.map((s) => s.perHost.sessions)))} | ${f0(median(xs.map((s) => s.perHost.processes)))} |`);
       }
     }
     const ratios = (['first', 'nochange', 'check'] as Mode[]).map((m) => `${MODE_NAME[m]} ${f2(wall(size, 'lvs-play', m) / wall(size, 'ansible', m))}`);

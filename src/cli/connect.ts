@@ -39,14 +39,8 @@ export function makeConnector(o: ConnectorOptions): (host: HostView) => Promise<
           conn: o.acceptNewHostKeys ? { ...conn, acceptNewHostKeys: true } : conn,
           resolveSecret,
         });
-        if (o.lockHolder !== undefined) {
-          try {
-            await t.lockHost(o.lockHolder);
-          } catch (e) {
-            await t.close();
-            throw e;
-          }
-        }
+        // the lock is taken by the host's first command (same exec): E_LOCKED comes from that command
+        if (o.lockHolder !== undefined) t.lockHost(o.lockHolder);
         return t;
       }
       case 'winrm':

@@ -28,21 +28,22 @@ export interface FileState {
 }
 
 /**
- * Shell text printing `type=…`, `stat=MODE UID GID USER GROUP SIZE`, `sha256=…`, `content=BASE64`
- * and `link=BASE64` lines about one path. `prefix` namespaces the keys (for facts that read
- * several paths).
+ * Shell text printing `type=…`, `stat=MODE UID GID USER GROUP SIZE`, then `content=BASE64` (when
+ * asked for and not above CONTENT_CAP) or `sha256=…`, and `link=BASE64` lines about one path.
+ * `prefix` namespaces the keys (for facts that read several paths). Cheap on the host: one `stat`,
+ * then one `base64` or one `sha256sum` per regular file (the checksum of fetched content is
+ * computed here, not there).
  */
 export function fileFactScript(path: string, opts: { content?: boolean; sha256?: boolean; prefix?: string } = {}): ShellCommand {
   const k = opts.prefix ?? '';
-  const sha = opts.sha256 === false ? sh`:` : sh`printf '%s' ${`${k}sha256=`}; sha256sum < "$p" | cut -d' ' -f1`;
-  const content = opts.content
-    ? sh`if [ "$(stat -c %s -- "$p")" -le ${CONTENT_CAP} ]; then printf '%s' ${`${k}content=`}; base64 -w0 < "$p" || exit 1; echo; fi`
-    : sh`:`;
-  const st = sh`stat -c ${`${k}stat=%a %u %g %U %G %s`} -- "$p" || exit 1`;
+  const sha = opts.sha256 === false ? sh`:` : sh`printf '%s' ${`${k}sha256=`}; sha256sum < "$p" || exit 1`;
+  const body = opts.content
+    ? sh`if [ "\${s##* }" -le ${CONTENT_CAP} ]; then printf '%s' ${`${k}content=`}; base64 -w0 < "$p" || exit 1; echo; else ${raw(sha)}; fi`
+    : sha;
   return sh`p=${path}
 if [ -L "$p" ]; then echo ${`${k}type=link`}; printf '%s' ${`${k}link=`}; readlink -- "$p" | base64 -w0; echo
-elif [ -d "$p" ]; then echo ${`${k}type=dir`}; ${raw(st)}
-elif [ -f "$p" ]; then echo ${`${k}type=file`}; ${raw(st)}; ${raw(sha)}; ${raw(content)}
+elif [ -d "$p" ]; then echo ${`${k}type=dir`}; stat -c ${`${k}stat=%a %u %g %U %G %s`} -- "$p" || exit 1
+elif [ -f "$p" ]; then echo ${`${k}type=file`}; s=$(stat -c '%a %u %g %U %G %s' -- "$p") || exit 1; printf '%s\\n' ${`${k}stat=`}"$s"; ${raw(body)}
 elif [ -e "$p" ]; then echo ${`${k}type=other`}
 else echo ${`${k}type=absent`}; fi`;
 }
@@ -67,13 +68,17 @@ export function parseFileState(m: Map<string, string[]>, path: string, prefix = 
     st.size = Number(parts[5]);
   }
   if (type === 'file') {
-    const sha = kv(m, `${prefix}sha256`)?.trim();
+    // sha256sum prints "HASH  -"; older scripts printed the hash alone
+    const sha = kv(m, `${prefix}sha256`)?.trim().split(/\s/)[0];
     if (sha !== undefined) {
       if (!/^[0-9a-f]{64}$/.test(sha)) throw new Error(`could not read ${path} (no checksum)`);
       st.sha256 = sha;
     }
     const c = kv(m, `${prefix}content`);
-    if (c !== undefined) st.content = b64(c);
+    if (c !== undefined) {
+      st.content = b64(c);
+      st.sha256 ??= sha256(st.content);
+    }
   }
   return st;
 }

@@ -6,6 +6,7 @@ import { ReadAhead } from './read-ahead.js';
 import { Redactor } from './redact.js';
 import { renderDiff, resultLine, summarize } from './report.js';
 import type { PlannedPlay } from './select.js';
+import type { FactCache } from './fact-cache.js';
 
 /** listr2's renderers, or `plain`: Ansible-like lines (src/run/plain-output.ts). */
 export type RendererName = 'default' | 'simple' | 'silent' | 'plain';
@@ -144,8 +145,16 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
     }
     const t0 = Date.now();
     let transport: Transport;
+    let facts: FactCache | undefined;
     try {
       transport = await connection(host);
+      // the read-ahead's round trip also takes the host lock of a real run (src/transport/ssh-lock.ts)
+      const ahead = await readAhead.take(pp, host);
+      if (ahead instanceof Error) {
+        await transport.close().catch(() => undefined);
+        throw ahead;
+      }
+      facts = ahead;
     } catch (e) {
       connections.delete(host.name);
       const error = e instanceof Error ? e.message : String(e);
@@ -155,7 +164,6 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
       emit({ host: host.name, play: pp.play.name, role: null, resource: locked ? 'host lock' : 'connect', kind: 'connection', status: locked ? 'failed' : 'unreachable', durationMs: Date.now() - t0, error }, (l) => (task.output = l));
       throw new Error(`${locked ? 'LOCKED' : 'UNREACHABLE'}: ${redactor.redact(error)}`);
     }
-    const facts = await readAhead.take(pp, host);
     const { failed } = await runHostPlay(hp, {
       play: pp.play.name,
       check: opts.check,

@@ -1,3 +1,4 @@
+import { LvsError } from '../errors.js';
 import { isFact } from '../plan/converge.js';
 import { readFacts, type FactOutcome } from '../plan/facts.js';
 import type { Fact, Transport } from '../types.js';
@@ -28,9 +29,15 @@ export class FactCache {
     return hit?.ok ? { value: hit.value } : undefined;
   }
 
-  /** Reads every batched fact now (the read-ahead of src/run/read-ahead.ts); never throws. */
+  /**
+   * Reads every batched fact now (the read-ahead of src/run/read-ahead.ts). Throws only the
+   * transport's own errors (LvsError: the host lock this first command takes is held by another run,
+   * E_LOCKED, or sudo refused it, E_CONNECT); a fact that fails is left to its task's own read.
+   */
   async prime(): Promise<this> {
-    await this.readFrom(0).catch(() => undefined);
+    await this.readFrom(0).catch((e: unknown) => {
+      if (e instanceof LvsError) throw e;
+    });
     return this;
   }
 

@@ -61,7 +61,8 @@ export async function runHostPlay(hp: HostPlay, ctx: HostPlayContext): Promise<{
     }
     const outcome = await converge(task.resource, transport, { check: ctx.check, pendingChanges: ctx.pending.changes, ...(current ? { current } : {}) });
     if (outcome.status === 'changed') ctx.pending.changes = true;
-    if (outcome.status === 'changed' || (outcome.status === 'failed' && !ctx.check)) facts.invalidate();
+    // a check run changes nothing on the host: its reads stay valid (one round trip, as a no-change run)
+    if (!ctx.check && (outcome.status === 'changed' || outcome.status === 'failed')) facts.invalidate();
     if (outcome.status === 'changed') for (const n of task.resource.notify ?? []) notified.add(n);
     const { status, ...rest } = outcome;
     if (status === 'failed' && ctx.signal.aborted) rest.error = `interrupted (Ctrl-C): ${rest.error ?? ''}`;

@@ -5,6 +5,7 @@
  * apply changes) in parallel. The reads are the same ones the host's tasks would make first.
  */
 import type { HostView, Transport } from '../types.js';
+import { LvsError } from '../errors.js';
 import { Pool } from '../pool.js';
 import { addHostTime, sinceStart } from '../profile.js';
 import { FactCache } from './fact-cache.js';
@@ -14,7 +15,7 @@ import type { PlannedPlay } from './select.js';
 const READ_AHEAD = 100;
 
 export class ReadAhead {
-  private readonly reads = new Map<string, Promise<FactCache | undefined>>();
+  private readonly reads = new Map<string, Promise<FactCache | LvsError | undefined>>();
   private readonly pool = new Pool(READ_AHEAD);
 
   constructor(
@@ -32,12 +33,12 @@ export class ReadAhead {
         addHostTime(host.name, 'queued', sinceStart() - started);
         const t = await this.connection(host);
         return new FactCache(t, hp.tasks).prime();
-      }).catch(() => undefined)); // a host that cannot connect is reported by its own task
+      }).catch((e: unknown) => (e instanceof LvsError ? e : undefined))); // a host that cannot connect is reported by its own task
     }
   }
 
-  /** The host's primed reads (undefined: none made, or its connection failed). */
-  take(pp: PlannedPlay, host: HostView): Promise<FactCache | undefined> {
+  /** The host's primed reads (undefined: none made, or its connection failed; an LvsError: the first command could not run, e.g. E_LOCKED). */
+  take(pp: PlannedPlay, host: HostView): Promise<FactCache | LvsError | undefined> {
     const k = key(pp, host);
     const r = this.reads.get(k) ?? Promise.resolve(undefined);
     this.reads.delete(k);

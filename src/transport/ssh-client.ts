@@ -10,8 +10,11 @@ export type { ConnectConfig };
 /** Connects and authenticates; rejects with ssh2's error (its `level` says which stage failed). */
 export async function openClient(config: ConnectConfig): Promise<Client> {
   const ssh = new NodeSSH();
+  const connecting = ssh.connect(config);
+  // node-ssh creates ssh2's Client and starts it synchronously when the key is given as text
+  if (ssh.connection) ignoreHostKeyUpdates(ssh.connection);
   try {
-    await ssh.connect(config);
+    await connecting;
   } catch (e) {
     ssh.dispose(); // ssh2 may emit more errors after a failed auth: node-ssh's listener keeps catching them
     throw e;
@@ -19,6 +22,32 @@ export async function openClient(config: ConnectConfig): Promise<Client> {
   const client = ssh.connection;
   if (!client) throw Object.assign(new Error('the connection closed right after the SSH handshake'), { code: 'ECONNRESET' });
   return client;
+}
+
+type GlobalRequestHandler = (p: unknown, name: string, wantReply: boolean, data: unknown) => void;
+interface Ssh2Internals {
+  _protocol?: { _handlers?: { GLOBAL_REQUEST?: GlobalRequestHandler }; requestSuccess?(): void };
+}
+
+/**
+ * After login, OpenSSH's sshd announces all its host keys (`hostkeys-00@openssh.com`, for clients
+ * that update known_hosts). ssh2 then always asks the server to PROVE every key (a signature per
+ * key, RSA among them, made on the host, verified here): a round trip and ~4 ms of CPU on the host
+ * per connection, for keys this tool never uses (the key was checked against known_hosts during the
+ * key exchange). OpenSSH's client with its own UserKnownHostsFile does not ask either
+ * (UpdateHostKeys off); ssh2 has no option for it (mscdex/ssh2#1437), so the notification is
+ * answered here as OpenSSH does when it ignores it. Guarded: with another ssh2 layout nothing changes.
+ */
+export function ignoreHostKeyUpdates(client: Client): boolean {
+  const proto = (client as unknown as Ssh2Internals)._protocol;
+  const handlers = proto?._handlers;
+  const next = handlers?.GLOBAL_REQUEST;
+  if (!proto || !handlers || typeof next !== 'function' || typeof proto.requestSuccess !== 'function') return false;
+  handlers.GLOBAL_REQUEST = (p, name, wantReply, data) => {
+    if (name !== 'hostkeys-00@openssh.com') return next(p, name, wantReply, data);
+    if (wantReply) proto.requestSuccess?.();
+  };
+  return true;
 }
 
 export interface ExecIo {

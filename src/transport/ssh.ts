@@ -11,6 +11,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import type { Client, SFTPWrapper } from 'ssh2';
 import { Pool } from '../pool.js';
 import { execOn, openClient, sftpOf, type ConnectConfig } from './ssh-client.js';
+import { HostLock, hostLockScript } from './ssh-lock.js';
 import { LvsError } from '../errors.js';
 import { resolveSecret } from '../inventory/secret.js';
 import { timed } from '../profile.js';
@@ -84,6 +85,8 @@ export class SshTransport implements PosixTransport {
   private readonly token = `${process.pid}-${randomBytes(6).toString('hex')}`;
   private inFlight = 0;
   private lock: HostLock | null = null;
+  /** Settles once the lock is held (rejects with E_LOCKED when it is not); null until a command takes it. */
+  private lockTaken: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
 
   constructor(private readonly opts: ConnectSshOptions) {
@@ -175,8 +178,8 @@ export class SshTransport implements PosixTransport {
     }
     this.ssh = ssh;
     this.sftp = null;
-    // a reconnect re-takes the host lock (another run may have taken it meanwhile: then it fails)
-    if (this.lock) await this.lockCommand().then(({ cmd, prefix }) => this.lock?.acquire(ssh, cmd, prefix)).catch((e: unknown) => {
+    // a reconnect re-takes a host lock that was held (another run may have taken it meanwhile: then it fails)
+    if (this.lock && this.lockTaken) await this.lockCommand().then(({ cmd, prefix }) => this.lock?.acquire(ssh, cmd, prefix)).catch((e: unknown) => {
       this.ssh = null;
       ssh.end();
       throw e;
@@ -185,20 +188,39 @@ export class SshTransport implements PosixTransport {
   }
 
   /**
-   * Takes the host's lock (/run/lvs-play.lock, flock) for as long as the connection lives: a
-   * second run against this host is refused with who holds it. Released when the connection
-   * closes or drops (the holding `cat` sees end of input).
+   * Arms the host's lock (/run/lvs-play.lock, flock; src/transport/ssh-lock.ts) for as long as the
+   * connection lives: the first command takes it in the same exec, and nothing runs on the host
+   * before it is held; a second run against this host is refused with who holds it (E_LOCKED from
+   * that first command and every later one). Released when the connection closes or drops.
    */
-  async lockHost(holder: string): Promise<void> {
+  lockHost(holder: string): void {
     this.lock ??= new HostLock(this.host, holder);
-    const conn = await this.connect();
-    const { cmd, prefix } = await this.lockCommand();
-    await this.lock.acquire(conn, cmd, prefix);
+  }
+
+  /** Takes the armed lock on its own channel, running `first` (a command line) there once it is held. */
+  private takeLock(first?: ShellCommand): Promise<RunResult | null> {
+    const lock = this.lock as HostLock;
+    const mark = first ? HostLock.mark() : undefined;
+    const attempt = (async () => {
+      const ssh = await this.connect();
+      const { cmd, prefix } = await this.lockCommand(first && mark ? { line: first, mark } : undefined);
+      return lock.acquire(ssh, cmd, prefix, mark);
+    })();
+    this.lockTaken = attempt.then(() => undefined);
+    this.lockTaken.catch(() => undefined); // awaited by every later command
+    return attempt;
+  }
+
+  /** Resolves once the armed lock (if any) is held; rejects with E_LOCKED when it cannot be. */
+  private lockHeld(): Promise<void> {
+    if (!this.lock) return Promise.resolve();
+    if (!this.lockTaken) void this.takeLock().catch(() => undefined);
+    return this.lockTaken as Promise<void>;
   }
 
   /** The lock's command; a sudo that asks for a password reads it as the first line of input (never the command line). */
-  private async lockCommand(): Promise<{ cmd: ShellCommand; prefix: Buffer | null }> {
-    const script = hostLockScript(this.lock?.holder ?? '');
+  private async lockCommand(first?: { line: ShellCommand; mark: string }): Promise<{ cmd: ShellCommand; prefix: Buffer | null }> {
+    const script = hostLockScript(this.lock?.holder ?? '', first);
     if (!this.escalates()) return { cmd: sh`sh -c ${script}`, prefix: null };
     if (!(await this.sudoNeedsPassword())) return { cmd: sh`sudo -n -- sh -c ${script}`, prefix: null };
     const prefix = Buffer.from(`${await this.resolve(this.opts.conn.becomePassword as SecretRef)}\n`);
@@ -259,7 +281,18 @@ export class SshTransport implements PosixTransport {
 
   run(cmd: ShellCommand, opts: RunOptions = {}): Promise<RunResult> {
     return this.sem.use(async () => {
-      const { line, prefix } = await this.commandLine(sh`env LVS_PLAY_RUN=${this.token} sh -c ${cmd}`, opts);
+      const tagged = sh`env LVS_PLAY_RUN=${this.token} sh -c ${cmd}`;
+      if (this.lock && !this.lockTaken && opts.stdin === undefined && !opts.timeoutMs && this.escalates(opts) === this.escalates()) {
+        // the first command takes the lock in the same exec (one session, one round trip)
+        this.inFlight++;
+        try {
+          return (await this.takeLock(tagged)) as RunResult;
+        } finally {
+          this.inFlight--;
+        }
+      }
+      await this.lockHeld();
+      const { line, prefix } = await this.commandLine(tagged, opts);
       return this.exec(line, opts.stdin, prefix, opts.timeoutMs);
     });
   }
@@ -365,6 +398,7 @@ export class SshTransport implements PosixTransport {
   }
 
   async put(path: string, content: string | Buffer, opts: PutOptions = {}): Promise<void> {
+    await this.lockHeld();
     const mode = opts.mode ?? 0o644;
     const data = Buffer.isBuffer(content) ? content : Buffer.from(content);
     const rnd = randomBytes(6).toString('hex');
@@ -403,6 +437,7 @@ export class SshTransport implements PosixTransport {
   }
 
   async get(path: string): Promise<Buffer> {
+    await this.lockHeld();
     if (this.escalates()) {
       const r = await this.run(sh`base64 < ${path}`);
       if (r.code !== 0) throw new Error(`get ${path} on ${this.host} (sudo): ${r.stderr.trim() || `exit ${r.code}`}`);
@@ -457,53 +492,4 @@ kill -TERM $p 2>/dev/null
 i=0; while [ $i -lt 10 ] && [ -n "$(pids)" ]; do sleep 0.1; i=$((i+1)); done
 p=$(pids); [ -z "$p" ] || kill -KILL $p 2>/dev/null
 exit 0`;
-}
-
-const HOST_LOCK_PATH = '/run/lvs-play.lock';
-
-/** Holds /run/lvs-play.lock (flock) until its input ends; exit 75 with the holder's line when taken. */
-function hostLockScript(holder: string): ShellCommand {
-  return sh`l=${HOST_LOCK_PATH}
-exec 9>>"$l" || exit 70
-if ! flock -n 9; then echo "held=$(head -c 300 "$l" | tr -d '\n')"; exit 75; fi
-printf '%s\n' ${holder} > "$l"
-echo locked
-cat >/dev/null
-: > "$l"`;
-}
-
-/** One host's lock, held by a channel that stays open for the life of the connection. */
-class HostLock {
-  constructor(readonly host: string, readonly holder: string) {}
-
-  acquire(conn: Client, cmd: ShellCommand, prefix: Buffer | null = null): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      conn.exec(cmd, (err, ch) => {
-        if (err) return reject(new LvsError('E_LOCKED', `cannot take the lock ${HOST_LOCK_PATH} on ${this.host}: ${errText(err)}`));
-        if (prefix) ch.write(prefix);
-        let out = '';
-        let done = false;
-        ch.on('data', (b: Buffer) => {
-          out += b.toString('utf8');
-          if (!done && out.includes('locked\n')) {
-            done = true;
-            resolve();
-          }
-        });
-        ch.stderr.on('data', () => undefined);
-        ch.on('close', (code: number | null) => {
-          if (done) return;
-          done = true;
-          const held = /^held=(.*)$/m.exec(out)?.[1]?.trim();
-          reject(code === 75
-            ? new LvsError('E_LOCKED', `${this.host} is locked by another lvs-play run (${HOST_LOCK_PATH}: ${held || 'holder unknown'}); nothing was changed on it`, {
-              fix: 'wait for that run to finish, then run again (the lock goes with its ssh connection)',
-            })
-            : new LvsError('E_LOCKED', `cannot take the lock ${HOST_LOCK_PATH} on ${this.host} (exit ${code}): ${out.trim().slice(-200)}`, {
-              fix: 'the host needs flock(1) (util-linux) and a writable /run',
-            }));
-        });
-      });
-    });
-  }
 }

@@ -19,6 +19,7 @@ import {
 } from '../../src/lab/index.js';
 import { sh } from '../../src/shell/quote.js';
 import { connectSsh, type SshTransport } from '../../src/transport/ssh.js';
+import { openClient } from '../../src/transport/ssh-client.js';
 import { fingerprintSha256 } from '../../src/transport/known-hosts.js';
 import type { SshConnection } from '../../src/types.js';
 import { secret } from '../../src/inventory/secret.js';
@@ -212,6 +213,18 @@ describe('ssh transport on the lab', () => {
       else process.env.SSH_AUTH_SOCK = oldSock;
       if (agentPid) process.kill(agentPid);
     }
+  });
+
+  it("answers sshd's host-key announcement without asking it to prove every key (as OpenSSH with UpdateHostKeys=no)", async () => {
+    const log: string[] = [];
+    const client = await openClient({
+      host: addr('rs1'), username: 'root', privateKey: readFileSync(labPaths.key(), 'utf8'), debug: (m: string) => log.push(m),
+    });
+    // the announcement comes right after login; a command's round trip later it has been handled
+    await new Promise<void>((resolve, reject) => client.exec('true', (err, ch) => (err ? reject(err) : ch.on('close', () => resolve()).resume())));
+    client.end();
+    expect(log.some((l) => l.includes('GLOBAL_REQUEST (hostkeys-00@openssh.com)'))).toBe(true);
+    expect(log.filter((l) => l.includes('hostkeys-prove'))).toEqual([]);
   });
 
   it('reaches every lab host as root', async () => {

@@ -159,7 +159,13 @@ export async function checkHosts(
         out.unreachable.push(`${h.name}: ${opts.redact(e instanceof Error ? e.message : String(e))}`);
         continue;
       }
-      out.drifts.push(...(await hostDrift(plan, plays, h.name, t, opts.o)));
+      try {
+        out.drifts.push(...(await hostDrift(plan, plays, h.name, t, opts.o)));
+      } catch (e) {
+        // the host lock is taken by the first read: another run holds this host
+        if ((e as { code?: string }).code !== 'E_LOCKED') throw e;
+        out.unreachable.push(`${h.name}: ${opts.redact((e as Error).message)}`);
+      }
     }
   };
   try {

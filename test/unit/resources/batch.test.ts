@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { converge, isFact } from '../../../src/plan/converge.js';
 import { readFacts } from '../../../src/plan/facts.js';
+import { runHostPlay } from '../../../src/run/host-play.js';
+import type { HostPlay } from '../../../src/run/select.js';
 import { command, directory, file, lineInFile, osFamilyFact, pkg, service, symlink, unarchive } from '../../../src/resources/index.js';
 import { sh } from '../../../src/shell/quote.js';
 import type { AnyResource, Fact, PosixTransport, RunOptions, RunResult, ShellCommand } from '../../../src/types.js';
@@ -58,5 +60,27 @@ describe('batched reads', () => {
     expect(results[2]!.diff).toMatchObject({ before: 'x = 1\n', after: 'x = 1\ny = 3\n' });
     expect(results[8]!.message).toContain('not installed yet');
     expect(await treeHash(d)).toBe(before);
+  });
+
+  it('a check run makes ONE round trip for its reads, also when it predicts changes; a real run re-reads after a change', async () => {
+    const d = await tempDir();
+    const resources: AnyResource[] = [
+      file({ path: join(d, 'a'), content: 'a\n' }),
+      file({ path: join(d, 'b'), content: 'b\n' }),
+      lineInFile({ path: join(d, 'c'), line: 'c', create: true }),
+    ];
+    const hp = { host: { name: 'count' }, tasks: resources.map((resource) => ({ resource, role: null, tags: [], enabled: true })), handlers: new Map() } as unknown as HostPlay;
+    const play = async (check: boolean) => {
+      const counting = new Counting();
+      const statuses: string[] = [];
+      await runHostPlay(hp, { play: 'p', check, transport: counting, signal: new AbortController().signal, pending: { changes: false }, emit: (r) => statuses.push(r.status) });
+      return { calls: counting.calls, statuses };
+    };
+    expect(await play(true)).toEqual({ calls: 1, statuses: ['changed', 'changed', 'changed'] });
+    // real: one read, then each change invalidates the rest (the next task's read goes again); the writes are runs too
+    const real = await play(false);
+    expect(real.statuses).toEqual(['changed', 'changed', 'changed']);
+    expect(real.calls).toBeGreaterThan(3);
+    expect(await play(true)).toEqual({ calls: 1, statuses: ['ok', 'ok', 'ok'] });
   });
 });

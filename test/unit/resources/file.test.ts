@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LvsError } from '../../../src/errors.js';
 import { file } from '../../../src/resources/file.js';
-import { CONTENT_CAP } from '../../../src/resources/filewrite.js';
+import { CONTENT_CAP, fileFact, sha256 } from '../../../src/resources/filewrite.js';
 import { template } from '../../../src/resources/template.js';
 import { sh } from '../../../src/shell/quote.js';
-import { cycle, run, tempDir, treeHash } from './helpers.js';
+import { cycle, run, t, tempDir, treeHash } from './helpers.js';
 
 describe('file', () => {
   it('creates a file with content and mode: check, apply, idempotent', async () => {
@@ -120,6 +120,29 @@ describe('file', () => {
     const bin = Buffer.from([0, 1, 2, 255, 254, 10, 0]);
     await cycle(file({ path: join(d, 'bin'), content: bin }), d);
     expect((await readFile(join(d, 'bin'))).equals(bin)).toBe(true);
+  });
+
+  it('the file fact: one stat, then the content (checksum computed here) or, above the cap, the host\'s sha256', async () => {
+    const d = await tempDir();
+    const small = Buffer.from('a b\n\0tail');
+    const big = Buffer.alloc(CONTENT_CAP + 1, 0x62);
+    await writeFile(join(d, 'small'), small, { mode: 0o600 });
+    await writeFile(join(d, 'big'), big);
+    await mkdir(join(d, 'dir'));
+    await fsSymlink('small', join(d, 'link'));
+    const read = async (name: string, opts: { content?: boolean; sha256?: boolean }) => {
+      const f = fileFact(join(d, name), opts);
+      return f.parse(await t.run(f.command));
+    };
+    expect(await read('small', { content: true })).toMatchObject({ type: 'file', mode: 0o600, size: small.length, content: small, sha256: sha256(small) });
+    const b = await read('big', { content: true });
+    expect(b).toMatchObject({ type: 'file', size: big.length, sha256: sha256(big) });
+    expect(b.content).toBeUndefined();
+    expect(await read('small', {})).toMatchObject({ type: 'file', sha256: sha256(small) });
+    expect((await read('small', { sha256: false })).sha256).toBeUndefined();
+    expect(await read('dir', { content: true })).toMatchObject({ type: 'dir' });
+    expect(await read('link', { content: true })).toEqual({ type: 'link', linkTarget: 'small' });
+    expect(await read('none', { content: true })).toEqual({ type: 'absent' });
   });
 
   it('redacts secrets from the diff', async () => {

@@ -1,4 +1,5 @@
 // sysctl: the fact's parser and the plan, on fixtures. For real (a network namespace): test/integration/resources/sysctl-netns.test.ts.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { normaliseValue, planSysctl, procPath, sysctl } from '../../../src/resources/sysctl.js';
 import type { RunResult, ShellCommand } from '../../../src/types.js';
@@ -12,8 +13,14 @@ describe('sysctl: parser and plan (pure fixtures)', () => {
   const o = { name: 'net.ipv4.ip_forward', value: '1', persist: true, file: '/etc/sysctl.d/99-lvs-play.conf', live: true };
 
   it('parses the fact output', () => {
-    const stdout = `live=${Buffer.from('0\n').toString('base64')}\nf.type=file\nf.stat=644 0 0 root root 3\nf.sha256=${'a'.repeat(64)}\nf.content=${Buffer.from('# x\n').toString('base64')}\n`;
-    expect(fact.parse({ code: 0, stdout, stderr: '' })).toMatchObject({ live: '0', file: { type: 'file', mode: 0o644, content: Buffer.from('# x\n') } });
+    // the running value as the shell's read loop prints it (lines joined by spaces); content without a host-side checksum
+    const stdout = `live= 0\nf.type=file\nf.stat=644 0 0 root root 4\nf.content=${Buffer.from('# x\n').toString('base64')}\n`;
+    expect(fact.parse({ code: 0, stdout, stderr: '' })).toMatchObject({
+      live: '0',
+      file: { type: 'file', mode: 0o644, content: Buffer.from('# x\n'), sha256: createHash('sha256').update('# x\n').digest('hex') },
+    });
+    const liveOnly = sysctl({ name: 'net.ipv4.tcp_rmem', value: '4096 87380 6291456', persist: false }).read as typeof fact;
+    expect(liveOnly.parse({ code: 0, stdout: 'live= 4096\t87380 6291456\n', stderr: '' })).toMatchObject({ live: '4096 87380 6291456' });
     expect(fact.parse({ code: 0, stdout: 'live-missing=1\nf.type=absent\n', stderr: '' })).toMatchObject({ live: null, file: { type: 'absent' } });
   });
 

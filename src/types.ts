@@ -85,6 +85,26 @@ export type TransportFor<S extends ShellKind> = Extract<Transport, { shell: S }>
 export interface Fact<Current> {
   command: ShellCommand;
   parse(result: RunResult): Current;
+  /**
+   * Optional, for speed: `command` split into the paths it reads with the kit's `fileFactScript`
+   * (same options) and the `rest` of it. In a host's batch the paths of all its facts are then read
+   * together — one listing, one content read and one checksum run for all of them, a path read by
+   * several facts once — and `parse` gets their lines followed by the output of `rest`: what
+   * `command` alone prints. (`fileFact` and the core resources' facts set it.)
+   */
+  split?: { files: readonly FileRead[]; rest?: ShellCommand };
+}
+
+/** One path a fact reads in `fileFactScript`'s format (its options). */
+export interface FileRead {
+  /** The path (absolute; a relative one, or one with a newline, tab or backslash, is read by the fact's own command). */
+  path: string;
+  /** Its bytes too (up to 1 MiB; above, its sha256). */
+  content?: boolean;
+  /** Its sha256 (default true). */
+  sha256?: boolean;
+  /** Prefix of its keys. */
+  prefix?: string;
 }
 
 /** What `--diff` shows: a before/after pair (rendered as a unified diff for files). */

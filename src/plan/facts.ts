@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Fact, PosixTransport, RunResult, ShellCommand } from '../types.js';
+import { batchable, fileBatchScript, fileLines, parseFileBatch, wanted } from './file-batch.js';
 
 export type FactOutcome<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -58,7 +59,13 @@ function parseOne<T>(fact: Fact<T>, r: RunResult): FactOutcome<T> {
   }
 }
 
-/** Reads several facts in a single round trip (one for a lone fact). */
+/** A fact whose file reads join the batch's one file read (src/plan/file-batch.ts). */
+const splits = (f: Fact<unknown>): boolean => Boolean(f.split?.files.length && f.split.files.every(batchable));
+
+/**
+ * Reads several facts in a single round trip (one for a lone fact). The paths that facts read
+ * with fileFactScript (Fact.split) are read together by one more command of the same script.
+ */
 export async function readFacts(t: PosixTransport, facts: readonly Fact<unknown>[]): Promise<FactOutcome<unknown>[]> {
   if (facts.length === 0) return [];
   if (facts.length === 1) {
@@ -66,11 +73,28 @@ export async function readFacts(t: PosixTransport, facts: readonly Fact<unknown>
     return [parseOne(fact, await t.run(fact.command))];
   }
   const nonce = randomBytes(9).toString('hex');
-  const res = await t.run(batchScript(facts.map((f) => f.command), nonce));
+  const split = facts.map(splits);
+  const paths = wanted(facts.flatMap((f, i) => (split[i] ? f.split!.files : [])));
+  // the commands of the script: each fact's (or the rest of a split one), then the file read
+  const cmds: ShellCommand[] = [];
+  const slot = facts.map((f, i) => {
+    const cmd = split[i] ? f.split!.rest : f.command;
+    return cmd === undefined ? -1 : cmds.push(cmd) - 1;
+  });
+  const mark = `@@LVS-FILES-${nonce}`;
+  const fileSlot = paths.size ? cmds.push(fileBatchScript(paths, mark)) - 1 : -1;
+  const res = await t.run(batchScript(cmds, nonce));
   if (res.code !== 0) {
     const why = `fact batch failed (exit ${res.code}): ${res.stderr.trim().slice(-500)}`;
     return facts.map(() => ({ ok: false, error: why }));
   }
-  const results = parseBatch(res.stdout, res.stderr, facts.length, nonce);
-  return facts.map((f, i) => parseOne(f, results[i]!));
+  const results = parseBatch(res.stdout, res.stderr, cmds.length, nonce);
+  const fb = fileSlot < 0 || results[fileSlot]!.code !== 0 ? null : parseFileBatch(results[fileSlot]!.stdout, mark, paths);
+  return facts.map((f, i) => {
+    const own = slot[i]! < 0 ? { code: 0, stdout: '', stderr: '' } : results[slot[i]!]!;
+    if (!split[i]) return parseOne(f, own);
+    const lines = f.split!.files.map((r) => (fb ? fileLines(r, fb) : null));
+    if (lines.some((l) => l === null)) return { ok: false, error: 'its files could not be read with the batch (changed meanwhile, above 1 MiB or unreadable): read on its own' };
+    return parseOne(f, { ...own, stdout: `${lines.join('')}${own.stdout}` });
+  });
 }

@@ -3,7 +3,7 @@ import { defineResource } from '../dsl/resource.js';
 import { raw, sh } from '../shell/quote.js';
 import type { Fact, Resource } from '../types.js';
 import { z } from 'zod';
-import { checkFactResult, invalid, kv, metaOf, parseKv, redact, runOk, type Meta } from './common.js';
+import { b64, checkFactResult, invalid, kv, metaOf, parseKv, redact, runOk, type Meta } from './common.js';
 import { metaShape, parseOptions, targetPath } from './options.js';
 import { applyFileChange, fileFactScript, parseFileState, type FileState } from './filewrite.js';
 import { editLines } from './lineinfile.js';
@@ -59,17 +59,21 @@ function lineRegExp(name: string): RegExp {
 
 export function sysctlFact(name: string, file: string | null): Fact<SysctlState> {
   const p = procPath(name);
-  const fileScript = file === null ? sh`:` : fileFactScript(file, { content: true, prefix: 'f.' });
+  const fileRead = file === null ? null : { path: file, content: true, prefix: 'f.' };
+  // one read(2) of the running value: /proc/sys answers reads past offset 0 with end of file, so a
+  // shell's byte-by-byte `read` would see the first byte only
+  const live = sh`if [ -r ${p} ]; then printf 'live='; base64 -w0 < ${p} || exit 1; echo; else echo live-missing=1; fi`;
   return {
-    // the running value is read by the shell itself (no process on the host): its lines joined by spaces
-    command: sh`if [ -r ${p} ]; then v=; while IFS= read -r l || [ -n "$l" ]; do v="$v $l"; done < ${p} || exit 1; printf 'live=%s\\n' "$v"; else echo live-missing=1; fi
-${raw(fileScript)}`,
+    command: fileRead ? sh`${raw(live)}
+${raw(fileFactScript(fileRead.path, fileRead))}` : live,
+    // in a host's batch the persisted file is read with every other fact's paths (once for several sysctls)
+    ...(fileRead ? { split: { files: [fileRead], rest: live } } : {}),
     parse(r) {
       checkFactResult(`sysctl ${name}`, r);
       const m = parseKv(r.stdout);
       const live = kv(m, 'live');
       return {
-        live: live === undefined ? null : normaliseValue(live),
+        live: live === undefined ? null : normaliseValue(b64(live).toString('utf8')),
         file: file === null ? { type: 'absent' } : parseFileState(m, file, 'f.'),
       };
     },

@@ -16,6 +16,9 @@ import type { RunResult, ShellCommand } from '../types.js';
 
 export const HOST_LOCK_PATH = '/run/lvs-play.lock';
 
+/** The line the lock script prints once it holds the lock. */
+const LOCKED = Buffer.from('locked\n');
+
 /** Exit codes of the lock script before it holds the lock. */
 const EXIT_LOCK_FILE = 70;
 const EXIT_HELD = 75;
@@ -23,12 +26,13 @@ const EXIT_HELD = 75;
 /**
  * Holds HOST_LOCK_PATH until its input ends (exit 75 with the holder's line when another holds
  * it). With `first`, runs that command line once the lock is held: its stdin is /dev/null, the lock
- * descriptor is not inherited (a daemon it starts never keeps the lock), and a line
- * `MARK CODE` on stdout and `MARK` on stderr end its output.
+ * descriptor is not inherited (a daemon it starts never keeps the lock); a line `MARK-in` on
+ * stderr starts its output there, and lines `MARK CODE` on stdout and `MARK` on stderr end it.
  */
 export function hostLockScript(holder: string, first?: { line: ShellCommand; mark: string }): ShellCommand {
+  // stderr: a start marker first (what sudo may have printed before is not the command's)
   const run = first
-    ? sh`${raw(first.line)} </dev/null 9>&-; r=$?; printf '\\n%s %s\\n' ${first.mark} "$r"; printf '\\n%s\\n' ${first.mark} >&2`
+    ? sh`printf '%s\\n' ${`${first.mark}-in`} >&2; ${raw(first.line)} </dev/null 9>&-; r=$?; printf '\\n%s %s\\n' ${first.mark} "$r"; printf '\\n%s\\n' ${first.mark} >&2`
     : sh`:`;
   return sh`l=${HOST_LOCK_PATH}
 exec 9>>"$l" || exit ${EXIT_LOCK_FILE}
@@ -50,6 +54,41 @@ function frame(buf: Buffer, mark: string): { body: Buffer; tail: string } | null
   return { body: buf.subarray(0, at), tail: buf.subarray(at + sep.length, end).toString('utf8').trim() };
 }
 
+/**
+ * One stream's bytes, kept as chunks (no copy per chunk); `seen(needle)` looks for a needle in the
+ * new bytes only (plus the few before them that could start it).
+ */
+class Stream {
+  private chunks: Buffer[] = [];
+  private length = 0;
+  private tail = Buffer.alloc(0);
+
+  push(b: Buffer): void {
+    this.chunks.push(b);
+    this.length += b.length;
+  }
+
+  /** Whether `needle` (and the end of its line) arrived, looking at `b` and what came just before it. */
+  seen(b: Buffer, needle: string): boolean {
+    const window = Buffer.concat([this.tail, b]);
+    this.tail = window.subarray(Math.max(0, window.length - needle.length - 32));
+    const at = window.indexOf(needle);
+    return at >= 0 && window.indexOf('\n', at + needle.length) >= 0;
+  }
+
+  /** Starts over with these bytes (what follows the `locked` line). */
+  reset(b: Buffer): void {
+    this.chunks = [b];
+    this.length = b.length;
+    this.tail = Buffer.alloc(0);
+  }
+
+  all(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.length)];
+    return this.chunks[0] ?? Buffer.alloc(0);
+  }
+}
+
 /** One host's lock, held by a channel that stays open for the life of the connection. */
 export class HostLock {
   constructor(
@@ -64,59 +103,87 @@ export class HostLock {
 
   /**
    * Opens the lock channel running `cmd` (hostLockScript, possibly under sudo; `prefix` is its first
-   * input, e.g. sudo's password). Resolves once the lock is held: with the first command's result
-   * when `mark` is given (the script ran one), else null. Rejects with E_LOCKED when it is not held.
+   * input, e.g. sudo's password). Calls `onLocked` as soon as the lock is held; resolves with the
+   * first command's result when `mark` is given (the script ran one), else null, once held.
+   * Rejects with E_LOCKED when the lock is not held (E_CONNECT when the channel could not open).
    */
-  acquire(conn: Client, cmd: ShellCommand, prefix: Buffer | null = null, mark?: string): Promise<RunResult | null> {
+  acquire(conn: Client, cmd: ShellCommand, prefix: Buffer | null = null, mark?: string, onLocked?: () => void): Promise<RunResult | null> {
     return new Promise<RunResult | null>((resolve, reject) => {
       conn.exec(cmd, (err, ch) => {
-        if (err) return reject(new LvsError('E_LOCKED', `cannot take the lock ${HOST_LOCK_PATH} on ${this.host}: ${err.message}`));
+        if (err) return reject(new LvsError('E_CONNECT', `cannot take the lock ${HOST_LOCK_PATH} on ${this.host}: ${err.message}`));
         if (prefix) ch.write(prefix);
-        let out = Buffer.alloc(0);
-        let errOut = Buffer.alloc(0);
+        const out = new Stream();
+        const errs = new Stream();
         let locked = false;
+        let outDone = false;
+        let errDone = !mark;
         let done = false;
-        const settle = () => {
-          if (done) return;
-          const head = out.indexOf('locked\n');
-          if (!locked && head >= 0) {
-            locked = true;
-            out = out.subarray(head + 'locked\n'.length);
-          }
-          if (!locked) return;
-          if (!mark) {
-            done = true;
-            return resolve(null);
-          }
-          const o = frame(out, mark);
-          const e = frame(errOut, mark);
-          if (!o || !e) return;
+        const finish = () => {
+          if (done || !locked || !outDone || !errDone) return;
           done = true;
-          const code = o.tail === '' ? null : Number(o.tail);
-          resolve({ code: Number.isInteger(code) ? code : null, stdout: o.body.toString('utf8'), stderr: e.body.toString('utf8') });
+          if (!mark) return resolve(null);
+          const o = frame(out.all(), mark);
+          // stderr: what the command printed, between the start and the end markers
+          const e = errs.all();
+          const start = e.indexOf(`${mark}-in\n`);
+          const e2 = frame(start >= 0 ? e.subarray(start + mark.length + 4) : e, mark);
+          const code = o && o.tail !== '' ? Number(o.tail) : null;
+          resolve({
+            code: code !== null && Number.isInteger(code) ? code : null,
+            stdout: (o?.body ?? Buffer.alloc(0)).toString('utf8'),
+            stderr: (e2?.body ?? Buffer.alloc(0)).toString('utf8'),
+          });
         };
         ch.on('data', (b: Buffer) => {
-          out = Buffer.concat([out, b]);
-          settle();
+          out.push(b);
+          if (!locked) {
+            // a line that is exactly `locked` (a held= line naming another run cannot pass for it);
+            // before it the output is a few bytes at most
+            const all = out.all();
+            const first = all.subarray(0, LOCKED.length).equals(LOCKED);
+            const later = first ? -1 : all.indexOf(Buffer.concat([Buffer.from('\n'), LOCKED]));
+            if (!first && later < 0) return;
+            const at = first ? 0 : later + 1;
+            locked = true;
+            onLocked?.();
+            // the command's stdout starts after that line
+            const rest = all.subarray(at + LOCKED.length);
+            out.reset(rest);
+            outDone = !mark || frame(rest, mark) !== null;
+            return finish();
+          }
+          if (!outDone && mark && out.seen(b, `\n${mark}`)) outDone = true;
+          finish();
         });
         ch.stderr.on('data', (b: Buffer) => {
-          errOut = Buffer.concat([errOut, b]);
-          settle();
+          errs.push(b);
+          if (!errDone && mark && errs.seen(b, `\n${mark}\n`) && frame(errs.all(), mark) !== null) {
+            const e = errs.all();
+            const start = e.indexOf(`${mark}-in\n`);
+            errDone = start >= 0 && frame(e.subarray(start + mark.length + 4), mark) !== null;
+          }
+          finish();
         });
         ch.on('close', (code: number | null) => {
           if (done) return;
           done = true;
           if (locked) {
             // held, then the channel went away before the first command's output ended
-            return resolve({ code: null, stdout: out.toString('utf8'), stderr: `${errOut.toString('utf8')}the connection closed while the command ran\n` });
+            const o = out.all().toString('utf8');
+            return resolve({ code: null, stdout: o, stderr: `${errs.all().toString('utf8')}the connection closed while the command ran\n` });
           }
-          const text = out.toString('utf8');
+          const text = out.all().toString('utf8');
           const held = /^held=(.*)$/m.exec(text)?.[1]?.trim();
+          if (code === null) {
+            return reject(new LvsError('E_CONNECT', `${this.host}: the connection closed before the lock ${HOST_LOCK_PATH} was taken`, {
+              fix: 'is the host up and its sshd running? run again',
+            }));
+          }
           reject(code === EXIT_HELD
             ? new LvsError('E_LOCKED', `${this.host} is locked by another lvs-play run (${HOST_LOCK_PATH}: ${held || 'holder unknown'}); nothing was changed on it`, {
               fix: 'wait for that run to finish, then run again (the lock goes with its ssh connection)',
             })
-            : new LvsError('E_LOCKED', `cannot take the lock ${HOST_LOCK_PATH} on ${this.host} (exit ${code}): ${`${text}${errOut.toString('utf8')}`.trim().slice(-200)}`, {
+            : new LvsError('E_LOCKED', `cannot take the lock ${HOST_LOCK_PATH} on ${this.host} (exit ${code}): ${`${text}${errs.all().toString('utf8')}`.trim().slice(-200)}`, {
               fix: 'the host needs flock(1) (util-linux) and a writable /run',
             }));
         });

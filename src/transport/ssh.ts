@@ -87,6 +87,8 @@ export class SshTransport implements PosixTransport {
   private lock: HostLock | null = null;
   /** Settles once the lock is held (rejects with E_LOCKED when it is not); null until a command takes it. */
   private lockTaken: Promise<void> | null = null;
+  /** The lock was held on this transport (a reconnect takes it again before anything runs). */
+  private lockHeld = false;
   private closing: Promise<void> | null = null;
 
   constructor(private readonly opts: ConnectSshOptions) {
@@ -176,14 +178,19 @@ export class SshTransport implements PosixTransport {
     if (presented && (verdict as HostKeyVerdict | null)?.status === 'unknown') {
       await appendKnownHost(this.knownHostsFile, knownHostName(address, this.port), presented);
     }
+    // a reconnect re-takes a host lock that was held, BEFORE the connection is handed out (another
+    // run may have taken it meanwhile: then it fails and nothing runs)
+    if (this.lock && this.lockHeld) {
+      try {
+        const { cmd, prefix } = await this.lockCommand(undefined, true);
+        await this.lock.acquire(ssh, cmd, prefix);
+      } catch (e) {
+        ssh.end();
+        throw e;
+      }
+    }
     this.ssh = ssh;
     this.sftp = null;
-    // a reconnect re-takes a host lock that was held (another run may have taken it meanwhile: then it fails)
-    if (this.lock && this.lockTaken) await this.lockCommand().then(({ cmd, prefix }) => this.lock?.acquire(ssh, cmd, prefix)).catch((e: unknown) => {
-      this.ssh = null;
-      ssh.end();
-      throw e;
-    });
     return ssh;
   }
 
@@ -197,33 +204,49 @@ export class SshTransport implements PosixTransport {
     this.lock ??= new HostLock(this.host, holder);
   }
 
-  /** Takes the armed lock on its own channel, running `first` (a command line) there once it is held. */
+  /**
+   * Takes the armed lock on its own channel, running `first` (a command line) there once it is
+   * held. Later commands wait for `lockTaken`, which settles as soon as the lock is held (not when
+   * `first` ends) or cannot be.
+   */
   private takeLock(first?: ShellCommand): Promise<RunResult | null> {
     const lock = this.lock as HostLock;
     const mark = first ? HostLock.mark() : undefined;
+    let held!: () => void;
+    let refused!: (e: unknown) => void;
+    this.lockTaken = new Promise<void>((resolve, reject) => {
+      held = resolve;
+      refused = reject;
+    });
+    this.lockTaken.catch(() => undefined); // awaited by every later command
     const attempt = (async () => {
       const ssh = await this.connect();
       const { cmd, prefix } = await this.lockCommand(first && mark ? { line: first, mark } : undefined);
-      return lock.acquire(ssh, cmd, prefix, mark);
+      return lock.acquire(ssh, cmd, prefix, mark, () => {
+        this.lockHeld = true;
+        held();
+      });
     })();
-    this.lockTaken = attempt.then(() => undefined);
-    this.lockTaken.catch(() => undefined); // awaited by every later command
+    attempt.catch(refused); // before it was held (after, `refused` does nothing)
     return attempt;
   }
 
   /** Resolves once the armed lock (if any) is held; rejects with E_LOCKED when it cannot be. */
-  private lockHeld(): Promise<void> {
+  private untilLocked(): Promise<void> {
     if (!this.lock) return Promise.resolve();
     if (!this.lockTaken) void this.takeLock().catch(() => undefined);
     return this.lockTaken as Promise<void>;
   }
 
   /** The lock's command; a sudo that asks for a password reads it as the first line of input (never the command line). */
-  private async lockCommand(first?: { line: ShellCommand; mark: string }): Promise<{ cmd: ShellCommand; prefix: Buffer | null }> {
+  private async lockCommand(first?: { line: ShellCommand; mark: string }, reconnecting = false): Promise<{ cmd: ShellCommand; prefix: Buffer | null }> {
     const script = hostLockScript(this.lock?.holder ?? '', first);
     if (!this.escalates()) return { cmd: sh`sh -c ${script}`, prefix: null };
+    // (reconnecting: sudo's mode is known from the first time, so this makes no round trip)
     if (!(await this.sudoNeedsPassword())) return { cmd: sh`sudo -n -- sh -c ${script}`, prefix: null };
     const prefix = Buffer.from(`${await this.resolve(this.opts.conn.becomePassword as SecretRef)}\n`);
+    // accepted when the lock was first taken; a reconnect has no open connection to check it on
+    if (reconnecting) return { cmd: sh`sudo -S -p '' -- sh -c ${script}`, prefix };
     // the lock's input stays open while it is held: a sudo that rejected the password would wait
     // there for another try forever. Check the password first, with input that ends.
     const check = await this.exec(sh`sudo -k -S -p '' -- true`, undefined, prefix);
@@ -291,7 +314,7 @@ export class SshTransport implements PosixTransport {
           this.inFlight--;
         }
       }
-      await this.lockHeld();
+      await this.untilLocked();
       const { line, prefix } = await this.commandLine(tagged, opts);
       return this.exec(line, opts.stdin, prefix, opts.timeoutMs);
     });
@@ -398,7 +421,7 @@ export class SshTransport implements PosixTransport {
   }
 
   async put(path: string, content: string | Buffer, opts: PutOptions = {}): Promise<void> {
-    await this.lockHeld();
+    await this.untilLocked();
     const mode = opts.mode ?? 0o644;
     const data = Buffer.isBuffer(content) ? content : Buffer.from(content);
     const rnd = randomBytes(6).toString('hex');
@@ -437,7 +460,7 @@ export class SshTransport implements PosixTransport {
   }
 
   async get(path: string): Promise<Buffer> {
-    await this.lockHeld();
+    await this.untilLocked();
     if (this.escalates()) {
       const r = await this.run(sh`base64 < ${path}`);
       if (r.code !== 0) throw new Error(`get ${path} on ${this.host} (sudo): ${r.stderr.trim() || `exit ${r.code}`}`);

@@ -4,6 +4,7 @@
  * all its plays — and compared with what the plan recorded. One differing read on one host refuses
  * the whole apply.
  */
+import { LvsError } from '../../errors.js';
 import { isFact, readResource } from '../converge.js';
 import { readFacts, type FactOutcome } from '../facts.js';
 import type { PlannedPlay } from '../../run/select.js';
@@ -59,6 +60,8 @@ async function readAll(t: Transport, checks: readonly Check[]): Promise<FactOutc
     try {
       out[i] = { ok: true, value: await readResource(checks[i]!.res, t) };
     } catch (e) {
+      // the host's lock, taken by its first command, is not ours: the host is not checked at all
+      if (e instanceof LvsError && (e.code === 'E_LOCKED' || e.code === 'E_CONNECT')) throw e;
       out[i] = { ok: false, error: e instanceof Error ? e.message : String(e) };
     }
   }
@@ -162,9 +165,10 @@ export async function checkHosts(
       try {
         out.drifts.push(...(await hostDrift(plan, plays, h.name, t, opts.o)));
       } catch (e) {
-        // the host lock is taken by the first read: another run holds this host
-        if ((e as { code?: string }).code !== 'E_LOCKED') throw e;
-        out.unreachable.push(`${h.name}: ${opts.redact((e as Error).message)}`);
+        // the host lock is taken by the first read: another run holds this host (E_LOCKED), or sudo
+        // refused it (E_CONNECT), as the executor has it
+        if (!(e instanceof LvsError)) throw e;
+        out.unreachable.push(`${h.name}: ${opts.redact(e.message)}`);
       }
     }
   };

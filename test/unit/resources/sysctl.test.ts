@@ -1,7 +1,9 @@
 // sysctl: the fact's parser and the plan, on fixtures. For real (a network namespace): test/integration/resources/sysctl-netns.test.ts.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { normaliseValue, planSysctl, procPath, sysctl } from '../../../src/resources/sysctl.js';
+import { readFileSync } from 'node:fs';
+import { normaliseValue, planSysctl, procPath, sysctl, sysctlFact } from '../../../src/resources/sysctl.js';
+import { LocalTransport } from '../../../src/transport/local.js';
 import type { RunResult, ShellCommand } from '../../../src/types.js';
 
 const fileState = (text: string | null) =>
@@ -13,15 +15,22 @@ describe('sysctl: parser and plan (pure fixtures)', () => {
   const o = { name: 'net.ipv4.ip_forward', value: '1', persist: true, file: '/etc/sysctl.d/99-lvs-play.conf', live: true };
 
   it('parses the fact output', () => {
-    // the running value as the shell's read loop prints it (lines joined by spaces); content without a host-side checksum
-    const stdout = `live= 0\nf.type=file\nf.stat=644 0 0 root root 4\nf.content=${Buffer.from('# x\n').toString('base64')}\n`;
+    // content without a host-side checksum: computed here
+    const stdout = `live=${Buffer.from('0\n').toString('base64')}\nf.type=file\nf.stat=644 0 0 root root 4\nf.content=${Buffer.from('# x\n').toString('base64')}\n`;
     expect(fact.parse({ code: 0, stdout, stderr: '' })).toMatchObject({
       live: '0',
       file: { type: 'file', mode: 0o644, content: Buffer.from('# x\n'), sha256: createHash('sha256').update('# x\n').digest('hex') },
     });
     const liveOnly = sysctl({ name: 'net.ipv4.tcp_rmem', value: '4096 87380 6291456', persist: false }).read as typeof fact;
-    expect(liveOnly.parse({ code: 0, stdout: 'live= 4096\t87380 6291456\n', stderr: '' })).toMatchObject({ live: '4096 87380 6291456' });
+    expect(liveOnly.parse({ code: 0, stdout: `live=${Buffer.from('4096\t87380\t6291456\n').toString('base64')}\n`, stderr: '' })).toMatchObject({ live: '4096 87380 6291456' });
     expect(fact.parse({ code: 0, stdout: 'live-missing=1\nf.type=absent\n', stderr: '' })).toMatchObject({ live: null, file: { type: 'absent' } });
+  });
+
+  it('reads a multi-digit running value whole, through the host shell (dash reads byte by byte; /proc/sys ends a read past offset 0)', async () => {
+    const f = sysctlFact('kernel.pid_max', null);
+    const got = f.parse(await new LocalTransport('here').run(f.command));
+    expect(got.live).toBe(readFileSync('/proc/sys/kernel/pid_max', 'utf8').trim());
+    expect(got.live!.length).toBeGreaterThan(1);
   });
 
   it('plans live and persisted changes; nothing when both match', () => {

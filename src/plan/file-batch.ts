@@ -1,0 +1,150 @@
+/**
+ * The file reads of a host's batch (src/plan/facts.ts). Facts that say which paths they read with
+ * `fileFactScript` (`Fact.split`) have those paths read together by ONE script — one `find`
+ * listing type, attributes and link target of every path, one `sha256sum` for the checksum-only
+ * files, one `cat | base64` for every file whose content is wanted — instead of a stat and a
+ * base64 or sha256sum per path per fact. Each fact then gets its paths' lines in
+ * `fileFactScript`'s own format, so its parser cannot tell the difference. A path that cannot be
+ * answered this way (changed between the listing and the read, larger than the content cap,
+ * unreadable) leaves its fact to its own command.
+ */
+import { createHash } from 'node:crypto';
+import { raw, sh } from '../shell/quote.js';
+import { CONTENT_CAP } from '../resources/filewrite.js';
+import type { FileRead, ShellCommand } from '../types.js';
+
+/** Content up to CONTENT_CAP bytes travels: find's `-size -Nk` (sizes rounded up to KiB, so N = cap in KiB + 1). */
+const CAP_FIND = `-${CONTENT_CAP / 1024 + 1}k`;
+
+interface Want {
+  content: boolean;
+  sha: boolean;
+}
+
+interface Entry {
+  type: 'file' | 'dir' | 'link' | 'other';
+  stat: string;
+  size: number;
+  link: string;
+}
+
+/** What the batch read about its paths. */
+export interface FileBatch {
+  entries: Map<string, Entry>;
+  absent: Set<string>;
+  sha: Map<string, string>;
+  content: Map<string, Buffer>;
+}
+
+/** Paths the batch can read together: absolute, no newline, tab or backslash (find's and sha256sum's line formats). */
+export function batchable(r: FileRead): boolean {
+  return r.path.startsWith('/') && !/[\n\t\\]/.test(r.path);
+}
+
+/** The union of what several reads want of each path. */
+export function wanted(reads: readonly FileRead[]): Map<string, Want> {
+  const out = new Map<string, Want>();
+  for (const r of reads) {
+    const w = out.get(r.path) ?? { content: false, sha: false };
+    if (r.content) w.content = true;
+    if (r.sha256 !== false) w.sha = true;
+    out.set(r.path, w);
+  }
+  return out;
+}
+
+/** Each path quoted, separated by spaces. */
+const words = (ps: readonly string[]): ShellCommand => ps.map((p) => sh`${p}`).join(' ') as ShellCommand;
+
+/**
+ * The one script reading every path; its sections end with `mark` lines: the listing (and the
+ * absent paths), the checksums (checksum-only files; content files above the cap), the names of
+ * the files whose contents follow, their contents back to back in base64.
+ */
+export function fileBatchScript(paths: ReadonlyMap<string, Want>, mark: string): ShellCommand {
+  const all = [...paths.keys()];
+  const sha = all.filter((p) => paths.get(p)!.sha && !paths.get(p)!.content);
+  const content = all.filter((p) => paths.get(p)!.content);
+  const shaRun = sha.length ? sh`sha256sum -- ${raw(words(sha))} 2>/dev/null` : sh`:`;
+  // content files: small ones go to "$@" (one cat for all), larger ones get their checksum
+  const contentList = content.length
+    ? sh`l=$(find ${raw(words(content))} -maxdepth 0 -type f \\( -size ${CAP_FIND} -printf ${'c\\t%p\\n'} -o -printf ${'s\\t%p\\n'} \\) 2>/dev/null)
+while IFS=${'	'} read -r k f; do
+  case $k in c) set -- "$@" "$f" ;; s) sha256sum -- "$f" 2>/dev/null ;; esac
+done <<LVS_FILES
+$l
+LVS_FILES`
+    : sh`:`;
+  return sh`set -f
+find ${raw(words(all))} -maxdepth 0 -printf ${'%y %m %U %G %s %u %g\\t%l\\t%p\\n'} 2>/dev/null
+for p in ${raw(words(all))}; do [ -e "$p" ] || [ -L "$p" ] || printf ${'absent\\t%s\\n'} "$p"; done
+echo ${mark}
+set --
+${raw(shaRun)}
+${raw(contentList)}
+echo ${mark}
+[ $# -eq 0 ] || printf '%s\\n' "$@"
+echo ${mark}
+[ $# -eq 0 ] || cat -- "$@" | base64 -w0
+echo`;
+}
+
+const TYPES: Record<string, Entry['type']> = { f: 'file', d: 'dir', l: 'link' };
+const META = /^(\S) ([0-7]+) (\d+) (\d+) (\d+) (\S+) (\S+)$/;
+
+/** Reads the script's output back; null when it is not what the script prints (then every fact reads on its own). */
+export function parseFileBatch(stdout: string, mark: string, paths: ReadonlyMap<string, Want>): FileBatch | null {
+  const parts = stdout.split(`${mark}\n`);
+  if (parts.length !== 4) return null;
+  const [listing = '', shaText = '', names = '', data = ''] = parts;
+  const fb: FileBatch = { entries: new Map(), absent: new Set(), sha: new Map(), content: new Map() };
+  for (const line of listing.split('\n').filter(Boolean)) {
+    if (line.startsWith('absent\t')) {
+      if (!paths.has(line.slice(7))) return null;
+      fb.absent.add(line.slice(7));
+      continue;
+    }
+    const first = line.indexOf('\t');
+    const last = line.lastIndexOf('\t');
+    if (first < 0 || first === last) return null;
+    const path = line.slice(last + 1);
+    const m = META.exec(line.slice(0, first));
+    if (!m || !paths.has(path)) return null;
+    const [, y, mode, uid, gid, size, user, group] = m as unknown as string[];
+    fb.entries.set(path, { type: TYPES[y!] ?? 'other', stat: `${mode} ${uid} ${gid} ${user} ${group} ${size}`, size: Number(size), link: line.slice(first + 1, last) });
+  }
+  for (const line of shaText.split('\n').filter(Boolean)) {
+    const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+    if (m && paths.has(m[2]!)) fb.sha.set(m[2]!, m[1]!);
+  }
+  // the contents, back to back in the listed order, split by the listing's sizes
+  const files = names.split('\n').filter(Boolean);
+  const bytes = Buffer.from(data.trim(), 'base64');
+  let at = 0;
+  const sizes = files.map((f) => fb.entries.get(f)?.size ?? -1);
+  if (sizes.some((s) => s < 0) || sizes.reduce((a, b) => a + b, 0) !== bytes.length) return fb; // changed meanwhile: no content
+  files.forEach((f, i) => {
+    fb.content.set(f, bytes.subarray(at, at + sizes[i]!));
+    at += sizes[i]!;
+  });
+  return fb;
+}
+
+/** One read's lines in fileFactScript's format; null when the batch cannot answer it. */
+export function fileLines(r: FileRead, fb: FileBatch): string | null {
+  const k = r.prefix ?? '';
+  if (fb.absent.has(r.path)) return `${k}type=absent\n`;
+  const e = fb.entries.get(r.path);
+  if (!e) return null;
+  if (e.type === 'other') return `${k}type=other\n`;
+  if (e.type === 'link') return `${k}type=link\n${k}link=${Buffer.from(e.link).toString('base64')}\n`;
+  const head = `${k}type=${e.type}\n${k}stat=${e.stat}\n`;
+  if (e.type === 'dir') return head;
+  const content = fb.content.get(r.path);
+  if (content && r.content) return `${head}${k}content=${content.toString('base64')}\n`;
+  // above the cap the content stays on the host, as fileFactScript has it: its checksum only
+  if (r.content && e.size <= CONTENT_CAP) return null;
+  if (r.sha256 === false) return head;
+  const sum = fb.sha.get(r.path) ?? (content ? createHash('sha256').update(content).digest('hex') : undefined);
+  return sum ? `${head}${k}sha256=${sum}\n` : null;
+}

@@ -7,26 +7,9 @@ import { runHostPlay } from '../../../src/run/host-play.js';
 import type { HostPlay } from '../../../src/run/select.js';
 import { command, directory, file, lineInFile, osFamilyFact, pkg, service, symlink, unarchive } from '../../../src/resources/index.js';
 import { sh } from '../../../src/shell/quote.js';
-import type { AnyResource, Fact, PosixTransport, RunOptions, RunResult, ShellCommand } from '../../../src/types.js';
-import { t, tempDir, treeHash } from './helpers.js';
+import type { AnyResource, Fact } from '../../../src/types.js';
+import { Counting, t, tempDir, treeHash } from './helpers.js';
 
-/** Counts round trips. */
-class Counting implements PosixTransport {
-  readonly shell = 'posix' as const;
-  readonly host = 'count';
-  calls = 0;
-  run(cmd: ShellCommand, opts?: RunOptions): Promise<RunResult> {
-    this.calls++;
-    return t.run(cmd, opts);
-  }
-  put(p: string, c: string | Buffer): Promise<void> {
-    return t.put(p, c);
-  }
-  get(p: string): Promise<Buffer> {
-    return t.get(p);
-  }
-  async close(): Promise<void> {}
-}
 
 describe('batched reads', () => {
   it('reads many resources of one host in one round trip, then plans from the batch', async () => {

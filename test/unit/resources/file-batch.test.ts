@@ -7,26 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { readFacts } from '../../../src/plan/facts.js';
 import { CONTENT_CAP, fileFact } from '../../../src/resources/filewrite.js';
 import { sysctlFact } from '../../../src/resources/sysctl.js';
-import type { Fact, PosixTransport, RunOptions, RunResult, ShellCommand } from '../../../src/types.js';
-import { t, tempDir } from './helpers.js';
+import type { Fact, ShellCommand } from '../../../src/types.js';
+import { Counting, t, tempDir } from './helpers.js';
 
-/** Counts round trips and the processes the batch starts (strace-free: the commands' text). */
-class Counting implements PosixTransport {
-  readonly shell = 'posix' as const;
-  readonly host = 'count';
-  calls = 0;
-  run(cmd: ShellCommand, opts?: RunOptions): Promise<RunResult> {
-    this.calls++;
-    return t.run(cmd, opts);
-  }
-  put(p: string, c: string | Buffer): Promise<void> {
-    return t.put(p, c);
-  }
-  get(p: string): Promise<Buffer> {
-    return t.get(p);
-  }
-  async close(): Promise<void> {}
-}
 
 describe('the batch reads the paths of all facts together', () => {
   it('each fact gets what its own command gives: every kind of path, every option, content above the cap', async () => {

@@ -5,9 +5,27 @@ import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { converge, type Outcome } from '../../../src/plan/converge.js';
 import { LocalTransport } from '../../../src/transport/local.js';
-import type { Resource } from '../../../src/types.js';
+import type { PosixTransport, Resource, RunOptions, RunResult, ShellCommand } from '../../../src/types.js';
 
 export const t = new LocalTransport('test');
+
+/** A transport counting its round trips (commands run), running them on this machine. */
+export class Counting implements PosixTransport {
+  readonly shell = 'posix' as const;
+  readonly host = 'count';
+  calls = 0;
+  run(cmd: ShellCommand, opts?: RunOptions): Promise<RunResult> {
+    this.calls++;
+    return t.run(cmd, opts);
+  }
+  put(p: string, c: string | Buffer): Promise<void> {
+    return t.put(p, c);
+  }
+  get(p: string): Promise<Buffer> {
+    return t.get(p);
+  }
+  async close(): Promise<void> {}
+}
 
 const dirs: string[] = [];
 /** A fresh temp directory, removed after the test. */

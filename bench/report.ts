@@ -163,11 +163,11 @@ function targetsSection(sizes: number[], of: (size: number, tool: Tool, mode: Mo
       `${s1(med(at(50, 'floor'), (s) => s.machineCpuMs))} s for the floor (control node alone: ${s1(med(at(50, 'lvs-play'), (s) => s.cpuMs))} s against ` +
       `${s1(med(at(50, 'floor'), (s) => s.cpuMs))} s; the rest is the hosts' sshd and commands, on the same 2 cores). Per host, lvs-play starts ` +
       `${f0(procs)} processes against ${f0(floorProcs)}: both pay the sshd session and the login shell; lvs-play adds the host lock (flock), ` +
-      'the token wrapper that lets Ctrl-C kill its commands, a subshell per fact (11) and, per file, one stat plus one base64 or sha256sum ' +
-      '(the floor reads its four files with one stat and one cat; the three sysctl facts each read the same sysctl file). The CLI\'s fixed ' +
-      'start-up (node, modules, the TypeScript playbook and the plan: ~0.3 s, profile below) is the rest, and why the ratio is highest at ' +
-      '1 and 10 hosts; it does not grow with N. Next steps, in order of gain: facts that say which paths they read, so a host\'s batch ' +
-      'stats and reads all its files with one command each (and a file read by several facts once); a bundled CLI (about 40 ms of start-up, measured).', '');
+      'the token wrapper that lets Ctrl-C kill its commands, a subshell per fact that is not only a file read (3 sysctls, 2 firewall guards, ' +
+      'each sysctl reading its running value with one base64) and its file read (one find for the listing, one more for the content list, ' +
+      'cat and base64 for all contents: the floor does one stat and one cat). The CLI\'s fixed start-up (node, modules, the TypeScript ' +
+      'playbook and the plan: ~0.3 s, profile below) is the rest, and why the ratio is highest at 1 and 10 hosts; it does not grow with N. ' +
+      'Next steps: the running values of several sysctls in one read; a bundled CLI (about 40 ms of start-up, measured).', '');
   }
   return L;
 }

@@ -74,6 +74,10 @@ export function writeResults(file: string, bench: string, out: string): string {
   } else {
     L.push(`Samples were taken at (UTC) lvs-play and floor ${span('lvs-play')}, Ansible ${span('ansible')}.`, '');
   }
+  const copied = [...new Set(samples.map((x) => (x as { copiedFrom?: string }).copiedFrom).filter(Boolean))];
+  if (copied.length) {
+    L.push(`The Ansible samples come from run ${copied.map((c) => `\`${c}\``).join(', ')} (same job, inventory and machine; nothing on Ansible's side changed since), copied into this one: lvs-play was measured again after a change of its own.`, '');
+  }
   L.push('## Per size', '', 'Medians (min–max) over the runs; wall and control-node CPU (user+sys of the whole process tree, cgroup) in s;',
     'peak RSS = the largest sum of the tree\'s processes\' RSS (sampled every 100 ms); machine CPU = all cores during the run',
     '(/proc/stat: the tool, the hosts\' sshd and commands — the hosts run on this machine — and whatever else ran); per host,',

@@ -13,8 +13,6 @@ import { raw, sh } from '../shell/quote.js';
 import { CONTENT_CAP } from '../resources/filewrite.js';
 import type { FileRead, ShellCommand } from '../types.js';
 
-/** Content up to CONTENT_CAP bytes travels: find's `-size -Nk` (sizes rounded up to KiB, so N = cap in KiB + 1). */
-const CAP_FIND = `-${CONTENT_CAP / 1024 + 1}k`;
 
 interface Want {
   content: boolean;
@@ -66,17 +64,22 @@ export function fileBatchScript(paths: ReadonlyMap<string, Want>, mark: string):
   const sha = all.filter((p) => paths.get(p)!.sha && !paths.get(p)!.content);
   const content = all.filter((p) => paths.get(p)!.content);
   const shaRun = sha.length ? sh`sha256sum -- ${raw(words(sha))} 2>/dev/null` : sh`:`;
-  // content files: small ones go to "$@" (one cat for all), larger ones get their checksum
+  // content files, picked from the listing by the shell: regular ones up to the cap go to "$@"
+  // (one cat for all), larger ones get their checksum. Fields: "TYPE MODE UID GID SIZE USER GROUP",
+  // path, link target (read's last field takes the rest: a target may hold a tab)
   const contentList = content.length
-    ? sh`l=$(find ${raw(words(content))} -maxdepth 0 -type f \\( -size ${CAP_FIND} -printf ${'c\\t%p\\n'} -o -printf ${'s\\t%p\\n'} \\) 2>/dev/null)
-while IFS=${'	'} read -r k f; do
-  case $k in c) set -- "$@" "$f" ;; s) sha256sum -- "$f" 2>/dev/null ;; esac
+    ? sh`while IFS=${'\t'} read -r meta f link; do
+  case $f in ${raw(content.map((p) => sh`${p}`).join('|') as ShellCommand)}) ;; *) continue ;; esac
+  case $meta in 'f '*) ;; *) continue ;; esac
+  s=\${meta#* * * * }; s=\${s%% *}
+  if [ "$s" -le ${CONTENT_CAP} ]; then set -- "$@" "$f"; else sha256sum -- "$f" 2>/dev/null; fi
 done <<LVS_FILES
 $l
 LVS_FILES`
     : sh`:`;
   return sh`set -f
-find ${raw(words(all))} -maxdepth 0 -printf ${'%y %m %U %G %s %u %g\\t%l\\t%p\\n'} 2>/dev/null
+l=$(find ${raw(words(all))} -maxdepth 0 -printf ${'%y %m %U %G %s %u %g\\t%p\\t%l\\n'} 2>/dev/null)
+printf '%s\\n' "$l"
 for p in ${raw(words(all))}; do [ -e "$p" ] || [ -L "$p" ] || printf ${'absent\\t%s\\n'} "$p"; done
 echo ${mark}
 set --
@@ -104,14 +107,15 @@ export function parseFileBatch(stdout: string, mark: string, paths: ReadonlyMap<
       fb.absent.add(line.slice(7));
       continue;
     }
+    // META \t PATH \t LINK (paths hold no tab; a link target may)
     const first = line.indexOf('\t');
-    const last = line.lastIndexOf('\t');
-    if (first < 0 || first === last) return null;
-    const path = line.slice(last + 1);
+    const second = line.indexOf('\t', first + 1);
+    if (first < 0 || second < 0) return null;
+    const path = line.slice(first + 1, second);
     const m = META.exec(line.slice(0, first));
     if (!m || !paths.has(path)) return null;
     const [, y, mode, uid, gid, size, user, group] = m as unknown as string[];
-    fb.entries.set(path, { type: TYPES[y!] ?? 'other', stat: `${mode} ${uid} ${gid} ${user} ${group} ${size}`, size: Number(size), link: line.slice(first + 1, last) });
+    fb.entries.set(path, { type: TYPES[y!] ?? 'other', stat: `${mode} ${uid} ${gid} ${user} ${group} ${size}`, size: Number(size), link: line.slice(second + 1) });
   }
   for (const line of shaText.split('\n').filter(Boolean)) {
     const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);

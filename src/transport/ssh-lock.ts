@@ -157,7 +157,7 @@ export class HostLock {
         });
         ch.stderr.on('data', (b: Buffer) => {
           errs.push(b);
-          if (!errDone && mark && errs.seen(b, `\n${mark}\n`) && frame(errs.all(), mark) !== null) {
+          if (!errDone && mark && errs.seen(b, `\n${mark}`) && frame(errs.all(), mark) !== null) {
             const e = errs.all();
             const start = e.indexOf(`${mark}-in\n`);
             errDone = start >= 0 && frame(e.subarray(start + mark.length + 4), mark) !== null;

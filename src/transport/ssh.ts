@@ -306,10 +306,11 @@ export class SshTransport implements PosixTransport {
     return this.sem.use(async () => {
       const tagged = sh`env LVS_PLAY_RUN=${this.token} sh -c ${cmd}`;
       if (this.lock && !this.lockTaken && opts.stdin === undefined && !opts.timeoutMs && this.escalates(opts) === this.escalates()) {
-        // the first command takes the lock in the same exec (one session, one round trip)
+        // the first command takes the lock in the same exec (one session, one round trip); the lock
+        // script is sh, so the token is an assignment there (the login shell may not be: hence `env`)
         this.inFlight++;
         try {
-          return (await this.takeLock(tagged)) as RunResult;
+          return (await this.takeLock(sh`LVS_PLAY_RUN=${this.token} sh -c ${cmd}`)) as RunResult;
         } finally {
           this.inFlight--;
         }

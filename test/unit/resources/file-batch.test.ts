@@ -20,10 +20,12 @@ describe('the batch reads the paths of all facts together', () => {
     await writeFile(join(d, "it's binary"), Buffer.from([0, 1, 2, 255, 10, 0]));
     await writeFile(join(d, 'big'), Buffer.alloc(CONTENT_CAP + 1, 0x61));
     await writeFile(join(d, 'line\nbreak'), 'n\n');
+    await writeFile(join(d, 'g[1]*?'), 'glob characters\n');
+    await writeFile(join(d, 'g1'), 'what the glob would match\n');
     await mkdir(join(d, 'dir'), { mode: 0o750 });
     await symlink('small', join(d, 'link'));
     execFileSync('mkfifo', [join(d, 'fifo')]);
-    const names = ['small', 'empty', 'no newline', "it's binary", 'big', 'line\nbreak', 'dir', 'link', 'fifo', 'absent'];
+    const names = ['small', 'empty', 'no newline', "it's binary", 'big', 'line\nbreak', 'g[1]*?', 'g1', 'dir', 'link', 'fifo', 'absent'];
     const facts: Fact<unknown>[] = [];
     for (const n of names) {
       for (const opts of [{ content: true }, {}, { sha256: false }]) facts.push(fileFact(join(d, n), opts) as Fact<unknown>);

@@ -34,9 +34,9 @@ export interface FileBatch {
   content: Map<string, Buffer>;
 }
 
-/** Paths the batch can read together: absolute, no newline, tab or backslash (find's and sha256sum's line formats). */
+/** Paths the batch can read together: absolute, no newline, carriage return, tab or backslash (find's and sha256sum's line formats). */
 export function batchable(r: FileRead): boolean {
-  return r.path.startsWith('/') && !/[\n\t\\]/.test(r.path);
+  return r.path.startsWith('/') && !/[\n\r\t\\]/.test(r.path);
 }
 
 /** The union of what several reads want of each path. */
@@ -61,18 +61,26 @@ const words = (ps: readonly string[]): ShellCommand => ps.map((p) => sh`${p}`).j
  */
 export function fileBatchScript(paths: ReadonlyMap<string, Want>, mark: string): ShellCommand {
   const all = [...paths.keys()];
+  const pattern = (ps: readonly string[]): ShellCommand => ps.map((p) => sh`${p}`).join('|') as ShellCommand;
   const sha = all.filter((p) => paths.get(p)!.sha && !paths.get(p)!.content);
   const content = all.filter((p) => paths.get(p)!.content);
-  const shaRun = sha.length ? sh`sha256sum -- ${raw(words(sha))} 2>/dev/null` : sh`:`;
-  // content files, picked from the listing by the shell: regular ones up to the cap go to "$@"
-  // (one cat for all), larger ones get their checksum. Fields: "TYPE MODE UID GID SIZE USER GROUP",
-  // path, link target (read's last field takes the rest: a target may hold a tab)
-  const contentList = content.length
+  // regular files only (never a fifo or a device: reading one could block), picked from the listing
+  // by the shell: readable content files up to the cap go to "$@" (one cat for all), larger ones
+  // and checksum-only ones get their checksum. Fields: "TYPE MODE UID GID SIZE USER GROUP", path,
+  // link target (read's last field takes the rest: a target may hold a tab)
+  const branches = [
+    ...(content.length
+      ? [sh`${raw(pattern(content))}) [ -r "$f" ] || continue; s=\${meta#* * * * }; s=\${s%% *}
+    if [ "$s" -le ${CONTENT_CAP} ]; then set -- "$@" "$f"; else sha256sum -- "$f" 2>/dev/null; fi ;;`]
+      : []),
+    ...(sha.length ? [sh`${raw(pattern(sha))}) sha256sum -- "$f" 2>/dev/null ;;`] : []),
+  ];
+  const pick = branches.length
     ? sh`while IFS=${'\t'} read -r meta f link; do
-  case $f in ${raw(content.map((p) => sh`${p}`).join('|') as ShellCommand)}) ;; *) continue ;; esac
   case $meta in 'f '*) ;; *) continue ;; esac
-  s=\${meta#* * * * }; s=\${s%% *}
-  if [ "$s" -le ${CONTENT_CAP} ]; then set -- "$@" "$f"; else sha256sum -- "$f" 2>/dev/null; fi
+  case $f in
+    ${raw(branches.join('\n    ') as ShellCommand)}
+  esac
 done <<LVS_FILES
 $l
 LVS_FILES`
@@ -83,8 +91,7 @@ printf '%s\\n' "$l"
 for p in ${raw(words(all))}; do [ -e "$p" ] || [ -L "$p" ] || printf ${'absent\\t%s\\n'} "$p"; done
 echo ${mark}
 set --
-${raw(shaRun)}
-${raw(contentList)}
+${raw(pick)}
 echo ${mark}
 [ $# -eq 0 ] || printf '%s\\n' "$@"
 echo ${mark}
@@ -115,7 +122,9 @@ export function parseFileBatch(stdout: string, mark: string, paths: ReadonlyMap<
     const m = META.exec(line.slice(0, first));
     if (!m || !paths.has(path)) return null;
     const [, y, mode, uid, gid, size, user, group] = m as unknown as string[];
-    fb.entries.set(path, { type: TYPES[y!] ?? 'other', stat: `${mode} ${uid} ${gid} ${user} ${group} ${size}`, size: Number(size), link: line.slice(second + 1) });
+    // find prints the number of an id without a name, stat (the fact's own command) prints UNKNOWN
+    const name = (n: string, id: string) => (n === id ? 'UNKNOWN' : n);
+    fb.entries.set(path, { type: TYPES[y!] ?? 'other', stat: `${mode} ${uid} ${gid} ${name(user!, uid!)} ${name(group!, gid!)} ${size}`, size: Number(size), link: line.slice(second + 1) });
   }
   for (const line of shaText.split('\n').filter(Boolean)) {
     const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);

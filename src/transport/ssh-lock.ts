@@ -61,7 +61,7 @@ function frame(buf: Buffer, mark: string): { body: Buffer; tail: string } | null
 class Stream {
   private chunks: Buffer[] = [];
   private length = 0;
-  private tail = Buffer.alloc(0);
+  private tail: Buffer = Buffer.alloc(0);
 
   push(b: Buffer): void {
     this.chunks.push(b);
@@ -76,11 +76,11 @@ class Stream {
     return at >= 0 && window.indexOf('\n', at + needle.length) >= 0;
   }
 
-  /** Starts over with these bytes (what follows the `locked` line). */
+  /** Starts over with these bytes (what follows the `locked` line); a marker they end inside of is still seen. */
   reset(b: Buffer): void {
     this.chunks = [b];
     this.length = b.length;
-    this.tail = Buffer.alloc(0);
+    this.tail = b.subarray(Math.max(0, b.length - 256));
   }
 
   all(): Buffer {

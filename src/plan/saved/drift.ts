@@ -53,7 +53,10 @@ async function readAll(t: Transport, checks: readonly Check[]): Promise<FactOutc
   const batched = checks.map((c, i) => ({ c, i })).filter(({ c }) => t.shell === 'posix' && c.res.shell === 'posix' && isFact(c.res.read));
   if (t.shell === 'posix' && batched.length) {
     const got = await readFacts(t, batched.map(({ c }) => c.res.read as Fact<unknown>));
-    batched.forEach(({ i }, k) => (out[i] = got[k]!));
+    // a fact whose files the batch could not answer is read on its own below, as a run does
+    batched.forEach(({ c, i }, k) => {
+      if (got[k]!.ok || !(c.res.read as Fact<unknown>).split) out[i] = got[k]!;
+    });
   }
   for (let i = 0; i < checks.length; i++) {
     if (out[i]) continue;
@@ -165,8 +168,8 @@ export async function checkHosts(
       try {
         out.drifts.push(...(await hostDrift(plan, plays, h.name, t, opts.o)));
       } catch (e) {
-        // the host lock is taken by the first read: another run holds this host (E_LOCKED), or sudo
-        // refused it (E_CONNECT), as the executor has it
+        // the first read could not run: the host lock, taken by it, is another run's (E_LOCKED), sudo
+        // refused it (E_CONNECT), or another transport error: the host is not checked, as the executor has it
         if (!(e instanceof LvsError)) throw e;
         out.unreachable.push(`${h.name}: ${opts.redact(e.message)}`);
       }

@@ -44,6 +44,15 @@ describe('the batch reads the paths of all facts together', () => {
     expect(leftToOwn).toEqual([]);
   });
 
+  it('never reads a fifo (a checksum-only read of one gives type=other, no hang), nor content above the cap', async () => {
+    const d = await tempDir();
+    execFileSync('mkfifo', [join(d, 'fifo')]);
+    await writeFile(join(d, 'f'), 'x\n');
+    const facts = [fileFact(join(d, 'fifo')), fileFact(join(d, 'f'))] as Fact<unknown>[];
+    const out = await readFacts(new Counting(), facts);
+    expect(out).toEqual([{ ok: true, value: { type: 'other' } }, { ok: true, value: expect.objectContaining({ type: 'file', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }) }]);
+  });
+
   it('the batch script lists every path once, whatever number of facts read it', async () => {
     const d = await tempDir();
     await writeFile(join(d, 'sysctl.conf'), 'net.ipv4.ip_forward = 1\n');

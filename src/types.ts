@@ -88,8 +88,8 @@ export interface Fact<Current> {
   /**
    * Optional, for speed: `command` split into the paths it reads with the kit's `fileFactScript`
    * (same options) and the `rest` of it. In a host's batch the paths of all its facts are then read
-   * together — one listing, one content read and one checksum run for all of them, a path read by
-   * several facts once — and `parse` gets their lines followed by the output of `rest`: what
+   * together — one listing and one content read for all of them (a checksum per checksum-only
+   * file), a path read by several facts once — and `parse` gets their lines followed by the output of `rest`: what
    * `command` alone prints. (`fileFact` and the core resources' facts set it.)
    */
   split?: { files: readonly FileRead[]; rest?: ShellCommand };

@@ -1,12 +1,12 @@
 /**
  * The file reads of a host's batch (src/plan/facts.ts). Facts that say which paths they read with
  * `fileFactScript` (`Fact.split`) have those paths read together by ONE script — one `find`
- * listing type, attributes and link target of every path, one `sha256sum` for the checksum-only
- * files, one `cat | base64` for every file whose content is wanted — instead of a stat and a
- * base64 or sha256sum per path per fact. Each fact then gets its paths' lines in
- * `fileFactScript`'s own format, so its parser cannot tell the difference. A path that cannot be
- * answered this way (changed between the listing and the read, larger than the content cap,
- * unreadable) leaves its fact to its own command.
+ * listing type, attributes and link target of every path, one `cat | base64` for every regular
+ * file whose content is wanted (picked from the listing by the shell), a `sha256sum` only for
+ * checksum-only regular files — instead of a stat and a base64 or sha256sum per path per fact.
+ * Each fact then gets its paths' lines in `fileFactScript`'s own format, so its parser cannot tell
+ * the difference. A path that cannot be answered this way (changed between the listing and the
+ * read, unreadable, an odd listing line) leaves its fact to its own command.
  */
 import { createHash } from 'node:crypto';
 import { raw, sh } from '../shell/quote.js';

@@ -54,6 +54,13 @@ function frame(buf: Buffer, mark: string): { body: Buffer; tail: string } | null
   return { body: buf.subarray(0, at), tail: buf.subarray(at + sep.length, end).toString('utf8').trim() };
 }
 
+/** The first command's stderr: between its start marker (`MARK-in` line) and its end marker. */
+function commandErr(buf: Buffer, mark: string): { body: Buffer } | null {
+  const start = Buffer.from(`${mark}-in\n`);
+  const at = buf.indexOf(start);
+  return at < 0 ? null : frame(buf.subarray(at + start.length), mark);
+}
+
 /**
  * One stream's bytes, kept as chunks (no copy per chunk); `seen(needle)` looks for a needle in the
  * new bytes only (plus the few before them that could start it).
@@ -123,10 +130,7 @@ export class HostLock {
           done = true;
           if (!mark) return resolve(null);
           const o = frame(out.all(), mark);
-          // stderr: what the command printed, between the start and the end markers
-          const e = errs.all();
-          const start = e.indexOf(`${mark}-in\n`);
-          const e2 = frame(start >= 0 ? e.subarray(start + mark.length + 4) : e, mark);
+          const e2 = commandErr(errs.all(), mark);
           const code = o && o.tail !== '' ? Number(o.tail) : null;
           resolve({
             code: code !== null && Number.isInteger(code) ? code : null,
@@ -157,11 +161,7 @@ export class HostLock {
         });
         ch.stderr.on('data', (b: Buffer) => {
           errs.push(b);
-          if (!errDone && mark && errs.seen(b, `\n${mark}`) && frame(errs.all(), mark) !== null) {
-            const e = errs.all();
-            const start = e.indexOf(`${mark}-in\n`);
-            errDone = start >= 0 && frame(e.subarray(start + mark.length + 4), mark) !== null;
-          }
+          if (!errDone && mark && errs.seen(b, `\n${mark}`)) errDone = commandErr(errs.all(), mark) !== null;
           finish();
         });
         ch.on('close', (code: number | null) => {

@@ -94,6 +94,21 @@ async function standardRollout(): Promise<void> {
   if (r.code !== 0) throw new Error(`standard rollout failed (exit ${r.code}):\n${r.stdout.slice(-2000)}\n${r.stderr}`);
 }
 
+/**
+ * One fault run: the standard rollout, the directors' state, the fault injected, the VIP watched
+ * while the CLI runs, then the state again.
+ */
+async function watchedRun(args: string[], boundMs: number, o: { env?: NodeJS.ProcessEnv; inject?: () => Promise<void> } = {}) {
+  await standardRollout();
+  const before = await states();
+  await o.inject?.();
+  const watch = watchVip();
+  const res = await runCli(args, boundMs, o.env);
+  const vip = await watch.stop();
+  const after = await states();
+  return { before, after, vip, res };
+}
+
 const changedOn = (r: RunReport, h: string) => r.results.filter((x) => x.host === h && x.status === 'changed').map((x) => x.resource);
 
 describe('keepalived faults', () => {
@@ -140,14 +155,8 @@ describe('keepalived faults', () => {
   });
 
   it('HA rollout, the BACKUP unreachable: the MASTER is never touched, the VIP served throughout, exit 3', async () => {
-    await standardRollout();
-    const before = await states();
-    await stopSshd('lvs2');
-    const watch = watchVip();
     const json = reportPath('ha-unreachable');
-    const res = await runCli([...SITE, '--json', json, '-e', 'weight=7'], 120_000);
-    const vip = await watch.stop();
-    const after = await states();
+    const { before, after, vip, res } = await watchedRun([...SITE, '--json', json, '-e', 'weight=7'], 120_000, { inject: () => stopSshd('lvs2') });
     const report = readReport(json);
     const row = badRow(report, 'lvs2');
     const rolloutOnLvs1 = report.results.filter((x) => x.host === 'lvs1' && (x.play === 'keepalived rollout' || x.play === 'keepalived VIP'));
@@ -162,13 +171,10 @@ describe('keepalived faults', () => {
   });
 
   it('HA rollout, the BACKUP rejects its config (keepalived -t): the MASTER is never touched, the VIP served throughout, exit 2', async () => {
-    await standardRollout();
-    const before = await states();
-    const watch = watchVip();
     const json = reportPath('ha-rejected');
-    const res = await runCli([...site(FAULT_INV), '--json', json, '-e', 'weight=7'], 120_000, { LVS_FAULT_HOST_VARS: JSON.stringify({ lvs2: { vrrp_interface: 'nosuch0' } }) });
-    const vip = await watch.stop();
-    const after = await states();
+    const { before, after, vip, res } = await watchedRun([...site(FAULT_INV), '--json', json, '-e', 'weight=7'], 120_000, {
+      env: { LVS_FAULT_HOST_VARS: JSON.stringify({ lvs2: { vrrp_interface: 'nosuch0' } }) },
+    });
     const report = readReport(json);
     const row = badRow(report, 'lvs2');
     const lvs1Rows = report.results.filter((x) => x.host === 'lvs1' && x.play !== 'keepalived build');
@@ -183,13 +189,10 @@ describe('keepalived faults', () => {
   });
 
   it('the MASTER gets a config keepalived -t rejects: nothing replaced, keepalived keeps running and keeps the VIP, exit 2', async () => {
-    await standardRollout();
-    const before = await states();
-    const watch = watchVip();
     const json = reportPath('master-rejected');
-    const res = await runCli(['playbooks/site.ts', '-i', FAULT_INV, '--limit', 'lvs1', '--tags', 'keepalived', '--json', json, '-e', 'weight=7'], 120_000, { LVS_FAULT_HOST_VARS: JSON.stringify({ lvs1: { vrrp_interface: 'nosuch0' } }) });
-    const vip = await watch.stop();
-    const after = await states();
+    const { before, after, vip, res } = await watchedRun(['playbooks/site.ts', '-i', FAULT_INV, '--limit', 'lvs1', '--tags', 'keepalived', '--json', json, '-e', 'weight=7'], 120_000, {
+      env: { LVS_FAULT_HOST_VARS: JSON.stringify({ lvs1: { vrrp_interface: 'nosuch0' } }) },
+    });
     const row = badRow(readReport(json), 'lvs1');
     const ok = res.code === 2 && row?.status === 'failed' && JSON.stringify(after) === JSON.stringify(before) && vip.fail === 0 && vip.notLvs1 === 0;
     recordFault('config fails keepalived -t (MASTER)', `exit ${res.code}; lvs1 ${row?.status} at ${row?.resource}; pid/config ${JSON.stringify(after) === JSON.stringify(before) ? 'unchanged' : 'CHANGED'}; client requests ${vip.ok} ok, ${vip.fail} failed; VIP on lvs1 in ${vip.samples - vip.notLvs1}/${vip.samples} samples`, ok);
@@ -225,14 +228,8 @@ describe('keepalived faults', () => {
 
   /** A build "upgrade" to 2.2.8 with this tarball/sha256; the live 2.2.7 must stay. */
   async function failedBuild(name: string, o: { tarball: string; sha256: string; code: number; error: RegExp }, inject?: () => Promise<void>) {
-    await standardRollout();
-    const before = await states();
-    await inject?.();
-    const watch = watchVip();
     const json = reportPath(name);
-    const res = await runCli(['test/faults/fixtures/build.ts', '-i', 'lab', '--json', json, '-e', `fault_tarball=${o.tarball}`, '-e', `fault_sha256=${o.sha256}`], 300_000);
-    const vip = await watch.stop();
-    const after = await states();
+    const { before, after, vip, res } = await watchedRun(['test/faults/fixtures/build.ts', '-i', 'lab', '--json', json, '-e', `fault_tarball=${o.tarball}`, '-e', `fault_sha256=${o.sha256}`], 300_000, inject ? { inject } : {});
     const report = o.code === 4 ? null : readReport(json);
     const rows = report ? DIRECTORS.map((h) => badRow(report, h)) : [];
     const installed = await onHost('lvs1', `${BIN} --version 2>&1 | head -n 1`);

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what lvs-play's lab and tests need on a fresh Debian 12 machine (as root):
 # Debian packages (lab namespaces, sshd, debootstrap, qemu for the IPVS VMs, keepalived for
-# `keepalived -t`, Ansible for comparisons) and PowerShell 7 from NuGet. Idempotent.
+# `keepalived -t`, Ansible (and ansible-vault) for comparisons, prometheus/promtool, headless chromium,
+# pywinrm + gss-ntlmssp for the lab's WinRM endpoint) and PowerShell 7 from NuGet. Idempotent.
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then echo "install-deps.sh: run as root (it installs Debian packages)" >&2; exit 1; fi
 export DEBIAN_FRONTEND=noninteractive
 PKGS="debootstrap openssh-client openssh-server iproute2 iptables nftables procps psmisc kmod
-      e2fsprogs qemu-system-x86 qemu-utils keepalived ipvsadm ansible ca-certificates curl"
+      e2fsprogs qemu-system-x86 qemu-utils keepalived ipvsadm ansible ca-certificates curl
+      prometheus chromium python3-winrm python3-gssapi gss-ntlmssp openssl"
 missing=$(for p in $PKGS; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q ' installed$' || echo "$p"; done)
 if [ -n "$missing" ]; then
   # packages must not start daemons on this machine itself

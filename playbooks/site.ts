@@ -5,7 +5,8 @@
  *   npx lvs-play playbooks/site.ts -i prod --list-tasks      (the reference inventory: never contacted here)
  *   npx lvs-play playbooks/site.ts -i hosts.ini -e directors_group=lb --list-hosts   (your inventory as it is)
  *
- * Everything site-specific is an inventory var with a default (playbooks/site-settings.ts; the
+ * Everything site-specific is an inventory var with a default (the site model, src/site, for the
+ * groups, VIPs, ports and weights; playbooks/site-settings.ts for the rest; the
  * list, with the seed's values, in docs/site.md): which groups are the directors and the Linux
  * and Windows real servers (directors_group, linux_realservers_group, windows_realservers_group),
  * the VIPs and ports, persistence, health checks, a sorry server, unicast VRRP, notify scripts,
@@ -18,8 +19,8 @@
  *                        IPVS silently drops a client whose reused source port still maps to a removed
  *                        real server (seen in the e2e as request timeouts). The netns lab has no IPVS: off.
  */
-import { play, playbook, type HostView } from 'lvs-play';
-import { absPath, z } from 'lvs-play/kit';
+import { directorsOf, groupOf, groupPattern, play, playbook, portsOf, realServersOf, vipsOf, type HostView } from 'lvs-play';
+import { absPath, flag, words, z } from 'lvs-play/kit';
 import {
   directorBase,
   firewall,
@@ -30,25 +31,18 @@ import {
   type DirectorSite,
   type KeepalivedBuildInput,
 } from 'lvs-play/roles';
-import { checkListenersOf, flag, groupOf, groupPattern, portsOf, serviceOf, vipsOf, vrrpOf, weightOf, windowsNicsOf, words } from './site-settings.js';
+import { checkListenersOf, serviceOf, vrrpOf, windowsNicsOf } from './site-settings.js';
 
 const KEEPALIVED = {
   version: '2.2.7',
   sha256: 'c61940d874154a560a54627ecf7ef47adebdf832164368d10bf242a4d9b7d49d',
 };
 
-const names = z.array(z.string().min(1)).describe('[linux_realservers, windows]');
-
-function realServers(host: HostView) {
-  const groups = host.var('realserver_groups', names, [groupOf(host, 'linux'), groupOf(host, 'windows')]);
-  return groups.flatMap((g) => host.group(g)).map((rs) => ({ address: rs.address, weight: weightOf(rs) }));
-}
-
 function site(host: HostView): DirectorSite {
   const vrrp = vrrpOf(host);
   const svc = serviceOf(host);
   const vips = vipsOf(host);
-  const members = realServers(host);
+  const members = realServersOf(host).map((rs) => ({ address: rs.address, weight: rs.weight }));
   return {
     vips,
     interface: vrrp.interface,
@@ -93,7 +87,7 @@ export default playbook('lvs-dr', [
     firewall({
       vips: vipsOf(host),
       tcpPorts: portsOf(host),
-      vrrpPeers: host.group(groupOf(host, 'directors')).filter((d) => d.name !== host.name).map((d) => d.address),
+      vrrpPeers: directorsOf(host).filter((d) => d.name !== host.name).map((d) => d.address),
       vrrpMulticast: !vrrpOf(host).unicast,
     }),
     // keepalived owns the IPVS table: ipvsadm is only installed (for looking), never persisted

@@ -43,6 +43,28 @@ export { unarchive, type UnarchiveOptions, type UnarchiveState, type UnarchiveCh
 export { inventory } from './inventory/define.js';
 export { secret } from './inventory/secret.js';
 
+// ── the site model (docs/site.md): directors, real servers, VIPs, ports, weights, drained records
+export {
+  SITE_GROUPS,
+  siteGroupsIn,
+  groupPattern,
+  groupOf,
+  vipsOf,
+  portsOf,
+  weightOf,
+  realServersOf,
+  directorsOf,
+  siteOf,
+  DRAINED_DIR,
+  drainedPath,
+  drainedListCommand,
+  parseDrainedList,
+  type SiteRole,
+  type SiteGroups,
+  type SiteMember,
+  type Site,
+} from './site/index.js';
+
 // ── shell and PowerShell text (values quoted or passed as data), errors
 export { sh, raw, shJoin, quote } from './shell/quote.js';
 export { ps, quotePowerShell } from './shell/powershell.js';

@@ -7,7 +7,7 @@
  *                                     every director, its tasks run, then undrained
  * The CLI's `lvs-play drain HOST` / `undrain HOST` run the first three. See README.md.
  */
-import { defineRole, play, type HostView, type Play, type RoleInstance, type Task } from 'lvs-play';
+import { defineRole, groupOf, play, weightOf, type HostView, type Play, type RoleInstance, type Task } from 'lvs-play';
 import { anyIpv4, z } from 'lvs-play/kit';
 import { activeConns, backInService, confWeight, drainMark, ipvsWeight } from './resources.js';
 
@@ -72,7 +72,7 @@ export interface MaintenanceOptions {
   name?: string;
   /** Host pattern of the real servers (one at a time). */
   hosts: string;
-  /** Group of the directors. Default 'directors'. */
+  /** Group of the directors. Default: the site's (`directors_group`, default 'directors'). */
   directors?: string;
   /** Longest wait for a drained server's active connections (s). Default 60. */
   waitSeconds?: number;
@@ -83,12 +83,12 @@ export interface MaintenanceOptions {
 
 /**
  * One play over the real servers, `serial: 1`: for each host, drain on every director, wait for
- * its connections, its tasks, undrain (weight from the inventory var `weight`, default 1). A task
+ * its connections, its tasks, undrain (its typed `weight`, default 1: the site model). A task
  * that fails leaves that host drained and stops the play (the next host is not touched).
  */
 export function realServerMaintenance(o: MaintenanceOptions): Play {
-  const group = o.directors ?? 'directors';
   return play(o.name ?? 'real server maintenance', { hosts: o.hosts, serial: 1, ...(o.tags ? { tags: o.tags } : {}) }, (host) => {
+    const group = o.directors ?? groupOf(host, 'directors');
     const ds = host.group(group);
     if (ds.length === 0) throw new Error(`no hosts in group ${group}: realServerMaintenance drains ${host.name} on the directors of that group`);
     const who = { address: host.address, host: host.name };
@@ -96,7 +96,7 @@ export function realServerMaintenance(o: MaintenanceOptions): Play {
       ...ds.map((d) => onHost(d, drain(who))),
       ...ds.map((d) => onHost(d, drainWait({ ...who, seconds: o.waitSeconds ?? 60 }))),
       ...o.tasks(host),
-      ...ds.map((d) => onHost(d, undrain({ ...who, weight: host.get('weight', 1) }))),
+      ...ds.map((d) => onHost(d, undrain({ ...who, weight: weightOf(host) }))),
     ];
   });
 }

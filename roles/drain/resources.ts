@@ -1,6 +1,6 @@
 /**
  * The drain role's resources, run on a director:
- *   drainMark      the record that a real server is drained (kit DRAINED_DIR), read by the site
+ *   drainMark      the record that a real server is drained (DRAINED_DIR, the site model), read by the site
  *   ipvsWeight     its weight in the live IPVS table (`ipvsadm -e`), when the kernel has IPVS
  *   confWeight     its weight in keepalived.conf, then keepalived reloaded (never restarted)
  *   activeConns    waits (read-only) until IPVS shows no active connection to it, or the time is up
@@ -8,11 +8,10 @@
  *                  real server only once its health check passes, and the next host must not be
  *                  drained before this one serves again
  */
-import { defineResource, type Resource, type RunResult } from 'lvs-play';
+import { defineResource, drainedPath, type Resource, type RunResult } from 'lvs-play';
 import {
   applyFileChange,
   commandError,
-  drainedPath,
   fileDiff,
   fileFact,
   kv,

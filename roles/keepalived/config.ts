@@ -6,8 +6,8 @@
  * restart, which would drop the VIPs) and then `keepalived health`.
  * auth_pass values are declared as the resource's secrets and redacted from the diff.
  */
-import { type AnyResource, file, type Fact, type Resource, serviceAction } from 'lvs-play';
-import { DRAINED_DIR, drainedListCommand, parseDrainedList, planFileContent, raw, sh, type FileChange, type FileState } from 'lvs-play/kit';
+import { type AnyResource, DRAINED_DIR, drainedListCommand, file, type Fact, parseDrainedList, type Resource, serviceAction } from 'lvs-play';
+import { planFileContent, raw, sh, type FileChange, type FileState } from 'lvs-play/kit';
 import type { KeepalivedConfig } from './model.js';
 import { redactKeepalivedConf, renderKeepalivedConf } from './render.js';
 import { validateKeepalived } from './validate.js';
@@ -86,7 +86,7 @@ interface ConfState {
 type ConfChange = FileChange & { drained: string[] };
 
 /**
- * The config file, except that real servers recorded as drained on the director (kit DRAINED_DIR,
+ * The config file, except that real servers recorded as drained on the director (the site model's DRAINED_DIR,
  * written by `lvs-play drain`) keep weight 0 until `lvs-play undrain`: a site run during
  * maintenance does not put them back in service, and its output says so.
  */

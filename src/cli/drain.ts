@@ -11,17 +11,18 @@ import { play, playbook } from '../dsl/play.js';
 import { LvsError } from '../errors.js';
 import { parseExtraVars } from '../inventory/extra-vars.js';
 import { loadInventory } from '../inventory/load.js';
-import type { HostView, Inventory, Playbook } from '../types.js';
+import { realServerNamed, siteOf, type Site, type SiteMember } from '../site/index.js';
+import type { Playbook } from '../types.js';
 import type { CliOptions } from './args.js';
 import { runLoadedPlaybook } from './run.js';
 
 export const DRAIN_USAGE = `Usage: lvs-play drain HOST -i INVENTORY [--wait 60s] [--check] [--diff] [-e K=V] [--json FILE]
        lvs-play undrain HOST -i INVENTORY [--check] [--diff] [-e K=V] [--json FILE]
 
-drain: weight 0 for real server HOST on every director (group directors): recorded on the
+drain: weight 0 for real server HOST on every director (directors_group, default directors): recorded on the
 director (a site run keeps it at 0 until undrain), live in IPVS and in keepalived.conf (keepalived
 reloaded, never restarted); then waits until its active connections end (--wait, default 60s).
-undrain: its inventory weight (var weight, default 1) back everywhere, the record removed.`;
+undrain: its inventory weight (var weight, 0-65535, default 1) back everywhere, the record removed.`;
 
 export type DrainMode = 'drain' | 'undrain';
 
@@ -86,25 +87,16 @@ export function parseDrainArgs(mode: DrainMode, argv: readonly string[]): DrainO
   };
 }
 
-function realServer(inv: Inventory, name: string): HostView {
-  const h = inv.hosts.find((x) => x.name === name);
-  if (!h) {
-    throw new LvsError('E_VALIDATION', `no host named ${name} in the inventory`, { file: inv.source, fix: `give a real server's inventory name, one of: ${inv.hosts.map((x) => x.name).join(', ')}` });
-  }
-  if (!(inv.groups.directors ?? []).length) throw new LvsError('E_VALIDATION', 'the inventory has no group "directors"', { file: inv.source, fix: 'put the keepalived directors in a group named directors' });
-  if ((inv.groups.directors ?? []).includes(name)) throw new LvsError('E_VALIDATION', `${name} is a director, not a real server`, { file: inv.source, fix: 'drain a real server (a host the directors send traffic to)' });
-  return h;
-}
-
-/** The playbook a drain or undrain runs (on group `directors`). */
-export function drainPlaybook(mode: DrainMode, rs: HostView, waitSeconds: number): Playbook {
+/** The playbook a drain or undrain runs (on the site's directors group). */
+export function drainPlaybook(mode: DrainMode, site: Site, rs: SiteMember, waitSeconds: number): Playbook {
   const who = { address: rs.address, host: rs.name };
+  const hosts = site.groups.directors;
   if (mode === 'undrain') {
-    return playbook(`undrain ${rs.name}`, [play(`undrain ${rs.name}`, { hosts: 'directors' }, () => [undrain({ ...who, weight: rs.get('weight', 1) })])]);
+    return playbook(`undrain ${rs.name}`, [play(`undrain ${rs.name}`, { hosts }, () => [undrain({ ...who, weight: rs.weight })])]);
   }
   return playbook(`drain ${rs.name}`, [
-    play(`drain ${rs.name}`, { hosts: 'directors' }, () => [drain(who)]),
-    play(`drain ${rs.name}: its active connections`, { hosts: 'directors' }, () => [drainWait({ ...who, seconds: waitSeconds })]),
+    play(`drain ${rs.name}`, { hosts }, () => [drain(who)]),
+    play(`drain ${rs.name}: its active connections`, { hosts }, () => [drainWait({ ...who, seconds: waitSeconds })]),
   ]);
 }
 
@@ -113,6 +105,6 @@ export async function drainCommand(mode: DrainMode, argv: readonly string[], out
   if (o === 'help') return out.write(`${DRAIN_USAGE}\n`), 0;
   const cwd = process.cwd();
   const inv = await loadInventory(o.cli.inventory, { cwd, extraVars: await parseExtraVars(o.cli.extraVars, { cwd }) });
-  const rs = realServer(inv, o.host);
-  return runLoadedPlaybook(drainPlaybook(mode, rs, o.waitSeconds), inv, o.cli, { out });
+  const site = siteOf(inv);
+  return runLoadedPlaybook(drainPlaybook(mode, site, realServerNamed(site, o.host), o.waitSeconds), inv, o.cli, { out });
 }

@@ -4,16 +4,11 @@
  * (Ansible's `lookup('env', 'NAME')` keeps its NAME), a secret-looking var is left out with a note.
  */
 import { isSecretRef } from '../inventory/secret.js';
+import { SITE_GROUPS, type SiteGroups } from '../site/index.js';
 import type { GroupSpec, HostSpec, InventorySpec, SecretRef, Vars } from '../types.js';
 
-/** The site settings naming the groups (playbooks/site.ts reads them from the `all` vars). */
-export interface SiteGroups {
-  directors: string;
-  linux: string;
-  windows: string;
-}
-
-export const DEFAULT_GROUPS: SiteGroups = { directors: 'directors', linux: 'linux_realservers', windows: 'windows' };
+/** The site's default groups (the site model's settings, src/site/groups.ts). */
+export const DEFAULT_GROUPS: SiteGroups = { directors: SITE_GROUPS.directors.fallback, linux: SITE_GROUPS.linux.fallback, windows: SITE_GROUPS.windows.fallback };
 
 const SECRET_VAR = /pass(word)?|secret|token|vault|private_key/i;
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -68,11 +63,11 @@ export const vrrpOf = (i: number): Vars => ({ vrrp: i === 0 ? { state: 'MASTER',
 /** The spec of a new site from answers (flags or questions), in the reference site's layout. */
 export function specFromAnswers(a: PromptAnswers): InventorySpec {
   const groups: Record<string, GroupSpec> = {
-    directors: { connection: { type: 'ssh', user: 'root' }, hosts: hostsOf(a.directors, vrrpOf) },
+    [DEFAULT_GROUPS.directors]: { connection: { type: 'ssh', user: 'root' }, hosts: hostsOf(a.directors, vrrpOf) },
   };
-  if (a.linux.length > 0) groups.linux_realservers = { connection: { type: 'ssh', user: 'root' }, hosts: hostsOf(a.linux) };
+  if (a.linux.length > 0) groups[DEFAULT_GROUPS.linux] = { connection: { type: 'ssh', user: 'root' }, hosts: hostsOf(a.linux) };
   if (a.windows.length > 0) {
-    groups.windows = { connection: { type: 'winrm', user: 'Administrator', password: { type: 'secret', source: { env: 'WIN_PASSWORD' } } }, hosts: hostsOf(a.windows) };
+    groups[DEFAULT_GROUPS.windows] = { connection: { type: 'winrm', user: 'Administrator', password: { type: 'secret', source: { env: 'WIN_PASSWORD' } } }, hosts: hostsOf(a.windows) };
   }
   return { vars: { vip: a.vip, port: a.port }, groups };
 }
@@ -83,9 +78,7 @@ export function specFromAnswers(a: PromptAnswers): InventorySpec {
  */
 export function adaptAnsibleSpec(spec: InventorySpec, groups: SiteGroups, extra: Vars): InventorySpec {
   const vars: Vars = { ...spec.vars, ...extra };
-  if (groups.directors !== DEFAULT_GROUPS.directors) vars.directors_group = groups.directors;
-  if (groups.linux !== DEFAULT_GROUPS.linux) vars.linux_realservers_group = groups.linux;
-  if (groups.windows !== DEFAULT_GROUPS.windows) vars.windows_realservers_group = groups.windows;
+  for (const role of ['directors', 'linux', 'windows'] as const) if (groups[role] !== DEFAULT_GROUPS[role]) vars[SITE_GROUPS[role].name] = groups[role];
   const out: Record<string, GroupSpec> = {};
   for (const [g, gs] of Object.entries(spec.groups ?? {})) {
     if (g !== groups.directors) {

@@ -13,7 +13,9 @@ import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
 import { readInventorySpec } from '../inventory/load.js';
 import { isIPv4 } from '../kit/net.js';
-import { adaptAnsibleSpec, commentText, DEFAULT_GROUPS, inventorySource, specFromAnswers, type PromptAnswers, type SiteGroups } from './init-inventory.js';
+import type { SiteGroups } from '../site/index.js';
+import { siteGroupsFor } from './init-groups.js';
+import { adaptAnsibleSpec, commentText, inventorySource, specFromAnswers, type PromptAnswers } from './init-inventory.js';
 
 export const INIT_USAGE = `Usage: lvs-play init [DIR] [--vip IP] [--directors LIST] [--linux LIST] [--windows LIST] [--port N]
        lvs-play init [DIR] --from-ansible hosts.ini [--vip IP] [--port N]
@@ -64,7 +66,8 @@ export interface InitOptions {
   linux?: Host[];
   windows?: Host[];
   fromAnsible?: string;
-  groups: SiteGroups;
+  /** Groups named by flags (--directors-group …); the rest come from the inventory (init-groups.ts). */
+  groups: Partial<SiteGroups>;
   interactive: boolean;
 }
 
@@ -99,9 +102,9 @@ export function parseInitArgs(argv: readonly string[], interactive: boolean): In
     ...(values.windows !== undefined ? { windows: parseList('--windows', values.windows, 'web') } : {}),
     ...(values['from-ansible'] ? { fromAnsible: values['from-ansible'] } : {}),
     groups: {
-      directors: values['directors-group'] ?? DEFAULT_GROUPS.directors,
-      linux: values['linux-group'] ?? DEFAULT_GROUPS.linux,
-      windows: values['windows-group'] ?? DEFAULT_GROUPS.windows,
+      ...(values['directors-group'] ? { directors: values['directors-group'] } : {}),
+      ...(values['linux-group'] ? { linux: values['linux-group'] } : {}),
+      ...(values['windows-group'] ? { windows: values['windows-group'] } : {}),
     },
     interactive: interactive && !values.yes,
   };
@@ -152,18 +155,6 @@ async function answers(o: InitOptions): Promise<PromptAnswers> {
   }
 }
 
-/** Group names of an Ansible inventory for the site's three roles, guessed where not given. */
-function guessGroups(names: readonly string[], spec: Awaited<ReturnType<typeof readInventorySpec>>['spec'], given: SiteGroups): SiteGroups {
-  const has = (g: string) => names.includes(g);
-  const find = (re: RegExp) => names.find((g) => re.test(g));
-  const win = names.find((g) => ['winrm', 'psrp-ssh'].includes(String(spec.groups?.[g]?.connection?.type ?? ''))) ?? find(/win/i);
-  return {
-    directors: has(given.directors) ? given.directors : (find(/director|lvs|^lb|balanc/i) ?? given.directors),
-    linux: has(given.linux) ? given.linux : (find(/linux/i) ?? given.linux),
-    windows: has(given.windows) ? given.windows : (win ?? given.windows),
-  };
-}
-
 async function files(root: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(root, { withFileTypes: true })) {
@@ -186,7 +177,7 @@ export async function initCommand(argv: readonly string[], interactive = Boolean
   let port = o.port ?? 80;
   if (o.fromAnsible) {
     const { spec, source } = await readInventorySpec(resolve(o.fromAnsible), process.cwd());
-    const groups = guessGroups(Object.keys(spec.groups ?? {}), spec, o.groups);
+    const groups = siteGroupsFor(spec, o.groups, source);
     const hasVip = JSON.stringify(spec).includes('"vip"');
     if (!o.vip && !hasVip) throw usage(`${o.fromAnsible} sets no vip`, 'add --vip 192.168.1.10 (or a vip var in the inventory)');
     const adapted = adaptAnsibleSpec(spec, groups, { ...(o.vip ? { vip: o.vip } : {}), ...(o.port ? { port: o.port } : {}) });

@@ -10,6 +10,7 @@ import { parseExtraVars } from '../inventory/extra-vars.js';
 import { loadInventory } from '../inventory/load.js';
 import { SecretResolver } from '../inventory/secret.js';
 import { Redactor } from '../run/redact.js';
+import { requireDirectors } from '../site/index.js';
 import { StatusCollector, targetsOf } from '../status/collect.js';
 import { renderStatus } from '../status/render.js';
 import { makeConnector } from './connect.js';
@@ -78,9 +79,7 @@ export async function statusCommand(argv: readonly string[], out: NodeJS.Writabl
   const cwd = process.cwd();
   const inv = await loadInventory(o.inventory, { cwd, extraVars: await parseExtraVars(o.extraVars, { cwd }) });
   const targets = targetsOf(inv);
-  if (targets.directors.length === 0) {
-    throw new LvsError('E_VALIDATION', 'the inventory has no group "directors"', { file: inv.source, fix: 'put the keepalived directors in a group named directors' });
-  }
+  requireDirectors(targets);
   const redactor = new Redactor();
   const collector = new StatusCollector(targets, makeConnector({ secrets: new SecretResolver(), redactor, acceptNewHostKeys: o.acceptNewHostKeys }), inv.source);
   const tty = Boolean((out as NodeJS.WriteStream).isTTY);

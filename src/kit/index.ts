@@ -9,7 +9,7 @@
 
 // ── option schemas: zod (the same instance the engine uses) and one definition per shared value
 export { z } from 'zod';
-export { anyIpv4, ipv4, ipv6, ipAddress, cidr, port, absPath, hostPath, ifaceName } from './schemas.js';
+export { anyIpv4, ipv4, ipv6, ipAddress, cidr, port, absPath, hostPath, ifaceName, flag, wholeNumber, listOf, words } from './schemas.js';
 export {
   parseIPv4,
   parseIPv6,
@@ -85,6 +85,3 @@ export { ps, psFromText, quotePowerShell } from '../shell/powershell.js';
 // ── errors that carry a code, and zod issue helpers for messages in the user's terms
 export { LvsError, ValidationErrors, type ErrorCode, type ErrorDetail } from '../errors.js';
 export { fromZod, valueAt, pathSuffix, fieldRule, ruleOf } from '../dsl/zod-errors.js';
-
-// ── drained real servers (lvs-play drain): where they are recorded on the directors
-export { DRAINED_DIR, drainedPath, drainedListCommand, parseDrainedList } from './drained.js';

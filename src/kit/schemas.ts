@@ -61,3 +61,23 @@ export const absPath = z.string().regex(/^\/[^\0]*[^/]$/, 'an absolute file path
 
 /** A Linux interface name (1-15 characters). */
 export const ifaceName = z.string().refine(isInterfaceName, 'an interface name (1-15 characters: letters, digits, . _ - @)').describe('eth0');
+
+// ── values as Ansible INI files give them ([group:vars] values are strings in Ansible)
+
+/** A boolean; also Ansible's spellings as strings (yes/no, true/false, on/off, 1/0). */
+export const flag = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  const s = v.trim().toLowerCase();
+  return ['yes', 'true', 'on', '1'].includes(s) ? true : ['no', 'false', 'off', '0'].includes(s) ? false : v;
+}, z.boolean());
+
+/** A whole number from `min` to `max`; also as a string of digits. */
+export const wholeNumber = (min: number, max: number, what = `a whole number from ${min} to ${max}`) =>
+  z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v), z.number().int(what).min(min, what).max(max, what));
+
+/** A non-empty list; also one comma-separated string (`80,443`; INI `[all:vars]`). */
+export const listOf = <T extends z.ZodTypeAny>(item: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v), z.array(item).min(1));
+
+/** A list of words; also one string of space-separated words (`-D --vrrp`). */
+export const words = z.preprocess((v) => (typeof v === 'string' ? v.trim().split(/\s+/).filter(Boolean) : v), z.array(z.string()));

@@ -2,6 +2,7 @@
  * Reads every director and real server of an inventory: one connection per host (kept across
  * `--watch` rounds), one round trip per host and round. Produces the status report.
  */
+import { siteOf, type Site, type SiteMember } from '../site/index.js';
 import type { HostView, Inventory, Transport } from '../types.js';
 import { directorStatus, realServerStatus, vipHolders, vipsOf, type HostRead } from './analyze.js';
 import { parseDirector, parseLinuxRealServer, parseWindowsRealServer, type DirectorFacts, type RealServerFacts } from './facts.js';
@@ -9,30 +10,19 @@ import type { StatusReport } from './model.js';
 import { findProblems } from './problems.js';
 import { directorScript, linuxRealServerScript, windowsRealServerScript } from './scripts.js';
 
-export const DEFAULT_REALSERVER_GROUPS = ['linux_realservers', 'windows'];
 const READ_TIMEOUT_MS = 30_000;
 
 export interface StatusTargets {
   directors: readonly HostView[];
-  realServers: readonly HostView[];
-  /** VIPs the inventory names (var `vip`). */
+  realServers: readonly SiteMember[];
+  /** VIPs the inventory names (`vips` / `vip`). */
   vips: string[];
 }
 
-/** Directors = group `directors`; real servers = the groups of var `realserver_groups` (as the site). */
-export function targetsOf(inv: Inventory): StatusTargets {
-  const byName = new Map(inv.hosts.map((h) => [h.name, h]));
-  const group = (g: string) => (inv.groups[g] ?? []).map((n) => byName.get(n)).filter((h): h is HostView => !!h);
-  const directors = group('directors');
-  const ref = directors[0] ?? inv.hosts[0];
-  const groups = ref?.get<string[]>('realserver_groups', DEFAULT_REALSERVER_GROUPS) ?? DEFAULT_REALSERVER_GROUPS;
-  const seen = new Set<string>();
-  const realServers = groups.flatMap(group).filter((h) => !seen.has(h.name) && (seen.add(h.name), true));
-  const vips = [...new Set([...directors, ...realServers].map((h) => h.get<string>('vip', '')).filter(Boolean))];
-  return { directors, realServers, vips };
+/** The site model's directors, real servers and VIPs (src/site: the same as playbooks/site.ts). */
+export function targetsOf(inv: Inventory): Site {
+  return siteOf(inv);
 }
-
-const isWindows = (h: HostView) => h.connection.type === 'winrm' || h.connection.type === 'psrp-ssh';
 
 /** Every host's read → the report with its problems (pure). */
 export function buildReport(o: {
@@ -84,8 +74,7 @@ export class StatusCollector {
     }
   }
 
-  private async readRealServer(h: HostView): Promise<HostRead<RealServerFacts> & { os: 'linux' | 'windows' }> {
-    const os = isWindows(h) ? 'windows' : 'linux';
+  private async readRealServer({ host: h, os }: SiteMember): Promise<HostRead<RealServerFacts> & { os: 'linux' | 'windows' }> {
     try {
       const t = await this.transport(h);
       let facts: RealServerFacts;
@@ -107,7 +96,7 @@ export class StatusCollector {
     const t0 = Date.now();
     const [directors, realServers] = await Promise.all([
       Promise.all(this.targets.directors.map((h) => this.readDirector(h))),
-      Promise.all(this.targets.realServers.map((h) => this.readRealServer(h))),
+      Promise.all(this.targets.realServers.map((m) => this.readRealServer(m))),
     ]);
     return buildReport({ directors, realServers, inventoryVips: this.targets.vips, inventory: this.inventory, takenAt: new Date(t0).toISOString(), durationMs: Date.now() - t0 });
   }

@@ -1,7 +1,7 @@
 /**
  * Pure parsers of the status scripts' output (src/status/scripts.ts) into facts per host.
  */
-import { parseDrainedList } from '../kit/drained.js';
+import { parseDrainedList } from '../site/drained.js';
 import { parseIpvs, type IpvsService } from './ipvs.js';
 import { parseKeepalivedConf, type ConfSummary } from './keepalived-conf.js';
 import { sections } from './scripts.js';

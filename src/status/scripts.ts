@@ -5,7 +5,7 @@
  * ip_vs itself); test/lab/operate.test.ts checks on the hosts that nothing was written.
  * Output: sections, each after a `@@NAME` line.
  */
-import { DRAINED_DIR, drainedListCommand } from '../kit/drained.js';
+import { DRAINED_DIR, drainedListCommand } from '../site/drained.js';
 import { raw, sh } from '../shell/quote.js';
 import { ps } from '../shell/powershell.js';
 import type { PsScript, ShellCommand } from '../types.js';

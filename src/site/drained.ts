@@ -7,6 +7,7 @@
 import { sh } from '../shell/quote.js';
 import type { ShellCommand } from '../types.js';
 
+/** Where each director records the real servers drained on it (one file per address). */
 export const DRAINED_DIR = '/var/lib/lvs-play/drained';
 
 /** The marker file of one real server. */

@@ -1,0 +1,68 @@
+/**
+ * The site as one host sees it, each value read once through a schema (`host.var`): the VIPs, the
+ * service ports, the real servers with their typed weights, the directors. playbooks/site.ts
+ * builds every play from these; `siteOf` (model.ts) reads the same for status, drain and init.
+ */
+import { z } from 'zod';
+import { ipv4, listOf, wholeNumber } from '../kit/schemas.js';
+import type { HostView } from '../types.js';
+import { groupOf } from './groups.js';
+
+/** A real server of the site, as the directors balance it. */
+export interface SiteMember {
+  host: HostView;
+  name: string;
+  address: string;
+  /** `weight` (0-65535, default 1). */
+  weight: number;
+  /** By its connection: winrm / psrp-ssh = windows. */
+  os: 'linux' | 'windows';
+}
+
+/** The VIPs a host sets (`vips`, a list, else `vip`), or undefined when it sets neither. */
+export function configuredVips(host: HostView): string[] | undefined {
+  const list = host.var('vips', listOf(ipv4).describe('[192.168.1.10, 192.168.1.11]').optional());
+  if (list) return list;
+  const one = host.var('vip', ipv4.optional());
+  return one === undefined ? undefined : [one];
+}
+
+/** The VIPs: `vips` (a list), else `vip` (required). */
+export const vipsOf = (host: HostView): string[] => configuredVips(host) ?? [host.var('vip', ipv4)];
+
+const servicePort = wholeNumber(1, 65535).describe('80');
+
+/** The service ports (virtual services: every VIP × every port): `ports`, else `port`, else [80] (the seed). */
+export function portsOf(host: HostView): number[] {
+  const list = host.var('ports', listOf(servicePort).describe('[80, 443]').optional());
+  if (list) return list;
+  return [host.var('port', servicePort, 80)];
+}
+
+/** A real server's weight (`weight`, 0-65535, default 1); drained servers are kept at 0 on the directors. */
+export const weightOf = (rs: HostView): number => rs.var('weight', wholeNumber(0, 65535).describe('1'), 1);
+
+const groupNames = z.array(z.string().min(1)).describe('[linux_realservers, windows]');
+
+/** The groups whose hosts are the real servers (`realserver_groups`, default: the Linux and the Windows group). */
+export const realServerGroupsOf = (host: HostView): string[] => host.var('realserver_groups', groupNames, [groupOf(host, 'linux'), groupOf(host, 'windows')]);
+
+const isWindows = (h: HostView): boolean => h.connection.type === 'winrm' || h.connection.type === 'psrp-ssh';
+
+/** A host as a real server of the site. */
+export const memberOf = (h: HostView): SiteMember => ({ host: h, name: h.name, address: h.address, weight: weightOf(h), os: isWindows(h) ? 'windows' : 'linux' });
+
+/**
+ * The real servers `host` (a director) balances: the hosts of its real-server groups, each once.
+ * `group` looks a group up (default: `host.group`, which warns about a group the inventory lacks).
+ */
+export function realServersOf(host: HostView, group: (name: string) => readonly HostView[] = host.group): SiteMember[] {
+  const seen = new Set<string>();
+  return realServerGroupsOf(host)
+    .flatMap((g) => group(g))
+    .filter((h) => !seen.has(h.name) && (seen.add(h.name), true))
+    .map(memberOf);
+}
+
+/** The directors as `host` sees them (its directors group). */
+export const directorsOf = (host: HostView): readonly HostView[] => host.group(groupOf(host, 'directors'));

@@ -64,7 +64,8 @@ export function ipvsWeight(o: Target & { weight: number }): Resource<IpvsState, 
       command: sh`if [ -e /proc/net/ip_vs ] && command -v ipvsadm >/dev/null 2>&1; then echo ipvs=1; ipvsadm -S -n; else echo ipvs=0; fi`,
       parse(r: RunResult) {
         if (r.code !== 0) throw commandError('reading the IPVS table', r);
-        return { ipvs: r.stdout.startsWith('ipvs=1'), entries: ipvsEntriesOf(r.stdout, o.address) };
+        const ipvs = r.stdout.startsWith('ipvs=1');
+        return { ipvs, entries: ipvs ? ipvsEntriesOf(r.stdout.replace(/^ipvs=1\n/, ''), o.address) : [] };
       },
     },
     plan: (cur) => {
@@ -75,7 +76,7 @@ export function ipvsWeight(o: Target & { weight: number }): Resource<IpvsState, 
     note: (cur) =>
       !cur.ipvs ? 'no IPVS on this host (the kernel has no ip_vs): nothing live to change' : cur.entries.length ? `weight already ${o.weight}` : `IPVS does not list ${o.address} now (keepalived's health check keeps it out)`,
     apply: async (t, c) => {
-      for (const e of c) await runOk(t, sh`ipvsadm -e ${e.kind} ${e.service} -r ${e.real} ${e.forward} -w ${o.weight}`, `ipvsadm -e … -r ${e.real} -w ${o.weight}`);
+      for (const e of c) await runOk(t, sh`ipvsadm -e ${e.kind} ${e.service.split(' ')} -r ${e.real} ${e.forward} -w ${o.weight}`, `ipvsadm -e … -r ${e.real} -w ${o.weight}`);
     },
   });
 }

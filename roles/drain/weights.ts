@@ -1,7 +1,10 @@
 /**
- * Pure helpers of the drain role: a real server's weight in keepalived.conf text, and its entries
- * in `ipvsadm -S -n` output.
+ * Pure helpers of the drain role, each a view of the one parser of its format: a real server's
+ * weight in keepalived.conf text (the kit's `parseKeepalivedStatements`), and its entries in
+ * `ipvsadm -S -n` output (the ipvsadm role's `parseIpvsadmSave`).
  */
+import { blocksNamed, canonicalIp, parseKeepalivedStatements, valueIn, type KeepalivedStatement } from 'lvs-play/kit';
+import { parseIpvsadmSave, realServerKey, serviceArgs, type Forwarding } from '../ipvsadm/index.js';
 
 export interface WeightEdit {
   text: string;
@@ -13,54 +16,30 @@ export interface WeightEdit {
 
 /** Sets `weight W` in every `real_server ADDRESS PORT { … }` block (inserted when missing). */
 export function setRealServerWeight(text: string, address: string, weight: number): WeightEdit {
+  const blocks = blocksNamed(parseKeepalivedStatements(text), 'virtual_server')
+    .flatMap((vs) => blocksNamed(vs.block, 'real_server'))
+    .filter((rs) => rs.args[0] === address);
   const lines = text.split('\n');
-  const out: string[] = [];
-  const before: number[] = [];
-  let found = 0;
-  let depth = 0;
-  let inBlock = false;
-  let blockDepth = 0;
-  let sawWeight = false;
-  let headerIndex = -1;
-  let indent = '';
-  const braces = (l: string) => (l.replace(/[#!].*$/, '').match(/\{/g)?.length ?? 0) - (l.replace(/[#!].*$/, '').match(/\}/g)?.length ?? 0);
-  for (const line of lines) {
-    const code = line.replace(/[#!].*$/, '');
-    if (!inBlock) {
-      const m = /^(\s*)real_server\s+(\S+)\s+\d+\s*\{/.exec(code);
-      out.push(line);
-      if (m && m[2] === address) {
-        inBlock = true;
-        found++;
-        blockDepth = depth + 1;
-        sawWeight = false;
-        headerIndex = out.length - 1;
-        indent = `${m[1]}    `;
-      }
-      depth += braces(line);
-      continue;
-    }
-    const w = /^(\s*)weight\s+(\d+)(.*)$/.exec(line);
-    if (w && depth === blockDepth) {
-      before.push(Number(w[2]));
-      sawWeight = true;
-      out.push(`${w[1]}weight ${weight}${w[3]}`);
-    } else out.push(line);
-    depth += braces(line);
-    if (depth < blockDepth) {
-      inBlock = false;
-      if (!sawWeight) {
-        before.push(1);
-        out.splice(headerIndex + 1, 0, `${indent}weight ${weight}`);
-      }
+  const before = blocks.map((rs) => Number(valueIn(rs.block, 'weight') ?? 1));
+  // bottom up, so an inserted line does not move the blocks still to edit
+  for (const rs of [...blocks].reverse()) {
+    const w: KeepalivedStatement | undefined = rs.block?.find((s) => s.keyword === 'weight' && !s.block);
+    if (w) {
+      const line = lines[w.line]!;
+      const whole = /^(\s*)weight\s+(\d+)(.*)$/.exec(line);
+      lines[w.line] = whole ? `${whole[1]}weight ${weight}${whole[3]}` : line.replace(/\bweight(\s+)\d+/, `weight$1${weight}`);
+    } else {
+      const indent = /^\s*/.exec(lines[rs.line]!)![0];
+      lines.splice(rs.line + 1, 0, `${indent}    weight ${weight}`);
     }
   }
-  return { text: out.join('\n'), found, before };
+  return { text: lines.join('\n'), found: blocks.length, before };
 }
 
 export interface IpvsEntry {
   /** `-t`, `-u` or `-f`. */
   kind: string;
+  /** The service as ipvsadm names it after `kind` (`10.77.0.10:80`, `7`, `7 -6`). */
   service: string;
   real: string;
   /** `-g`, `-m` or `-i`. */
@@ -68,15 +47,15 @@ export interface IpvsEntry {
   weight: number;
 }
 
-/** The real-server lines of `ipvsadm -S -n` whose address is `address` (any port). */
+const FORWARD: Record<Forwarding, string> = { dr: '-g', nat: '-m', tunnel: '-i' };
+
+/** The real servers of `ipvsadm -S -n` output whose address is `address` (any port, every service). */
 export function ipvsEntriesOf(saveOutput: string, address: string): IpvsEntry[] {
-  const out: IpvsEntry[] = [];
-  for (const line of saveOutput.split('\n')) {
-    const m = /^-a\s+(-[tuf])\s+(\S+)\s+-r\s+(\S+)\s+(-[gmi])\s+-w\s+(\d+)/.exec(line.trim());
-    if (!m) continue;
-    const real = m[3]!;
-    const host = /^\[(.*)\]:\d+$/.exec(real)?.[1] ?? real.replace(/:\d+$/, '');
-    if (host === address) out.push({ kind: m[1]!, service: m[2]!, real, forward: m[4]!, weight: Number(m[5]) });
-  }
-  return out;
+  const want = canonicalIp(address);
+  return parseIpvsadmSave(saveOutput).flatMap((s) => {
+    const [kind = '', ...service] = serviceArgs(s);
+    return s.realServers
+      .filter((r) => canonicalIp(r.address) === want)
+      .map((r) => ({ kind, service: service.join(' '), real: realServerKey(s, r), forward: FORWARD[r.forwarding], weight: r.weight }));
+  });
 }

@@ -78,6 +78,9 @@ export {
   type PersistMethod,
 } from './addresses.js';
 
+// ── foreign formats: the one keepalived.conf parser (statements and blocks with their lines)
+export { parseKeepalivedStatements, blocksNamed, valueIn, type KeepalivedStatement } from '../formats/keepalived-conf.js';
+
 // ── shell and PowerShell text (values quoted or passed as data; never interpolated raw)
 export { sh, raw, shJoin, quote } from '../shell/quote.js';
 export { ps, psFromText, quotePowerShell } from '../shell/powershell.js';

@@ -1,9 +1,11 @@
 /**
  * What status needs from a director's keepalived.conf: VRRP instances (configured state,
- * priority, interface, VIPs) and virtual servers with their real servers and weights. The host
- * sends the file without comments and without any `auth_pass` line (see `confCommand`), so the
- * VRRP password never leaves the director. Pure parser; `include` files are not followed.
+ * priority, interface, VIPs) and virtual servers with their real servers and weights — a view of
+ * the one keepalived.conf parser (src/formats/keepalived-conf.ts). The host sends the file
+ * without comments and without any `auth_pass` line (see `directorScript`), so the VRRP password
+ * never leaves the director. Pure; `include` files are not followed.
  */
+import { blocksNamed, parseKeepalivedStatements, valueIn, type KeepalivedStatement } from '../formats/keepalived-conf.js';
 
 export interface ConfInstance {
   name: string;
@@ -33,63 +35,34 @@ export interface ConfSummary {
   virtualServers: ConfVirtualServer[];
 }
 
+function instance(st: KeepalivedStatement): ConfInstance {
+  const priority = valueIn(st.block, 'priority');
+  return {
+    name: st.args[0] ?? '?',
+    state: valueIn(st.block, 'state') ?? '',
+    priority: priority === undefined ? null : Number(priority),
+    interface: valueIn(st.block, 'interface') ?? '',
+    vips: blocksNamed(st.block, 'virtual_ipaddress').flatMap((b) => (b.block ?? []).filter((a) => !a.block && a.keyword).map((a) => a.keyword.split('/')[0]!)),
+  };
+}
+
+function virtualServer(st: KeepalivedStatement): ConfVirtualServer {
+  const fw = st.args[0] === 'fwmark';
+  const port = fw ? null : Number(st.args[1] ?? NaN);
+  return {
+    address: fw ? `fwmark ${st.args[1] ?? ''}` : (st.args[0] ?? ''),
+    port,
+    protocol: valueIn(st.block, 'protocol') ?? 'TCP',
+    realServers: blocksNamed(st.block, 'real_server').map((rs) => ({
+      address: rs.args[0] ?? '',
+      port: Number(rs.args[1] ?? port ?? NaN),
+      weight: Number(valueIn(rs.block, 'weight') ?? 1),
+    })),
+  };
+}
+
 /** Parses keepalived.conf text (lenient: unknown keywords are skipped with their blocks). */
 export function parseKeepalivedConf(text: string): ConfSummary {
-  const out: ConfSummary = { instances: [], virtualServers: [] };
-  // a stack of open blocks: their keyword and what they describe
-  const stack: { kw: string; inst?: ConfInstance; vs?: ConfVirtualServer; rs?: ConfRealServer }[] = [];
-  let line: string[] = [];
-  const top = () => stack[stack.length - 1];
-  const statement = (words: string[], opens: boolean) => {
-    const [kw = '', ...args] = words;
-    const parent = top();
-    if (opens) {
-      const frame: (typeof stack)[number] = { kw };
-      if (kw === 'vrrp_instance' && stack.length === 0) {
-        frame.inst = { name: args[0] ?? '?', state: '', priority: null, interface: '', vips: [] };
-        out.instances.push(frame.inst);
-      } else if (kw === 'virtual_server' && stack.length === 0) {
-        const fw = args[0] === 'fwmark';
-        frame.vs = { address: fw ? `fwmark ${args[1] ?? ''}` : args[0] ?? '', port: fw ? null : Number(args[1] ?? NaN), protocol: 'TCP', realServers: [] };
-        out.virtualServers.push(frame.vs);
-      } else if (kw === 'real_server' && parent?.vs) {
-        frame.rs = { address: args[0] ?? '', port: Number(args[1] ?? parent.vs.port ?? NaN), weight: 1 };
-        parent.vs.realServers.push(frame.rs);
-      }
-      stack.push(frame);
-      return;
-    }
-    if (!parent) return;
-    if (parent.kw === 'virtual_ipaddress') {
-      const inst = stack[stack.length - 2]?.inst;
-      if (inst && kw) inst.vips.push(kw.split('/')[0]!);
-      return;
-    }
-    if (parent.inst) {
-      if (kw === 'state') parent.inst.state = args[0] ?? '';
-      else if (kw === 'priority') parent.inst.priority = Number(args[0]);
-      else if (kw === 'interface') parent.inst.interface = args[0] ?? '';
-    } else if (parent.vs) {
-      if (kw === 'protocol') parent.vs.protocol = args[0] ?? 'TCP';
-    } else if (parent.rs) {
-      if (kw === 'weight') parent.rs.weight = Number(args[0]);
-    }
-  };
-  // a statement is the words of one line up to a brace (keepalived's own rule)
-  for (const raw of text.split('\n')) {
-    const l = raw.replace(/[#!].*$/, '');
-    for (const tok of l.replace(/([{}])/g, ' $1 ').split(/\s+/).filter(Boolean)) {
-      if (tok === '{') {
-        statement(line, true);
-        line = [];
-      } else if (tok === '}') {
-        if (line.length) statement(line, false);
-        line = [];
-        stack.pop();
-      } else line.push(tok);
-    }
-    if (line.length) statement(line, false);
-    line = [];
-  }
-  return out;
+  const top = parseKeepalivedStatements(text);
+  return { instances: blocksNamed(top, 'vrrp_instance').map(instance), virtualServers: blocksNamed(top, 'virtual_server').map(virtualServer) };
 }

@@ -14,6 +14,7 @@ import { LvsError } from '../errors.js';
 import { readInventorySpec } from '../inventory/load.js';
 import { isIPv4 } from '../kit/net.js';
 import type { SiteGroups } from '../site/index.js';
+import { lvsPlayDependency } from './init-dependency.js';
 import { siteGroupsFor } from './init-groups.js';
 import { adaptAnsibleSpec, commentText, inventorySource, specFromAnswers, type PromptAnswers } from './init-inventory.js';
 
@@ -193,9 +194,10 @@ export async function initCommand(argv: readonly string[], interactive = Boolean
   const targets = names.map((f) => f.replace(/\.tmpl$/, '').replace(/(^|\/)_gitignore$/, '$1.gitignore'));
   const clash = targets.filter((f) => existsSync(join(dir, f))).concat(existsSync(join(dir, 'inventory', 'prod.ts')) ? ['inventory/prod.ts'] : []);
   if (clash.length > 0) throw usage(`${o.dir}: would overwrite ${[...new Set(clash)].join(', ')}`, 'run init in an empty or new directory');
+  const dependency = await lvsPlayDependency(pkgRoot, own.version);
   const vars: Record<string, string> = {
     NAME: basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'lvs-site',
-    LVS_PLAY_VERSION: own.version,
+    LVS_PLAY_DEPENDENCY: JSON.stringify(dependency.spec).slice(1, -1), // inside a JSON string of package.json
     TYPESCRIPT_VERSION: own.devDependencies.typescript ?? '^5.9.0',
     VITEST_VERSION: own.devDependencies.vitest ?? '^4.1.0',
     TYPES_NODE_VERSION: own.devDependencies['@types/node'] ?? '^20.19.0',
@@ -213,6 +215,7 @@ export async function initCommand(argv: readonly string[], interactive = Boolean
   const rel = r === '' ? '.' : r.startsWith('..') ? dir : r;
   process.stdout.write(
     `created ${rel}: ${[...targets, 'inventory/prod.ts'].sort().join(', ')}\n` +
+      (dependency.from === 'local' ? `lvs-play ${own.version} is not on the npm registry: package.json depends on the package this init ran from (${dependency.spec})\n` : '') +
       `next: cd ${rel} && npm install && npx lvs-play playbooks/site.ts -i prod --list-hosts\n`,
   );
   return 0;

@@ -14,6 +14,7 @@ import { ROOT } from './support.js';
 const base = mkdtempSync(join(tmpdir(), 'lvs-init-'));
 const fromFlags = join(base, 'my-site');
 const fromIni = join(base, 'from-ansible');
+const asIs = join(base, 'as-generated');
 
 function sh(cmd: string, args: string[], cwd: string) {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' }, timeout: 600_000 });
@@ -75,6 +76,32 @@ describe('lvs-play init', () => {
     expect(hosts.stdout).toContain('play "linux real servers" (linux_realservers): 2 host(s)\n    rs1  192.0.2.16\n    rs2  192.0.2.17');
     expect(hosts.stdout).toContain('play "windows real servers" (windows): 1 host(s)\n    web1  192.0.2.18');
     expect(hosts.stdout).toContain('play "keepalived rollout" (directors): 2 host(s)\n    lvs2  192.0.2.15\n    lvs1  192.0.2.14');
+  });
+
+  it('the generated package.json installs as it is: lvs-play unpublished, so the package init ran from (file:)', () => {
+    const made = lvsPlay(['init', asIs, '--vip', '192.0.2.10']);
+    expect(made.code, made.out).toBe(0);
+    expect(made.stdout).toContain('is not on the npm registry');
+    const pkg = JSON.parse(readFileSync(join(asIs, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(pkg.dependencies['lvs-play']).toBe(`file:${ROOT}`);
+    const inst = sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], asIs);
+    expect(inst.code, inst.out).toBe(0);
+    const hosts = sh('npx', ['lvs-play', 'playbooks/site.ts', '-i', 'prod', '--list-hosts'], asIs);
+    expect(hosts.code, hosts.out).toBe(0);
+    expect(hosts.stdout).toContain('play "keepalived rollout" (directors): 2 host(s)');
+    expect(sh('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'], asIs).out).toBe('');
+  });
+
+  it('--from-ansible with groups lb, web, winweb (no settings): all three picked', () => {
+    const dir = join(base, 'lb-web-winweb');
+    writeFileSync(join(base, 'lb.ini'), '[lb]\nlb1 ansible_host=192.0.2.14\nlb2 ansible_host=192.0.2.15\n[web]\nrs1 ansible_host=192.0.2.16\n[winweb]\nwin1 ansible_host=192.0.2.18\n[winweb:vars]\nansible_connection=psrp\n');
+    const made = lvsPlay(['init', dir, '--from-ansible', join(base, 'lb.ini'), '--vip', '192.0.2.10']);
+    expect(made.code, made.out).toBe(0);
+    const inv = readFileSync(join(dir, 'inventory', 'prod.ts'), 'utf8');
+    expect(inv).toContain('// Group settings: directors=lb, Linux real servers=web, Windows real servers=winweb.');
+    expect(inv).toMatch(/directors_group: 'lb'/);
+    expect(inv).toMatch(/linux_realservers_group: 'web'/);
+    expect(inv).toMatch(/windows_realservers_group: 'winweb'/);
   });
 
   it('--from-ansible: groups, children, vars and connections converted; secrets only as secret.env references', () => {

@@ -1,6 +1,7 @@
 /**
  * lvs-play from npm, used by a repository outside this one that writes ITS OWN role with the public
- * kit (test/lab/consumer/: roles/site-health.ts and site.ts, copied as they are). That repository's
+ * kit: the authoring guide's example files (examples/authoring/: site.ts, roles/site-health.ts,
+ * roles/log-forward.ts), copied as they are FROM THE INSTALLED PACKAGE (they ship in it). That repository's
  * package.json names only lvs-play and typescript; its tsconfig is strict without skipLibCheck. The
  * playbook type-checks, a wrong option does not compile, and on the lab `--check` predicts exactly
  * what the first run changes (the file is then on the hosts), and a second run changes nothing.
@@ -13,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, ensureLab, onHost } from './support.js';
 
 const repo = mkdtempSync(join(tmpdir(), 'lvs-consumer-'));
-const CONSUMER = join(ROOT, 'test/lab/consumer');
+/** The guide's examples as the package ships them (package.json `files`). */
+const EXAMPLES = ['site.ts', 'roles/site-health.ts', 'roles/log-forward.ts'];
 const SCRIPT = '/usr/local/sbin/site-health';
 const HOSTS = ['rs1', 'rs2'];
 
@@ -63,17 +65,20 @@ describe('lvs-play installed from npm pack in another repository, with a role of
       join(repo, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true }, include: ['*.ts', 'roles/*.ts'] }, null, 2),
     );
-    mkdirSync(join(repo, 'roles'));
-    copyFileSync(join(CONSUMER, 'site.ts'), join(repo, 'site.ts'));
-    copyFileSync(join(CONSUMER, 'roles/site-health.ts'), join(repo, 'roles/site-health.ts'));
     const inst = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']);
     if (inst.status !== 0) throw new Error(`npm install failed: ${inst.stderr}`);
+    mkdirSync(join(repo, 'roles'));
+    for (const f of EXAMPLES) copyFileSync(join(repo, 'node_modules/lvs-play/examples/authoring', f), join(repo, f));
     await removeScript();
   });
 
   afterAll(async () => {
     await removeScript(); // the lab as it was
     rmSync(repo, { recursive: true, force: true });
+  });
+
+  it('the guide\'s examples ship in the package, byte for byte as in the repository', () => {
+    for (const f of EXAMPLES) expect(readFileSync(join(repo, f), 'utf8')).toBe(readFileSync(join(ROOT, 'examples/authoring', f), 'utf8'));
   });
 
   it('names only lvs-play and typescript, and type-checks strictly (no skipLibCheck)', () => {

@@ -1,8 +1,8 @@
-// The outside repository's own role (test/lab/consumer/roles/site-health.ts, docs/authoring.md),
+// The outside repository's own role (examples/authoring/roles/site-health.ts, shipped in the package; docs/authoring.md),
 // tested as its author would: the parser on captured output, the plan, the options. Pure: no host.
 import { describe, expect, it } from 'vitest';
 import { sha256 } from 'lvs-play/kit';
-import { healthScript, scriptFact, scriptText, siteHealth, siteHealthOptions } from '../../lab/consumer/roles/site-health.js';
+import { healthScript, scriptFact, scriptText, siteHealth, siteHealthOptions } from '../../../examples/authoring/roles/site-health.js';
 
 const output = (...lines: string[]) => ({ code: 0, stdout: `${lines.join('\n')}\n`, stderr: '' });
 const o = siteHealthOptions.parse({});

@@ -4,7 +4,7 @@
  * stops the run before any host is contacted, naming the inventory file, host and variable.
  * docs/site.md lists them with the seed walkthrough's values.
  */
-import type { HostView } from 'lvs-play';
+import { secretFromEnv, type HostView } from 'lvs-play';
 import { absPath, anyIpv4, flag, ifaceName, listOf, wholeNumber, z } from 'lvs-play/kit';
 
 // Which hosts play which part, the VIPs, ports and weights: the site model ('lvs-play': groupOf,
@@ -54,7 +54,7 @@ export interface VrrpSettings {
 
 export function vrrpOf(host: HostView): VrrpSettings {
   // an empty $LVS_VRRP_PASS is no password (as for every secret): the inventory's, else no auth
-  const authPass = process.env.LVS_VRRP_PASS || host.var('vrrp_auth_pass', z.string().min(1).max(8, 'at most 8 bytes (keepalived PASS auth)').optional());
+  const authPass = secretFromEnv('LVS_VRRP_PASS') ?? host.var('vrrp_auth_pass', z.string().min(1).max(8, 'at most 8 bytes (keepalived PASS auth)').optional());
   const notify = host.var('vrrp_notify', absPath.describe('/usr/local/sbin/vrrp-notify').optional());
   return {
     interface: host.var('vrrp_interface', ifaceName, 'eth0'),

@@ -41,7 +41,7 @@ export { unarchive, type UnarchiveOptions, type UnarchiveState, type UnarchiveCh
 
 // ── inventories and secrets
 export { inventory } from './inventory/define.js';
-export { secret } from './inventory/secret.js';
+export { secret, secretFromEnv } from './inventory/secret.js';
 
 // ── the site model (docs/site.md): directors, real servers, VIPs, ports, weights, drained records
 export {

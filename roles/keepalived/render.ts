@@ -3,10 +3,10 @@
  * order whatever the input's), 4-space indentation like keepalived's samples. Pure.
  * Validate first (validate.ts): the renderer trusts its input.
  */
+import { MASK } from 'lvs-play/kit';
 import { scriptWords, type HealthCheck, type KaRealServer, type KeepalivedConfig, type ScriptCommand, type VirtualServer, type VrrpInstance, type VrrpScript } from './model.js';
 
 const HEADER = '# managed by lvs-play: do not edit by hand, changes are overwritten';
-const REDACTED = '********';
 
 type Line = string | Line[];
 
@@ -150,5 +150,5 @@ function healthCheck(c: HealthCheck): Line[] {
  * Works on any keepalived.conf text (the `raw` part and hand-written files included).
  */
 export function redactKeepalivedConf(text: string): string {
-  return text.replace(/^([ \t]*auth_pass)([ \t]+)\S.*$/gm, `$1$2${REDACTED}`);
+  return text.replace(/^([ \t]*auth_pass)([ \t]+)\S.*$/gm, `$1$2${MASK}`);
 }

@@ -116,7 +116,7 @@ export async function runLoadedPlaybook(
   preflight(plays, o.playbook);
 
   const redactor = new Redactor();
-  const secrets = new SecretResolver();
+  const secrets = new SecretResolver({}, redactor); // resolved values land in the run's one holder
   const abort = new AbortController();
   let interrupts = 0;
   const onSigint = () => {

@@ -81,7 +81,7 @@ export async function statusCommand(argv: readonly string[], out: NodeJS.Writabl
   const targets = targetsOf(inv);
   requireDirectors(targets);
   const redactor = new Redactor();
-  const collector = new StatusCollector(targets, makeConnector({ secrets: new SecretResolver(), redactor, acceptNewHostKeys: o.acceptNewHostKeys }), inv.source);
+  const collector = new StatusCollector(targets, makeConnector({ secrets: new SecretResolver({}, redactor), redactor, acceptNewHostKeys: o.acceptNewHostKeys }), inv.source);
   const tty = Boolean((out as NodeJS.WriteStream).isTTY);
   const color = tty && !process.env.NO_COLOR && !process.env.CI;
   let stop = false;

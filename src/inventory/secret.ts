@@ -7,7 +7,7 @@
 import { inspect } from 'node:util';
 import type { Readable, Writable } from 'node:stream';
 import { LvsError } from '../errors.js';
-import { MASK, redact } from '../mask.js';
+import { MASK, Redactor } from '../mask.js';
 import type { SecretRef } from '../types.js';
 
 export { MASK };
@@ -74,13 +74,24 @@ export interface SecretOptions {
   output?: Writable;
 }
 
+/**
+ * A secret from an environment variable of the control node, or undefined when it is unset or
+ * empty (an empty variable is no secret). The one place a secret is read from the environment:
+ * `secret.env` references resolve through it, and a playbook setting that a variable overrides
+ * (`LVS_VRRP_PASS`) reads it here too.
+ */
+export function secretFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const v = env[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
 /** Resolves one reference. Stateless: prefer a SecretResolver, which also remembers values for redaction. */
 export async function resolveSecret(ref: SecretRef, opts: SecretOptions = {}): Promise<string> {
   const src = ref.source;
   if ('value' in src) return src.value;
   if ('env' in src) {
-    const v = (opts.env ?? process.env)[src.env];
-    if (v === undefined || v === '') {
+    const v = secretFromEnv(src.env, opts.env);
+    if (v === undefined) {
       throw new LvsError('E_SECRET', `secret environment variable ${src.env} is not set`, {
         field: src.env,
         fix: `export ${src.env}=... before running, or use secret.prompt(...)`,
@@ -131,16 +142,22 @@ function sourceKey(ref: SecretRef): string {
 }
 
 /**
- * Resolves secrets for one run and remembers every resolved value, so output can be redacted.
- * Each distinct reference is resolved (and prompted for) once.
+ * Resolves secrets for one run and keeps every resolved value in the run's holder (a Redactor,
+ * src/mask.ts: `holder`, else one of its own), so every output masks it. Each distinct reference
+ * is resolved (and prompted for) once.
  */
 export class SecretResolver {
-  readonly #seen = new Set<string>();
+  readonly #held: Redactor;
   readonly #cache = new Map<string, Promise<string>>();
   /** Prompts run one after another: hosts connect in parallel, the terminal is one. */
   #prompts: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly opts: SecretOptions = {}) {}
+  constructor(
+    private readonly opts: SecretOptions = {},
+    holder: Redactor = new Redactor(),
+  ) {
+    this.#held = holder;
+  }
 
   resolve(ref: SecretRef): Promise<string> {
     const key = sourceKey(ref);
@@ -161,16 +178,16 @@ export class SecretResolver {
 
   /** Adds a value to redact (e.g. a secret obtained elsewhere). Empty strings are ignored. */
   remember(value: string): void {
-    if (value !== '') this.#seen.add(value);
+    this.#held.add(value);
   }
 
   /** The values resolved so far (for executors that redact by themselves). */
   values(): readonly string[] {
-    return [...this.#seen];
+    return this.#held.values();
   }
 
   /** Replaces every resolved secret value in `text` by "********" (longest values first). */
   redact(text: string): string {
-    return redact(text, [...this.#seen]);
+    return this.#held.redact(text);
   }
 }

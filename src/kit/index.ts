@@ -85,6 +85,9 @@ export { parseKeepalivedStatements, blocksNamed, valueIn, type KeepalivedStateme
 export { sh, raw, shJoin, quote } from '../shell/quote.js';
 export { ps, psFromText, quotePowerShell } from '../shell/powershell.js';
 
+// ── secrets: the one mask and redaction, and the holder of a run's secret values
+export { MASK, redact, Redactor } from '../mask.js';
+
 // ── errors that carry a code, and zod issue helpers for messages in the user's terms
 export { LvsError, ValidationErrors, type ErrorCode, type ErrorDetail } from '../errors.js';
 export { fromZod, valueAt, pathSuffix, fieldRule, ruleOf } from '../dsl/zod-errors.js';

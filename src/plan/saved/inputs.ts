@@ -5,7 +5,7 @@
  * contacted: resources' declared secrets, inventory secrets given as values or environment variables).
  */
 import { readFile } from 'node:fs/promises';
-import { isSecretRef } from '../../inventory/secret.js';
+import { isSecretRef, secretFromEnv } from '../../inventory/secret.js';
 import { Redactor } from '../../run/redact.js';
 import type { PlannedPlay } from '../../run/select.js';
 import type { Inventory, JsonValue, SecretRef, Vars } from '../../types.js';
@@ -32,7 +32,7 @@ export function knownSecrets(plays: readonly PlannedPlay[], inv: Inventory): Red
   for (const r of refs) {
     const s = r.source;
     if ('value' in s) red.add(s.value);
-    else if ('env' in s) red.add(process.env[s.env]);
+    else if ('env' in s) red.add(secretFromEnv(s.env));
   }
   return red;
 }

@@ -54,7 +54,7 @@ export function makeConnector(o: ConnectorOptions): (host: HostView) => Promise<
       }
       case 'winrm':
       case 'psrp-ssh':
-        return (await loadPowerShell()).connectPowerShell({ host: host.name, address: host.address, conn, resolveSecret });
+        return (await loadPowerShell()).connectPowerShell({ host: host.name, address: host.address, conn, resolveSecret, ...(o.sshConfig ? { sshConfig: o.sshConfig } : {}) });
     }
   };
 }

@@ -27,6 +27,7 @@ export function resolveSshHosts(hosts: readonly HostView[], o: SshCliOptions, wa
         ...(o.sshConfig ? { sshConfig: o.sshConfig } : {}),
         ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
       });
+      if (s.origin['HostName'] === 'default' && h.address !== h.name) s.origin['HostName'] = 'inventory address';
       s.warnings.forEach((w) => warn?.(w));
       out.set(h.name, s);
     } catch (e) {

@@ -18,12 +18,16 @@ export interface RouteContext {
   /** The target's settings input (its inventory connection and --ssh-config/--timeout). */
   input: SettingsInput;
   resolve: Endpoint['resolve'];
+  /** The target's name in messages (its inventory name). */
+  label?: string;
 }
 
 export interface Route {
   sock: Duplex;
   /** Called when the target connection is done with the route (releases shared hops). */
   release(): void;
+  /** The jump host whose connection closed under this route (for messages), or null. */
+  lostHop?(): string | null;
 }
 
 interface Hop {
@@ -59,8 +63,9 @@ const hopKey = (s: SshSettings, via: string) => `${via}>${s.user}@${s.hostname}:
 const hopLabel = (s: SshSettings) => `bastion ${s.original === s.hostname ? s.hostname : `${s.original} (${s.hostname})`}`;
 
 /** Opens (or shares) the chain of hops; resolves with the last hop's client and a release. */
-async function acquireChain(specs: readonly JumpSpec[], ctx: RouteContext, depth: number): Promise<{ client: Client; label: string; release: () => void }> {
+async function acquireChain(specs: readonly JumpSpec[], ctx: RouteContext, depth: number): Promise<{ client: Client; label: string; release: () => void; lostHop: () => string | null }> {
   let via = '';
+  let lost: string | null = null;
   let prev: { client: Client; label: string } | null = null;
   const taken: string[] = [];
   const release = () => taken.forEach((k) => releaseHop(k));
@@ -83,6 +88,8 @@ async function acquireChain(specs: readonly JumpSpec[], ctx: RouteContext, depth
       hop.refs++;
       taken.push(key);
       prev = { client: await hop.client, label: hop.label };
+      const label = hop.label;
+      prev.client.once('close', () => (lost ??= label));
       via = key;
     }
   } catch (e) {
@@ -90,23 +97,28 @@ async function acquireChain(specs: readonly JumpSpec[], ctx: RouteContext, depth
     throw e;
   }
   const last = prev as { client: Client; label: string };
-  return { ...last, release };
+  let released = false;
+  return { ...last, release: () => !released && (released = true) && release(), lostHop: () => lost };
 }
 
 async function openHop(s: SshSettings, label: string, ctx: RouteContext, prev: { client: Client; label: string } | null, depth: number): Promise<Client> {
   const endpoint: Endpoint = { label, settings: s, conn: { type: 'ssh' }, resolve: ctx.resolve };
-  let route: Route;
-  if (prev) route = { sock: await forward(prev.client, prev.label, s), release: () => undefined };
-  else route = await openRoute(s, ctx, depth + 1);
+  let route: Route | undefined;
   try {
-    const client = await openVerified(endpoint, route.sock);
-    client.on('close', () => route.release());
+    if (prev) route = { sock: await forward(prev.client, prev.label, s), release: () => undefined };
+    else route = await openRoute(s, ctx, depth + 1);
+    const opened = route;
+    const client = await openVerified(endpoint, opened.sock);
+    client.on('close', () => opened.release());
     client.on('error', () => undefined); // a dropped bastion closes it; its users see their own close
     return client;
   } catch (e) {
-    route.sock.destroy();
-    route.release();
-    throw e instanceof LvsError ? new LvsError(e.code, `unreachable via ${label}: ${e.reason}`, e.detail) : e;
+    route?.sock.destroy();
+    route?.release();
+    if (e instanceof LvsError) throw new LvsError(e.code, `unreachable via ${label}: ${e.reason}`, e.detail);
+    throw new LvsError('E_CONNECT', `unreachable via ${label}: cannot connect to ${label} at ${s.hostname}:${s.port}: ${errText(e)}`, {
+      fix: `is the ${label} up and its sshd reachable from this machine?`,
+    });
   }
 }
 
@@ -121,7 +133,7 @@ function releaseHop(key: string): void {
 function forward(client: Client, label: string, to: SshSettings): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     client.forwardOut('127.0.0.1', 0, to.hostname, to.port, (err, stream) => {
-      if (err) reject(Object.assign(new Error(`${label} cannot open a channel to ${to.hostname}:${to.port}: ${errText(err)}`), { code: 'EHOP' }));
+      if (err) reject(new Error(`${label} cannot open a channel to ${to.hostname}:${to.port}: ${errText(err)}`));
       else resolve(stream);
     });
   });
@@ -148,11 +160,11 @@ export async function openRoute(s: SshSettings, ctx: RouteContext, depth = 0): P
   if (!s.jump) return { sock: await tcpConnect(s.hostname, s.port, s.connectTimeoutMs), release: () => undefined };
   const chain = await acquireChain(s.jump, ctx, depth);
   try {
-    return { sock: await forward(chain.client, chain.label, s), release: chain.release };
+    return { sock: await forward(chain.client, chain.label, s), release: chain.release, lostHop: chain.lostHop };
   } catch (e) {
     chain.release();
-    throw new LvsError('E_CONNECT', `cannot connect to ${s.original} at ${s.hostname}:${s.port} via ${chain.label}: ${errText(e).replace(`${chain.label} cannot open a channel to ${s.hostname}:${s.port}: `, '')}`, {
-      fix: `the ${chain.label.replace('bastion ', 'bastion ')} answers; is the host up and its sshd reachable from there?`,
+    throw new LvsError('E_CONNECT', `cannot connect to ${ctx.label ?? s.original} at ${s.hostname}:${s.port} via ${chain.label}: ${errText(e).replace(`${chain.label} cannot open a channel to ${s.hostname}:${s.port}: `, '')}`, {
+      fix: `the ${chain.label} answers; is the host up and its sshd reachable from there?`,
     });
   }
 }

@@ -68,6 +68,10 @@ export class SshTransport implements PosixTransport {
   /** The lock was held on this transport (a reconnect takes it again before anything runs). */
   private lockHeld = false;
   private closing: Promise<void> | null = null;
+  /** Gives back the route's shared jump hosts (at close, not only when the connection's close event comes). */
+  private release: () => void = () => undefined;
+  /** The jump host whose connection dropped under this one, if any (named in failures). */
+  private lostHop: () => string | null = () => null;
 
   constructor(private readonly opts: ConnectSshOptions) {
     this.host = opts.host;
@@ -97,7 +101,7 @@ export class SshTransport implements PosixTransport {
 
   private async open(): Promise<Client> {
     const { conn, host } = this.opts;
-    const ctx = { input: { host: this.opts.address, conn, ...(this.opts.sshConfig ? { sshConfig: this.opts.sshConfig } : {}) }, resolve: (r: SecretRef) => this.resolve(r) };
+    const ctx = { input: { host: this.opts.address, conn, ...(this.opts.sshConfig ? { sshConfig: this.opts.sshConfig } : {}) }, resolve: (r: SecretRef) => this.resolve(r), label: host };
     let route: Route | undefined;
     let ssh: Client;
     try {
@@ -112,6 +116,8 @@ export class SshTransport implements PosixTransport {
     }
     const release = route.release;
     ssh.once('close', release);
+    this.release = release;
+    this.lostHop = route.lostHop ?? (() => null);
     ssh.on('error', () => {
       // A later ECONNRESET must not crash the process; the next call reconnects.
       if (this.ssh === ssh) this.ssh = null;
@@ -280,7 +286,7 @@ export class SshTransport implements PosixTransport {
         (e: unknown): RunResult | 'retry' =>
           /Channel open failure/i.test(String((e as Error)?.message))
             ? 'retry'
-            : { code: null, stdout: Buffer.concat(out).toString('utf8'), stderr: `ssh ${this.where}: ${errText(e)}\n` },
+            : { code: null, stdout: Buffer.concat(out).toString('utf8'), stderr: `ssh ${this.where}: ${this.lostHopText()}${errText(e)}\n` },
       );
     void finished.finally(() => this.inFlight--);
     if (!timeoutMs) return finished;
@@ -296,6 +302,11 @@ export class SshTransport implements PosixTransport {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private lostHopText(): string {
+    const hop = this.lostHop();
+    return hop ? `the connection to ${hop} was lost: ` : '';
   }
 
   private async sftpSession(): Promise<SFTPWrapper> {
@@ -407,6 +418,7 @@ export class SshTransport implements PosixTransport {
     this.ssh = null;
     this.sftp = null;
     ssh?.end();
+    this.release();
   }
 }
 

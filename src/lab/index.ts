@@ -17,6 +17,7 @@ export { labStatus, type LabHostStatus } from './status.js';
 export { labDir, paths as labPaths, BASE_PACKAGES } from './paths.js';
 export { labInventory } from './inventory.js';
 export { extraHosts, extraRealServers } from './extras.js';
+export { BASTION_NAME, bastionConnections, openSsh as labOpenSsh, sshOnlyFrom as labSshOnlyFrom } from './bastion.js';
 export { loadTopology, labHosts, type LabHost, type Topology } from './topology.js';
 export { LAB_BECOME_USER, LAB_BECOME_PW_USER, LAB_SUDO_PASSWORD } from './configure.js';
 export type { ExecResult } from './exec.js';

@@ -9,7 +9,7 @@ import { LvsError } from '../errors.js';
 import { quote } from '../shell/quote.js';
 import type { SshConnection } from '../types.js';
 import { defaultConfigFiles, resolveSshConfig, type GivenOption, type Value } from './resolve.js';
-import { connectionTokens, expandPath, expandTokens } from './tokens.js';
+import { connectionTokens, expandPath, expandTokens, type Tokens } from './tokens.js';
 
 export interface JumpSpec {
   host: string;
@@ -107,6 +107,39 @@ function strictOf(v: Value | undefined): StrictHostKeyChecking {
   throw new LvsError('E_INVENTORY', `StrictHostKeyChecking ${s} is not one of yes, accept-new, no, ask`, { field: v?.from });
 }
 
+/** Settings shown by -vv, as ssh_config spells them → their keyword. */
+const KEYWORDS: Readonly<Record<string, string>> = {
+  HostName: 'hostname', Port: 'port', User: 'user', IdentityFile: 'identityfile', IdentitiesOnly: 'identitiesonly', IdentityAgent: 'identityagent',
+  ProxyJump: 'proxyjump', ProxyCommand: 'proxycommand', UserKnownHostsFile: 'userknownhostsfile', StrictHostKeyChecking: 'stricthostkeychecking',
+  ConnectTimeout: 'connecttimeout', ServerAliveInterval: 'serveraliveinterval', ServerAliveCountMax: 'serveralivecountmax',
+};
+
+type One = (k: string) => Value | undefined;
+
+/** HostName (%h = the name given), Port, User. */
+function endpointOf(one: One, host: string): { hostname: string; port: number; user: string } {
+  const hostnameV = one('hostname');
+  const hostname = hostnameV ? expandTokens(hostnameV.args[0] ?? host, { h: host }, hostnameV.from) : host;
+  const portV = one('port');
+  const port = portV ? Number(portV.args[0]) : 22;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new LvsError('E_INVENTORY', 'Port is not a port number', { field: portV?.from, value: portV?.args[0] });
+  return { hostname, port, user: one('user')?.args[0] ?? userInfo().username };
+}
+
+/** Identity files (expanded; ssh's defaults when none is set), the agent socket, known_hosts files. */
+function filesOf(all: Map<string, Value[]>, one: One, tokens: Tokens, home: string): Pick<SshSettings, 'identityFiles' | 'identityAgent' | 'knownHostsFiles'> {
+  const ids = all.get('identityfile') ?? [];
+  const identityFiles = ids.length ? ids.map((v) => expandPath(v.args[0] as string, tokens, v.from)) : DEFAULT_IDENTITIES.map((n) => join(home, '.ssh', n));
+  const agentV = one('identityagent');
+  const agentRaw = agentV?.args[0] ?? 'SSH_AUTH_SOCK';
+  const identityAgent = agentRaw === 'none' ? null
+    : agentRaw === 'SSH_AUTH_SOCK' ? (process.env.SSH_AUTH_SOCK ?? null)
+    : expandPath(agentRaw.replace(/^\$([A-Za-z_]\w*)$/, '${$1}'), tokens, agentV?.from ?? '');
+  const khV = one('userknownhostsfile');
+  const knownHostsFiles = khV ? khV.args.filter((a) => a !== 'none').map((a) => expandPath(a, tokens, khV.from)) : [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')];
+  return { identityFiles, identityAgent, knownHostsFiles };
+}
+
 /** Resolves every setting of `input.host` (pure but for reading the config files). */
 export function sshSettings(input: SettingsInput): SshSettings {
   const home = input.home ?? homedir();
@@ -114,60 +147,26 @@ export function sshSettings(input: SettingsInput): SshSettings {
   const first = [...(input.first ?? []), ...inventoryOptions(input.conn)];
   if (input.timeoutMs !== undefined) first.push({ key: 'ConnectTimeout', args: [String(input.timeoutMs / 1000)], from: '--timeout' });
   const r = resolveSshConfig({ host: input.host, first, files, ...(input.fallback ? { fallback: input.fallback } : {}), home });
-  const one = (k: string): Value | undefined => r.values.get(k)?.[0];
+  const one: One = (k) => r.values.get(k)?.[0];
   const origin: Record<string, string> = {};
-  const from = (name: string, v: Value | undefined) => (origin[name] = v?.from ?? 'default');
-  const hostnameV = one('hostname');
-  const hostname = hostnameV ? expandTokens(hostnameV.args[0] ?? input.host, { h: input.host }, hostnameV.from) : input.host;
-  from('HostName', hostnameV);
-  const portV = one('port');
-  const port = portV ? Number(portV.args[0]) : 22;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new LvsError('E_INVENTORY', 'Port is not a port number', { field: portV?.from, value: portV?.args[0] });
-  from('Port', portV);
-  const userV = one('user');
-  const user = userV?.args[0] ?? userInfo().username;
-  from('User', userV);
+  for (const [name, k] of Object.entries(KEYWORDS)) origin[name] = (r.values.get(k) ?? []).map((v) => v.from).join(', ') || 'default';
+  const { hostname, port, user } = endpointOf(one, input.host);
   const tokens = { ...connectionTokens({ hostname, port, user, original: input.host }), d: home };
-  const idV = r.values.get('identityfile') ?? [];
-  const identityFiles = idV.map((v) => expandPath(v.args[0] as string, tokens, v.from));
-  origin['IdentityFile'] = idV.length ? idV.map((v) => v.from).join(', ') : 'default';
-  if (!idV.length) identityFiles.push(...DEFAULT_IDENTITIES.map((n) => join(home, '.ssh', n)));
-  const agentV = one('identityagent');
-  from('IdentityAgent', agentV);
-  const agentRaw = agentV?.args[0] ?? 'SSH_AUTH_SOCK';
-  const identityAgent = agentRaw === 'none' ? null : agentRaw === 'SSH_AUTH_SOCK' ? (process.env.SSH_AUTH_SOCK ?? null) : expandPath(agentRaw.replace(/^\$([A-Za-z_]\w*)$/, '${$1}'), tokens, agentV?.from ?? '');
   const jumpV = one('proxyjump');
-  const cmdV = one('proxycommand');
-  from('ProxyJump', jumpV);
-  from('ProxyCommand', cmdV);
-  const cmdRaw = cmdV?.args.join(' ');
-  const khV = one('userknownhostsfile');
-  from('UserKnownHostsFile', khV);
-  const knownHostsFiles = khV ? khV.args.filter((a) => a !== 'none').map((a) => expandPath(a, tokens, khV.from)) : [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')];
-  const ctV = one('connecttimeout');
-  from('ConnectTimeout', ctV);
-  const aliveV = one('serveraliveinterval');
+  const cmdRaw = one('proxycommand')?.args.join(' ');
   const countV = one('serveralivecountmax');
-  from('ServerAliveInterval', aliveV);
-  from('ServerAliveCountMax', countV);
-  const strictV = one('stricthostkeychecking');
-  from('StrictHostKeyChecking', strictV);
-  const onlyV = one('identitiesonly');
-  from('IdentitiesOnly', onlyV);
   return {
     original: input.host,
     hostname,
     port,
     user,
-    identityFiles,
-    identitiesOnly: yes(onlyV),
-    identityAgent,
+    ...filesOf(r.values, one, tokens, home),
+    identitiesOnly: yes(one('identitiesonly')),
     jump: jumpV ? parseProxyJump(jumpV.args[0] ?? 'none', jumpV.from) : null,
-    proxyCommand: cmdRaw && cmdRaw.toLowerCase() !== 'none' ? expandProxyCommand(cmdRaw, { hostname, port, user, original: input.host }, cmdV?.from ?? '') : null,
-    knownHostsFiles,
-    strictHostKeyChecking: strictOf(strictV),
-    connectTimeoutMs: seconds(ctV, 'ConnectTimeout') || DEFAULT_CONNECT_TIMEOUT_MS,
-    serverAliveIntervalMs: seconds(aliveV, 'ServerAliveInterval') || DEFAULT_ALIVE_MS,
+    proxyCommand: cmdRaw && cmdRaw.toLowerCase() !== 'none' ? expandProxyCommand(cmdRaw, { hostname, port, user, original: input.host }, origin['ProxyCommand'] ?? '') : null,
+    strictHostKeyChecking: strictOf(one('stricthostkeychecking')),
+    connectTimeoutMs: seconds(one('connecttimeout'), 'ConnectTimeout') || DEFAULT_CONNECT_TIMEOUT_MS,
+    serverAliveIntervalMs: seconds(one('serveraliveinterval'), 'ServerAliveInterval') || DEFAULT_ALIVE_MS,
     serverAliveCountMax: countV ? Number(countV.args[0]) : 3,
     origin,
     warnings: r.warnings,

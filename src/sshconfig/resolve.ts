@@ -12,6 +12,9 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import { LvsError } from '../errors.js';
 import { parseSshConfig, type Directive } from './parse.js';
 import { expandTokens } from './tokens.js';
+import { globMatch, patternListMatches } from './pattern.js';
+
+export { globMatch, patternListMatches };
 
 export interface ConfigFile {
   path: string;
@@ -61,26 +64,6 @@ export function defaultConfigFiles(explicit?: string, home = homedir()): ConfigF
     { path: join(home, '.ssh', 'config'), system: false },
     { path: '/etc/ssh/ssh_config', system: true },
   ];
-}
-
-/** OpenSSH's pattern match: `*` and `?`, case-insensitive (host names are lower-cased). */
-export function globMatch(pattern: string, name: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, 'is').test(name);
-}
-
-/** A pattern list (`a b,c !d`): some positive pattern matches and no negated one does. */
-export function patternListMatches(patterns: readonly string[], name: string): boolean {
-  let matched = false;
-  for (const p of patterns.flatMap((s) => s.split(','))) {
-    if (!p) continue;
-    if (p.startsWith('!')) {
-      if (globMatch(p.slice(1), name)) return false;
-    } else if (globMatch(p, name)) {
-      matched = true;
-    }
-  }
-  return matched;
 }
 
 interface Ctx {
@@ -156,7 +139,7 @@ function applyFile(c: Ctx, file: ConfigFile, depth: number): void {
   if (text === null) return;
   let active = true;
   for (const d of parseSshConfig(text, file.path)) {
-    if (d.key === 'host') active = patternListMatches(d.args, c.input.host);
+    if (d.key === 'host') active = patternListMatches(d.args, c.input.host, false);
     else if (d.key === 'match') active = matchLine(c, d);
     else if (!active) continue;
     else if (d.key === 'include') {

@@ -17,6 +17,8 @@ writeFileSync(join(dir, 'conf.d', '20-db.conf'), 'Host db1\n  Port 2201\n');
 const config = join(dir, 'config');
 writeFileSync(config, `# fixture
 Include ${dir}/conf.d/*.conf
+Host x,other
+  Port 2999
 Host lb1 lb2
   HostName 10.9.0.%h
   User ops

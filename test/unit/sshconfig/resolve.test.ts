@@ -43,7 +43,8 @@ describe('Host patterns', () => {
     expect(patternListMatches(['web*', 'db?'], 'db12')).toBe(false);
     expect(patternListMatches(['web*', '!web3'], 'web3')).toBe(false);
     expect(patternListMatches(['!web3'], 'web1')).toBe(false); // a negation alone matches nothing
-    expect(patternListMatches(['a,b'], 'b')).toBe(true);
+    expect(patternListMatches(['a,b'], 'b')).toBe(true); // Match host / known_hosts lists
+    expect(patternListMatches(['a,b'], 'b', false)).toBe(false); // a Host line's word is one pattern
     expect(patternListMatches(['WEB*'], 'web1')).toBe(true);
   });
 });

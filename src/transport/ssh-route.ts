@@ -129,10 +129,17 @@ function releaseHop(key: string): void {
   void hop.client.then((c) => c.end(), () => undefined);
 }
 
-/** A channel from `client` to the target's address (sshd's direct-tcpip). */
+/** A channel from `client` to the target's address (sshd's direct-tcpip), within the target's connect timeout. */
 function forward(client: Client, label: string, to: SshSettings): Promise<Duplex> {
   return new Promise((resolve, reject) => {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      reject(new Error(`${label} cannot open a channel to ${to.hostname}:${to.port}: no answer in ${to.connectTimeoutMs} ms`));
+    }, to.connectTimeoutMs);
     client.forwardOut('127.0.0.1', 0, to.hostname, to.port, (err, stream) => {
+      clearTimeout(timer);
+      if (late) return void stream?.destroy();
       if (err) reject(new Error(`${label} cannot open a channel to ${to.hostname}:${to.port}: ${errText(err)}`));
       else resolve(stream);
     });

@@ -101,7 +101,9 @@ export class SshTransport implements PosixTransport {
 
   private async open(): Promise<Client> {
     const { conn, host } = this.opts;
-    const ctx = { input: { host: this.opts.address, conn, ...(this.opts.sshConfig ? { sshConfig: this.opts.sshConfig } : {}) }, resolve: (r: SecretRef) => this.resolve(r), label: host };
+    const { sshConfig, timeoutMs } = this.opts;
+    const input = { host: this.opts.address, conn, ...(sshConfig ? { sshConfig } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
+    const ctx = { input, resolve: (r: SecretRef) => this.resolve(r), label: host };
     let route: Route | undefined;
     let ssh: Client;
     try {

@@ -34,6 +34,50 @@ const machine = (xs: readonly { machineCpuMs?: number }[]): string => {
 const MODE_NAME: Record<Mode, string> = { first: 'first converge', nochange: 'no-change converge', check: '--check' };
 const TOOLS: Tool[] = ['lvs-play', 'ansible', 'floor'];
 
+export interface Bastion50 {
+  kind: 'bastion50';
+  hosts: number;
+  directMs: number[];
+  bastionMs: number[];
+  /** Largest number of established connections bastion ← control node seen during each bastion run. */
+  bastionConnections: number[];
+  at: string;
+}
+
+const BASTION_BEGIN = '<!-- bastion50 (bench/bastion50.ts) -->';
+const BASTION_END = '<!-- /bastion50 -->';
+
+/** The section of bench/bastion50.ts's row (between markers, so a bastion-only run can replace it alone). */
+export function bastionSection(b: Bastion50 & { bench: string }): string[] {
+  const r = median(b.bastionMs) / median(b.directMs);
+  return [BASTION_BEGIN, '## Through a bastion', '',
+    `The bench job's no-change converge on ${b.hosts} hosts behind \`lab up --bastion\` (ProxyJump in ansible_ssh_common_args) against the`,
+    `same hosts reached directly, alternating, ${b.directMs.length} runs each (run \`${b.bench}\`, ${b.at.slice(0, 16)} UTC); target ≤ 1.5.`, '',
+    '```', `no-change converge, ${b.hosts} hosts via bastion: lvs-play/direct = ${f2(r)}`, '```', '',
+    `Median wall: direct ${s1(median(b.directMs))} s (${b.directMs.map(s1).join(', ')}), via bastion ${s1(median(b.bastionMs))} s (${b.bastionMs.map(s1).join(', ')}).`,
+    `TCP connections from the control node to the bastion during each run (most seen at once, polled every 200 ms): ${b.bastionConnections.join(', ')}.`,
+    BASTION_END, ''];
+}
+
+/** Replaces (or appends) the bastion section of an existing RESULTS.md with the latest bastion50 row of `bench`. */
+export function updateBastionSection(file: string, bench: string, out: string): string {
+  const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { bench: string; kind?: string });
+  const b = rows.filter((r) => r.bench === bench && r.kind === 'bastion50').at(-1) as (Bastion50 & { bench: string }) | undefined;
+  if (!b) throw new Error(`bench: no bastion50 row for run ${bench} in ${file}`);
+  let md = '';
+  try {
+    md = readFileSync(out, 'utf8');
+  } catch {
+    md = '';
+  }
+  const section = bastionSection(b).join('\n');
+  const i = md.indexOf(BASTION_BEGIN);
+  const j = md.indexOf(BASTION_END);
+  md = i >= 0 && j > i ? `${md.slice(0, i)}${section}${md.slice(j + BASTION_END.length + 1)}` : `${md.replace(/\n*$/, '\n\n')}${section}`;
+  writeFileSync(out, md);
+  return out;
+}
+
 export function writeResults(file: string, bench: string, out: string): string {
   const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Sample | (Site50 & { bench: string })).filter((r) => r.bench === bench);
   const samples = rows.filter((r): r is Sample => !('kind' in r));
@@ -103,6 +147,8 @@ export function writeResults(file: string, bench: string, out: string): string {
   L.push('', ...targetsSection(sizes, of, wall));
   L.push('', ...profileSection(of(Math.max(...sizes), 'lvs-play', 'nochange'), Math.max(...sizes)));
   if (site) L.push(...siteSection(site));
+  const bastion = rows.filter((r) => 'kind' in r && (r as { kind: string }).kind === 'bastion50').at(-1) as unknown as (Bastion50 & { bench: string }) | undefined;
+  if (bastion) L.push(...bastionSection(bastion));
   if (ups.length) {
     L.push('## The lab', '', `\`lab up --realservers N\` at the start of each chunk, in order (one that finds no hard-linked rootfs copies for its hosts creates them — 49 s for 100 on this machine, lab/README.md — later ones reuse them and only start the hosts): ${ups.map((u) => `N=${u.realservers} ${s1(u.ms)} s`).join(', ')}.`, '');
   }

@@ -259,6 +259,10 @@ export interface SshConnection {
   become?: boolean;
   becomePassword?: SecretRef;
   connectTimeoutMs?: number;
+  /** ssh_config file read instead of ~/.ssh/config and /etc/ssh/ssh_config (ssh -F; --ssh-config overrides it). */
+  sshConfig?: string;
+  /** OpenSSH options as `ssh -o Key=Value` gives them (ProxyJump, ProxyCommand, …): above ssh_config, below the fields here. */
+  sshOptions?: Readonly<Record<string, string>>;
 }
 
 export interface WinRmConnection {
@@ -279,6 +283,10 @@ export interface PsrpSshConnection {
   keyFile?: string;
   /** ssh options passed to pwsh's ssh client, e.g. UserKnownHostsFile. */
   knownHosts?: string;
+  connectTimeoutMs?: number;
+  /** As SshConnection's: the jump settings apply to PowerShell remoting too. */
+  sshConfig?: string;
+  sshOptions?: Readonly<Record<string, string>>;
 }
 
 export interface LocalConnection {

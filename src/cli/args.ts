@@ -22,6 +22,10 @@ export interface CliOptions {
   planOut?: string;
   /** --shard K/N: this run's part of the selected hosts (src/cli/shard.ts). */
   shard?: Shard;
+  /** --ssh-config FILE: read instead of ~/.ssh/config and /etc/ssh/ssh_config. */
+  sshConfig?: string;
+  /** --timeout N / -T N: ssh connect timeout (ms), below the inventory's ansible_timeout. */
+  timeoutMs?: number;
 }
 
 export type Command =
@@ -58,12 +62,16 @@ Options:
                               and makes its reads at once, up to 100)
       --shard K/N             run the K-th of N deterministic parts of the hosts (serial plays kept whole)
       --max-fail-percentage N stop a serial play when more than N% of a batch failed
+      --ssh-config FILE       OpenSSH client config to read instead of ~/.ssh/config and /etc/ssh/ssh_config
+  -T, --timeout N             ssh connect timeout in seconds (inventory ansible_timeout wins; default
+                              ssh_config's ConnectTimeout, else 10)
       --accept-new-host-keys  record unknown SSH host keys (changed keys are always refused)
       --list-hosts            print the hosts each play would run on, then exit (no connection)
       --list-tasks            print each play's tasks per host, then exit (no connection)
       --json FILE             write the machine-readable report (format: docs/json-report.md)
       --plan-out FILE         with --check: save the plan, to review (lvs-play show) and apply (lvs-play apply)
-  -v, --verbose               also show how long each resource took
+  -v, --verbose               also show how long each resource took (-vv: where each host's ssh
+                              setting came from: inventory, ssh_config FILE:LINE, default)
   -h, --help                  this help
       --version               print the version
 
@@ -107,6 +115,8 @@ export function parseCli(argv: readonly string[]): Command {
       json: { type: 'string' },
       'plan-out': { type: 'string' },
       shard: { type: 'string' },
+      'ssh-config': { type: 'string' },
+      timeout: { type: 'string', short: 'T' },
       verbose: { type: 'boolean', short: 'v', multiple: true },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
@@ -126,6 +136,8 @@ export function parseCli(argv: readonly string[]): Command {
     if (!Number.isFinite(maxFail) || maxFail < 0 || maxFail > 100) throw usage(`--max-fail-percentage must be 0..100 (got ${values['max-fail-percentage']})`, 'e.g. --max-fail-percentage 25');
   }
   if (values['plan-out'] !== undefined && !values.check) throw usage('--plan-out needs --check', 'lvs-play PLAYBOOK -i INV --check --plan-out plan.json, then lvs-play apply plan.json');
+  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0 && timeout <= 3600)) throw usage(`--timeout must be a number of seconds 1..3600 (got ${values.timeout})`, 'e.g. --timeout 30');
   const tags = csv(values.tags);
   const skipTags = csv(values['skip-tags']);
   return {
@@ -148,6 +160,8 @@ export function parseCli(argv: readonly string[]): Command {
       acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
       ...(values['plan-out'] ? { planOut: values['plan-out'] } : {}),
       ...(values.shard !== undefined ? { shard: parseShard(values.shard) } : {}),
+      ...(values['ssh-config'] ? { sshConfig: values['ssh-config'] } : {}),
+      ...(timeout !== undefined ? { timeoutMs: Math.round(timeout * 1000) } : {}),
     },
   };
 }

@@ -1,6 +1,7 @@
 import { LocalTransport } from '../transport/local.js';
 import { connectSsh } from '../transport/ssh.js';
 import type { HostView, SecretRef, Transport } from '../types.js';
+import type { SshSettings } from '../sshconfig/settings.js';
 import type { Redactor } from '../run/redact.js';
 import type { SecretResolver } from '../inventory/secret.js';
 
@@ -10,6 +11,11 @@ export interface ConnectorOptions {
   acceptNewHostKeys: boolean;
   /** Take each ssh host's lock (/run/lvs-play.lock) for the run, naming this holder (real runs, not --check). */
   lockHolder?: string;
+  /** Resolved ssh settings per host name (src/cli/ssh-settings.ts); a host not here resolves its own. */
+  sshSettings?: ReadonlyMap<string, SshSettings>;
+  /** --ssh-config FILE, --timeout (ms). */
+  sshConfig?: string;
+  timeoutMs?: number;
 }
 
 /**
@@ -38,6 +44,9 @@ export function makeConnector(o: ConnectorOptions): (host: HostView) => Promise<
           address: host.address,
           conn: o.acceptNewHostKeys ? { ...conn, acceptNewHostKeys: true } : conn,
           resolveSecret,
+          ...(o.sshSettings?.get(host.name) && !o.acceptNewHostKeys ? { settings: o.sshSettings.get(host.name) as SshSettings } : {}),
+          ...(o.sshConfig ? { sshConfig: o.sshConfig } : {}),
+          ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
         });
         // the lock is taken by the host's first command (same exec): E_LOCKED comes from that command
         if (o.lockHolder !== undefined) t.lockHost(o.lockHolder);
@@ -45,7 +54,7 @@ export function makeConnector(o: ConnectorOptions): (host: HostView) => Promise<
       }
       case 'winrm':
       case 'psrp-ssh':
-        return (await loadPowerShell()).connectPowerShell({ host: host.name, address: host.address, conn, resolveSecret });
+        return (await loadPowerShell()).connectPowerShell({ host: host.name, address: host.address, conn, resolveSecret, ...(o.sshConfig ? { sshConfig: o.sshConfig } : {}) });
     }
   };
 }

@@ -16,6 +16,8 @@ import { EXIT } from './exit.js';
 import { planOutHooks } from './plan-out.js';
 import type { CliOptions } from './args.js';
 import { makeConnector } from './connect.js';
+import { provenanceText, resolveSshHosts } from './ssh-settings.js';
+import { closeJumpHosts } from '../transport/ssh-route.js';
 import { listHosts, listTasks } from './list.js';
 import { loadInventory } from '../inventory/load.js';
 import { parseExtraVars } from '../inventory/extra-vars.js';
@@ -112,8 +114,11 @@ export async function runLoadedPlaybook(
     return EXIT.ok;
   }
   // connection settings are needed only now, and only for the hosts this run contacts
-  assertConnectable(inv, plays.flatMap((p) => [...p.perHost.keys()]));
+  const contacted = new Set(plays.flatMap((p) => [...p.perHost.keys()]));
+  assertConnectable(inv, contacted);
   preflight(plays, o.playbook);
+  const sshSettings = resolveSshHosts(inv.hosts.filter((h) => contacted.has(h.name)), o, warn);
+  if (o.verbose >= 2 && sshSettings.size) out.write(provenanceText(sshSettings));
 
   const redactor = new Redactor();
   const secrets = new SecretResolver({}, redactor); // resolved values land in the run's one holder
@@ -139,6 +144,9 @@ export async function runLoadedPlaybook(
       secrets,
       redactor,
       acceptNewHostKeys: o.acceptNewHostKeys,
+      sshSettings,
+      ...(o.sshConfig ? { sshConfig: o.sshConfig } : {}),
+      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
       // a real run holds each host's lock: a second run at once is refused there, never interleaved
       ...(o.check ? {} : { lockHolder: `lvs-play pid ${process.pid} on ${hostname()} since ${new Date().toISOString()} (${o.playbook})` }),
     });
@@ -166,6 +174,7 @@ export async function runLoadedPlaybook(
     mark('recap');
     return hooks.afterExecute ? await hooks.afterExecute(report, ctx, exitCodeOf(report)) : exitCodeOf(report);
   } finally {
+    await closeJumpHosts();
     writeProfile();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);

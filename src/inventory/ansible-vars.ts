@@ -6,6 +6,7 @@ import { LvsError } from '../errors.js';
 import type { Vars } from '../types.js';
 import { MASK } from '../mask.js';
 import { secret } from './secret.js';
+import { parseSshArgs } from './ssh-args.js';
 
 export interface MappedVars {
   address?: string;
@@ -63,6 +64,7 @@ const ANSIBLE_NAMES = {
   become: ['ansible_become'],
   becomePassword: ['ansible_become_password', 'ansible_become_pass'],
   type: ['ansible_connection'],
+  connectTimeoutMs: ['ansible_timeout', 'ansible_ssh_timeout'],
 } as const;
 
 const SPECIAL = new Set<string>([
@@ -74,6 +76,8 @@ const SPECIAL = new Set<string>([
   'ansible_psrp_protocol',
   'ansible_winrm_server_cert_validation',
   'ansible_psrp_cert_validation',
+  'ansible_become_method',
+  'ansible_become_user',
 ]);
 
 /** `-o UserKnownHostsFile=FILE` (or `-oUserKnownHostsFile FILE`) out of ssh arguments. */
@@ -108,12 +112,8 @@ export function mapAnsibleVars(input: Vars, origin: VarsOrigin, errors: LvsError
     if (!templated(name, s)) c[fieldOf(name)] = secret.value(s);
   };
   let shellType: string | undefined;
+  mapSshArgs(input, c);
   for (const [name, v] of Object.entries(input)) {
-    if (name === 'ansible_ssh_common_args' || name === 'ansible_ssh_extra_args') {
-      // of OpenSSH's arguments only the known_hosts file applies (the transport is not OpenSSH); the var stays
-      const file = knownHostsFromSshArgs(String(v));
-      if (file) c['knownHosts'] = file;
-    }
     if (!SPECIAL.has(name)) {
       out.vars[name] = v;
       continue;
@@ -130,7 +130,16 @@ export function mapAnsibleVars(input: Vars, origin: VarsOrigin, errors: LvsError
       else fail(name, v, `${name} is not a port number`, 'an integer from 1 to 65535');
     } else if (field === 'user' || field === 'keyFile') {
       const s = text(name, v);
+      // a key file's ~ is expanded on the control node when connecting (src/sshconfig), as Ansible does
       if (s !== undefined && !templated(name, s)) c[field] = s;
+    } else if (field === 'connectTimeoutMs') {
+      const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : NaN;
+      if (Number.isInteger(n) && n >= 1) c['connectTimeoutMs'] = n * 1000;
+      else fail(name, v, `${name} is not a number of seconds`, 'a positive integer, e.g. 30');
+    } else if (name === 'ansible_become_method') {
+      if (String(v) !== 'sudo') fail(name, v, `${name} ${String(v)} is not supported: lvs-play escalates with sudo`, 'ansible_become_method: sudo (or leave it unset)');
+    } else if (name === 'ansible_become_user') {
+      if (String(v) !== 'root') fail(name, v, `${name} ${String(v)} is not supported: the site's tasks run as root`, 'ansible_become_user: root (or leave it unset)');
     } else if (field === 'password' || field === 'becomePassword') {
       secretOf(name, v);
     } else if (field === 'become') {
@@ -157,6 +166,22 @@ export function mapAnsibleVars(input: Vars, origin: VarsOrigin, errors: LvsError
   // PowerShell over SSH (Windows OpenSSH) is Ansible's ssh connection with the powershell shell.
   if (shellType === 'powershell' && (c['type'] === undefined || c['type'] === 'ssh')) c['type'] = 'psrp-ssh';
   return out;
+}
+
+/**
+ * ansible_ssh_common_args, then ansible_ssh_extra_args (as Ansible puts them on ssh's command
+ * line: the first value wins): `-o` options (ProxyJump, ProxyCommand, …) become the connection's
+ * sshOptions, `-F FILE` its sshConfig. The var stays a var too.
+ */
+function mapSshArgs(input: Vars, c: Record<string, unknown>): void {
+  const common = input['ansible_ssh_common_args'];
+  const extra = input['ansible_ssh_extra_args'];
+  if (common === undefined && extra === undefined) return;
+  const args = parseSshArgs(common === undefined ? undefined : String(common), extra === undefined ? undefined : String(extra));
+  const file = knownHostsFromSshArgs(`${String(common ?? '')} ${String(extra ?? '')}`);
+  if (file) c['knownHosts'] = file;
+  if (Object.keys(args.options).length) c['sshOptions'] = args.options;
+  if (args.configFile) c['sshConfig'] = args.configFile; // its ~ is expanded when read (src/sshconfig)
 }
 
 function fieldOf(name: string): string {

@@ -17,9 +17,9 @@ export const CONNECTION_TYPES: readonly ConnType[] = ['ssh', 'winrm', 'psrp-ssh'
 
 /** Fields each connection type accepts (besides `type`). */
 export const CONNECTION_FIELDS: Readonly<Record<ConnType, readonly string[]>> = {
-  ssh: ['user', 'port', 'keyFile', 'passphrase', 'password', 'agent', 'knownHosts', 'acceptNewHostKeys', 'become', 'becomePassword', 'connectTimeoutMs'],
+  ssh: ['user', 'port', 'keyFile', 'passphrase', 'password', 'agent', 'knownHosts', 'acceptNewHostKeys', 'become', 'becomePassword', 'connectTimeoutMs', 'sshConfig', 'sshOptions'],
   winrm: ['user', 'password', 'port', 'useSsl', 'authentication', 'skipCertCheck'],
-  'psrp-ssh': ['user', 'port', 'keyFile', 'knownHosts'],
+  'psrp-ssh': ['user', 'port', 'keyFile', 'knownHosts', 'connectTimeoutMs', 'sshConfig', 'sshOptions'],
   local: [],
 };
 const ALL_CONNECTION_FIELDS = [...new Set(Object.values(CONNECTION_FIELDS).flat())];
@@ -43,6 +43,11 @@ const FIELD_RULES: Readonly<Record<string, { schema: z.ZodTypeAny; fix: string }
   become: bool,
   useSsl: bool,
   skipCertCheck: bool,
+  sshConfig: path('an ssh_config file'),
+  sshOptions: {
+    schema: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/), z.string()),
+    fix: 'an object of OpenSSH options, e.g. { ProxyJump: "admin@bastion" } (as ssh -o Key=Value)',
+  },
   connectTimeoutMs: { schema: z.number().int().positive(), fix: 'a positive integer (milliseconds)' },
   authentication: {
     schema: z.enum(['Default', 'Basic', 'Negotiate', 'Kerberos', 'CredSSP']),

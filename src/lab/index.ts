@@ -17,6 +17,7 @@ export { labStatus, type LabHostStatus } from './status.js';
 export { labDir, paths as labPaths, BASE_PACKAGES } from './paths.js';
 export { labInventory } from './inventory.js';
 export { extraHosts, extraRealServers } from './extras.js';
+export { BASTION_NAME, bastionConnections, openSsh as labOpenSsh, sshOnlyFrom as labSshOnlyFrom } from './bastion.js';
 export { loadTopology, labHosts, type LabHost, type Topology } from './topology.js';
 export { LAB_BECOME_USER, LAB_BECOME_PW_USER, LAB_SUDO_PASSWORD } from './configure.js';
 export type { ExecResult } from './exec.js';
@@ -70,12 +71,14 @@ export async function removeLabHost(host: string, _address?: string): Promise<vo
   await removeHostNet({ netns: netnsName(host), veth: vethName(host) });
 }
 
-const USAGE = `usage: lvs-play lab up [--fresh] [--directors netns|vm] [--realservers N] | down [--purge] | status
+const USAGE = `usage: lvs-play lab up [--fresh] [--directors netns|vm] [--realservers N] [--bastion] | down [--purge] | status
   up       build (the base rootfs once, cached) and start the lab; idempotent
            --realservers N (or --hosts N): N more Linux real servers rs3, rs4, … (10.77.0.100 up)
            beside the topology's hosts, in linux_realservers; without it extras are removed
            --directors vm: the directors (lvs1, lvs2) as qemu VMs with real IPVS at the same
            addresses; without it (or with netns) they are namespaces again (VMs stopped)
+           --bastion: add host bastion (x.y.z.30); every other host then accepts SSH only from
+           it and -i lab goes through it (ProxyJump); without it: direct access again
   down     stop it (VMs first) and remove its namespaces, veths, taps, bridge and NAT rules
   status   each host (and lab VM), its address and whether its sshd answers`;
 
@@ -108,13 +111,13 @@ export async function labCommand(argv: string[]): Promise<number> {
   const directors = sub === 'up' ? directorsArg(args) : { mode: 'netns' as const, flags: args, realservers: 0 };
   const rest = directors?.flags ?? args;
   const flags = new Set(rest);
-  const allowed: Record<string, string[]> = { up: ['--fresh'], down: ['--purge'], status: [] };
+  const allowed: Record<string, string[]> = { up: ['--fresh', '--bastion'], down: ['--purge'], status: [] };
   if (!sub || !(sub in allowed) || !directors || rest.some((f) => !allowed[sub]?.includes(f))) {
     process.stderr.write(`${USAGE}\n`);
     return sub === 'help' || sub === '--help' ? 0 : 2;
   }
   try {
-    if (sub === 'up') await labUp({ fresh: flags.has('--fresh'), directors: directors.mode, realservers: directors.realservers });
+    if (sub === 'up') await labUp({ fresh: flags.has('--fresh'), directors: directors.mode, realservers: directors.realservers, bastion: flags.has('--bastion') });
     else if (sub === 'down') {
       await downLabVms((l) => process.stdout.write(`lab: ${l}\n`));
       await labDown({ purge: flags.has('--purge') });

@@ -9,11 +9,15 @@ import { labDir, paths } from './paths.js';
 import { KEEPALIVED_TARBALL, sourcesDir } from './sources.js';
 import { labHosts, loadTopology } from './topology.js';
 import { extraHosts } from './extras.js';
+import { labBastion } from './bastion.js';
 
 export function labInventory(): InventorySpec {
   const topo = loadTopology();
-  const ssh: SshConnection = { type: 'ssh', user: 'root', keyFile: paths.key(), knownHosts: paths.knownHosts() };
-  const psrp: PsrpSshConnection = { type: 'psrp-ssh', user: 'root', keyFile: paths.key(), knownHosts: paths.knownHosts() };
+  // behind `lab up --bastion` every host is reached through it (its key: the lab's known_hosts)
+  const bastion = labBastion();
+  const via = bastion ? { sshOptions: { ProxyJump: `root@${bastion.address}` } } : {};
+  const ssh: SshConnection = { type: 'ssh', user: 'root', keyFile: paths.key(), knownHosts: paths.knownHosts(), ...via };
+  const psrp: PsrpSshConnection = { type: 'psrp-ssh', user: 'root', keyFile: paths.key(), knownHosts: paths.knownHosts(), ...via };
   const groups: Record<string, { hosts: Record<string, HostSpec>; kinds: Set<string> }> = {};
   for (const h of [...labHosts(topo), ...extraHosts()]) {
     for (const g of h.groups) {

@@ -26,6 +26,8 @@ export interface LabState {
   hosts: Record<string, HostState>;
   /** Extra real servers of `lab up --realservers N` (src/lab/extras.ts); absent = none. */
   extras?: LabHost[];
+  /** The bastion of `lab up --bastion` (src/lab/bastion.ts); absent = direct access. */
+  bastion?: LabHost;
 }
 
 export function emptyState(): LabState {

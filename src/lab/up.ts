@@ -16,6 +16,7 @@ import { ensureWeb } from './web.js';
 import { extraRealServers, EXTRA_SSHD_CONF } from './extras.js';
 import { ensureExtraRootfs } from './extras-rootfs.js';
 import { Pool } from '../pool.js';
+import { bastionHost, openSsh, sshOnlyFrom } from './bastion.js';
 import { join } from 'node:path';
 import { forgetNeighbours, releaseVmAddresses, upVmDirectors, vmDirectorHosts, type DirectorsMode, type LabReservation } from './vm-variant.js';
 
@@ -36,6 +37,11 @@ export interface LabUpOptions {
    * of an earlier `up` beyond this count are stopped and removed (their rootfs copies are kept).
    */
   realservers?: number;
+  /**
+   * Add host `bastion` (x.y.z.30) and let every other netns host accept SSH only from it
+   * (src/lab/bastion.ts); false (default): the bastion and those rules are removed.
+   */
+  bastion?: boolean;
 }
 
 export async function labUp(opts: LabUpOptions = {}): Promise<void> {
@@ -47,7 +53,8 @@ export async function labUp(opts: LabUpOptions = {}): Promise<void> {
   await locked(async () => {
     const topo = loadTopology();
     const extras = extraRealServers(topo, opts.realservers ?? 0);
-    const hosts = [...labHosts(topo), ...extras];
+    const bastion = opts.bastion ? bastionHost(topo) : null;
+    const hosts = [...labHosts(topo), ...extras, ...(bastion ? [bastion] : [])];
     const asVms = (opts.directors ?? 'netns') === 'vm' ? vmDirectorHosts(hosts) : [];
     const netnsHosts = hosts.filter((h) => !asVms.includes(h));
     // A netns host never shares its address with a lab VM: such VMs go first (plain `lab up` after `--directors vm`).
@@ -55,8 +62,12 @@ export async function labUp(opts: LabUpOptions = {}): Promise<void> {
     const base = await ensureBaseRootfs(progress);
     const labPub = await ensureLabKey();
     const state = (await readState()) ?? emptyState();
-    await removeExtras(state, extras, progress);
+    // direct access while `up` works (its checks connect to every host); the bastion's rules come back at the end
+    await Promise.all(Object.keys(state.hosts).map((name) => openSsh(name)));
+    await removeExtras(state, [...extras, ...(bastion ? [bastion] : [])], progress, [...(state.extras ?? []), ...(state.bastion ? [state.bastion] : [])]);
     state.extras = extras;
+    if (bastion) state.bastion = bastion;
+    else delete state.bastion;
     await writeState(state);
     progress(`network: bridge ${topo.network.bridge} ${topo.network.gateway}, NAT for ${topo.network.cidr}`);
     await ensureBridge(topo, state);
@@ -77,6 +88,10 @@ export async function labUp(opts: LabUpOptions = {}): Promise<void> {
     for (const h of hosts) if (!(await waitSsh(h.address, true, 15_000))) down.push(h.name);
     if (down.length) throw new Error(`lab: sshd does not answer on ${down.join(', ')} (logs: ${paths.log('HOST')}, /var/log/sshd.log inside)`);
     await ensureWeb(netnsHosts);
+    if (bastion) {
+      progress(`bastion: ${bastion.address}; every other host accepts SSH only from it`);
+      await Promise.all(netnsHosts.filter((h) => h !== bastion).map((h) => sshOnlyFrom(h.name, bastion.address)));
+    }
     // the offline keepalived source the site builds from (Debian's source registry, sha256-checked)
     progress(`keepalived source: ${await ensureKeepalivedTarball()}`);
     progress(`up: ${hosts.length} hosts in ${((Date.now() - t0) / 1000).toFixed(1)} s; key ${paths.key()}, known_hosts ${paths.knownHosts()}`);
@@ -137,11 +152,11 @@ async function upHost(h: LabHost, c: UpContext): Promise<void> {
   await startHost(h.name, root, binds);
 }
 
-/** Stops and removes the extra hosts of an earlier `up` that are not wanted now (rootfs kept). */
-async function removeExtras(state: LabState, wanted: readonly LabHost[], progress: Progress): Promise<void> {
+/** Stops and removes the extra hosts (and bastion) of an earlier `up` that are not wanted now (rootfs kept). */
+async function removeExtras(state: LabState, wanted: readonly LabHost[], progress: Progress, had: readonly LabHost[]): Promise<void> {
   const keep = new Set(wanted.map((h) => `${h.name} ${h.address}`));
-  const gone = (state.extras ?? []).filter((h) => !keep.has(`${h.name} ${h.address}`));
-  if (gone.length) progress(`extra real servers: removing ${gone.length} (${gone.map((h) => h.name).join(' ')})`);
+  const gone = had.filter((h) => !keep.has(`${h.name} ${h.address}`));
+  if (gone.length) progress(`extra hosts: removing ${gone.length} (${gone.map((h) => h.name).join(' ')})`);
   await Promise.all(
     gone.map(async (h) => {
       await stopHost(h.name);

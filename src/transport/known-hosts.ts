@@ -5,6 +5,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { patternListMatches } from '../sshconfig/pattern.js';
 
 export interface KnownHostEntry {
   marker: '@revoked' | '@cert-authority' | null;
@@ -36,11 +37,6 @@ export function knownHostName(host: string, port = 22): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
-function glob(pattern: string, name: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, 'i').test(name);
-}
-
 function hashedMatch(field: string, name: string): boolean {
   const [, magic, salt, hash] = field.split('|');
   if (magic !== '1' || !salt || !hash) return false;
@@ -52,15 +48,7 @@ function hashedMatch(field: string, name: string): boolean {
 /** Does the entry's host field name `name`? A matching negated pattern (`!pat`) excludes it. */
 export function hostFieldMatches(field: string, name: string): boolean {
   if (field.startsWith('|')) return hashedMatch(field, name);
-  let matched = false;
-  for (const p of field.split(',')) {
-    if (p.startsWith('!')) {
-      if (glob(p.slice(1), name)) return false;
-    } else if (glob(p, name)) {
-      matched = true;
-    }
-  }
-  return matched;
+  return patternListMatches([field], name);
 }
 
 /** `SHA256:…` as `ssh-keygen -lf` prints it (base64 without padding). */

@@ -17,6 +17,7 @@ import type {
 import { findPwsh } from './pwsh-find.js';
 import { PwshHost } from './pwsh-host.js';
 import { buildSessionSetup } from './pwsh-session.js';
+import { pwshJumpForward, type JumpForward } from './pwsh-jump.js';
 
 export interface ConnectPowerShellOptions {
   /** Inventory name of the host. */
@@ -27,8 +28,10 @@ export interface ConnectPowerShellOptions {
   resolveSecret: (s: SecretRef) => Promise<string>;
   /** pwsh to run; default: $NODE_POWERSHELL, PATH, ~/.dotnet/tools/pwsh. */
   pwshPath?: string;
-  /** Connect timeout (default 15 s). */
+  /** Connect timeout (default: the connection's connectTimeoutMs, else 15 s). */
   connectTimeoutMs?: number;
+  /** --ssh-config FILE (for the jump settings of PowerShell over SSH). */
+  sshConfig?: string;
 }
 
 /** A remote script failed: carries the remote message (and where, when PowerShell said). */
@@ -52,6 +55,7 @@ export class PowerShellTransport implements PowerShellTransportContract {
     /** The address this transport connected to (the inventory address). */
     readonly address: string,
     private readonly pwsh: PwshHost,
+    private readonly jump: JumpForward | null = null,
   ) {}
 
   async invoke<T extends JsonValue = JsonValue>(script: PsScript, data: JsonValue): Promise<T> {
@@ -71,6 +75,7 @@ export class PowerShellTransport implements PowerShellTransportContract {
     this.closed = true;
     if (this.pwsh.isAlive) await this.pwsh.closeSession().catch(() => undefined);
     await this.pwsh.dispose();
+    await this.jump?.close();
   }
 }
 
@@ -86,8 +91,12 @@ export async function connectPowerShell(opts: ConnectPowerShellOptions): Promise
       throw new LvsError('E_SECRET', `${opts.host}: cannot resolve the WinRM password`, { field: 'connection.password' });
     }
   }
-  const setup = buildSessionSetup(opts.address, opts.conn, password, { connectMs: opts.connectTimeoutMs });
-  const pwsh = await PwshHost.start({ pwshPath, env: setup.env, redact: setup.secrets }).catch((e: unknown) => {
+  // behind jump hosts: pwsh's ssh connects to a local forward through the shared bastion connection
+  const jump = opts.conn.type === 'psrp-ssh' ? await pwshJumpForward(opts.address, opts.conn, opts.resolveSecret, opts.sshConfig) : null;
+  const target = jump ? { address: '127.0.0.1', conn: { ...(opts.conn as PsrpSshConnection), port: jump.port } } : { address: opts.address, conn: opts.conn };
+  const setup = buildSessionSetup(target.address, target.conn, password, { connectMs: opts.connectTimeoutMs ?? (opts.conn.type === 'psrp-ssh' ? opts.conn.connectTimeoutMs : undefined) }, jump?.hostKeyAlias);
+  const pwsh = await PwshHost.start({ pwshPath, env: setup.env, redact: setup.secrets }).catch(async (e: unknown) => {
+    await jump?.close();
     throw new LvsError('E_PWSH_MISSING', `${opts.host}: pwsh did not start: ${(e as Error).message}`, {
       value: pwshPath,
       fix: 'check that the .NET runtime pwsh needs is installed (DOTNET_ROOT or /usr/share/dotnet)',
@@ -96,6 +105,7 @@ export async function connectPowerShell(opts: ConnectPowerShellOptions): Promise
   const r = await pwsh.run(setup.script, setup.data);
   if (!r.ok) {
     await pwsh.dispose();
+    await jump?.close();
     const how = opts.conn.type === 'winrm' ? 'WinRM' : 'PowerShell remoting over SSH';
     throw new LvsError('E_CONNECT', `${opts.host}: cannot open a PowerShell session (${how}) to ${opts.address}: ${r.error}`, {
       field: 'connection',
@@ -105,5 +115,5 @@ export async function connectPowerShell(opts: ConnectPowerShellOptions): Promise
           : 'check address, port, user, key, known_hosts, and `Subsystem powershell` in the host\'s sshd_config',
     });
   }
-  return new PowerShellTransport(opts.host, opts.address, pwsh);
+  return new PowerShellTransport(opts.host, opts.address, pwsh, jump);
 }

@@ -124,6 +124,7 @@ if ($d.kind -eq 'winrm') {
 } elseif ($d.kind -eq 'psrp-ssh') {
   $opt = @{ StrictHostKeyChecking = 'yes'; BatchMode = 'yes'; ConnectTimeout = [string]$d.connectTimeoutSec }
   if ($d.knownHosts) { $opt.UserKnownHostsFile = [string]$d.knownHosts }
+  if ($d.hostKeyAlias) { $opt.HostKeyAlias = [string]$d.hostKeyAlias }
   $p = @{ HostName = [string]$d.address; UserName = [string]$d.user; Port = [int]$d.port; Options = $opt; ErrorAction = 'Stop' }
   if ($d.keyFile) { $p.KeyFilePath = [string]$d.keyFile }
   $global:LvsSession = New-PSSession @p

@@ -24,6 +24,8 @@ export function buildSessionSetup(
   conn: WinRmConnection | PsrpSshConnection,
   password: string | null,
   timeouts: { connectMs?: number } = {},
+  /** ssh's HostKeyAlias (connecting through a local jump forward: the real host's known_hosts name). */
+  hostKeyAlias?: string,
 ): SessionSetup {
   const connectMs = timeouts.connectMs ?? 15_000;
   if (conn.type === 'winrm') {
@@ -56,5 +58,6 @@ export function buildSessionSetup(
   };
   if (conn.keyFile) data.keyFile = conn.keyFile;
   if (conn.knownHosts) data.knownHosts = conn.knownHosts;
+  if (hostKeyAlias) data.hostKeyAlias = hostKeyAlias;
   return { script: OPEN_SESSION, data, env: {}, secrets: [] };
 }

@@ -4,69 +4,46 @@
  * changed keys always refused); `become` escalates non-root users with sudo.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { homedir, userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { connect as netConnect, type Socket } from 'node:net';
 import type { Client, SFTPWrapper } from 'ssh2';
 import { Pool } from '../pool.js';
-import { execOn, openClient, sftpOf, type ConnectConfig } from './ssh-client.js';
+import { execOn, sftpOf } from './ssh-client.js';
+import { errText, openVerified } from './ssh-connect.js';
+import { openRoute, type Route } from './ssh-route.js';
 import { HostLock, hostLockScript } from './ssh-lock.js';
 import { LvsError } from '../errors.js';
 import { resolveSecret } from '../inventory/secret.js';
 import { timed } from '../profile.js';
 import { raw, sh } from '../shell/quote.js';
+import { sshSettings, type SshSettings } from '../sshconfig/settings.js';
 import type { PosixTransport, PutOptions, RunOptions, RunResult, SecretRef, ShellCommand, SshConnection } from '../types.js';
-import {
-  appendKnownHost,
-  checkHostKey,
-  fingerprintSha256,
-  keyTypeOf,
-  knownHostName,
-  preferredHostKeyAlgorithms,
-  readKnownHosts,
-  type HostKeyVerdict,
-} from './known-hosts.js';
 
 export interface ConnectSshOptions {
   /** Inventory name of the host (for messages and known_hosts lookups). */
   host: string;
-  /** Address to connect to. */
+  /** Address to connect to (the name ssh_config's Host patterns match). */
   address: string;
   conn: SshConnection;
+  /** Resolved settings (else resolved here from conn, ssh_config, sshConfig and timeoutMs). */
+  settings?: SshSettings;
+  /** --ssh-config FILE. */
+  sshConfig?: string;
+  /** --timeout (ms). */
+  timeoutMs?: number;
   /** Resolves passphrase/password/becomePassword references (default: the one resolver, resolveSecret: an unset or empty variable is an error). */
   resolveSecret?: (s: SecretRef) => Promise<string>;
   /** Commands in flight per connection (default 8; sshd's MaxSessions is 10). */
   maxConcurrency?: number;
 }
 
-const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-// A host that stops answering (link down, frozen sshd) is declared lost after ≤ 4 × 5 s.
-const KEEPALIVE_MS = 5_000;
-const KEEPALIVE_COUNT_MAX = 3;
-
-/** A connected TCP socket (no Nagle delay: small request/response round trips). */
-function tcpConnect(host: string, port: number, timeoutMs: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const sock = netConnect({ host, port, noDelay: true });
-    const fail = (e: Error) => {
-      sock.destroy();
-      reject(e);
-    };
-    sock.setTimeout(timeoutMs, () => fail(Object.assign(new Error(`connect ETIMEDOUT ${host}:${port} (no answer in ${timeoutMs} ms)`), { code: 'ETIMEDOUT' })));
-    sock.once('error', fail);
-    sock.once('connect', () => {
-      sock.setTimeout(0);
-      sock.off('error', fail);
-      sock.on('error', () => undefined); // ssh2 reports it (it listens from here on)
-      resolve(sock);
-    });
+/** The settings of a transport's host (ssh_config + inventory), resolved once. */
+export function settingsOf(opts: ConnectSshOptions): SshSettings {
+  return opts.settings ?? sshSettings({
+    host: opts.address,
+    conn: opts.conn,
+    ...(opts.sshConfig ? { sshConfig: opts.sshConfig } : {}),
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
   });
-}
-
-function errText(e: unknown): string {
-  const err = e as { message?: string; code?: string; level?: string };
-  return err.code && !String(err.message).includes(err.code) ? `${err.message} (${err.code})` : String(err.message ?? e);
 }
 
 export class SshTransport implements PosixTransport {
@@ -79,6 +56,7 @@ export class SshTransport implements PosixTransport {
   private readonly sem: Pool;
   private readonly user: string;
   private readonly port: number;
+  private readonly settings: SshSettings;
   private sudoMode: Promise<'nopasswd' | 'password'> | null = null;
   private closed = false;
   /** Every remote command of this transport carries LVS_PLAY_RUN=token: close() kills what still runs. */
@@ -90,20 +68,21 @@ export class SshTransport implements PosixTransport {
   /** The lock was held on this transport (a reconnect takes it again before anything runs). */
   private lockHeld = false;
   private closing: Promise<void> | null = null;
+  /** Gives back the route's shared jump hosts (at close, not only when the connection's close event comes). */
+  private release: () => void = () => undefined;
+  /** The jump host whose connection dropped under this one, if any (named in failures). */
+  private lostHop: () => string | null = () => null;
 
   constructor(private readonly opts: ConnectSshOptions) {
     this.host = opts.host;
-    this.user = opts.conn.user ?? userInfo().username;
-    this.port = opts.conn.port ?? 22;
+    this.settings = settingsOf(opts);
+    this.user = this.settings.user;
+    this.port = this.settings.port;
     this.sem = new Pool(opts.maxConcurrency ?? 8);
   }
 
   private get where(): string {
-    return `${this.user}@${this.opts.address}:${this.port}`;
-  }
-
-  private get knownHostsFile(): string {
-    return this.opts.conn.knownHosts ?? join(homedir(), '.ssh', 'known_hosts');
+    return `${this.user}@${this.settings.hostname}:${this.port}`;
   }
 
   private resolve(s: SecretRef): Promise<string> {
@@ -121,52 +100,26 @@ export class SshTransport implements PosixTransport {
   }
 
   private async open(): Promise<Client> {
-    const { conn, address, host } = this.opts;
-    const names = [...new Set([knownHostName(address, this.port), knownHostName(host, this.port)])];
-    const entries = await readKnownHosts(this.knownHostsFile);
-    let verdict: HostKeyVerdict | null = null;
-    let presented: Buffer | null = null;
-    const config: ConnectConfig = {
-      host: address,
-      port: this.port,
-      username: this.user,
-      readyTimeout: conn.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      keepaliveInterval: KEEPALIVE_MS,
-      keepaliveCountMax: KEEPALIVE_COUNT_MAX,
-      hostVerifier: (key: Buffer) => {
-        presented = key;
-        verdict = checkHostKey(entries, names, key);
-        return verdict.status === 'ok' || (verdict.status === 'unknown' && conn.acceptNewHostKeys === true);
-      },
-    };
-    const algos = preferredHostKeyAlgorithms(entries, names);
-    if (algos.length) config.algorithms = { serverHostKey: algos as NonNullable<NonNullable<ConnectConfig['algorithms']>['serverHostKey']> };
-    if (conn.keyFile) {
-      try {
-        config.privateKey = await readFile(conn.keyFile, 'utf8');
-      } catch (e) {
-        throw new LvsError('E_CONNECT', `cannot read the ssh key of ${host}: ${errText(e)}`, {
-          field: 'connection.keyFile',
-          value: conn.keyFile,
-          fix: 'point keyFile at a readable private key',
-        });
-      }
-      if (conn.passphrase) config.passphrase = await this.resolve(conn.passphrase);
-    }
-    if (conn.password) config.password = await this.resolve(conn.password);
-    if ((conn.agent ?? true) && process.env.SSH_AUTH_SOCK) config.agent = process.env.SSH_AUTH_SOCK;
-
+    const { conn, host } = this.opts;
+    const { sshConfig, timeoutMs } = this.opts;
+    const input = { host: this.opts.address, conn, ...(sshConfig ? { sshConfig } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
+    const ctx = { input, resolve: (r: SecretRef) => this.resolve(r), label: host };
+    let route: Route | undefined;
     let ssh: Client;
-    let sock: Socket | undefined;
     try {
-      // our own TCP socket: the connect and the SSH handshake are timed apart (src/profile.ts)
-      sock = await timed(host, 'connect', () => tcpConnect(address, this.port, config.readyTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS));
-      config.sock = sock;
-      ssh = await timed(host, 'handshake', () => openClient(config));
+      // the connect (TCP, or the jump hosts' channel) and the SSH handshake are timed apart (src/profile.ts)
+      route = await timed(host, 'connect', () => openRoute(this.settings, ctx));
+      const sock = route.sock;
+      ssh = await timed(host, 'handshake', () => openVerified({ label: host, settings: this.settings, conn, resolve: ctx.resolve }, sock));
     } catch (e) {
-      sock?.destroy();
-      throw this.connectError(e, verdict, presented);
+      route?.sock.destroy();
+      route?.release();
+      throw e instanceof LvsError ? e : new LvsError('E_CONNECT', `cannot connect to ${host} at ${this.settings.hostname}:${this.port}: ${errText(e)}`);
     }
+    const release = route.release;
+    ssh.once('close', release);
+    this.release = release;
+    this.lostHop = route.lostHop ?? (() => null);
     ssh.on('error', () => {
       // A later ECONNRESET must not crash the process; the next call reconnects.
       if (this.ssh === ssh) this.ssh = null;
@@ -175,9 +128,6 @@ export class SshTransport implements PosixTransport {
       if (this.ssh === ssh) this.ssh = null;
       this.sftp = null;
     });
-    if (presented && (verdict as HostKeyVerdict | null)?.status === 'unknown') {
-      await appendKnownHost(this.knownHostsFile, knownHostName(address, this.port), presented);
-    }
     // a reconnect re-takes a host lock that was held, BEFORE the connection is handed out (another
     // run may have taken it meanwhile: then it fails and nothing runs)
     if (this.lock && this.lockHeld) {
@@ -259,38 +209,6 @@ export class SshTransport implements PosixTransport {
     return { cmd: sh`sudo -S -p '' -- sh -c ${script}`, prefix };
   }
 
-  private connectError(e: unknown, verdict: HostKeyVerdict | null, key: Buffer | null): LvsError {
-    const { host, address } = this.opts;
-    const file = this.knownHostsFile;
-    if (key && verdict && verdict.status !== 'ok') {
-      const fp = `${keyTypeOf(key)} ${fingerprintSha256(key)}`;
-      if (verdict.status === 'unknown') {
-        return new LvsError('E_HOSTKEY', `host key of ${host} (${address}:${this.port}) is unknown: ${fp}, not in ${file}`, {
-          fix: 'check that fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then accept it with ' +
-            '`acceptNewHostKeys: true` in the inventory ssh connection or --accept-new-host-keys (it is then recorded)',
-        });
-      }
-      if (verdict.status === 'revoked') {
-        return new LvsError('E_HOSTKEY', `host key of ${host} (${address}:${this.port}) is revoked: ${fp} (${file} line ${verdict.entry.line})`);
-      }
-      const was = verdict.known.map((k) => `${k.keyType} ${fingerprintSha256(k.key)} (line ${k.line})`).join(', ');
-      return new LvsError('E_HOSTKEY', `HOST KEY CHANGED for ${host} (${address}:${this.port}): it presents ${fp}; ${file} has ${was}. ` +
-        'Someone may be intercepting the connection; a changed key is never accepted', {
-        fix: `if the host was really reinstalled, remove the old key: ssh-keygen -R ${knownHostName(address, this.port)} -f ${file}`,
-      });
-    }
-    const err = e as { level?: string };
-    const reason = errText(e);
-    if (err.level === 'client-authentication') {
-      return new LvsError('E_CONNECT', `cannot log in to ${host} as ${this.where}: ${reason}`, {
-        fix: 'check connection.user and keyFile (or ssh-agent / password) in the inventory',
-      });
-    }
-    return new LvsError('E_CONNECT', `cannot connect to ${host} at ${address}:${this.port}: ${reason}`, {
-      fix: 'is the host up and its sshd listening? (check address, port and firewall)',
-    });
-  }
-
   /** Escalate this command? Only for non-root users, unless the inventory or the call says no. */
   private escalates(opts: RunOptions = {}): boolean {
     return this.user !== 'root' && this.opts.conn.become !== false && opts.become !== false;
@@ -370,7 +288,7 @@ export class SshTransport implements PosixTransport {
         (e: unknown): RunResult | 'retry' =>
           /Channel open failure/i.test(String((e as Error)?.message))
             ? 'retry'
-            : { code: null, stdout: Buffer.concat(out).toString('utf8'), stderr: `ssh ${this.where}: ${errText(e)}\n` },
+            : { code: null, stdout: Buffer.concat(out).toString('utf8'), stderr: `ssh ${this.where}: ${this.lostHopText()}${errText(e)}\n` },
       );
     void finished.finally(() => this.inFlight--);
     if (!timeoutMs) return finished;
@@ -386,6 +304,11 @@ export class SshTransport implements PosixTransport {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private lostHopText(): string {
+    const hop = this.lostHop();
+    return hop ? `the connection to ${hop} was lost: ` : '';
   }
 
   private async sftpSession(): Promise<SFTPWrapper> {
@@ -497,6 +420,7 @@ export class SshTransport implements PosixTransport {
     this.ssh = null;
     this.sftp = null;
     ssh?.end();
+    this.release();
   }
 }
 

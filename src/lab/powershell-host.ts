@@ -28,7 +28,15 @@ const MODULE_TARGET = `/root/.local/share/powershell/Modules/${MODULE_NAME}`;
 const DROP_IN = '/etc/ssh/sshd_config.d/lvs-play-powershell.conf';
 const DOTNET_ROOT = '/usr/share/dotnet';
 /** Inside the host: starts pwsh in a mount namespace where "/" is a mount point. */
-const PWSH_WRAPPER = '/usr/local/sbin/lvs-play-pwsh';
+export const PWSH_WRAPPER = '/usr/local/sbin/lvs-play-pwsh';
+/** The environment pwsh runs with inside the host (invariant globalization: the rootfs has no libicu). */
+export const PWSH_HOST_ENV: Readonly<Record<string, string>> = {
+  DOTNET_ROOT,
+  DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1',
+  DOTNET_CLI_TELEMETRY_OPTOUT: '1',
+  POWERSHELL_TELEMETRY_OPTOUT: '1',
+  LVSPLAY_WINSIM_STATE: WINSIM_STATE_PATH,
+};
 
 /** The control node's dotnet-tool folder holding tools/pwsh (same path inside the host). */
 function dotnetToolsHome(): string {
@@ -93,7 +101,7 @@ export async function preparePowershellHost(ctx: KindSetupContext): Promise<void
   const conf = [
     '# Written by lvs-play lab: PowerShell remoting over SSH (pwsh bind-mounted from the control node).',
     `Subsystem powershell ${PWSH_WRAPPER} -sshs -NoLogo`,
-    `SetEnv DOTNET_ROOT=${DOTNET_ROOT} DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 POWERSHELL_TELEMETRY_OPTOUT=1 LVSPLAY_WINSIM_STATE=${WINSIM_STATE_PATH}`,
+    `SetEnv ${Object.entries(PWSH_HOST_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}`,
     '',
   ].join('\n');
   changed = (await writeIfChanged(join(rootfs, DROP_IN.slice(1)), conf, 0o644)) || changed;

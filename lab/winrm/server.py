@@ -19,6 +19,7 @@ import signal
 import ssl
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.dont_write_bytecode = True  # no __pycache__ inside the package
@@ -53,7 +54,7 @@ class Handler(BaseHTTPRequestHandler):
             self.log_message('connection ended: %s', e)
 
     def log_message(self, fmt, *args):
-        sys.stderr.write('%s %s\n' % (self.address_string(), fmt % args))
+        sys.stderr.write('%s %s %s\n' % (time.strftime('%Y-%m-%dT%H:%M:%S'), self.address_string(), fmt % args))
 
     def _reply(self, status, body=b'', headers=(), close=False):
         self.send_response(status)

@@ -22,6 +22,14 @@ export { loadTopology, labHosts, type LabHost, type Topology } from './topology.
 export { LAB_BECOME_USER, LAB_BECOME_PW_USER, LAB_SUDO_PASSWORD } from './configure.js';
 export type { ExecResult } from './exec.js';
 export {
+  labWinrmEndpoint,
+  readLabWinrmAccount,
+  WINRM_HTTP_PORT,
+  WINRM_HTTPS_PORT,
+  type LabWinrmEndpoint,
+  type LabWinrmAccount,
+} from './winrm.js';
+export {
   runningLabVms,
   releaseVmAddresses,
   removeNetnsHost,

@@ -1,6 +1,8 @@
-/** Per-kind extra setup of lab hosts (linux: nothing; powershell: see powershell-host.ts). */
+/** Per-kind extra setup of lab hosts (linux: nothing; powershell: see powershell-host.ts, winrm.ts). */
+import type { Progress } from './exec.js';
 import { powershellHostBindMounts, preparePowershellHost } from './powershell-host.js';
 import type { LabHost } from './topology.js';
+import { ensureLabWinrm } from './winrm.js';
 
 export interface KindSetupContext {
   host: LabHost;
@@ -22,4 +24,9 @@ export async function prepareKind(ctx: KindSetupContext): Promise<void> {
 
 export async function kindBindMounts(ctx: KindSetupContext): Promise<BindMount[]> {
   return ctx.host.kind === 'powershell' ? powershellHostBindMounts(ctx) : [];
+}
+
+/** Services of the kind, (re)started by every `lab up` once the host runs (powershell: WinRM). */
+export async function startKindServices(host: LabHost, progress: Progress): Promise<void> {
+  if (host.kind === 'powershell') await ensureLabWinrm(host, progress);
 }

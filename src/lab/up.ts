@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { configureHost, ensureLabKey } from './configure.js';
 import { type Progress, printProgress } from './exec.js';
 import { startHost, initPid, stopHost, sshAnswers, startSshdIn, waitSsh } from './hostproc.js';
-import { kindBindMounts, prepareKind } from './kinds.js';
+import { kindBindMounts, prepareKind, startKindServices } from './kinds.js';
 import { writeAnsibleInventory, writeKnownHosts } from './known-hosts-file.js';
 import { ensureBridge, ensureHostNet, ensureNat, removeHostNet } from './network.js';
 import { labDir, netnsName, paths, vethName } from './paths.js';
@@ -92,6 +92,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<void> {
       progress(`bastion: ${bastion.address}; every other host accepts SSH only from it`);
       await Promise.all(netnsHosts.filter((h) => h !== bastion).map((h) => sshOnlyFrom(h.name, bastion.address)));
     }
+    await Promise.all(netnsHosts.map((h) => startKindServices(h, progress)));
     // the offline keepalived source the site builds from (Debian's source registry, sha256-checked)
     progress(`keepalived source: ${await ensureKeepalivedTarball()}`);
     progress(`up: ${hosts.length} hosts in ${((Date.now() - t0) / 1000).toFixed(1)} s; key ${paths.key()}, known_hosts ${paths.knownHosts()}`);

@@ -94,6 +94,28 @@ def scenario_terminate(o, password):
     return {'first': text(first[0]), 'signal_seconds': took, 'receive_after': after}
 
 
+def signal(p, shell_id, command_id, code):
+    req = {'env:Envelope': p._get_soap_header(resource_uri=SHELL_URI, action='http://schemas.microsoft.com/wbem/wsman/1/windows/shell/Signal',
+                                              shell_id=shell_id)}
+    sig = req['env:Envelope'].setdefault('env:Body', {}).setdefault('rsp:Signal', {})
+    sig['@CommandId'] = command_id
+    sig['rsp:Code'] = 'http://schemas.microsoft.com/wbem/wsman/1/windows/shell/signal/' + code
+    p.send_message(xmltodict.unparse(req))
+
+
+def scenario_ctrl_c(o, password):
+    """Starts o.command, waits for its first output, sends ctrl_c, then reads it to its end."""
+    p = protocol(o, password)
+    shell = p.open_shell()
+    cmd = p.run_command(shell, o['command'])
+    first = p._raw_get_command_output(shell, cmd)
+    signal(p, shell, cmd, 'ctrl_c')
+    out, err, code = p.get_command_output(shell, cmd)
+    p.cleanup_command(shell, cmd)
+    p.close_shell(shell)
+    return {'first': text(first[0]), 'stdout': text(out), 'status': code}
+
+
 def scenario_delete(o, password):
     p = protocol(o, password)
     shell = p.open_shell()
@@ -136,7 +158,7 @@ def scenario_raw(o, password):
     return {'http_status': r.status_code, 'www_authenticate': r.headers.get('WWW-Authenticate'), 'body': r.text}
 
 
-SCENARIOS = {'stdin': scenario_stdin, 'terminate': scenario_terminate, 'delete': scenario_delete,
+SCENARIOS = {'stdin': scenario_stdin, 'terminate': scenario_terminate, 'ctrl_c': scenario_ctrl_c, 'delete': scenario_delete,
              'envelope': scenario_envelope, 'raw': scenario_raw}
 
 

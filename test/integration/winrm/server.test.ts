@@ -36,6 +36,13 @@ describe.skipIf(why !== null)(`WinRM endpoint on loopback, pywinrm as the client
     expect(ep.log()).toMatch(/Negotiate authentication of Administrator/);
   });
 
+  it('powershell.exe by its full path with arguments (-Version dropped), as Ansible-style bootstraps call it', async () => {
+    const enc = Buffer.from('"args ok $(6*7)"', 'utf16le').toString('base64');
+    const r = await pywinrm<Run>({ ...http(), scenario: 'run_cmd', command: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+      args: ['-Version', '2.0', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Unrestricted', '-EncodedCommand', enc] }, ep.password);
+    expect(r).toMatchObject({ status: 0, stdout: 'args ok 42\n' });
+  });
+
   it('run_cmd over HTTP (through /bin/sh), stdout and stderr apart', async () => {
     const r = await pywinrm<Run>({ ...http(), scenario: 'run_cmd', command: 'echo out; echo err >&2; exit 7' }, ep.password);
     expect(r).toEqual({ status: 7, stdout: 'out\n', stderr: 'err\n' });
@@ -92,6 +99,12 @@ describe.skipIf(why !== null)(`WinRM endpoint on loopback, pywinrm as the client
     expect(r.first).toBe('started\n');
     expect(r.receive_after).toMatch(/w:InvalidSelectors/);
     expect(pgrep('sleep 4321')).toBe('');
+  });
+
+  it('Signal ctrl_c interrupts a command: it ends Done with STATUS_CONTROL_C_EXIT as its exit code', async () => {
+    const r = await pywinrm<{ first: string; stdout: string; status: number }>({ ...http(), scenario: 'ctrl_c', command: 'echo started; sleep 4323; echo never' }, ep.password);
+    expect(r).toEqual({ first: 'started\n', stdout: '', status: 0xc000013a });
+    expect(pgrep('sleep 4323')).toBe('');
   });
 
   it('Delete of a shell ends its running commands; the ShellId is then unknown (w:InvalidSelectors, 2150858843)', async () => {

@@ -80,7 +80,7 @@ class Negotiate:
 
     @property
     def user(self):
-        return str(self.ctx.initiator_name).strip()
+        return str(self.ctx.initiator_name).strip('\0 ')  # gss-ntlmssp's display name ends with a NUL
 
     def unwrap(self, body):
         """The SOAP envelope of a multipart/encrypted body; BadMessage when it is not one or fails to verify."""

@@ -37,6 +37,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'Microsoft-HTTPAPI/2.0'
     sys_version = ''
+    timeout = 120  # an idle keep-alive connection is closed (http.sys: IdleConnectionTimeout 120 s)
 
     def setup(self):
         self.tls = self.server.tls_ctx is not None

@@ -26,16 +26,23 @@ import type { LabHost } from './topology.js';
 
 /** Debian's python3 (the one with python3-gssapi), not whatever python3 is first on PATH. */
 export const WINRM_PYTHON = '/usr/bin/python3';
+/** The lab's WinRM HTTP port (Windows' default). */
 export const WINRM_HTTP_PORT = 5985;
+/** The lab's WinRM HTTPS port (Windows' default). */
 export const WINRM_HTTPS_PORT = 5986;
 export const WINRM_USER = 'Administrator';
 
 /** What a client needs to reach a lab host over WinRM (for the inventory and tests). */
 export interface LabWinrmEndpoint {
+  /** The lab host's name (win1). */
   host: string;
+  /** Its address on the lab bridge. */
   address: string;
+  /** HTTP: NTLM with message encryption. */
   httpPort: number;
+  /** HTTPS: Negotiate or Basic. */
   httpsPort: number;
+  /** The account's user name (its password: readLabWinrmAccount). */
   user: string;
   /** JSON {"user", "password", ...}, mode 0600, written by `lab up`. */
   accountFile: string;
@@ -43,6 +50,7 @@ export interface LabWinrmEndpoint {
   caFile: string;
 }
 
+/** A lab host's WinRM account (from LABDIR/HOST-winrm.json). */
 export interface LabWinrmAccount {
   user: string;
   password: string;
@@ -67,6 +75,7 @@ export const winrmPaths = {
 };
 const file = (host: string, name: string) => join(winrmPaths.dir(host), name);
 
+/** Where and how a client reaches a lab host's WinRM endpoint (what an inventory needs). */
 export function labWinrmEndpoint(host: Pick<LabHost, 'name' | 'address'>): LabWinrmEndpoint {
   return {
     host: host.name, address: host.address, httpPort: WINRM_HTTP_PORT, httpsPort: WINRM_HTTPS_PORT, user: WINRM_USER,
@@ -74,6 +83,7 @@ export function labWinrmEndpoint(host: Pick<LabHost, 'name' | 'address'>): LabWi
   };
 }
 
+/** The account `lab up` made for the host (rejects when the lab was not brought up with WinRM). */
 export async function readLabWinrmAccount(host: string): Promise<LabWinrmAccount> {
   const j = JSON.parse(await readFile(winrmPaths.account(host), 'utf8')) as LabWinrmAccount;
   return { user: j.user, password: j.password };

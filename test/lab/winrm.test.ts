@@ -6,7 +6,9 @@
  */
 import { statSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { labHosts, labWinrmEndpoint, loadTopology, readLabWinrmAccount, type LabWinrmAccount } from '../../src/lab/index.js';
+import { labHosts, labUp, labWinrmEndpoint, loadTopology, readLabWinrmAccount, stopLabHost, type LabWinrmAccount } from '../../src/lab/index.js';
+import { silent } from '../../src/lab/exec.js';
+import { portAnswers } from '../../src/lab/winrm.js';
 import { sshAnswers } from '../../src/lab/hostproc.js';
 import { hostPwshPath } from '../../src/lab/powershell-host.js';
 import { loopbackWinrmUnavailable, pywinrm } from '../integration/winrm/endpoint.js';
@@ -58,5 +60,16 @@ describe.skipIf(why !== null)(`win1 over WinRM (pywinrm)${why ? ` (${why})` : ''
 
   it('PowerShell over SSH still answers on win1', async () => {
     expect(await sshAnswers(ep.address, 22, 2000)).toBe(true);
+  });
+
+  it('the endpoint ends with win1 and the next lab up serves it again (same account)', async () => {
+    await stopLabHost('win1');
+    expect(await portAnswers(ep.address, ep.httpPort)).toBe(false);
+    await labUp({ progress: silent });
+    expect(await portAnswers(ep.address, ep.httpPort)).toBe(true);
+    expect(await portAnswers(ep.address, ep.httpsPort)).toBe(true);
+    expect(await readLabWinrmAccount('win1')).toEqual(account);
+    const r = await pywinrm<Run>({ scenario: 'run_cmd', endpoint: `http://${ep.address}:${ep.httpPort}/wsman`, user: account.user, transport: 'ntlm', command: 'hostname' }, account.password);
+    expect(r).toMatchObject({ status: 0, stdout: 'win1\n' });
   });
 });

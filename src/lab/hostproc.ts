@@ -123,8 +123,8 @@ export async function hostExec(host: string, argv: readonly string[], opts: Exec
   return exec(['nsenter', '-t', String(pid), '-n', '-u', '-p', '-m', '-r', '-w', '--', ...argv], { env: HOST_ENV, ...opts });
 }
 
-/** Does something answer with an SSH banner on address:port within timeoutMs? */
-export function sshAnswers(address: string, port = 22, timeoutMs = 2000): Promise<boolean> {
+/** Connects to address:port within timeoutMs; with `banner`, the first data must satisfy it too. */
+function probe(address: string, port: number, timeoutMs: number, banner: ((first: Buffer) => boolean) | null): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host: address, port });
     const done = (ok: boolean) => {
@@ -133,8 +133,19 @@ export function sshAnswers(address: string, port = 22, timeoutMs = 2000): Promis
     };
     s.setTimeout(timeoutMs, () => done(false));
     s.on('error', () => done(false));
-    s.once('data', (b: Buffer) => done(b.toString('latin1').startsWith('SSH-')));
+    if (banner) s.once('data', (b: Buffer) => done(banner(b)));
+    else s.once('connect', () => done(true));
   });
+}
+
+/** Does something answer with an SSH banner on address:port within timeoutMs? */
+export function sshAnswers(address: string, port = 22, timeoutMs = 2000): Promise<boolean> {
+  return probe(address, port, timeoutMs, (b) => b.toString('latin1').startsWith('SSH-'));
+}
+
+/** Does something accept a TCP connection on address:port within timeoutMs? */
+export function portAnswers(address: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return probe(address, port, timeoutMs, null);
 }
 
 export async function waitSsh(address: string, up: boolean, timeoutMs = 15_000): Promise<boolean> {

@@ -14,11 +14,10 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, closeSync, openSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exec, type Progress } from './exec.js';
-import { initPid } from './hostproc.js';
+import { initPid, portAnswers } from './hostproc.js';
 import { labDir, netnsName, paths } from './paths.js';
 import { PWSH_HOST_ENV, PWSH_WRAPPER, hostPwshPath } from './powershell-host.js';
 import { writeFileAtomic } from './state.js';
@@ -145,19 +144,6 @@ async function running(h: LabHost): Promise<PidFile | null> {
   if (!p) return null;
   const cmd = await readFile(`/proc/${p.pid}/cmdline`, 'utf8').catch(() => '');
   return cmd.includes(winrmServerScript()) ? p : null;
-}
-
-export function portAnswers(address: string, port: number, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: address, port });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(timeoutMs, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  });
 }
 
 /** Stops the host's WinRM server (by its recorded pid) and waits until its ports are closed. */

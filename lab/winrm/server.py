@@ -190,6 +190,11 @@ class Handler(BaseHTTPRequestHandler):
             if f.subcode != 'w:TimedOut':
                 self.log_message('fault %s: %s', f.subcode, f.message)
             return 500, wsman.fault_envelope(f, req.message_id if req else None, cfg.machine)
+        except Exception as e:  # a bug here: still a SOAP fault, and the connection stays usable
+            self.log_message('internal error: %r', e)
+            f = wsman.Fault('w:InternalError', 'The WS-Management service cannot process the request. ', sender=False, code=2147500037,
+                            message='Internal error of the lab endpoint: %s' % type(e).__name__)
+            return 500, wsman.fault_envelope(f, req.message_id if req else None, cfg.machine)
 
 
 def channel_bindings(cert_file):

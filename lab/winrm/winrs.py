@@ -28,6 +28,9 @@ def handle(req, shells, user, address):
         raise Fault('w:DestinationUnreachable', 'The WS-Management service cannot process the request because the resource URI is not valid or not supported. ',
                     code=2150858770, message='The resource URI %s is not served here (only %s).' % (req.resource_uri, wsman.SHELL_URI))
     a = req.action
+    if a not in wsman.ACTIONS.values():
+        raise Fault('a:ActionNotSupported', 'The action is not supported by the service.', code=2150858776, addressing=True,
+                    message='The WS-Management service cannot process the request because the action %s is not supported for the resource %s.' % (a, wsman.SHELL_URI))
     if a == wsman.ACTIONS['create']:
         return wsman.TRANSFER + '/CreateResponse', _create(req, shells, user, address)
     if a == wsman.ACTIONS['delete']:
@@ -47,8 +50,7 @@ def handle(req, shells, user, address):
         code = (sig.findtext('rsp:Code', '', NS) or '').strip()
         shells.signal(shell, sig.get('CommandId') or '', code)
         return wsman.SHELL + '/SignalResponse', '<rsp:SignalResponse/>'
-    raise Fault('a:ActionNotSupported', 'The action is not supported by the service.', code=2150858776, addressing=True,
-                message='The WS-Management service cannot process the request because the action %s is not supported for the resource %s.' % (a, wsman.SHELL_URI))
+    raise AssertionError(a)
 
 
 def _bad_body(what):

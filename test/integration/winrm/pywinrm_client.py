@@ -116,6 +116,35 @@ def scenario_ctrl_c(o, password):
     return {'first': text(first[0]), 'stdout': text(out), 'status': code}
 
 
+def scenario_receive_timeout(o, password):
+    """One Receive with a short OperationTimeout on a quiet command: WinRMOperationTimeoutError (w:TimedOut)."""
+    p = protocol(o, password)
+    shell = p.open_shell()
+    cmd = p.run_command(shell, o['command'])
+    t0 = time.monotonic()
+    try:
+        p._raw_get_command_output(shell, cmd)
+        timed_out = False
+    except winrm.exceptions.WinRMOperationTimeoutError:
+        timed_out = True
+    waited = time.monotonic() - t0
+    out, _, code = p.get_command_output(shell, cmd)
+    p.cleanup_command(shell, cmd)
+    p.close_shell(shell)
+    return {'timed_out': timed_out, 'waited': waited, 'stdout': text(out), 'status': code}
+
+
+def scenario_soap(o, password):
+    """One envelope given as header fields through pywinrm's transport (encrypted when asked)."""
+    p = protocol(o, password)
+    req = {'env:Envelope': p._get_soap_header(resource_uri=o['resource_uri'], action=o['action'], shell_id=o.get('shell_id'))}
+    req['env:Envelope'].setdefault('env:Body', {})
+    try:
+        return {'response': p.send_message(xmltodict.unparse(req)).decode('utf-8')}
+    except winrm.exceptions.WinRMError as e:
+        return {'fault': str(e)}
+
+
 def scenario_delete(o, password):
     p = protocol(o, password)
     shell = p.open_shell()
@@ -159,7 +188,7 @@ def scenario_raw(o, password):
 
 
 SCENARIOS = {'stdin': scenario_stdin, 'terminate': scenario_terminate, 'ctrl_c': scenario_ctrl_c, 'delete': scenario_delete,
-             'envelope': scenario_envelope, 'raw': scenario_raw}
+             'envelope': scenario_envelope, 'receive_timeout': scenario_receive_timeout, 'soap': scenario_soap, 'raw': scenario_raw}
 
 
 def main():

@@ -107,6 +107,24 @@ describe.skipIf(why !== null)(`WinRM endpoint on loopback, pywinrm as the client
     expect(pgrep('sleep 4323')).toBe('');
   });
 
+  it('a Receive with nothing to say within OperationTimeout is the w:TimedOut fault pywinrm retries on', async () => {
+    const r = await pywinrm<{ timed_out: boolean; waited: number; stdout: string; status: number }>(
+      { ...http(), scenario: 'receive_timeout', operation_timeout: 1, command: 'sleep 3; echo late' }, ep.password);
+    expect(r).toMatchObject({ timed_out: true, stdout: 'late\n', status: 0 });
+    expect(r.waited).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('SOAP faults (HTTP 500): unknown action, unknown resource URI, unknown ShellId', async () => {
+    const shell = 'http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd';
+    const fault = async (o: Record<string, unknown>) => (await pywinrm<{ fault: string }>({ ...http(), scenario: 'soap', ...o }, ep.password)).fault;
+    expect(await fault({ resource_uri: shell, action: 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Get', shell_id: 'X' }))
+      .toMatch(/'http_status_code': 500.*'fault_subcode': 'a:ActionNotSupported'/);
+    expect(await fault({ resource_uri: 'http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_Service', action: 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Get' }))
+      .toMatch(/'wsmanfault_code': '2150858770'.*'w:DestinationUnreachable'/);
+    expect(await fault({ resource_uri: shell, action: 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Delete', shell_id: 'NO-SUCH-SHELL' }))
+      .toMatch(/'wsmanfault_code': '2150858843'.*'fault_code': 's:Sender', 'fault_subcode': 'w:InvalidSelectors'/);
+  });
+
   it('Delete of a shell ends its running commands; the ShellId is then unknown (w:InvalidSelectors, 2150858843)', async () => {
     const r = await pywinrm<{ command_after_delete: string }>({ ...http(), scenario: 'delete', command: 'sleep 4322' }, ep.password);
     expect(r.command_after_delete).toMatch(/2150858843/);

@@ -204,10 +204,17 @@ def channel_bindings(cert_file):
     return b'tls-server-end-point:' + hashlib.sha256(der).digest()
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # e.g. a TLS handshake the client gave up (it did not trust the certificate): one line, no traceback
+        sys.stderr.write('%s %s connection failed: %s\n' % (time.strftime('%Y-%m-%dT%H:%M:%S'), client_address[0], sys.exc_info()[1]))
+
+
 def make_server(listen, cfg, shells, users, tls_ctx=None, cb=None):
     host, _, port = listen.rpartition(':')
-    srv = ThreadingHTTPServer((host, int(port)), Handler)
-    srv.daemon_threads = True
+    srv = Server((host, int(port)), Handler)
     srv.cfg, srv.shells, srv.users, srv.tls_ctx, srv.channel_bindings = cfg, shells, users, tls_ctx, cb
     return srv
 

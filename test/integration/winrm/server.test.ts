@@ -89,6 +89,15 @@ describe.skipIf(why !== null)(`WinRM endpoint on loopback, pywinrm as the client
     expect(r.stdout).toBe(`${r.sent} ${r.sha256}\n`);
   });
 
+  it('output bigger than one envelope comes in several Receive responses, whole', async () => {
+    const before = ep.log().split('\n').filter((l) => l.includes('"POST /wsman')).length;
+    const r = await pywinrm<Run>({ ...http(), scenario: 'run_cmd', command: "head -c 600000 /dev/zero | tr '\\0' a" }, ep.password);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('a'.repeat(600_000));
+    // auth (3) + Create, Command, >= 6 Receives of at most ~112 KB, Signal, Delete
+    expect(ep.log().split('\n').filter((l) => l.includes('"POST /wsman')).length - before).toBeGreaterThanOrEqual(3 + 2 + 6 + 2);
+  });
+
   it('a Send above MaxEnvelopeSizekb (150) is refused with HTTP 413', async () => {
     expect(await pywinrm({ ...http(), scenario: 'envelope', bytes: 160_000 }, ep.password)).toEqual({ http_status: 413 });
   });

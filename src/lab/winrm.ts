@@ -159,16 +159,18 @@ export async function stopLabWinrm(h: LabHost): Promise<void> {
 
 /** `lab up`: the host serves WinRM (started, or restarted when its host or the server's files changed). */
 export async function ensureLabWinrm(h: LabHost, progress: Progress): Promise<void> {
-  const why = await unavailable();
-  if (why) return progress(`${h.name}: no WinRM endpoint (${why})`);
   const pid = await initPid(h.name);
   if (!pid) throw new Error(`lab: ${h.name} is not running`);
-  await ensureAccount(h);
-  await ensureCerts(h);
   const argv = serverArgv(h, pid);
   const fp = await fingerprint(argv);
   const cur = await running(h);
-  if (cur?.fingerprint === fp && (await portAnswers(h.address, WINRM_HTTP_PORT)) && (await portAnswers(h.address, WINRM_HTTPS_PORT))) return;
+  // running as wanted (same host process, same server files): nothing to do, nothing spawned
+  if (cur?.fingerprint === fp && existsSync(winrmPaths.account(h.name)) && (await portAnswers(h.address, WINRM_HTTP_PORT))
+    && (await portAnswers(h.address, WINRM_HTTPS_PORT))) return;
+  const why = await unavailable();
+  if (why) return progress(`${h.name}: no WinRM endpoint (${why})`);
+  await ensureAccount(h);
+  await ensureCerts(h);
   if (cur) await stopLabWinrm(h);
   progress(`${h.name}: WinRM on ${h.address}:${WINRM_HTTP_PORT} (NTLM, encrypted) and :${WINRM_HTTPS_PORT} (HTTPS)`);
   const log = openSync(file(h.name, 'server.log'), 'a');

@@ -273,6 +273,8 @@ export interface WinRmConnection {
   useSsl?: boolean;
   authentication?: 'Default' | 'Basic' | 'Negotiate' | 'Kerberos' | 'CredSSP';
   skipCertCheck?: boolean;
+  /** PEM file of the CA(s) that signed the host's HTTPS certificate (default: Node's bundled roots). */
+  caFile?: string;
 }
 
 /** PowerShell remoting over SSH (`New-PSSession -HostName`). */

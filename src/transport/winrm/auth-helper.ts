@@ -63,6 +63,11 @@ export class AuthHelper {
     return h;
   }
 
+  /** A fresh context with the same credentials (NTLM authenticates each HTTP connection). */
+  async reset(): Promise<void> {
+    await this.request({ op: 'reset' });
+  }
+
   /** The next handshake token (base64; '' in → the first token). */
   async step(token: string): Promise<{ token: string; done: boolean }> {
     const r = await this.request({ op: 'step', token });

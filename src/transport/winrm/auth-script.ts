@@ -5,6 +5,7 @@
  * one reply:
  *
  *   {"op":"init","user":"u","domain":"d","password":"…","package":"NTLM","target":"HTTP/host"}
+ *   {"op":"reset"}   (a new context with the same credentials: a new HTTP connection)
  *   {"op":"step","token":"<base64 or empty>"}   → {"ok":true,"token":"<base64>","done":false}
  *   {"op":"wrap","data":"<base64>"}             → {"ok":true,"data":"<base64: signature + sealed>"}
  *   {"op":"unwrap","data":"<base64: signature + sealed>"} → {"ok":true,"data":"<base64>"}
@@ -38,7 +39,11 @@ while ($true) {
         $m = $null
         if ($null -ne $auth) { $auth.Dispose() }
         $auth = [System.Net.Security.NegotiateAuthentication]::new($o)
-        $o = $null
+        Reply @{ ok = $true }
+      }
+      'reset' {
+        if ($null -ne $auth) { $auth.Dispose() }
+        $auth = [System.Net.Security.NegotiateAuthentication]::new($o)
         Reply @{ ok = $true }
       }
       'step' {

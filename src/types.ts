@@ -395,5 +395,7 @@ export interface RunReport {
   /** Why the run stopped early (serial batch over --max-fail-percentage). */
   stopped?: string;
   summary: Record<string, HostSummary>;
+  /** Per host: how it was reached (its connection type: ssh, winrm, psrp-ssh, local). */
+  hosts?: Record<string, { transport: Connection['type'] }>;
   results: TaskResult[];
 }

@@ -9,7 +9,7 @@ export interface ConnectorOptions {
   secrets: SecretResolver;
   redactor: Redactor;
   acceptNewHostKeys: boolean;
-  /** Take each ssh host's lock (/run/lvs-play.lock) for the run, naming this holder (real runs, not --check). */
+  /** Take each host's lock (ssh: /run/lvs-play.lock; WinRM: %ProgramData%\lvs-play.lock) for the run, naming this holder (real runs, not --check). */
   lockHolder?: string;
   /** Resolved ssh settings per host name (src/cli/ssh-settings.ts); a host not here resolves its own. */
   sshSettings?: ReadonlyMap<string, SshSettings>;
@@ -55,7 +55,8 @@ export function makeConnector(o: ConnectorOptions): (host: HostView) => Promise<
         return t;
       }
       case 'winrm':
-        return (await loadWinRm()).connectWinRm({ host: host.name, address: host.address, conn, resolveSecret });
+        // a real run holds the host lock (a command of the shell: src/transport/winrm/lock.ts)
+        return (await loadWinRm()).connectWinRm({ host: host.name, address: host.address, conn, resolveSecret, ...(o.lockHolder !== undefined ? { lockHolder: o.lockHolder } : {}) });
       case 'psrp-ssh':
         return (await loadPowerShell()).connectPowerShell({ host: host.name, address: host.address, conn, resolveSecret, ...(o.sshConfig ? { sshConfig: o.sshConfig } : {}) });
     }

@@ -44,14 +44,20 @@ export class WinRsShell {
     return new WinRsShell(http, o, id);
   }
 
-  /** Runs `cmd args` with `stdin`, until it ends or `deadline` (ms since epoch) passes. */
-  async run(cmd: string, args: readonly string[], stdin: Buffer, deadline: number): Promise<CommandResult> {
+  /** Starts `cmd args` and sends it all of `stdin`; its CommandId. */
+  async start(cmd: string, args: readonly string[], stdin: Buffer): Promise<string> {
     if (this.aborted) throw new WinRmError('connect', 'the WinRM shell was closed', 'a new run opens a new shell');
     const cid = commandIdOf(await call(this.http, 'Command', env.command(this.ctx(), this.id, cmd, args)));
     if (cid === null) throw new WinRmError('protocol', 'the Command response carries no CommandId', 'check that the endpoint is WinRM (wsman)');
+    await this.send(cid, stdin);
+    return cid;
+  }
+
+  /** Runs `cmd args` with `stdin`, until it ends or `deadline` (ms since epoch) passes. */
+  async run(cmd: string, args: readonly string[], stdin: Buffer, deadline: number): Promise<CommandResult> {
+    const cid = await this.start(cmd, args, stdin);
     this.running = cid;
     try {
-      await this.send(cid, stdin);
       const out = await this.receive(cid, deadline);
       this.running = null;
       await call(this.http, 'Signal', env.signal(this.ctx(), this.id, cid)).catch(() => undefined);
@@ -73,7 +79,11 @@ export class WinRsShell {
     }
   }
 
-  private async receive(cid: string, deadline: number): Promise<CommandResult> {
+  /**
+   * Reads the command's output until it is Done, or `enough(stdout so far)` holds (the command
+   * then keeps running: the host lock), or `deadline` passes.
+   */
+  async receive(cid: string, deadline: number, enough: (stdout: string) => boolean = () => false): Promise<CommandResult & { done: boolean }> {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     for (;;) {
@@ -84,7 +94,8 @@ export class WinRsShell {
         const chunk = receiveOf(reply.xml, cid);
         out.push(chunk.stdout);
         err.push(chunk.stderr);
-        if (chunk.done) return { code: chunk.exitCode ?? 0, stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
+        const stdout = Buffer.concat(out);
+        if (chunk.done || enough(stdout.toString('utf8'))) return { code: chunk.exitCode ?? 0, stdout, stderr: Buffer.concat(err), done: chunk.done };
       } else if (fault.wsmanCode !== WSMAN_TIMED_OUT && !/TimedOut/i.test(fault.subcode)) {
         throw faultFailure('Receive', fault);
       }

@@ -20,6 +20,7 @@ import { bootstrapCommand, bootstrapInput, oldPowerShell } from './bootstrap.js'
 import { WinRmError } from './failures.js';
 import { WinRmHttp } from './http.js';
 import { WinRsShell } from './shell.js';
+import { takeWinRmLock } from './lock.js';
 import { winRmAuthProblem } from '../../inventory/winrm-auth.js';
 
 export interface ConnectWinRmOptions {
@@ -32,6 +33,8 @@ export interface ConnectWinRmOptions {
   commandTimeoutMs?: number;
   /** Seconds one Receive waits on the host (default 20; the HTTP request gets 15 s more). */
   operationTimeoutSec?: number;
+  /** Take the host lock for this holder (real runs; lock.ts). */
+  lockHolder?: string;
 }
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 600_000;
@@ -153,6 +156,7 @@ export async function connectWinRm(o: ConnectWinRmOptions): Promise<WinRmTranspo
     const shell = await WinRsShell.open(http, { to: url.href, operationTimeoutSec: opSec });
     t = new WinRmTransport(o.host, o.address, shell, parts);
     await t.invoke(PROBE, null);
+    if (o.lockHolder !== undefined) await takeWinRmLock(o.host, shell, o.lockHolder, 60_000);
     return t;
   } catch (e) {
     if (t) await t.close();

@@ -3,7 +3,7 @@
  * NTLM by gss-ntlmssp, WinRS, pwsh running what it receives; held honest by pywinrm in its own
  * tests). Real HTTP, real NTLM on both sides, real sealing, real processes.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LvsError } from '../../../src/errors.js';
@@ -81,6 +81,22 @@ describe.skipIf(!serverPy || !pwshPath)('WinRM client ↔ the lab endpoint on lo
     expect(unknownCa.message).toMatch(/does not verify.*UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
     const t = await open({ useSsl: true, port: srv.wrongName, skipCertCheck: true, authentication: 'Basic' });
     await t.close();
+  });
+
+  it('the host lock: a second run is refused naming the holder; the lock goes with the first run\'s shell', async () => {
+    // the loopback endpoint runs pwsh on this machine: CommonApplicationData is /usr/share here
+    const first = await open({}, { lockHolder: 'run A' });
+    try {
+      const second = await failure(open({}, { lockHolder: 'run B' }));
+      expect(second.code).toBe('E_LOCKED');
+      expect(second.message).toMatch(/win1 is locked by another lvs-play run \(.*lvs-play.lock: run A\); nothing was changed/);
+      expect(await first.invoke(ps`'still mine'`, null)).toBe('still mine');
+    } finally {
+      await first.close();
+    }
+    const third = await open({}, { lockHolder: 'run C' });
+    await third.close();
+    for (const f of ['/usr/share/lvs-play.lock', '/usr/share/lvs-play.lock.holder']) rmSync(f, { force: true });
   });
 
   it('an HTTP 500 SOAP fault is an error showing its text and codes (the shell vanished on the host)', async () => {

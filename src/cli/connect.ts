@@ -9,7 +9,7 @@ export interface ConnectorOptions {
   secrets: SecretResolver;
   redactor: Redactor;
   acceptNewHostKeys: boolean;
-  /** Take each host's lock (ssh: /run/lvs-play.lock; WinRM: %ProgramData%\lvs-play.lock) for the run, naming this holder (real runs, not --check). */
+  /** Take each ssh host's lock (/run/lvs-play.lock) for the run, naming this holder (real runs, not --check). */
   lockHolder?: string;
   /** Resolved ssh settings per host name (src/cli/ssh-settings.ts); a host not here resolves its own. */
   sshSettings?: ReadonlyMap<string, SshSettings>;

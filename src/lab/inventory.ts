@@ -44,9 +44,10 @@ export function labInventory(): InventorySpec {
 /**
  * A Windows lab host is reached over WinRM (HTTP 5985: NTLM with message encryption, as a stock
  * 2008 R2 … 2022 is) when `lab up` gave it an endpoint: its account is LABDIR/NAME-winrm.json.
- * Without one (an older lab), its group's PowerShell over SSH.
+ * Without one (an older lab), or with LVS_PLAY_LAB_WINDOWS=psrp-ssh, its group's PowerShell over SSH.
  */
 function labWinRm(name: string): WinRmConnection | null {
+  if (process.env.LVS_PLAY_LAB_WINDOWS === 'psrp-ssh') return null;
   try {
     const a = JSON.parse(readFileSync(join(labDir(), `${name}-winrm.json`), 'utf8')) as { user?: unknown; password?: unknown; http_port?: unknown };
     if (typeof a.user !== 'string' || typeof a.password !== 'string') return null;

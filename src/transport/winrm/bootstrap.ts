@@ -9,6 +9,7 @@
  * running anything. Otherwise it runs the wrapper (the same one PowerShell remoting runs, so a
  * script behaves alike over SSH and WinRM) and prints `LVSRESULT:<base64 of its JSON>`.
  */
+import { LvsError } from '../../errors.js';
 import type { JsonValue, PsScript } from '../../types.js';
 import { ps } from '../../shell/powershell.js';
 import { REMOTE_WRAPPER } from '../pwsh-scripts.js';
@@ -47,4 +48,11 @@ export function oldPowerShell(code: number, stdout: string): string | null {
   if (code !== EXIT_OLD_POWERSHELL) return null;
   const m = new RegExp(`${VERSION_PREFIX}([0-9.]+)`).exec(stdout);
   return m?.[1] ?? 'unknown';
+}
+
+/** The host error for a PowerShell older than 3.0 (nothing was run). */
+export function oldPowerShellError(host: string, version: string): LvsError {
+  return new LvsError('E_CONNECT', `${host}: the host has PowerShell ${version}; lvs-play's Windows scripts need PowerShell 3.0 or later (nothing was changed)`, {
+    fix: 'install WMF 3.0 or later on the host (WMF 5.1 for 2008 R2 SP1 / 2012: KB3191566, after .NET Framework 4.5.2; on 2008 R2 with WMF 3.0 also KB2842230)',
+  });
 }

@@ -8,7 +8,7 @@
  */
 import { LvsError } from '../../errors.js';
 import { ps } from '../../shell/powershell.js';
-import { bootstrapCommand, bootstrapInput } from './bootstrap.js';
+import { bootstrapCommand, bootstrapInput, oldPowerShell, oldPowerShellError } from './bootstrap.js';
 import type { WinRsShell } from './shell.js';
 
 const LOCKED = 'LVSLOCKED';
@@ -38,6 +38,8 @@ export async function takeWinRmLock(host: string, shell: WinRsShell, holder: str
   const r = await shell.receive(cid, Date.now() + timeoutMs, (out) => out.includes(LOCKED) || out.includes(HELD));
   const out = r.stdout.toString('utf8');
   if (out.includes(LOCKED) && !r.done) return;
+  const old = oldPowerShell(r.code, out);
+  if (old !== null) throw oldPowerShellError(host, old);
   const held = out.includes(HELD) ? out.slice(out.indexOf(HELD) + HELD.length).split(/\r?\n/)[0]!.trim() : '';
   if (out.includes(HELD)) {
     throw new LvsError('E_LOCKED', `${host} is locked by another lvs-play run (%ProgramData%\\lvs-play.lock: ${held || 'holder unknown'}); nothing was changed on it`, {

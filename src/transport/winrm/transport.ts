@@ -16,7 +16,7 @@ import { findPwsh } from '../pwsh-find.js';
 import { RemoteScriptError } from '../powershell.js';
 import { parseEnvelope } from '../pwsh-host.js';
 import { AuthHelper } from './auth-helper.js';
-import { bootstrapCommand, bootstrapInput, oldPowerShell } from './bootstrap.js';
+import { bootstrapCommand, bootstrapInput, oldPowerShell, oldPowerShellError } from './bootstrap.js';
 import { WinRmError } from './failures.js';
 import { WinRmHttp } from './http.js';
 import { WinRsShell } from './shell.js';
@@ -107,12 +107,6 @@ export class WinRmTransport implements PowerShellTransportContract {
   }
 }
 
-function oldPowerShellError(host: string, version: string): LvsError {
-  return new LvsError('E_CONNECT', `${host}: the host has PowerShell ${version}; lvs-play's Windows scripts need PowerShell 3.0 or later (nothing was changed)`, {
-    fix: 'install WMF 3.0 or later on the host (WMF 5.1 for 2008 R2 SP1 / 2012: KB3191566, after .NET Framework 4.5.2; on 2008 R2 with WMF 3.0 also KB2842230)',
-  });
-}
-
 /** The endpoint URL of a host. */
 export function winRmUrl(address: string, conn: WinRmConnection): URL {
   const ssl = conn.useSsl ?? false;
@@ -155,8 +149,9 @@ export async function connectWinRm(o: ConnectWinRmOptions): Promise<WinRmTranspo
   try {
     const shell = await WinRsShell.open(http, { to: url.href, operationTimeoutSec: opSec });
     t = new WinRmTransport(o.host, o.address, shell, parts);
-    await t.invoke(PROBE, null);
+    // the first command checks PowerShell 3.0+ (the bootstrap does): the lock's command, or a probe
     if (o.lockHolder !== undefined) await takeWinRmLock(o.host, shell, o.lockHolder, 60_000);
+    else await t.invoke(PROBE, null);
     return t;
   } catch (e) {
     if (t) await t.close();

@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Sample } from './chunk.js';
 import type { Mode, Tool } from './tools.js';
+import type { WindowsBench } from './windows.js';
 
 interface Site50 {
   kind: 'site50';
@@ -59,23 +60,33 @@ export function bastionSection(b: Bastion50 & { bench: string }): string[] {
     BASTION_END, ''];
 }
 
-/** Replaces (or appends) the bastion section of an existing RESULTS.md with the latest bastion50 row of `bench`. */
-export function updateBastionSection(file: string, bench: string, out: string): string {
+/** Replaces (or appends) a marked section of an existing RESULTS.md with the latest `kind` row of `bench`. */
+function updateSection<R>(file: string, bench: string, out: string, kind: string, build: (r: R) => string[], begin: string, end: string): string {
   const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { bench: string; kind?: string });
-  const b = rows.filter((r) => r.bench === bench && r.kind === 'bastion50').at(-1) as (Bastion50 & { bench: string }) | undefined;
-  if (!b) throw new Error(`bench: no bastion50 row for run ${bench} in ${file}`);
+  const row = rows.filter((r) => r.bench === bench && r.kind === kind).at(-1) as R | undefined;
+  if (!row) throw new Error(`bench: no ${kind} row for run ${bench} in ${file}`);
   let md = '';
   try {
     md = readFileSync(out, 'utf8');
   } catch {
     md = '';
   }
-  const section = bastionSection(b).join('\n');
-  const i = md.indexOf(BASTION_BEGIN);
-  const j = md.indexOf(BASTION_END);
-  md = i >= 0 && j > i ? `${md.slice(0, i)}${section}${md.slice(j + BASTION_END.length + 1)}` : `${md.replace(/\n*$/, '\n\n')}${section}`;
+  const section = build(row).join('\n');
+  const i = md.indexOf(begin);
+  const j = md.indexOf(end);
+  md = i >= 0 && j > i ? `${md.slice(0, i)}${section}${md.slice(j + end.length + 1)}` : `${md.replace(/\n*$/, '\n\n')}${section}`;
   writeFileSync(out, md);
   return out;
+}
+
+/** Replaces (or appends) the bastion section of an existing RESULTS.md with the latest bastion50 row of `bench`. */
+export function updateBastionSection(file: string, bench: string, out: string): string {
+  return updateSection(file, bench, out, 'bastion50', bastionSection, BASTION_BEGIN, BASTION_END);
+}
+
+/** Replaces (or appends) the Windows section (bench/windows.ts) of an existing RESULTS.md. */
+export function updateWindowsSection(file: string, bench: string, out: string): string {
+  return updateSection(file, bench, out, 'windows', windowsSection, WINDOWS_BEGIN, WINDOWS_END);
 }
 
 export function writeResults(file: string, bench: string, out: string): string {
@@ -83,6 +94,7 @@ export function writeResults(file: string, bench: string, out: string): string {
   const samples = rows.filter((r): r is Sample => !('kind' in r));
   const ups = rows.filter((r) => 'kind' in r && (r as { kind: string }).kind === 'labup') as unknown as { realservers: number; ms: number }[];
   const site = rows.find((r): r is Site50 & { bench: string } => 'kind' in r && r.kind === 'site50');
+  const win = (rows as unknown[]).find((r): r is WindowsBench => (r as { kind?: string }).kind === 'windows');
   const of = (size: number, tool: Tool, mode: Mode) => samples.filter((s) => s.size === size && s.tool === tool && s.mode === mode && s.ok);
   const wall = (size: number, tool: Tool, mode: Mode) => median(of(size, tool, mode).map((s) => s.wallMs));
   const sizes = [...new Set(samples.map((s) => s.size))].sort((a, b) => a - b);
@@ -149,6 +161,7 @@ export function writeResults(file: string, bench: string, out: string): string {
   if (site) L.push(...siteSection(site));
   const bastion = rows.filter((r) => 'kind' in r && (r as { kind: string }).kind === 'bastion50').at(-1) as unknown as (Bastion50 & { bench: string }) | undefined;
   if (bastion) L.push(...bastionSection(bastion));
+  if (win) L.push(...windowsSection(win));
   if (ups.length) {
     L.push('## The lab', '', `\`lab up --realservers N\` at the start of each chunk, in order (one that finds no hard-linked rootfs copies for its hosts creates them — 49 s for 100 on this machine, lab/README.md — later ones reuse them and only start the hosts): ${ups.map((u) => `N=${u.realservers} ${s1(u.ms)} s`).join(', ')}.`, '');
   }
@@ -230,6 +243,25 @@ function siteSection(s: Site50): string[] {
   L.push('');
   for (const [h, d] of Object.entries(s.directors)) L.push(`- ${h}: keepalived.conf has ${d.realServers} real_server blocks; \`keepalived -t\` exit ${d.keepalivedT} (${d.out || 'no output'})`);
   L.push('');
+  return L;
+}
+
+const WINDOWS_BEGIN = '<!-- windows (bench/windows.ts) -->';
+const WINDOWS_END = '<!-- /windows -->';
+
+/** win1's no-change converge over WinRM and over PowerShell over SSH (bench/windows.ts): one line each. */
+export function windowsSection(w: WindowsBench): string[] {
+  const of = (t: string) => w.runs.filter((r) => r.transport === t && r.code === 0);
+  const wall = (t: string) => median(of(t).map((r) => r.wallMs));
+  const range = (t: string) => { const xs = of(t).map((r) => r.wallMs); return xs.length ? `${s1(Math.min(...xs))}–${s1(Math.max(...xs))}` : '–'; };
+  const L = [WINDOWS_BEGIN, '## Windows real server: WinRM against PowerShell over SSH', '',
+    '`playbooks/site.ts -i lab --limit win1`, no change (bench/windows.ts), the two transports alternating; win1\'s WinRM is the lab endpoint',
+    '(lab/winrm/server.py), which starts a pwsh for each command as powershell.exe would; over SSH one remote pwsh serves the whole session.', '',
+    '| win1 no-change converge | n | wall s | CPU s | changed |', '|---|---|---|---|---|'];
+  for (const [t, name] of [['winrm', 'WinRM (HTTP 5985, NTLM + encryption)'], ['psrp-ssh', 'PowerShell over SSH']] as const) {
+    L.push(`| ${name} | ${of(t).length} | ${s1(wall(t))} (${range(t)}) | ${s1(median(of(t).map((r) => r.cpuMs)))} | ${of(t).map((r) => r.changed).join(', ')} |`);
+  }
+  L.push('', `WinRM/SSH (median wall): ${f2(wall('winrm') / wall('psrp-ssh'))} (target: within 2×).`, '', WINDOWS_END, '');
   return L;
 }
 

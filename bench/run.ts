@@ -1,15 +1,16 @@
 // `npm run bench` (root): lvs-play against ansible-playbook and the floor on 1, 10, 50 and 100
 // hosts, in chunks of at most ~9 minutes under the lab lock (flock /tmp/lvs-lab.lock), each ending
 // with the standard lab; then the reference site with 50 real servers; then bench/RESULTS.md.
-//   npm run bench [-- --bench ID (add to that run) --site-only --sizes 1,10 --runs 5 --ansible-runs 50:3,100:1 --skip 100:ansible:first --no-site --report-only BENCH_ID]
+//   npm run bench [-- --bench ID (add to that run) --site-only --sizes 1,10 --runs 5 --ansible-runs 50:3,100:1 --skip 100:ansible:first --no-site --no-windows --report-only BENCH_ID]
 //   npm run bench -- --bastion-only [--runs 5]   (only the 50 hosts via a bastion vs direct section, replaced in RESULTS.md)
 //   (--no-bastion: skip that section in a full run)
+//   npm run bench -- --windows-only   (only win1 over WinRM vs PowerShell over SSH, bench/windows.ts; replaced in RESULTS.md)
 // (the floor is sampled beside every lvs-play no-change sample, in the same chunk)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { updateBastionSection, writeResults } from './report.js';
+import { updateBastionSection, updateWindowsSection, writeResults } from './report.js';
 import { ROOT, type Mode, type Tool } from './tools.js';
 
 const OUT = process.env.LVS_BENCH_OUT ?? '/var/lib/lvs-play/bench';
@@ -23,6 +24,8 @@ const { values } = parseArgs({
     'ansible-runs': { type: 'string', default: '' },
     skip: { type: 'string', default: '' },
     'no-site': { type: 'boolean', default: false },
+    'no-windows': { type: 'boolean', default: false },
+    'windows-only': { type: 'boolean', default: false },
     'site-only': { type: 'boolean', default: false },
     bench: { type: 'string' },
     'report-only': { type: 'string' },
@@ -48,6 +51,11 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const file = join(OUT, 'results.jsonl');
   const bench = values['report-only'] ?? values.bench ?? new Date().toISOString().replace(/[:.]/g, '-');
+  if (values['windows-only']) {
+    if (!values['report-only']) locked(['bench/windows.ts', file, bench]);
+    process.stdout.write(`bench: ${updateWindowsSection(file, bench, join(ROOT, 'bench/RESULTS.md'))}\n`);
+    return;
+  }
   if (values['bastion-only']) {
     // only the bastion section: measured, then replaced in RESULTS.md (the rest of it is kept)
     if (!values['report-only']) locked(['bench/bastion50.ts', file, bench, values.runs]);
@@ -81,6 +89,7 @@ async function main(): Promise<void> {
     }
     if (!values['no-site']) locked(['bench/site50.ts', file, bench]);
     if (!values['no-bastion']) locked(['bench/bastion50.ts', file, bench, values.runs]);
+    if (!values['no-windows']) locked(['bench/windows.ts', file, bench]);
   }
   const md = writeResults(file, bench, join(ROOT, 'bench/RESULTS.md'));
   process.stdout.write(`bench: ${md}\n`);

@@ -273,6 +273,8 @@ export interface WinRmConnection {
   useSsl?: boolean;
   authentication?: 'Default' | 'Basic' | 'Negotiate' | 'Kerberos' | 'CredSSP';
   skipCertCheck?: boolean;
+  /** PEM file of the CA(s) that signed the host's HTTPS certificate (default: Node's bundled roots). */
+  caFile?: string;
 }
 
 /** PowerShell remoting over SSH (`New-PSSession -HostName`). */
@@ -393,5 +395,7 @@ export interface RunReport {
   /** Why the run stopped early (serial batch over --max-fail-percentage). */
   stopped?: string;
   summary: Record<string, HostSummary>;
+  /** Per host: how it was reached (its connection type: ssh, winrm, psrp-ssh, local). */
+  hosts?: Record<string, { transport: Connection['type'] }>;
   results: TaskResult[];
 }

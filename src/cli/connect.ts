@@ -25,6 +25,8 @@ export interface ConnectorOptions {
  */
 let powershell: Promise<typeof import('../transport/powershell.js')> | null = null;
 const loadPowerShell = () => (powershell ??= import('../transport/powershell.js'));
+let winrm: Promise<typeof import('../transport/winrm/transport.js')> | null = null;
+const loadWinRm = () => (winrm ??= import('../transport/winrm/transport.js'));
 
 /** One transport per host, by its connection type (pwsh is only spawned when a Windows host connects). */
 export function makeConnector(o: ConnectorOptions): (host: HostView) => Promise<Transport> {
@@ -53,6 +55,8 @@ export function makeConnector(o: ConnectorOptions): (host: HostView) => Promise<
         return t;
       }
       case 'winrm':
+        // a real run holds the host lock (a command of the shell: src/transport/winrm/lock.ts)
+        return (await loadWinRm()).connectWinRm({ host: host.name, address: host.address, conn, resolveSecret, ...(o.lockHolder !== undefined ? { lockHolder: o.lockHolder } : {}) });
       case 'psrp-ssh':
         return (await loadPowerShell()).connectPowerShell({ host: host.name, address: host.address, conn, resolveSecret, ...(o.sshConfig ? { sshConfig: o.sshConfig } : {}) });
     }

@@ -58,6 +58,7 @@ export function mergeReports(reports: readonly { file: string; report: RunReport
     aborted: reports.some((r) => r.report.aborted),
     ...(stopped.length ? { stopped: stopped.join('; ') } : {}),
     summary,
+    hosts: Object.assign({}, ...reports.map((r) => r.report.hosts ?? {})) as NonNullable<RunReport['hosts']>,
     results: reports.flatMap((r) => r.report.results),
   };
 }

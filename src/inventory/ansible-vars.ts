@@ -61,6 +61,7 @@ const ANSIBLE_NAMES = {
   user: ['ansible_user', 'ansible_ssh_user'],
   password: ['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password'],
   keyFile: ['ansible_ssh_private_key_file', 'ansible_private_key_file'],
+  caFile: ['ansible_winrm_ca_trust_path', 'ansible_psrp_ca_cert'],
   become: ['ansible_become'],
   becomePassword: ['ansible_become_password', 'ansible_become_pass'],
   type: ['ansible_connection'],
@@ -128,7 +129,7 @@ export function mapAnsibleVars(input: Vars, origin: VarsOrigin, errors: LvsError
       const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : NaN;
       if (Number.isInteger(n) && n >= 1 && n <= 65535) c['port'] = n;
       else fail(name, v, `${name} is not a port number`, 'an integer from 1 to 65535');
-    } else if (field === 'user' || field === 'keyFile') {
+    } else if (field === 'user' || field === 'keyFile' || field === 'caFile') {
       const s = text(name, v);
       // a key file's ~ is expanded on the control node when connecting (src/sshconfig), as Ansible does
       if (s !== undefined && !templated(name, s)) c[field] = s;

@@ -7,9 +7,10 @@
  * of these (the executor lays them underneath). Connection settings merge the same way.
  */
 import { LvsError, ValidationErrors } from '../errors.js';
-import type { Connection, HostSpec, HostView, Inventory, InventorySpec, Vars } from '../types.js';
+import type { Connection, HostSpec, HostView, Inventory, InventorySpec, Vars, WinRmConnection } from '../types.js';
 import type { Warn } from '../warnings.js';
 import { CONNECTION_FIELDS } from './schema.js';
+import { winRmAuthProblem } from './winrm-auth.js';
 import { didYouMean } from './suggest.js';
 import { makeHostView, type HostRow } from './host-view.js';
 
@@ -187,6 +188,8 @@ function finishConnection(conn: ConnFields, host: string, path: string, groups: 
   if (type === 'winrm') {
     need('user', "'Administrator'");
     need('password', "secret.env('WIN_PASSWORD')");
+    const bad = winRmAuthProblem(out as Partial<WinRmConnection>);
+    if (bad) errors.push(new LvsError('E_INVENTORY', `host "${host}": ${bad.reason}`, { file, field: `${path}.connection.${bad.field}`, fix: bad.fix }));
   }
   if (type === 'psrp-ssh') need('user', "'Administrator'");
   return Object.freeze(out) as unknown as Connection;

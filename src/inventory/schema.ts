@@ -18,7 +18,7 @@ export const CONNECTION_TYPES: readonly ConnType[] = ['ssh', 'winrm', 'psrp-ssh'
 /** Fields each connection type accepts (besides `type`). */
 export const CONNECTION_FIELDS: Readonly<Record<ConnType, readonly string[]>> = {
   ssh: ['user', 'port', 'keyFile', 'passphrase', 'password', 'agent', 'knownHosts', 'acceptNewHostKeys', 'become', 'becomePassword', 'connectTimeoutMs', 'sshConfig', 'sshOptions'],
-  winrm: ['user', 'password', 'port', 'useSsl', 'authentication', 'skipCertCheck'],
+  winrm: ['user', 'password', 'port', 'useSsl', 'authentication', 'skipCertCheck', 'caFile'],
   'psrp-ssh': ['user', 'port', 'keyFile', 'knownHosts', 'connectTimeoutMs', 'sshConfig', 'sshOptions'],
   local: [],
 };
@@ -35,6 +35,7 @@ const FIELD_RULES: Readonly<Record<string, { schema: z.ZodTypeAny; fix: string }
   port: { schema: z.number().int().min(1).max(65535), fix: 'an integer from 1 to 65535' },
   keyFile: path('a private key file'),
   knownHosts: path('a known_hosts file'),
+  caFile: path('a PEM file of CA certificates'),
   passphrase: secretRule,
   password: secretRule,
   becomePassword: secretRule,

@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GroupSpec, HostSpec, InventorySpec, PsrpSshConnection, SshConnection, Vars } from '../types.js';
+import type { GroupSpec, HostSpec, InventorySpec, PsrpSshConnection, SshConnection, Vars, WinRmConnection } from '../types.js';
+import { secret } from '../inventory/secret.js';
 import { labDir, paths } from './paths.js';
 import { KEEPALIVED_TARBALL, sourcesDir } from './sources.js';
 import { labHosts, loadTopology } from './topology.js';
@@ -22,7 +23,8 @@ export function labInventory(): InventorySpec {
   for (const h of [...labHosts(topo), ...extraHosts()]) {
     for (const g of h.groups) {
       const grp = (groups[g] ??= { hosts: {}, kinds: new Set() });
-      grp.hosts[h.name] = { address: h.address, vars: { ...h.vars, ...(runsAsVm(h.name) ? VM_DIRECTOR_VARS : {}) } };
+      const winrm = h.kind === 'powershell' ? labWinRm(h.name) : null;
+      grp.hosts[h.name] = { address: h.address, vars: { ...h.vars, ...(runsAsVm(h.name) ? VM_DIRECTOR_VARS : {}) }, ...(winrm ? { connection: winrm } : {}) };
       grp.kinds.add(h.kind);
     }
   }
@@ -37,6 +39,22 @@ export function labInventory(): InventorySpec {
     connection: ssh,
     groups: out,
   };
+}
+
+/**
+ * A Windows lab host is reached over WinRM (HTTP 5985: NTLM with message encryption, as a stock
+ * 2008 R2 … 2022 is) when `lab up` gave it an endpoint: its account is LABDIR/NAME-winrm.json.
+ * Without one (an older lab), or with LVS_PLAY_LAB_WINDOWS=psrp-ssh, its group's PowerShell over SSH.
+ */
+function labWinRm(name: string): WinRmConnection | null {
+  if (process.env.LVS_PLAY_LAB_WINDOWS === 'psrp-ssh') return null;
+  try {
+    const a = JSON.parse(readFileSync(join(labDir(), `${name}-winrm.json`), 'utf8')) as { user?: unknown; password?: unknown; http_port?: unknown };
+    if (typeof a.user !== 'string' || typeof a.password !== 'string') return null;
+    return { type: 'winrm', user: a.user, password: secret.value(a.password), ...(typeof a.http_port === 'number' ? { port: a.http_port } : {}) };
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -222,6 +222,7 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
     await closeAll();
   }
   const allHosts = [...new Set(plays.flatMap((p) => p.hosts.map((h) => h.name)))];
+  const hosts = Object.fromEntries(plays.flatMap((p) => p.hosts.map((h) => [h.name, { transport: h.connection.type }] as const)));
   return {
     format: 'lvs-play-report/1',
     playbook: opts.playbook,
@@ -232,6 +233,7 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
     aborted: signal.aborted,
     ...(stopReason ? { stopped: stopReason } : {}),
     summary: summarize(allHosts, results),
+    hosts,
     results,
   };
 }

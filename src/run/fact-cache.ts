@@ -1,7 +1,8 @@
 import { LvsError } from '../errors.js';
 import { isFact } from '../plan/converge.js';
 import { readFacts, type FactOutcome } from '../plan/facts.js';
-import type { Fact, Transport } from '../types.js';
+import type { Fact, PowerShellTransport, Transport } from '../types.js';
+import { InvokeBatch } from './invoke-batch.js';
 import type { PlannedTask } from './select.js';
 import { timed } from '../profile.js';
 
@@ -23,7 +24,7 @@ export class FactCache {
   /** The current state of task `i`, when it has a batched fact and the batch read it cleanly. */
   async get(i: number): Promise<{ value: unknown } | undefined> {
     const task = this.tasks[i];
-    if (!task || task.delegateTo || this.t.shell !== 'posix' || !isFact(task.resource.read)) return undefined;
+    if (!task || !batched(task, this.t.shell)) return undefined;
     if (this.dirty || !this.cache.has(i)) await this.readFrom(i);
     const hit = this.cache.get(i);
     return hit?.ok ? { value: hit.value } : undefined;
@@ -47,7 +48,7 @@ export class FactCache {
   }
 
   private async readFrom(start: number): Promise<void> {
-    if (this.t.shell !== 'posix') return;
+    if (this.t.shell === 'powershell') return this.readPowerShell(start, this.t);
     const idx: number[] = [];
     const facts: Fact<unknown>[] = [];
     this.tasks.forEach((task, i) => {
@@ -63,4 +64,25 @@ export class FactCache {
     outcomes.forEach((o, k) => this.cache.set(idx[k]!, o));
     this.dirty = false;
   }
+
+  /** Every PowerShell read from `start` on, at once: their invokes travel in one script (invoke-batch.ts). */
+  private async readPowerShell(start: number, t: PowerShellTransport): Promise<void> {
+    const idx = this.tasks.flatMap((task, i) => (i >= start && task.enabled && batched(task, 'powershell') ? [i] : []));
+    this.cache.clear();
+    this.roundTrips++;
+    const batch = new InvokeBatch(t);
+    const read = (i: number): Promise<FactOutcome<unknown>> =>
+      Promise.resolve()
+        .then(() => (this.tasks[i]!.resource.read as (t: PowerShellTransport) => Promise<unknown>)(batch.transport))
+        .then((value) => ({ ok: true as const, value }), (e: unknown) => ({ ok: false as const, error: e instanceof Error ? e.message : String(e) }));
+    const outcomes = await timed(t.host, 'reads', () => Promise.all(idx.map(read)));
+    outcomes.forEach((o, k) => this.cache.set(idx[k]!, o));
+    this.dirty = false;
+  }
+}
+
+/** Whether the batch reads this task: a posix fact, or a PowerShell read function, on the task's own host. */
+function batched(task: PlannedTask, shell: Transport['shell']): boolean {
+  if (task.delegateTo || task.resource.shell !== shell) return false;
+  return shell === 'posix' ? isFact(task.resource.read) : typeof task.resource.read === 'function';
 }

@@ -1,6 +1,7 @@
 /**
- * The PowerShell transport: node-powershell drives a LOCAL pwsh, which opens ONE remote session
- * per host (WinRM, or PowerShell remoting over SSH) and reuses it for every `invoke`.
+ * The PowerShell-remoting-over-SSH transport (`type: 'psrp-ssh'`): node-powershell drives a LOCAL
+ * pwsh, which opens ONE remote session per host and reuses it for every `invoke`. (`type: 'winrm'`
+ * is lvs-play's own WinRS client: src/transport/winrm/; pwsh on Linux has no WSMan client.)
  *
  * Values reach remote scripts only as data: the script text and a JSON document travel base64
  * encoded, the far side parses the JSON into `$data` and runs the script (src/transport/pwsh-*.ts).
@@ -12,7 +13,6 @@ import type {
   PsrpSshConnection,
   PsScript,
   SecretRef,
-  WinRmConnection,
 } from '../types.js';
 import { findPwsh } from './pwsh-find.js';
 import { PwshHost } from './pwsh-host.js';
@@ -24,7 +24,7 @@ export interface ConnectPowerShellOptions {
   host: string;
   /** Address (or DNS name) to connect to. */
   address: string;
-  conn: WinRmConnection | PsrpSshConnection;
+  conn: PsrpSshConnection;
   resolveSecret: (s: SecretRef) => Promise<string>;
   /** pwsh to run; default: $NODE_POWERSHELL, PATH, ~/.dotnet/tools/pwsh. */
   pwshPath?: string;
@@ -82,20 +82,11 @@ export class PowerShellTransport implements PowerShellTransportContract {
 /** Starts a local pwsh and opens the host's remote session. */
 export async function connectPowerShell(opts: ConnectPowerShellOptions): Promise<PowerShellTransport> {
   const pwshPath = findPwsh(opts.pwshPath);
-  let password: string | null = null;
-  if (opts.conn.type === 'winrm') {
-    try {
-      password = await opts.resolveSecret(opts.conn.password);
-    } catch (e) {
-      if (e instanceof LvsError) throw e;
-      throw new LvsError('E_SECRET', `${opts.host}: cannot resolve the WinRM password`, { field: 'connection.password' });
-    }
-  }
   // behind jump hosts: pwsh's ssh connects to a local forward through the shared bastion connection
-  const jump = opts.conn.type === 'psrp-ssh' ? await pwshJumpForward(opts.address, opts.conn, opts.resolveSecret, opts.sshConfig) : null;
-  const target = jump ? { address: '127.0.0.1', conn: { ...(opts.conn as PsrpSshConnection), port: jump.port } } : { address: opts.address, conn: opts.conn };
-  const setup = buildSessionSetup(target.address, target.conn, password, { connectMs: opts.connectTimeoutMs ?? (opts.conn.type === 'psrp-ssh' ? opts.conn.connectTimeoutMs : undefined) }, jump?.hostKeyAlias);
-  const pwsh = await PwshHost.start({ pwshPath, env: setup.env, redact: setup.secrets }).catch(async (e: unknown) => {
+  const jump = await pwshJumpForward(opts.address, opts.conn, opts.resolveSecret, opts.sshConfig);
+  const target = jump ? { address: '127.0.0.1', conn: { ...opts.conn, port: jump.port } } : { address: opts.address, conn: opts.conn };
+  const setup = buildSessionSetup(target.address, target.conn, { connectMs: opts.connectTimeoutMs ?? opts.conn.connectTimeoutMs }, jump?.hostKeyAlias);
+  const pwsh = await PwshHost.start({ pwshPath }).catch(async (e: unknown) => {
     await jump?.close();
     throw new LvsError('E_PWSH_MISSING', `${opts.host}: pwsh did not start: ${(e as Error).message}`, {
       value: pwshPath,
@@ -106,13 +97,9 @@ export async function connectPowerShell(opts: ConnectPowerShellOptions): Promise
   if (!r.ok) {
     await pwsh.dispose();
     await jump?.close();
-    const how = opts.conn.type === 'winrm' ? 'WinRM' : 'PowerShell remoting over SSH';
-    throw new LvsError('E_CONNECT', `${opts.host}: cannot open a PowerShell session (${how}) to ${opts.address}: ${r.error}`, {
+    throw new LvsError('E_CONNECT', `${opts.host}: cannot open a PowerShell session (PowerShell remoting over SSH) to ${opts.address}: ${r.error}`, {
       field: 'connection',
-      fix:
-        opts.conn.type === 'winrm'
-          ? 'check address, port, user and password, and that WinRM listens (Enable-PSRemoting)'
-          : 'check address, port, user, key, known_hosts, and `Subsystem powershell` in the host\'s sshd_config',
+      fix: 'check address, port, user, key, known_hosts, and `Subsystem powershell` in the host\'s sshd_config',
     });
   }
   return new PowerShellTransport(opts.host, opts.address, pwsh, jump);

@@ -35,8 +35,8 @@ export function preludeLine(): string {
   return `$LvsWrapperB64 = '${b64(REMOTE_WRAPPER)}'; . ([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${b64(LOCAL_PRELUDE)}'))))`;
 }
 
-/** Finds and decodes the result line in pwsh's stdout. */
-function parseEnvelope(stdout: string): PwshEnvelope | null {
+/** Finds and decodes the result line in pwsh's stdout (also the WinRM bootstrap's). */
+export function parseEnvelope(stdout: string): PwshEnvelope | null {
   // pwsh may prefix lines with terminal escapes (e.g. ESC[?1h): search, don't anchor.
   const matches = [...stdout.matchAll(new RegExp(`${RESULT_PREFIX}([A-Za-z0-9+/=]+)`, 'g'))];
   const last = matches[matches.length - 1];

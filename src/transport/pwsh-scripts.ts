@@ -99,37 +99,17 @@ function global:Close-LvsSession {
 `;
 
 /**
- * Opens `$global:LvsSession` from `$data` (run locally, before any session exists).
- * WinRM: the password comes from the environment variable named by `$data.secretEnv` (set only
- * for this pwsh process, removed at once) and becomes a SecureString inside a PSCredential.
- * SSH: host keys are verified (StrictHostKeyChecking=yes, BatchMode=yes: never a prompt).
+ * Opens `$global:LvsSession` from `$data` (run locally, before any session exists): PowerShell
+ * remoting over SSH. Host keys are verified (StrictHostKeyChecking=yes, BatchMode=yes: never a prompt).
  */
 export const OPEN_SESSION: PsScript = ps`
 $d = $data
-if ($d.kind -eq 'winrm') {
-  $pw = [Environment]::GetEnvironmentVariable($d.secretEnv)
-  Remove-Item -LiteralPath ('Env:' + $d.secretEnv) -ErrorAction SilentlyContinue
-  if ($null -eq $pw) { throw 'no password was handed to the local pwsh' }
-  $secure = ConvertTo-SecureString -String $pw -AsPlainText -Force
-  $pw = $null
-  $cred = New-Object System.Management.Automation.PSCredential -ArgumentList @([string]$d.user, $secure)
-  $soParams = @{}
-  # pwsh on Linux/macOS has only the certificate switches; Windows also has the timeouts.
-  if ((Get-Command New-PSSessionOption).Parameters.ContainsKey('OpenTimeout')) { $soParams.OpenTimeout = [int]$d.openTimeoutMs }
-  if ($d.skipCertCheck) { $soParams.SkipCACheck = $true; $soParams.SkipCNCheck = $true }
-  $so = New-PSSessionOption @soParams
-  $p = @{ ComputerName = [string]$d.address; Credential = $cred; Port = [int]$d.port; Authentication = [string]$d.authentication; SessionOption = $so; ErrorAction = 'Stop' }
-  if ($d.useSsl) { $p.UseSSL = $true }
-  $global:LvsSession = New-PSSession @p
-} elseif ($d.kind -eq 'psrp-ssh') {
-  $opt = @{ StrictHostKeyChecking = 'yes'; BatchMode = 'yes'; ConnectTimeout = [string]$d.connectTimeoutSec }
-  if ($d.knownHosts) { $opt.UserKnownHostsFile = [string]$d.knownHosts }
-  if ($d.hostKeyAlias) { $opt.HostKeyAlias = [string]$d.hostKeyAlias }
-  $p = @{ HostName = [string]$d.address; UserName = [string]$d.user; Port = [int]$d.port; Options = $opt; ErrorAction = 'Stop' }
-  if ($d.keyFile) { $p.KeyFilePath = [string]$d.keyFile }
-  $global:LvsSession = New-PSSession @p
-} else {
-  throw ('unknown connection kind: ' + $d.kind)
-}
+if ($d.kind -ne 'psrp-ssh') { throw ('unknown connection kind: ' + $d.kind) }
+$opt = @{ StrictHostKeyChecking = 'yes'; BatchMode = 'yes'; ConnectTimeout = [string]$d.connectTimeoutSec }
+if ($d.knownHosts) { $opt.UserKnownHostsFile = [string]$d.knownHosts }
+if ($d.hostKeyAlias) { $opt.HostKeyAlias = [string]$d.hostKeyAlias }
+$p = @{ HostName = [string]$d.address; UserName = [string]$d.user; Port = [int]$d.port; Options = $opt; ErrorAction = 'Stop' }
+if ($d.keyFile) { $p.KeyFilePath = [string]$d.keyFile }
+$global:LvsSession = New-PSSession @p
 @{ opened = $true; kind = [string]$d.kind }
 `;

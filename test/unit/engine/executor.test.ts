@@ -46,6 +46,7 @@ describe('executor', () => {
     const run = runner(hosts);
     const check = await run(pb, { check: true });
     expect(check.report.summary.a).toMatchObject({ changed: 2, ok: 0, failed: 0 });
+    expect(check.report.hosts).toEqual({ a: { transport: 'local' }, b: { transport: 'local' } });
     expect(read(join(dir, 'a-1'))).toBe('');
     expect(check.report.results.find((r) => r.host === 'a')!.diff).toEqual({ before: '', after: 'one\n', label: join(dir, 'a-1') });
     const first = await run(pb);

@@ -63,7 +63,7 @@ describe('parseAnsibleIni', () => {
         '[ungrouped]',
         'u1:2200 ansible_ssh_private_key_file=~/.ssh/id_ed25519 ansible_become_password="{{ lookup(\'env\', \'BECOME_PW\') }}"',
         '[win]',
-        'w1 ansible_connection=psrp ansible_psrp_protocol=https ansible_psrp_cert_validation=ignore ansible_psrp_auth=kerberos',
+        'w1 ansible_connection=psrp ansible_psrp_protocol=https ansible_psrp_cert_validation=ignore ansible_psrp_auth=kerberos ansible_psrp_ca_cert=/etc/ca.pem',
         'w2 ansible_shell_type=powershell ansible_user=admin',
         '[v6]',
         '[2001:db8::5]:2222',
@@ -76,7 +76,7 @@ describe('parseAnsibleIni', () => {
       u1: { connection: { port: 2200, keyFile: '~/.ssh/id_ed25519', becomePassword: secret.env('BECOME_PW') } },
     });
     expect(spec.groups?.['win']?.hosts).toEqual({
-      w1: { connection: { type: 'winrm', useSsl: true, skipCertCheck: true, authentication: 'Kerberos' } },
+      w1: { connection: { type: 'winrm', useSsl: true, skipCertCheck: true, authentication: 'Kerberos', caFile: '/etc/ca.pem' } },
       w2: { connection: { type: 'psrp-ssh', user: 'admin' } },
     });
     expect(spec.groups?.['v6']?.hosts).toEqual({ '2001:db8::5': { connection: { port: 2222 } }, '2001:db8::6': {} });

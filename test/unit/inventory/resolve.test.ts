@@ -107,6 +107,16 @@ describe('connection settings merge like vars', () => {
       expect(errs[1]!.detail.file).toBe('inventory/t.ts');
     }
   });
+
+  it('WinRM: Basic over HTTP, Kerberos and CredSSP are refused before any host is contacted', () => {
+    const conn = (c: object) => ({ type: 'winrm', user: 'u', password: secret.value('p'), ...c });
+    const inv = resolve({ hosts: { a: { connection: conn({ authentication: 'Basic' }) }, b: { connection: conn({ authentication: 'Kerberos', useSsl: true }) }, c: { connection: conn({ authentication: 'Basic', useSsl: true }) } } } as never);
+    const errs = (() => { try { assertConnectable(inv, ['a', 'b', 'c']); return []; } catch (e) { return (e as ValidationErrors).errors; } })();
+    expect(errs.map((x) => [x.detail.field, x.code])).toEqual([['hosts.a.connection.authentication', 'E_INVENTORY'], ['hosts.b.connection.authentication', 'E_INVENTORY']]);
+    expect(errs[0]!.reason).toMatch(/Basic authentication over HTTP is refused/);
+    expect(errs[0]!.detail.fix).toMatch(/useSsl: true/);
+    expect(errs[1]!.reason).toMatch(/Kerberos is not supported/);
+  });
 });
 
 describe('HostView.group() and inventory order', () => {

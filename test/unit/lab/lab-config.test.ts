@@ -75,6 +75,14 @@ describe('lab inventory', () => {
     });
   });
 
+  it('reaches win1 over WinRM (HTTP 5985, NTLM) when lab up gave it an endpoint', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lvs-labdir-'));
+    process.env.LVS_PLAY_LAB_DIR = dir;
+    writeFileSync(join(dir, 'win1-winrm.json'), JSON.stringify({ user: 'Administrator', password: 'pw', address: '10.77.0.18', http_port: 5985 }));
+    const conn = labInventory().groups?.windows?.hosts?.win1?.connection;
+    expect(conn).toMatchObject({ type: 'winrm', user: 'Administrator', port: 5985, password: { type: 'secret', source: { value: 'pw' } } });
+  });
+
   it('writes an Ansible YAML inventory of the same hosts', async () => {
     process.env.LVS_PLAY_LAB_DIR = mkdtempSync(join(tmpdir(), 'lvs-labdir-'));
     await writeAnsibleInventory(labHosts());

@@ -1,7 +1,6 @@
 /**
- * The PowerShell transport's local side, without pwsh: the session setup it builds (the WinRM
- * credential only in the local pwsh's environment, never pasted) and E_PWSH_MISSING. With a real
- * pwsh: test/integration/windows/transport.test.ts.
+ * The PowerShell-over-SSH transport's local side, without pwsh: the session setup it builds and
+ * E_PWSH_MISSING. With a real pwsh: test/integration/windows/transport.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { LvsError } from '../../../src/errors.js';
@@ -10,25 +9,13 @@ import { findPwsh, PWSH_INSTALL_HINT } from '../../../src/transport/pwsh-find.js
 import { invocationLine } from '../../../src/transport/pwsh-host.js';
 import { buildSessionSetup } from '../../../src/transport/pwsh-session.js';
 
-const PASSWORD = `p'a"s$s\`w;o\nrd $(calc)`;
-const secret = { type: 'secret', source: { value: PASSWORD } } as const;
 
 describe('session setup builder', () => {
-  it('WinRM: the password is not in $data, only in the env of the local pwsh, and no line sent contains it', () => {
-    const s = buildSessionSetup('10.0.0.5', { type: 'winrm', user: 'Administrator', password: secret, useSsl: true, skipCertCheck: true, authentication: 'Negotiate' }, PASSWORD);
-    expect(s.data).toEqual({
-      kind: 'winrm', address: '10.0.0.5', user: 'Administrator', port: 5986, useSsl: true, authentication: 'Negotiate',
-      skipCertCheck: true, openTimeoutMs: 15000, secretEnv: expect.stringMatching(/^LVS_PLAY_WINRM_SECRET_[0-9A-F]{12}$/),
-    });
-    expect(JSON.stringify(s.data)).not.toContain('p\'a');
-    expect(Object.values(s.env)).toEqual([PASSWORD]);
-    expect(invocationLine(s.script, s.data)).not.toContain(Buffer.from(PASSWORD).toString('base64'));
-    expect(s.script).not.toContain('Administrator');
-  });
-
-  it('WinRM defaults: port 5985, Default authentication, certificate checks on', () => {
-    const s = buildSessionSetup('web1', { type: 'winrm', user: 'u', password: secret }, 'x');
-    expect(s.data).toMatchObject({ port: 5985, useSsl: false, authentication: 'Default', skipCertCheck: false });
+  it('PowerShell over SSH: host, user, port, key and known_hosts as data; strict host keys in the script', () => {
+    const s = buildSessionSetup('10.77.0.18', { type: 'psrp-ssh', user: 'root', keyFile: '/k/id', knownHosts: '/k/kh' });
+    expect(s.data).toEqual({ kind: 'psrp-ssh', address: '10.77.0.18', user: 'root', port: 22, connectTimeoutSec: 15, keyFile: '/k/id', knownHosts: '/k/kh' });
+    expect(s.script).toContain("StrictHostKeyChecking = 'yes'");
+    expect(invocationLine(s.script, s.data)).not.toContain('10.77.0.18');
   });
 });
 

@@ -6,6 +6,7 @@ import { LvsError, ValidationErrors } from '../errors.js';
 import { sshSettings, type SshSettings } from '../sshconfig/settings.js';
 import type { HostView } from '../types.js';
 import type { Warn } from '../warnings.js';
+import { sshConnOfPsrp } from '../transport/pwsh-jump.js';
 
 export interface SshCliOptions {
   /** --ssh-config FILE */
@@ -14,16 +15,16 @@ export interface SshCliOptions {
   timeoutMs?: number;
 }
 
-/** Settings of the ssh hosts among `hosts` (by inventory name). */
+/** Settings of the ssh hosts among `hosts` (by inventory name; PowerShell-over-SSH hosts too: their jump settings). */
 export function resolveSshHosts(hosts: readonly HostView[], o: SshCliOptions, warn?: Warn): Map<string, SshSettings> {
   const out = new Map<string, SshSettings>();
   const errors: LvsError[] = [];
   for (const h of hosts) {
-    if (h.connection.type !== 'ssh') continue;
+    if (h.connection.type !== 'ssh' && h.connection.type !== 'psrp-ssh') continue;
     try {
       const s = sshSettings({
         host: h.address,
-        conn: h.connection,
+        conn: h.connection.type === 'ssh' ? h.connection : sshConnOfPsrp(h.connection),
         ...(o.sshConfig ? { sshConfig: o.sshConfig } : {}),
         ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
       });

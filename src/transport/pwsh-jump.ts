@@ -8,7 +8,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { sshSettings } from '../sshconfig/settings.js';
-import type { PsrpSshConnection, SecretRef } from '../types.js';
+import type { PsrpSshConnection, SecretRef, SshConnection } from '../types.js';
 import { knownHostName } from './known-hosts.js';
 import { openRoute, type RouteContext } from './ssh-route.js';
 
@@ -37,9 +37,9 @@ function pipeThrough(client: Socket, ctx: RouteContext, settings: ReturnType<typ
   );
 }
 
-/** A local forward for a host behind jump hosts, or null when the host is reached directly. */
-export async function pwshJumpForward(address: string, conn: PsrpSshConnection, resolve: (s: SecretRef) => Promise<string>, sshConfig?: string): Promise<JumpForward | null> {
-  const sshConn = {
+/** The ssh settings' view of a PowerShell-over-SSH connection. */
+export function sshConnOfPsrp(conn: PsrpSshConnection): SshConnection {
+  return {
     type: 'ssh' as const,
     user: conn.user,
     ...(conn.port ? { port: conn.port } : {}),
@@ -47,7 +47,13 @@ export async function pwshJumpForward(address: string, conn: PsrpSshConnection, 
     ...(conn.knownHosts ? { knownHosts: conn.knownHosts } : {}),
     ...(conn.sshConfig ? { sshConfig: conn.sshConfig } : {}),
     ...(conn.sshOptions ? { sshOptions: conn.sshOptions } : {}),
+    ...(conn.connectTimeoutMs ? { connectTimeoutMs: conn.connectTimeoutMs } : {}),
   };
+}
+
+/** A local forward for a host behind jump hosts, or null when the host is reached directly. */
+export async function pwshJumpForward(address: string, conn: PsrpSshConnection, resolve: (s: SecretRef) => Promise<string>, sshConfig?: string): Promise<JumpForward | null> {
+  const sshConn = sshConnOfPsrp(conn);
   const input = { host: address, conn: sshConn, ...(sshConfig ? { sshConfig } : {}) };
   const settings = sshSettings(input);
   if (!settings.jump && !settings.proxyCommand) return null;

@@ -22,7 +22,7 @@ describe('-vv: where each ssh setting came from', () => {
     const cfg = join(dir, 'cfg');
     writeFileSync(cfg, '# site\nHost web*\n  Port 2201\n  ProxyJump admin@bastion\n');
     const s = resolveSshHosts([view('web1', 'web1', { type: 'ssh', user: 'root' }), view('win', 'win', { type: 'psrp-ssh', user: 'a' })], { sshConfig: cfg });
-    expect([...s.keys()]).toEqual(['web1']);
+    expect([...s.keys()]).toEqual(['web1', 'win']); // PowerShell over SSH: its jump settings
     const text = provenanceText(s);
     expect(text).toMatch(/User\s+root\s+\[inventory connection\.user\]/);
     expect(text).toContain(`Port                   2201  [${cfg}:3]`);

@@ -115,6 +115,20 @@ describe('the lab behind a bastion', () => {
     expect(openJumpHosts()).toBe(0); // released with its last host
   });
 
+  it('a chain of two hops and a ProxyCommand (OpenSSH -W through the bastion) reach a host too', async () => {
+    const conn = { type: 'ssh' as const, user: 'root', keyFile: paths.key(), knownHosts: paths.knownHosts(), connectTimeoutMs: 5000 };
+    // the bastion reached through itself, then rs1: two hops, each host key checked
+    const chained = await connectSsh({ host: 'rs1', address: '10.77.0.16', conn: { ...conn, sshOptions: { ProxyJump: 'root@10.77.0.30,root@10.77.0.30' } } });
+    expect((await chained.run(sh`cat /etc/hostname`)).stdout.trim()).toBe('rs1');
+    expect(openJumpHosts()).toBe(2);
+    await chained.close();
+    const proxy = `ssh -i ${paths.key()} -o UserKnownHostsFile=${paths.knownHosts()} -o StrictHostKeyChecking=yes -o BatchMode=yes -W %h:%p root@10.77.0.30`;
+    const viaCommand = await connectSsh({ host: 'rs2', address: '10.77.0.17', conn: { ...conn, sshOptions: { ProxyCommand: proxy } } });
+    expect((await viaCommand.run(sh`cat /etc/hostname`)).stdout.trim()).toBe('rs2');
+    await viaCommand.close();
+    expect(openJumpHosts()).toBe(0);
+  });
+
   it('failures name the hop: an unreachable target behind the bastion, an unreachable bastion', async () => {
     const conn = { type: 'ssh' as const, user: 'root', keyFile: paths.key(), knownHosts: paths.knownHosts(), connectTimeoutMs: 2000 };
     await expect(connectSsh({ host: 'ghost', address: '10.77.0.99', conn: { ...conn, sshOptions: { ProxyJump: 'root@10.77.0.30' } } }))

@@ -26,6 +26,10 @@ export {
   type IpFamily,
 } from './net.js';
 
+// ── the IPVS schedulers: one list (names, one-line descriptions, the zod schema) and a director's check for one
+export { IPVS_SCHEDULERS, SCHEDULER_NAMES, scheduler, isScheduler, schedulerModule, type SchedulerName } from './schedulers.js';
+export { schedulerCheck, schedulerFact, parseSchedulerState, missingSchedulerMessage, type SchedulerModuleState } from './scheduler-check.js';
+
 // ── facts: a command plus a pure parser; helpers for the usual outputs
 export { isFact } from '../plan/converge.js';
 export { parseKv, kv, b64, checkFactResult, runOk, commandError, tail, octal, invalid, metaOf, type Meta } from '../resources/common.js';

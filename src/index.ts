@@ -66,6 +66,7 @@ export {
 } from './site/index.js';
 
 // ── shell and PowerShell text (values quoted or passed as data), errors
-export { sh, raw, shJoin, quote } from './shell/quote.js';
+export { sh, raw, shJoin, quote, type ShellValue, type ShellFragment } from './shell/quote.js';
+export type { OsFacts, OsFamily, PkgManager } from './resources/osfamily.js';
 export { ps, quotePowerShell } from './shell/powershell.js';
 export { LvsError, ValidationErrors, type ErrorCode, type ErrorDetail } from './errors.js';

@@ -48,7 +48,7 @@ export interface PutOptions {
   mode?: number;
 }
 
-interface TransportBase {
+export interface TransportBase {
   /** Inventory name of the host this transport reaches. */
   readonly host: string;
   close(): Promise<void>;

@@ -4,7 +4,6 @@
  * no secret resolved; secrets the resources declare are masked. Without --out, printed; with it,
  * one folder per host (src/render/output.ts), identical for the same site.
  */
-import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
 import { parseExtraVars } from '../inventory/extra-vars.js';
 import { loadInventory } from '../inventory/load.js';
@@ -13,6 +12,7 @@ import { renderPlays } from '../render/desired.js';
 import { renderText, writeRenderDir } from '../render/output.js';
 import { selectPlaybook } from '../run/select.js';
 import { onceWarner } from '../warnings.js';
+import { parseCommandArgs } from './command-args.js';
 import { EXIT } from './exit.js';
 import { loadPlaybook } from './run.js';
 
@@ -27,23 +27,17 @@ export interface RenderOptions {
 }
 
 export function parseRenderArgs(argv: readonly string[]): RenderOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        inventory: { type: 'string', short: 'i' },
-        limit: { type: 'string', short: 'l' },
-        'extra-vars': { type: 'string', short: 'e', multiple: true },
-        out: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new LvsError('E_USAGE', e instanceof Error ? e.message : String(e), { file: 'command line', fix: RENDER_USAGE });
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      inventory: { type: 'string', short: 'i' },
+      limit: { type: 'string', short: 'l' },
+      'extra-vars': { type: 'string', short: 'e', multiple: true },
+      out: { type: 'string' },
+    },
+  }, RENDER_USAGE);
   if (positionals.length !== 1) throw new LvsError('E_USAGE', positionals.length ? `unexpected arguments: ${positionals.slice(1).join(' ')}` : 'no playbook given', { file: 'command line', fix: RENDER_USAGE });
   if (!values.inventory) throw new LvsError('E_USAGE', 'no inventory given', { file: 'command line', fix: RENDER_USAGE });
   return {

@@ -51,6 +51,7 @@ export function parseRenderArgs(argv: readonly string[]): RenderOptions {
 
 /** Runs `lvs-play render`; returns the exit code (invalid input throws, as a run's does: exit 4). */
 export async function renderCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  if (argv.includes('-h') || argv.includes('--help')) return out.write(`Usage: ${RENDER_USAGE}\n\nEvery file and setting each host would get, from the playbook and inventory alone: no connection is\nopened, secrets are masked. --out DIR: one folder per host (DIR/HOST/settings.txt, DIR/HOST/files/PATH).\n`), EXIT.ok;
   const o = parseRenderArgs(argv);
   const cwd = process.cwd();
   const extraVars = await parseExtraVars(o.extraVars, { cwd });

@@ -23,7 +23,6 @@ export {
   type RealServer,
   type Scheduler,
   SCHED_FLAGS,
-  type Forwarding,
   type TunnelType,
   type TunnelCsum,
   type Protocol,

@@ -5,7 +5,7 @@
  * docs/site.md lists them with the seed walkthrough's values.
  */
 import { secretFromEnv, type HostView } from 'lvs-play';
-import { absPath, anyIpv4, flag, ifaceName, listOf, wholeNumber, z } from 'lvs-play/kit';
+import { absPath, anyIpv4, flag, ifaceName, listOf, scheduler, wholeNumber, z, type SchedulerName } from 'lvs-play/kit';
 
 // Which hosts play which part, the VIPs, ports and weights: the site model ('lvs-play': groupOf,
 // groupPattern, vipsOf, portsOf, weightOf, realServersOf; src/site), which status, drain and init
@@ -18,7 +18,8 @@ const seconds = wholeNumber(1, 86400);
 export interface ServiceSettings {
   persistenceTimeout?: number;
   delayLoop: number;
-  lbAlgo: 'rr' | 'wrr' | 'lc' | 'wlc' | 'sh' | 'sed' | 'nq';
+  /** The IPVS scheduler (the kit's one list: docs/site.md). */
+  lbAlgo: SchedulerName;
   check: { connectTimeout: number; retry?: number; delayBeforeRetry?: number };
   /** Served when every real server is down, on the service's port (keepalived requires the same port). */
   sorryServer?: string;
@@ -32,7 +33,7 @@ export function serviceOf(host: HostView): ServiceSettings {
   return {
     ...(persistenceTimeout !== undefined ? { persistenceTimeout } : {}),
     delayLoop: host.var('delay_loop', seconds.describe('6'), 6),
-    lbAlgo: host.var('lb_algo', z.enum(['rr', 'wrr', 'lc', 'wlc', 'sh', 'sed', 'nq']), 'wrr'),
+    lbAlgo: host.var('lb_algo', scheduler, 'wrr'),
     check: {
       connectTimeout: host.var('check_connect_timeout', seconds.describe('3'), 3),
       ...(retry !== undefined ? { retry } : {}),

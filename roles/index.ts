@@ -5,7 +5,7 @@
  */
 
 // director-base
-export { directorBase, directorPackages, directorSysctls, type DirectorBaseInput, type DirectorBaseOptions } from './director-base/index.js';
+export { directorBase, directorBaseSchema, directorPackages, directorSysctls, type DirectorBaseInput, type DirectorBaseOptions } from './director-base/index.js';
 
 // ipvsadm
 export {
@@ -22,13 +22,19 @@ export {
   type VirtualService,
   type RealServer,
   type Scheduler,
+  SCHED_FLAGS,
+  type TunnelType,
+  type TunnelCsum,
+  type Protocol,
+  type SchedFlag,
+  type Where as IpvsadmWhere,
 } from './ipvsadm/index.js';
 
 // firewall
-export { firewall, firewallRules, type FirewallInput, type FirewallOptions } from './firewall/index.js';
+export { firewall, firewallRules, firewallSchema, type FirewallInput, type FirewallOptions, type FwRule } from './firewall/index.js';
 
 // linux-realserver
-export { linuxRealServer, REALSERVER_ARP_SYSCTLS, type LinuxRealServerInput, type LinuxRealServerOptions } from './linux-realserver/index.js';
+export { linuxRealServer, linuxRealServerSchema, REALSERVER_ARP_SYSCTLS, type LinuxRealServerInput, type LinuxRealServerOptions } from './linux-realserver/index.js';
 
 // keepalived
 export {
@@ -36,9 +42,13 @@ export {
   keepalivedPaths,
   keepalivedHealth,
   backupFirst,
+  keepalivedBuild,
+  keepalivedService,
+  buildOptions as keepalivedBuildOptions,
   directorConfig,
   directorConfigs,
   directorVarsOf,
+  directorVarsSchema,
   directorsPlays,
   validateKeepalived,
   validateDirectorPair,
@@ -50,10 +60,33 @@ export {
   type KeepalivedConfig,
   type DirectorSite,
   type DirectorVars,
+  type DirectorWithAddress,
   type SiteService,
   type SiteRealServer,
+  type SiteNotify,
+  type SiteWhere,
   type DirectorsPlaysOptions,
+  type PerHost,
   type HealthOptions as KeepalivedHealthOptions,
+  type HealthState as KeepalivedHealthState,
+  type HealthProblem as KeepalivedHealthProblem,
+  type HealthCheck,
+  type GlobalDefs,
+  type VrrpScript,
+  type VrrpInstance,
+  type VirtualServer,
+  type KaRealServer,
+  type LbAlgo,
+  type LbKind,
+  type KeepalivedWhere,
+  type VrrpState,
+  type VrrpAuthentication,
+  type TrackScriptRef,
+  type TcpCheck,
+  type HttpGetCheck,
+  type HttpUrl,
+  type MiscCheck,
+  type ScriptCommand,
 } from './keepalived/index.js';
 
 // init-service
@@ -69,3 +102,43 @@ export {
 
 // drain (real-server maintenance)
 export { drain, drainWait, undrain, realServerMaintenance, onHost, type MaintenanceOptions } from './drain/index.js';
+
+// the types of lvs-play and lvs-play/kit that the roles' signatures name (the same types)
+export type {
+  AnyResource,
+  Connection,
+  DesiredFile,
+  DesiredState,
+  Diff,
+  Fact,
+  FileRead,
+  HostOrder,
+  HostView,
+  LocalConnection,
+  Play,
+  PlayOptions,
+  PowerShellTransport,
+  PosixTransport,
+  PsrpSshConnection,
+  PsScript,
+  PutOptions,
+  Resource,
+  ResourceMeta,
+  RoleInstance,
+  RoleMeta,
+  RunOptions,
+  RunResult,
+  SecretRef,
+  ShellCommand,
+  ShellKind,
+  SshConnection,
+  Task,
+  Transport,
+  TransportBase,
+  TransportFor,
+  Vars,
+  WinRmConnection,
+  JsonValue,
+} from 'lvs-play';
+export { IPVS_SCHEDULERS } from 'lvs-play/kit';
+export type { FamilyNames, IpFamily, SchedulerName } from 'lvs-play/kit';

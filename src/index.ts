@@ -42,6 +42,11 @@ export { unarchive, type UnarchiveOptions, type UnarchiveState, type UnarchiveCh
 // ── inventories and secrets
 export { inventory } from './inventory/define.js';
 export { secret, secretFromEnv } from './inventory/secret.js';
+export { loadInventory, type LoadOptions } from './inventory/load.js';
+export { resolveInventory, type ResolveOptions } from './inventory/resolve.js';
+export { selectHosts, type PatternOptions } from './inventory/pattern.js';
+export { parseExtraVars } from './inventory/extra-vars.js';
+export type { Warn } from './warnings.js';
 
 // ── the site model (docs/site.md): directors, real servers, VIPs, ports, weights, drained records
 export {
@@ -66,6 +71,7 @@ export {
 } from './site/index.js';
 
 // ── shell and PowerShell text (values quoted or passed as data), errors
-export { sh, raw, shJoin, quote } from './shell/quote.js';
+export { sh, raw, shJoin, quote, type ShellValue, type ShellFragment } from './shell/quote.js';
+export type { OsFacts, OsFamily, PkgManager } from './resources/osfamily.js';
 export { ps, quotePowerShell } from './shell/powershell.js';
 export { LvsError, ValidationErrors, type ErrorCode, type ErrorDetail } from './errors.js';

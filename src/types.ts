@@ -48,7 +48,7 @@ export interface PutOptions {
   mode?: number;
 }
 
-interface TransportBase {
+export interface TransportBase {
   /** Inventory name of the host this transport reaches. */
   readonly host: string;
   close(): Promise<void>;
@@ -128,6 +128,28 @@ export interface ResourceMeta {
   readonly checkMode?: never;
 }
 
+/** A file a resource writes, as `lvs-play render` shows it: the whole content, known without reading the host. */
+export interface DesiredFile {
+  path: string;
+  content: string | Buffer;
+  /** Octal mode, e.g. 0o644 (absent: kept, or the default of a new file). */
+  mode?: number;
+  owner?: string | number;
+  group?: string | number;
+  /** Only on some hosts, e.g. 'Debian' (the host's OS decides which of several files). */
+  only?: string;
+}
+
+/**
+ * What a resource makes true on its host, computed from the playbook and inventory alone (no read,
+ * no connection): the files it writes and, one line each, every other setting (`net.ipv4.ip_forward
+ * = 1`, `iptables -A INPUT …`, `package ipvsadm installed`). `lvs-play render` prints it per host.
+ */
+export interface DesiredState {
+  files?: readonly DesiredFile[];
+  settings?: readonly string[];
+}
+
 /**
  * A unit of desired state. `read` never changes the host; `plan` is pure; only `apply` changes.
  * Check mode runs `read` and `plan` only.
@@ -167,6 +189,12 @@ export interface Resource<Current = unknown, Change = unknown, S extends ShellKi
   fingerprint?(current: Current): unknown;
   /** What to say when nothing needs changing (default "already as wanted"); shown on the ok line. */
   note?(current: Current): string | undefined;
+  /**
+   * The state this resource wants, without reading the host (`lvs-play render`): files with their
+   * content, other settings as lines. Optional; a resource without it is listed by its id only.
+   * Secrets (`secrets`) are masked by the caller.
+   */
+  desired?(): DesiredState;
 }
 
 /**

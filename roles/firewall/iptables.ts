@@ -54,6 +54,7 @@ export function iptablesRule(chain: string, r: FwRule, earlier: readonly FwRule[
     read: ruleFact(chain, r, earlier),
     plan: (cur) => planRule(chain, r, position, cur),
     describe: (c) => sh`iptables ${c.argv}`,
+    desired: () => ({ settings: [`${sh`iptables -w ${position === 'top' ? '-I' : '-A'} ${chain} ${r.ipt}`}${position === 'top' ? ' (in this order, above other rules)' : ''}`] }),
     diff: (_cur, c) => ({ before: '', after: `${sh`iptables ${c.argv}`}\n`, label: `iptables ${chain}` }),
     async apply(t, c) {
       await runOk(t, sh`iptables ${c.argv}`, `iptables ${c.argv.join(' ')}`);
@@ -138,6 +139,7 @@ export function iptablesPrune(chain: string, wanted: readonly string[]): Resourc
     read: chainFact(chain),
     plan: (cur) => planPrune(chain, wanted, cur),
     describe: (c) => c.map((a) => sh`iptables ${a}`).join('; '),
+    desired: () => ({ settings: [`iptables ${chain}: no other rule commented ${COMMENT_PREFIX}… than these (${wanted.join(', ')})`] }),
     diff: (_cur, c) => ({ before: c.map((a) => `-A ${a.slice(3).join(' ')}\n`).join(''), after: '', label: `iptables ${chain}` }),
     async apply(t, c) {
       for (const a of c) await runOk(t, sh`iptables ${a}`, `iptables ${a.join(' ')}`);
@@ -154,6 +156,7 @@ export function iptablesDropPolicy(chain: string): Resource<{ policy: string | n
     read: chainFact(chain),
     plan: (cur) => (cur.policy === 'DROP' ? null : 'DROP'),
     describe: () => `iptables -P ${chain} DROP`,
+    desired: () => ({ settings: [`iptables -P ${chain} DROP`] }),
     diff: (cur) => ({ before: `-P ${chain} ${cur.policy ?? '?'}\n`, after: `-P ${chain} DROP\n`, label: `iptables ${chain}` }),
     async apply(t) {
       await runOk(t, sh`iptables -w -P ${chain} DROP`, `iptables -P ${chain} DROP`);
@@ -263,6 +266,7 @@ export function iptablesPersist(override: string | undefined, managed?: ManagedR
       files: Object.fromEntries(Object.entries(cur.files).map(([p, text]) => [p, normaliseSave(text)])),
     }),
     describe: (c) => `iptables-save > ${c.path}`,
+    desired: () => ({ settings: [`iptables-save > ${override ?? `${IPTABLES_FILES.debian} (Debian) or ${IPTABLES_FILES.rhel} (RHEL)`} (the live rules, for boot)`] }),
     diff: (cur, c) => {
       const after = managed ? expectedSave(cur.save, managed) : cur.save;
       return { before: cur.files[c.path] ?? '', after: after.endsWith('\n') ? after : `${after}\n`, label: c.path };

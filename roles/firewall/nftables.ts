@@ -88,6 +88,7 @@ export function nftTable(file: string, rules: readonly FwRule[], defaultDrop: bo
     read: nftFact(file),
     plan: (cur) => planNft(content, cur),
     describe: (c) => `nft -f ${file} (${c.reasons.join(', ')})`,
+    desired: () => ({ files: [{ path: file, content, mode: 0o644 }], settings: [`nft -f ${file}`] }),
     diff: (cur, c) => ({ before: cur.file ?? '', after: c.content ?? cur.file ?? '', label: file }),
     async apply(t, c) {
       // the table file goes through the one write path, checked first: a file nft refuses never
@@ -142,6 +143,7 @@ export function nftBoot(file: string): Resource<NftBootState, FileSetChange, 'po
     read: nftBootFact(),
     plan: (cur) => planNftBoot(file, cur),
     describe: (c) => `add include "${file}" to ${c.write.map((w) => w.path).join(', ')}`,
+    desired: () => ({ settings: [`include "${file}" in ${NFT_BOOT_FILES.debian} (Debian) or ${NFT_BOOT_FILES.rhel} (RHEL)`] }),
     diff: (cur, c) => fileSetDiff(cur.files, c, 'nftables boot config'),
     // the distro's boot config, edited: checked by nft, the old one kept as a backup
     apply: (t, c) => applyFileSet(t, c),

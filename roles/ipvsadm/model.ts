@@ -2,7 +2,7 @@
  * The IPVS table as typed data: virtual services and their real servers, the way
  * `ipvsadm -S -n` shows them. Pure: validation and normalisation only, no I/O.
  */
-import { fieldRule, z } from 'lvs-play/kit';
+import { fieldRule, SCHEDULER_NAMES, z, type SchedulerName } from 'lvs-play/kit';
 import { LvsError, pathSuffix, ruleOf, ValidationErrors, valueAt } from 'lvs-play/kit';
 import {
   canonicalIp,
@@ -13,11 +13,9 @@ import {
   type IpFamily,
 } from 'lvs-play/kit';
 
-/** IPVS schedulers (kernel modules ip_vs_NAME). */
-export const SCHEDULERS = [
-  'rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh', 'twos',
-] as const;
-export type Scheduler = (typeof SCHEDULERS)[number];
+/** IPVS schedulers (kernel modules ip_vs_NAME): the kit's one list. */
+export const SCHEDULERS = SCHEDULER_NAMES;
+export type Scheduler = SchedulerName;
 
 /** Scheduler flags (`-b`), in the order ipvsadm prints them. */
 export const SCHED_FLAGS = ['sh-fallback', 'sh-port', 'mh-fallback', 'mh-port', 'flag-1', 'flag-2', 'flag-3'] as const;

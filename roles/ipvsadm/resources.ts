@@ -119,6 +119,7 @@ export function ipvsTable(desired: readonly VirtualService[], purge: boolean): R
     read: ipvsFact(thresholds),
     plan: (cur) => planIpvs(desired, purge, cur),
     describe: describeIpvs,
+    desired: () => ({ settings: [`IPVS table${purge ? ' (exactly)' : ' (at least)'}:`, ...renderRules(desired).split('\n').filter(Boolean).map((l) => `  ${l}`)] }),
     diff: (cur): Diff => ({
       before: renderRules(cur.services),
       after: renderRules(tableAfter(cur.services, desired, purge)),
@@ -209,6 +210,7 @@ export function ipvsPersist(desired: readonly VirtualService[], purge: boolean):
     read: persistFact(thresholds),
     plan: (cur) => planIpvsPersist(desired, purge, cur),
     describe: (c) => [describeFileSet(c), ...(c.enable ? ['enable ipvsadm.service'] : [])].filter(Boolean).join(', '),
+    desired: () => ({ settings: ['the IPVS table above saved for boot (ipvsadm rules file; ipvsadm.service enabled)'] }),
     diff: (cur, c) => {
       const d = fileSetDiff(cur.files, c, 'ipvsadm persistence');
       return { ...d, after: d.after + (c.enable ? 'ipvsadm.service: enabled\n' : '') };

@@ -200,6 +200,7 @@ export function keepalivedBuildResource(spec: BuildSpec): Resource<BuildState, B
     read: buildFact(spec.prefix),
     ...(up?.preflight ? { preflight: up.preflight } : {}),
     plan: (cur) => planBuild(spec, cur),
+    desired: () => ({ settings: [`${bin}: keepalived ${spec.version}, built from ${what} (sha256 ${spec.sha256}) into ${spec.prefix}`] }),
     describe: (c) => `build keepalived ${c.to} from ${what} into ${spec.prefix} (${c.from ? `installed: v${c.from}` : 'not installed'}; deps: ${c.deps.join(' ')})`,
     diff: (cur, c) => ({
       before: `${bin}: ${cur.installed ? `v${cur.installed}` : cur.banner ? `unknown version (${cur.banner})` : 'absent'}\n`,

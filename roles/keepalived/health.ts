@@ -174,6 +174,7 @@ export function keepalivedHealth(o: HealthOptions): Resource<HealthState, Health
       return p === null ? null : { problem: `${p} after ${(st.waitedMs / 1000).toFixed(1)} s (${summary(st)})` };
     },
     describe: (c) => `keepalived is not healthy: ${c.problem}`,
+    desired: () => ({ settings: [`check: keepalived runs and its VRRP instances settle${o.expect ? ` (${Object.entries(o.expect).map(([i, s]) => `${i} ${s}`).join(', ')})` : ''} within ${timeout} s`] }),
     // a probe: a problem fails the host (never a "change"); skipped in check mode after pending changes
     probe: true,
     async apply(_t, c) {

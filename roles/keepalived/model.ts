@@ -2,12 +2,12 @@
  * keepalived.conf (keepalived 2.2.7) as typed data: global_defs, vrrp_script, vrrp_instance and
  * virtual_server blocks. Pure types and zod shapes; rendering is in render.ts, rules in validate.ts.
  */
-import { fieldRule, isInterfaceName, z } from 'lvs-play/kit';
+import { fieldRule, isInterfaceName, SCHEDULER_NAMES, z, type SchedulerName } from 'lvs-play/kit';
 import { MAX_PERSISTENCE } from '../ipvsadm/model.js';
 
-/** lb_algo values keepalived 2.2.7 accepts (IPVS schedulers). */
-export const LB_ALGOS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo', 'ovf', 'lblcr', 'sed', 'nq', 'twos'] as const;
-export type LbAlgo = (typeof LB_ALGOS)[number];
+/** lb_algo values keepalived 2.2.7 accepts: the kit's one list of IPVS schedulers. */
+export const LB_ALGOS = SCHEDULER_NAMES;
+export type LbAlgo = SchedulerName;
 export type LbKind = 'DR' | 'NAT' | 'TUN';
 
 /**

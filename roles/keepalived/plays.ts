@@ -1,7 +1,8 @@
 /**
  * The directors' plays for a site, ready to put in a playbook:
  *   1. "keepalived build": every director at once (a build takes a while; nothing is served by it);
- *   2. "keepalived rollout": `serial: 1`, BACKUPs first (`backupFirst`) — config (checked with
+ *   2. "keepalived rollout": `serial: 1`, BACKUPs first (`backupFirst`) — the kernel's IPVS scheduler
+ *      modules (schedulers.ts), config (checked with
  *      `keepalived -t`, reload on change), init service, health (and health again after a reload),
  *      so a broken director stops the rollout before the MASTER is touched;
  *   3. "keepalived VIP": every director waits until its VRRP state is the one its priority gives
@@ -12,6 +13,7 @@ import { backupFirst } from './health.js';
 import * as keepalived from './parts.js';
 import type { KeepalivedBuildInput, KeepalivedServiceInput } from './parts.js';
 import type { KeepalivedConfig } from './model.js';
+import { schedulerChecks } from './schedulers.js';
 import { directorConfigs, directorVarsOf, type DirectorSite } from './site.js';
 
 /** A value, or a function of the host (to read inventory vars such as the VIP). */
@@ -62,7 +64,10 @@ export function directorsPlays(o: DirectorsPlaysOptions): Play[] {
     const paths = keepalived.keepalivedPaths({ install: build.install ?? 'source', ...(build.prefix ? { prefix: build.prefix } : {}) });
     const configPath = o.configPath ?? '/etc/keepalived/keepalived.conf';
     const timeout = o.healthTimeoutSeconds ?? 20;
+    // the kernel has each scheduler the config names, before the config changes (not with --vrrp)
+    const checks = schedulerChecks(config, service.args ?? ['-D']);
     return [
+      ...(checks ? [checks] : []),
       keepalived.config({ config, binary: paths.binary, path: configPath, healthTimeoutSeconds: timeout, ...(o.file ? { file: o.file } : {}) }),
       keepalived.service({ ...service, install: paths.install, prefix: paths.prefix, configPath }),
       keepalived.health({ binary: paths.binary, timeoutSeconds: timeout, instances: config.vrrpInstances.map((i) => i.name) }),

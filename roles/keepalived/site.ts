@@ -6,7 +6,7 @@
 import type { HostView } from 'lvs-play';
 import { canonicalIp, ipFamily, LvsError, ValidationErrors, z } from 'lvs-play/kit';
 import type { HealthCheck, KeepalivedConfig, LbAlgo, LbKind, ScriptCommand, VirtualServer, VrrpInstance } from './model.js';
-import { validateDirectorPair } from './validate.js';
+import { validateDirectorPair, validateKeepalived } from './validate.js';
 
 export interface SiteRealServer {
   address: string;
@@ -61,8 +61,8 @@ export interface DirectorSite {
   raw?: string;
 }
 
-/** Per-director vars (`host.vars.vrrp`), read with `host.var('vrrp', directorVars)`. */
-const directorVars = z
+/** Per-director vars (`host.vars.vrrp`), read with `host.var('vrrp', directorVarsSchema)`. */
+export const directorVarsSchema = z
   .object({
     state: z.enum(['MASTER', 'BACKUP']),
     priority: z.number().int('a whole number').min(1, 'give a priority from 1 to 254 (MASTER highest)').max(254, 'give a priority from 1 to 254 (MASTER highest)'),
@@ -72,7 +72,7 @@ const directorVars = z
   .strict()
   .describe('{ state: MASTER, priority: 150 }');
 
-export type DirectorVars = z.output<typeof directorVars>;
+export type DirectorVars = z.output<typeof directorVarsSchema>;
 
 /**
  * A director's vars with its own address (inventory), checked against the VIPs and the other
@@ -98,11 +98,8 @@ function notifyOf(n: SiteNotify | undefined): Partial<VrrpInstance> {
   };
 }
 
-/**
- * One director's config (not validated: use `directorConfigs` for the checked set). `peers`: the
- * other directors' addresses, for unicast VRRP.
- */
-export function directorConfig(site: DirectorSite, host: string, vars: DirectorWithAddress, peers: readonly string[] = []): KeepalivedConfig {
+/** One director's config as the site gives it, not yet validated (directorConfig and directorConfigs validate it). */
+function buildDirectorConfig(site: DirectorSite, host: string, vars: DirectorWithAddress, peers: readonly string[]): KeepalivedConfig {
   const inst: VrrpInstance = {
     name: site.instanceName ?? 'VI_1',
     state: vars.state,
@@ -141,9 +138,18 @@ export function directorConfig(site: DirectorSite, host: string, vars: DirectorW
 }
 
 /**
- * Every director's config from one site description, validated one by one and as a set
- * (throws ValidationErrors naming `${field}.${host}.…`).
+ * One director's config, validated as `directorConfigs` validates each (the site's addresses, then
+ * the model's rules: throws ValidationErrors naming `${field}.${host}.…`, never an auth_pass).
+ * `peers`: the other directors' addresses, for unicast VRRP. For a pair, use `directorConfigs`,
+ * which also checks the directors against each other.
  */
+export function directorConfig(site: DirectorSite, host: string, vars: DirectorWithAddress, peers: readonly string[] = [], where: SiteWhere = {}): KeepalivedConfig {
+  const addressErrors = siteAddressErrors(site, { [host]: vars }, where);
+  if (addressErrors.length > 0) throw new ValidationErrors(addressErrors);
+  return validateKeepalived(buildDirectorConfig(site, host, vars, peers), { ...(where.file ? { file: where.file } : {}), field: `${where.field ?? 'directors'}.${host}` });
+}
+
+/** Where a site's configs come from, for messages. */
 export interface SiteWhere {
   file?: string;
   field?: string;
@@ -151,6 +157,10 @@ export interface SiteWhere {
   hostOf?: (address: string) => string | undefined;
 }
 
+/**
+ * Every director's config from one site description, validated one by one and as a set
+ * (throws ValidationErrors naming `${field}.${host}.…`).
+ */
 export function directorConfigs(
   site: DirectorSite,
   directors: Readonly<Record<string, DirectorWithAddress>>,
@@ -162,7 +172,7 @@ export function directorConfigs(
     Object.entries(directors)
       .filter(([h, v]) => h !== host && v.address !== undefined)
       .map(([, v]) => v.address as string);
-  const configs = Object.fromEntries(Object.entries(directors).map(([h, v]) => [h, directorConfig(site, h, v, peersOf(h))]));
+  const configs = Object.fromEntries(Object.entries(directors).map(([h, v]) => [h, buildDirectorConfig(site, h, v, peersOf(h))]));
   return validateDirectorPair(configs, { ...(where.file ? { file: where.file } : {}), field: where.field ?? 'directors' });
 }
 
@@ -207,12 +217,10 @@ export function siteAddressErrors(site: DirectorSite, directors: Readonly<Record
   return out;
 }
 
-/** The vrrp vars of hosts (`host.vars.vrrp`), for `directorConfigs(site, directorVarsOf(host.group('directors')))`. */
-
 /**
  * The vrrp vars of hosts (`host.vars.vrrp`), for `directorConfigs(site, directorVarsOf(host.group('directors')))`.
  * A missing or mistyped `vrrp` is reported as the inventory's problem (host, variable, fix).
  */
 export function directorVarsOf(hosts: readonly HostView[]): Record<string, DirectorWithAddress> {
-  return Object.fromEntries(hosts.map((h) => [h.name, { ...h.var('vrrp', directorVars), ...(h.address ? { address: h.address } : {}) }]));
+  return Object.fromEntries(hosts.map((h) => [h.name, { ...h.var('vrrp', directorVarsSchema), ...(h.address ? { address: h.address } : {}) }]));
 }

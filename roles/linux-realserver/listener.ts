@@ -76,6 +76,7 @@ export function listenerCheck(vips: readonly string[], ports: readonly number[])
       }
       return null;
     },
+    desired: () => ({ settings: [`check: something listens on tcp ${ports.join(',')} for ${vips.join(', ')} (checked, not changed)`] }),
     apply: () => Promise.reject(new Error('listener-check never changes the host')),
     verify: false,
   });

@@ -39,6 +39,7 @@ function loopbackAdapter(o: Opts): Resource<LoopbackCurrent, LoopbackChange, 'po
     shell: 'powershell',
     read: (t) => t.invoke<never>(script('loopback-read'), { opts: scriptOpts(o, t) }) as Promise<LoopbackCurrent>,
     plan: planLoopback,
+    desired: () => ({ settings: [`a Microsoft loopback adapter (*MSLOOP, netloop.inf) named ${q(o.loopbackAlias)}`] }),
     describe: (c) =>
       c.action === 'install'
         ? `install a Microsoft loopback adapter (*MSLOOP) named ${q(o.loopbackAlias)}`
@@ -81,6 +82,7 @@ function loopbackAddresses(o: Opts): Resource<AddressesCurrent, AddressesChange,
     shell: 'powershell',
     read: (t) => t.invoke<never>(script('addresses-read'), { opts: scriptOpts(o, t) }) as Promise<AddressesCurrent>,
     plan: (c) => planAddresses(o.vips, c),
+    desired: () => ({ settings: [`${q(o.loopbackAlias)}: DHCP off, IPv4 ${o.vips.map((v) => `${v}/32`).join(', ')} only (SkipAsSource on 2012+)`] }),
     describe: (c) =>
       [c.disableDhcp ? 'DHCP off' : '', c.remove.length ? `remove ${c.remove.join(', ')}` : '', c.add.length ? `add ${c.add.map((a) => `${a}/32`).join(', ')}` : '']
         .filter(Boolean)
@@ -119,6 +121,7 @@ function weakHost(o: Opts, target: 'nic' | 'loopback', nic: string | null = null
     shell: 'powershell',
     read: (t) => t.invoke<never>(script('weakhost-read'), { opts: scriptOpts(o, t), target, nic }) as Promise<WeakHostCurrent>,
     plan: (c) => planWeakHost(want, c),
+    desired: () => ({ settings: [`${what}: weakhostreceive=enabled${want.send ? ', weakhostsend=enabled' : ''} (IPv4)`] }),
     describe: (c) => `enable weak host ${[c.send ? 'send' : '', c.receive ? 'receive' : ''].filter(Boolean).join(' and ')} on ${what}`,
     diff: (cur, c) => ({
       label: `${cur.name ?? what} IPv4`,
@@ -163,6 +166,7 @@ function firewallRule(o: Opts): Resource<FirewallCurrent, FirewallChange, 'power
     shell: 'powershell',
     read: (t) => t.invoke<never>(script('firewall-read'), { opts: scriptOpts(o, t) }) as Promise<FirewallCurrent>,
     plan: (c) => planFirewall(o, c),
+    desired: () => ({ settings: [`firewall rule ${q(o.ruleName)}: enabled inbound allow TCP ports ${o.tcpPorts.join(',')} to ${o.vips.join(',')} (group ${q(o.ruleGroup)} on 2012+)`] }),
     describe: (c) => `${c.action} firewall rule ${q(o.ruleName)}: TCP ${o.tcpPorts.join(',')} to ${o.vips.join(',')}`,
     diff: (cur, _c) => ({
       label: `firewall rule ${o.ruleName}`,

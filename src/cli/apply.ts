@@ -3,7 +3,7 @@
  * host changes — when the plan is stale, was made by another lvs-play, the playbook/inventory/vars
  * changed, or any host's state drifted from what the plan was made against (exit 4).
  */
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './command-args.js';
 import { LvsError } from '../errors.js';
 import { bindToPlan } from '../plan/saved/bind.js';
 import { checkHosts, driftReport } from '../plan/saved/drift.js';
@@ -98,27 +98,21 @@ function applyHooks(plan: SavedPlan, file: string): RunHooks {
 }
 
 export async function applyCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'allow-stale': { type: 'boolean' },
-        'max-age': { type: 'string' },
-        'extra-vars': { type: 'string', short: 'e', multiple: true },
-        diff: { type: 'boolean', short: 'D' },
-        forks: { type: 'string', short: 'f' },
-        json: { type: 'string' },
-        verbose: { type: 'boolean', short: 'v', multiple: true },
-        'accept-new-host-keys': { type: 'boolean' },
-      },
-    });
-  } catch (e) {
-    throw usage(e instanceof Error ? e.message : String(e));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      'allow-stale': { type: 'boolean' },
+      'max-age': { type: 'string' },
+      'extra-vars': { type: 'string', short: 'e', multiple: true },
+      diff: { type: 'boolean', short: 'D' },
+      forks: { type: 'string', short: 'f' },
+      json: { type: 'string' },
+      verbose: { type: 'boolean', short: 'v', multiple: true },
+      'accept-new-host-keys': { type: 'boolean' },
+    },
+  }, APPLY_USAGE);
   if (positionals.length !== 1) throw usage('give exactly one plan file');
   const file = positionals[0]!;
   const forks = values.forks === undefined ? 10 : Number(values.forks);

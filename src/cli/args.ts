@@ -38,6 +38,7 @@ export type Command =
   | { kind: 'drain'; argv: string[] }
   | { kind: 'undrain'; argv: string[] }
   | { kind: 'init'; argv: string[] }
+  | { kind: 'render'; argv: string[] }
   | { kind: 'report'; argv: string[] }
   | { kind: 'run'; options: CliOptions };
 
@@ -45,6 +46,7 @@ export const USAGE = `Usage: lvs-play PLAYBOOK -i INVENTORY [options]
        lvs-play lab up [--fresh] [--directors netns|vm] [--realservers N] | lab down [--purge] | lab status
        lvs-play init [DIR] [--vip IP --directors LIST --linux LIST --windows LIST --port N | --from-ansible hosts.ini]
        lvs-play apply PLAN.json [--allow-stale] [--max-age 1h] | show PLAN.json [--json]   (docs/plans.md)
+       lvs-play render PLAYBOOK -i INVENTORY [--limit P] [-e K=V] [--out DIR]   every file and setting each host would get (no connection)
        lvs-play report merge A.json B.json … [--json FILE]   (docs/scaling.md)
        lvs-play status -i INVENTORY [--watch [N]] [--json FILE] | drain HOST -i INVENTORY [--wait 60s] | undrain HOST -i INVENTORY   (docs/operate.md)
 
@@ -95,6 +97,7 @@ export function parseCli(argv: readonly string[]): Command {
   if (argv[0] === 'status') return { kind: 'status', argv: argv.slice(1) };
   if (argv[0] === 'drain' || argv[0] === 'undrain') return { kind: argv[0], argv: argv.slice(1) };
   if (argv[0] === 'init') return { kind: 'init', argv: argv.slice(1) };
+  if (argv[0] === 'render') return { kind: 'render', argv: argv.slice(1) };
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,

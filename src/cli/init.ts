@@ -14,11 +14,12 @@ import { LvsError } from '../errors.js';
 import { readInventorySpec } from '../inventory/load.js';
 import { isIPv4 } from '../kit/net.js';
 import type { SiteGroups } from '../site/index.js';
+import { isScheduler, SCHEDULER_NAMES, type SchedulerName } from '../kit/schedulers.js';
 import { lvsPlayDependency } from './init-dependency.js';
 import { siteGroupsFor } from './init-groups.js';
 import { adaptAnsibleSpec, commentText, inventorySource, specFromAnswers, type PromptAnswers } from './init-inventory.js';
 
-export const INIT_USAGE = `Usage: lvs-play init [DIR] [--vip IP] [--directors LIST] [--linux LIST] [--windows LIST] [--port N]
+export const INIT_USAGE = `Usage: lvs-play init [DIR] [--vip IP] [--directors LIST] [--linux LIST] [--windows LIST] [--port N] [--lb-algo NAME]
        lvs-play init [DIR] --from-ansible hosts.ini [--vip IP] [--port N]
                      [--directors-group G] [--linux-group G] [--windows-group G]
 
@@ -27,7 +28,8 @@ inventory/prod.ts, roles/motd (an example role and its test), test/. LIST: addre
 name=address, comma-separated (e.g. lvs1=192.168.1.14,lvs2=192.168.1.15). Missing values are asked
 in a terminal; otherwise the reference site's are used (VIP 192.168.1.10, directors .14/.15,
 Windows real servers .16/.17, port 80). --from-ansible converts an Ansible INI/YAML inventory
-(groups, children, vars, connections; passwords become secret.env(...) references, never copied).`;
+(groups, children, vars, connections; passwords become secret.env(...) references, never copied).
+--lb-algo: the IPVS scheduler the site's lb_algo defaults to (wrr): ${SCHEDULER_NAMES.join(' ')}.`;
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -67,6 +69,8 @@ export interface InitOptions {
   linux?: Host[];
   windows?: Host[];
   fromAnsible?: string;
+  /** The site's default lb_algo (the kit's list of schedulers). */
+  lbAlgo: SchedulerName;
   /** Groups named by flags (--directors-group …); the rest come from the inventory (init-groups.ts). */
   groups: Partial<SiteGroups>;
   interactive: boolean;
@@ -80,6 +84,7 @@ export function parseInitArgs(argv: readonly string[], interactive: boolean): In
     options: {
       vip: { type: 'string' },
       port: { type: 'string' },
+      'lb-algo': { type: 'string' },
       directors: { type: 'string' },
       linux: { type: 'string' },
       windows: { type: 'string' },
@@ -94,8 +99,11 @@ export function parseInitArgs(argv: readonly string[], interactive: boolean): In
   if (values.vip !== undefined && !isIPv4(values.vip)) throw usage(`--vip: "${values.vip}" is not an IPv4 address`, 'e.g. --vip 192.168.1.10');
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw usage(`--port: "${values.port}" is not a port (1-65535)`, 'e.g. --port 80');
+  const lbAlgo = values['lb-algo'] ?? 'wrr';
+  if (!isScheduler(lbAlgo)) throw usage(`--lb-algo: "${lbAlgo}" is not an IPVS scheduler`, `use one of: ${SCHEDULER_NAMES.join(', ')} (docs/site.md)`);
   return {
     dir: positionals[0] ?? '.',
+    lbAlgo,
     ...(values.vip ? { vip: values.vip } : {}),
     ...(port ? { port } : {}),
     ...(values.directors !== undefined ? { directors: parseList('--directors', values.directors, 'lvs') } : {}),
@@ -202,6 +210,7 @@ export async function initCommand(argv: readonly string[], interactive = Boolean
     VITEST_VERSION: own.devDependencies.vitest ?? '^4.1.0',
     TYPES_NODE_VERSION: own.devDependencies['@types/node'] ?? '^20.19.0',
     PORT: String(port),
+    LB_ALGO: o.lbAlgo,
   };
   for (const [i, f] of names.entries()) {
     const text = (await readFile(join(template, f), 'utf8')).replace(/\{\{(\w+)\}\}/g, (m, k: string) => vars[k] ?? m);

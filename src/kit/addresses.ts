@@ -4,7 +4,7 @@
  * Kit: used by linux-realserver (VIPs on `lo`) and director-base (a keepalived-less director's VIP).
  */
 import { defineResource } from '../dsl/resource.js';
-import type { Diff, Fact, Resource, ShellCommand } from '../types.js';
+import type { DesiredFile, Diff, Fact, Resource, ShellCommand } from '../types.js';
 import { applyFileSet, describeFileSet, fileSetDiff, fileSetScript, type FileSetChange, parseFileSet, planFileSet, type WantedFile } from '../resources/fileset.js';
 import { checkFactResult, kv, parseKv, runOk } from '../resources/common.js';
 import { osFactScript, parseOsFacts, type OsFamily } from '../resources/osfamily.js';
@@ -80,6 +80,7 @@ export function ipAddress(spec: AddressSpec): Resource<InterfaceAddresses, Addre
     read: addressFact(spec.interface),
     plan: (cur) => planAddress(spec, cur),
     describe: (c) => addressCommands(spec, c).join(' && '),
+    desired: () => ({ settings: [`address ${want} on ${spec.interface}${spec.label ? ` (label ${spec.label})` : ''}`] }),
     diff: (cur, c): Diff => ({
       before: `${spec.interface}: ${cur.inet.join(' ') || '(no IPv4 address)'}\n`,
       after: `${spec.interface}: ${[...cur.inet.filter((a) => !c.remove.includes(a)), want].join(' ')}\n`,
@@ -176,6 +177,15 @@ export function planPersist(name: string, addrs: readonly AddressSpec[], method:
   return change && { method: m, ...change };
 }
 
+/** The files that bring the addresses up at boot, per method (`auto`: the host's OS picks one). */
+export function persistedFiles(name: string, addrs: readonly AddressSpec[], method: PersistMethod): DesiredFile[] {
+  const ifupdown = (): DesiredFile[] => [{ path: ifupdownPath(name), content: renderIfupdown(name, addrs), mode: 0o644 }];
+  const ifcfg = (): DesiredFile[] => addrs.map((a) => renderIfcfg(name, a)).map((f) => ({ path: f.path, content: f.content, ...(f.mode !== undefined ? { mode: f.mode } : {}) }));
+  if (method === 'ifupdown') return ifupdown();
+  if (method === 'ifcfg') return ifcfg();
+  return [...ifupdown().map((f) => ({ ...f, only: 'Debian' })), ...ifcfg().map((f) => ({ ...f, only: 'RHEL' }))];
+}
+
 export function persistAddresses(name: string, addrs: readonly AddressSpec[], method: PersistMethod): Resource<PersistState, PersistChange, 'posix'> {
   const ifaces = [...new Set(addrs.map((a) => a.interface))];
   return defineResource<PersistState, PersistChange>({
@@ -185,6 +195,7 @@ export function persistAddresses(name: string, addrs: readonly AddressSpec[], me
     read: persistFact(name, ifaces),
     plan: (cur) => planPersist(name, addrs, method, cur),
     describe: (c) => `${describeFileSet(c)} (${c.method})`,
+    desired: () => ({ files: persistedFiles(name, addrs, method) }),
     diff: (cur, c) => fileSetDiff(cur.files, c, `persist addresses ${name}`),
     // the files are ours (marked, found again and pruned): no backups beside them for the network scripts to read
     apply: (t, c) => applyFileSet(t, c, { backup: false }),

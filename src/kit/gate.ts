@@ -54,7 +54,7 @@ ${raw(inner.command)}`,
 export function onlyOn<C, Ch>(cond: Condition, r: Resource<C, Ch, 'posix'>): Resource<Gated<C>, Ch, 'posix'> {
   const read = r.read;
   if (!isFact(read)) throw new Error(`onlyOn(${cond.label}): ${r.id} must read a batched fact`);
-  const { diff, describe, fingerprint, note, read: _read, plan: _plan, apply: _apply, verify: _verify, ...rest } = r;
+  const { diff, describe, desired, fingerprint, note, read: _read, plan: _plan, apply: _apply, verify: _verify, ...rest } = r;
   const out: Resource<Gated<C>, Ch, 'posix'> = {
     ...rest,
     id: `${r.id} (${cond.label})`,
@@ -64,6 +64,15 @@ export function onlyOn<C, Ch>(cond: Condition, r: Resource<C, Ch, 'posix'>): Res
     verify: r.verify ?? true,
   };
   if (describe) out.describe = describe;
+  if (desired) {
+    out.desired = () => {
+      const d = desired();
+      return {
+        ...(d.files ? { files: d.files.map((f) => ({ ...f, only: f.only ? `${cond.label}, ${f.only}` : cond.label })) } : {}),
+        ...(d.settings ? { settings: d.settings.map((s) => `(on ${cond.label}) ${s}`) } : {}),
+      };
+    };
+  }
   if (note) out.note = (cur) => (cur.inner === null ? undefined : note(cur.inner));
   if (diff) out.diff = (cur, c) => diff(cur.inner as C, c);
   if (fingerprint) out.fingerprint = (cur) => (cur.inner === null ? { inner: null } : { inner: fingerprint(cur.inner) });

@@ -26,6 +26,10 @@ export {
   type IpFamily,
 } from './net.js';
 
+// ── the IPVS schedulers: one list (names, one-line descriptions, the zod schema) and a director's check for one
+export { IPVS_SCHEDULERS, SCHEDULER_NAMES, scheduler, isScheduler, schedulerModule, type SchedulerName } from './schedulers.js';
+export { schedulerCheck, schedulerFact, parseSchedulerState, missingSchedulerMessage, type SchedulerModuleState } from './scheduler-check.js';
+
 // ── facts: a command plus a pure parser; helpers for the usual outputs
 export { isFact } from '../plan/converge.js';
 export { parseKv, kv, b64, checkFactResult, runOk, commandError, tail, octal, invalid, metaOf, type Meta } from '../resources/common.js';
@@ -74,15 +78,44 @@ export {
   addressCommands,
   renderIfupdown,
   renderIfcfg,
+  persistedFiles,
   type AddressSpec,
+  type AddressChange,
+  type InterfaceAddresses,
   type PersistMethod,
+  type PersistState,
+  type PersistChange,
 } from './addresses.js';
 
 // ── foreign formats: the one keepalived.conf parser (statements and blocks with their lines)
 export { parseKeepalivedStatements, blocksNamed, valueIn, type KeepalivedStatement } from '../formats/keepalived-conf.js';
 
 // ── shell and PowerShell text (values quoted or passed as data; never interpolated raw)
-export { sh, raw, shJoin, quote } from '../shell/quote.js';
+export { sh, raw, shJoin, quote, type ShellValue, type ShellFragment } from '../shell/quote.js';
+
+// ── the engine's types the kit's signatures name (the same as lvs-play's)
+export type {
+  AnyResource,
+  Transport,
+  PowerShellTransport,
+  JsonValue,
+  TransportBase,
+  PutOptions,
+  ShellKind,
+  TransportFor,
+  Diff,
+  Fact,
+  FileRead,
+  PosixTransport,
+  PsScript,
+  Resource,
+  ResourceMeta,
+  RunOptions,
+  RunResult,
+  ShellCommand,
+  DesiredFile,
+  DesiredState,
+} from '../types.js';
 export { ps, psFromText, quotePowerShell } from '../shell/powershell.js';
 
 // ── secrets: the one mask and redaction, and the holder of a run's secret values
@@ -90,4 +123,4 @@ export { MASK, redact, Redactor } from '../mask.js';
 
 // ── errors that carry a code, and zod issue helpers for messages in the user's terms
 export { LvsError, ValidationErrors, type ErrorCode, type ErrorDetail } from '../errors.js';
-export { fromZod, valueAt, pathSuffix, fieldRule, ruleOf } from '../dsl/zod-errors.js';
+export { fromZod, valueAt, pathSuffix, fieldRule, ruleOf, type Where } from '../dsl/zod-errors.js';

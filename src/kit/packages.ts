@@ -20,5 +20,10 @@ export function namesFor(names: FamilyNames, cur: PkgState): readonly string[] {
 export function familyPackages(id: string, names: FamilyNames): Resource<PkgState, PkgChange, 'posix'> {
   const all = [...new Set([...names.debian, ...names.rhel])];
   const base = pkg({ names: all });
-  return { ...base, id, plan: (cur) => planPkg(namesFor(names, cur), 'present', cur) };
+  return {
+    ...base,
+    id,
+    plan: (cur) => planPkg(namesFor(names, cur), 'present', cur),
+    desired: () => ({ settings: [`packages installed: ${names.debian.join(' ')} (Debian); ${names.rhel.join(' ')} (RHEL)`] }),
+  };
 }

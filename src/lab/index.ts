@@ -18,9 +18,11 @@ export { labDir, paths as labPaths, BASE_PACKAGES } from './paths.js';
 export { labInventory } from './inventory.js';
 export { extraHosts, extraRealServers } from './extras.js';
 export { BASTION_NAME, bastionConnections, openSsh as labOpenSsh, sshOnlyFrom as labSshOnlyFrom } from './bastion.js';
-export { loadTopology, labHosts, type LabHost, type Topology } from './topology.js';
+export { loadTopology, labHosts, TopologySchema, type LabHost, type LabHostKind, type Topology } from './topology.js';
 export { LAB_BECOME_USER, LAB_BECOME_PW_USER, LAB_SUDO_PASSWORD } from './configure.js';
-export type { ExecResult } from './exec.js';
+export type { ExecResult, ExecOptions, Progress } from './exec.js';
+export type { Connection, GroupSpec, HostSpec, InventorySpec, LocalConnection, PsrpSshConnection, RunResult, SecretRef, SshConnection, Vars, WinRmConnection } from '../types.js';
+export type { SpawnOptions } from '../transport/spawn.js';
 export {
   labWinrmEndpoint,
   readLabWinrmAccount,

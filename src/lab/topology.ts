@@ -8,7 +8,8 @@ import { LvsError } from '../errors.js';
 const hostName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'lower-case letters, digits, dashes');
 const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'an IPv4 address');
 
-const TopologySchema = z.object({
+/** The shape of lab/topology.json. */
+export const TopologySchema = z.object({
   network: z.object({
     bridge: z.string().regex(/^[A-Za-z0-9_-]{1,15}$/),
     cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/),

@@ -89,6 +89,16 @@ export function planCommand(o: { creates?: string; removes?: string; unless?: Sh
   return { because: why.length ? why.join(', ') : 'no guard' };
 }
 
+/** The guards as a reviewer reads them: `unless: [ -d /proc/sys/net/ipv4/vs ]`. */
+function guardText(g: { creates?: string | undefined; removes?: string | undefined; unless?: ShellCommand | undefined; onlyIf?: ShellCommand | undefined }): string {
+  return [
+    g.creates !== undefined ? `unless ${g.creates} exists` : '',
+    g.removes !== undefined ? `only if ${g.removes} exists` : '',
+    g.unless !== undefined ? `unless: ${g.unless}` : '',
+    g.onlyIf !== undefined ? `only if: ${g.onlyIf}` : '',
+  ].filter(Boolean).join('; ');
+}
+
 export function command(o: CommandOptions): Resource<CommandGuards, CommandChange, 'posix'> {
   const kind = 'command';
   const { cmd, creates, removes, unless, onlyIf } = parseOptions(kind, commandOptions, o, 'command({ cmd: sh`…` })');
@@ -105,6 +115,7 @@ export function command(o: CommandOptions): Resource<CommandGuards, CommandChang
     read: hasGuard ? guardFact(guards) : async () => ({}),
     plan: (g) => planCommand(guards, g),
     describe: (c) => `run ${shown} (${c.because})`,
+    desired: () => ({ settings: [`runs: ${redact(cmd, secrets)}${hasGuard ? ` (${guardText(guards)})` : ''}`] }),
     diff: (_g, c) => ({ before: `(not run: ${c.because})\n`, after: `${redact(`$ ${cmd}`, secrets)}\n`, label: `command ${shown}` }),
     async apply(t, _c) {
       await runOk(t, cmd, `command ${shown}`, secrets, o.stdin === undefined ? {} : { stdin: o.stdin });

@@ -53,6 +53,7 @@ export function directory(o: DirectoryOptions): Resource<FileState, DirectoryCha
       return why.length ? { action: 'attrs', ...want, reasons: why } : null;
     },
     describe: (c) => `${c.action === 'attrs' ? 'set attributes of' : c.action} directory ${path} (${c.reasons.join(', ')})`,
+    desired: () => ({ settings: [state === 'absent' ? `${path}: absent` : `${path}: ${stateText({ type: 'dir', mode, user: owner === undefined ? undefined : String(owner), group: group === undefined ? undefined : String(group) }).trim()}`] }),
     diff(cur, c): Diff {
       const after: FileState =
         c.action === 'remove'

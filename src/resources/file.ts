@@ -61,6 +61,10 @@ export function buildFile(kind: string, o: FileOptions): FileResource {
     read: fileFact(path, { content: true }),
     plan: (cur) => (content === undefined ? planFileAbsent(path, cur) : planFileContent(path, cur, content, want)),
     describe: describeFileChange,
+    desired: () =>
+      content === undefined
+        ? { settings: [`${path}: absent`] }
+        : { files: [{ path, content, ...(mode !== undefined ? { mode } : {}), ...(owner !== undefined ? { owner } : {}), ...(group !== undefined ? { group } : {}) }] },
     diff: (cur, c) => fileDiff(cur, c, secrets),
     apply: (t, c) => applyFileChange(t, c, { ...want, ...(v.validate ? { validate: v.validate } : {}), backup, mkdirs }, secrets),
   });

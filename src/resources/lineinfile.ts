@@ -145,6 +145,13 @@ export function lineInFile(o: LineInFileOptions): Resource<FileState, LineInFile
       return { action: 'write', path, content: Buffer.from(r.content, 'utf8'), ...want, reasons, what: r.what };
     },
     describe: describeFileChange,
+    desired: () => ({
+      settings: [
+        state === 'absent'
+          ? `${path}: no line ${line !== undefined ? JSON.stringify(line) : `matching ${String(regexp)}`}`
+          : `${path}: the line ${JSON.stringify(line)}${regexp !== undefined ? ` (replacing the last match of ${String(regexp)})` : ''}`,
+      ],
+    }),
     diff: (cur, c) => fileDiff(cur, c, secrets),
     apply: (t, c) => applyFileChange(t, c, want, secrets),
   });

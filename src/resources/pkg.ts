@@ -136,6 +136,7 @@ export function pkg(o: PkgOptions): Resource<PkgState, PkgChange, 'posix'> {
     read: pkgFact(names),
     plan: (cur) => planPkg(names, state, cur),
     describe: (c) => `${c.install ? 'install' : 'remove'} ${list(c).join(' ')} (${c.manager})`,
+    desired: () => ({ settings: names.map((n) => `package ${n}: ${state === 'absent' ? 'absent' : 'installed'}`) }),
     diff(cur, c) {
       const l = list(c);
       const line = (n: string, v: boolean | null): string => `${n}: ${v === null ? 'unknown' : v ? 'installed' : 'absent'}`;

@@ -182,6 +182,7 @@ export function service(o: ServiceOptions): ServiceResource {
     shell: 'posix',
     read: serviceFact(name),
     plan: (cur) => planService({ state, enabled }, cur),
+    desired: () => ({ settings: [`service ${name}:${state ? ` ${state === 'started' ? 'running' : 'stopped'}` : ''}${enabled !== undefined ? `${state ? ',' : ''} ${enabled ? 'enabled' : 'disabled'} at boot` : ''}`] }),
     describe: (c) =>
       `${[c.start ? 'start' : '', c.stop ? 'stop' : '', c.enable ? 'enable' : '', c.disable ? 'disable' : ''].filter(Boolean).join(' and ')} ${name} (${c.init})${c.missing ? ' — not installed yet' : ''}`,
     diff(cur, c) {
@@ -253,6 +254,7 @@ export function serviceAction(o: ServiceActionOptions): Resource<ServiceActionSt
     },
     plan: (cur) => ({ init: cur.init, action }),
     describe: (c) => `${action} ${name} (${custom ? 'custom command' : c.init})`,
+    desired: () => ({ settings: [`${action} ${name} when notified`] }),
     async apply(t, c) {
       await runOk(t, serviceActionCommand(name, c, custom), `${action} ${name}`, secrets);
     },

@@ -65,6 +65,7 @@ export function symlink(o: SymlinkOptions): Resource<FileState, SymlinkChange, '
       if (!force) throw new Error(`${path} is a real ${cur.type === 'dir' ? 'directory' : 'file'}; refusing to replace it with a symlink (set force: true)`);
       return { action: 'link', replaces: cur.type };
     },
+    desired: () => ({ settings: [state === 'absent' ? `${path}: no symlink` : `${path}: symlink → ${target}`] }),
     describe: (c) => (c.action === 'remove' ? `remove symlink ${path}` : `link ${path} → ${target}${c.replaces === 'absent' || c.replaces === 'link' ? '' : ` (replacing a ${c.replaces})`}`),
     diff: (cur, c) => ({
       before: redact(stateText(cur), secrets),

@@ -139,6 +139,7 @@ export function sysctl(o: SysctlOptions): Resource<SysctlState, SysctlChange, 'p
     shell: 'posix',
     read: sysctlFact(name, persist ? file : null),
     plan: (cur) => planSysctl(opts, cur),
+    desired: () => ({ settings: [`${[live ? 'live' : '', persist ? `in ${file}` : ''].filter(Boolean).join(' and ')}: ${name} = ${value}`] }),
     describe: (c) =>
       [c.live !== undefined ? `set ${name} = ${c.live}` : '', c.fileContent ? `persist it in ${file}` : ''].filter(Boolean).join(', '),
     diff(cur, c) {

@@ -83,6 +83,7 @@ export function unarchive(o: UnarchiveOptions): Resource<UnarchiveState, Unarchi
     shell: 'posix',
     read: fact(src, dest, creates),
     plan: (cur) => planUnarchive(creates !== undefined, cur),
+    desired: () => ({ settings: [`${dest}: ${src} extracted${creates !== undefined ? ` (unless ${creates} exists)` : ''}`] }),
     describe: (c) => `extract ${src} into ${dest}${c.archiveSha === null ? ' (archive not there yet)' : ''}`,
     diff: (cur, c) => ({
       before: `${dest}: ${cur.marker ? `extracted from sha256 ${cur.marker}` : 'not extracted'}\n`,

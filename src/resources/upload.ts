@@ -76,6 +76,7 @@ export function upload(o: UploadOptions): Resource<FileState, UploadChange, 'pos
       return why.length ? { action: 'attrs', ...want, reasons: why } : null;
     },
     describe: (c) => `${c.action === 'upload' ? `upload ${src} to` : 'set attributes of'} ${dest} (${c.reasons.join(', ')})`,
+    desired: () => ({ settings: [`${dest}: a copy of ${src} (on the control node)${v.sha256 ? `, sha256 ${v.sha256}` : ''}`] }),
     diff: (cur, c) => ({
       before: summary(cur),
       after: c.action === 'upload' ? summary({ type: 'file', sha256: localFile().sha, size: localFile().data.length }) : c.reasons.join('\n') + '\n',

@@ -26,7 +26,8 @@ export function quote(value: string | number): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-type ShellValue = string | number | ShellFragment | readonly (string | number)[];
+/** A value `sh` quotes: text, a number, a list of them (one word each), or a fragment already quoted. */
+export type ShellValue = string | number | ShellFragment | readonly (string | number)[];
 
 function render(value: ShellValue): string {
   if (value instanceof ShellFragment) return value.text;

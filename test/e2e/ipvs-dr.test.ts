@@ -217,6 +217,29 @@ for k in all/arp_ignore all/arp_announce lo/arp_ignore lo/arp_announce; do echo 
     expect(Object.values(changed).every((n) => n === 0)).toBe(true);
   });
 
+  // The walkthrough's locality-based scheduler and current IPVS's Maglev hashing, end to end: the
+  // site's lb_algo, each director's module check (ip_vs_NAME loadable in Debian's kernel), keepalived
+  // reloaded with the new scheduler, the kernel's table showing it, the VIP answering through it.
+  for (const algo of ['lblcr', 'mh'] as const) {
+    it(`lb_algo ${algo}: the directors have ip_vs_${algo}, IPVS schedules with it, the VIP answers`, async () => {
+      const r = okReport(await timed(`${SITE} with lb_algo=${algo}`, () => runSite(20 * 60_000, { lb_algo: algo })));
+      const checks = r.results.filter((x) => x.resource === `ipvs scheduler ${algo} (ip_vs_${algo})`);
+      expect(checks.map((x) => `${x.host} ${x.status}`).sort()).toEqual(['lvs1 ok', 'lvs2 ok']);
+      for (const a of [LVS1, LVS2]) {
+        await waitFor(`${a}'s IPVS table to schedule with ${algo}`, 20_000, async () => (await ipvsTable(a))[0] === `-A -t ${VIP}:${PORT} -s ${algo}`, 300);
+        expect(await onVm(a, `grep -c '^ip_vs_${algo} ' /proc/modules`)).toBe('1\n');
+      }
+      const answers = await requests(40, { url: URL, timeoutS: 2 });
+      measured[`${algo}Distribution`] = tally(answers);
+      expect(answers.filter(failed)).toEqual([]);
+    });
+  }
+
+  it('back to wrr (the site\'s default) for the tests below', async () => {
+    okReport(await timed(`${SITE} back to wrr`, () => runSite()));
+    await waitFor("lvs1's IPVS table back on wrr", 20_000, async () => (await ipvsTable(LVS1))[0] === ADD_LINE, 300);
+  });
+
   it("the MASTER's keepalived crashes (SIGKILL, frozen first so it cannot say goodbye): the BACKUP takes the VIP, requests keep being answered", async () => {
     const wire = await captureVrrp(BRIDGE, 18);
     const client = requestsFor(16, { url: URL, timeoutS: 0.5, pauseS: 0.05 });

@@ -40,12 +40,12 @@ export interface SiteRun {
 }
 
 /** `lvs-play playbooks/site.ts -i lab -l … -e '{…}' --json FILE`, from the sources. */
-export async function runSite(timeoutMs = 20 * 60_000): Promise<SiteRun> {
+export async function runSite(timeoutMs = 20 * 60_000, extraVars: Record<string, unknown> = {}): Promise<SiteRun> {
   const dir = await mkdtemp(join(tmpdir(), 'lvs-e2e-'));
   const json = join(dir, 'report.json');
   const args = [
     join(ROOT, 'node_modules/jiti/lib/jiti-cli.mjs'), join(ROOT, 'src/cli/main.ts'),
-    SITE, '-i', 'lab', '-l', SITE_LIMIT, '-e', JSON.stringify(SITE_EXTRA_VARS), '--json', json,
+    SITE, '-i', 'lab', '-l', SITE_LIMIT, '-e', JSON.stringify({ ...SITE_EXTRA_VARS, ...extraVars }), '--json', json,
   ];
   const t0 = Date.now();
   try {

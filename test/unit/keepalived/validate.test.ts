@@ -96,7 +96,7 @@ describe('validateKeepalived', () => {
 
   it('known lb_algo only, listing them', () => {
     const e = one((c) => ((vs(c) as { lbAlgo: string }).lbAlgo = 'roundrobin'), `${V}.lbAlgo`, 'roundrobin');
-    expect(e.detail.fix).toBe('use one of: rr, wrr, lc, wlc, lblc, sh, mh, dh, fo, ovf, lblcr, sed, nq, twos');
+    expect(e.detail.fix).toBe('use one of: rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos');
   });
 
   it('DR: real-server port equals the virtual port (NAT may map)', () => {

@@ -11,32 +11,31 @@ import { LvsError } from '../../src/errors.js';
 import { ps } from '../../src/shell/powershell.js';
 import { connectWinRm } from '../../src/transport/winrm/transport.js';
 import type { SecretRef } from '../../src/types.js';
-import { PASSWORD, serverPy, SKIP_REASON, startLoopbackWinRm, type LoopbackWinRm } from '../integration/winrm/server.js';
+import { startLoopbackWinRm, winrmSkipReason, type LoopbackWinRm } from '../integration/winrm/server.js';
 import { recordFault } from './record.js';
 import { badRow, readReport, reportPath, runCli } from './support.js';
 
-if (!serverPy) console.warn(SKIP_REASON);
 
 let srv: LoopbackWinRm;
 beforeAll(async () => {
-  if (serverPy) srv = await startLoopbackWinRm();
+  if (!winrmSkipReason) srv = await startLoopbackWinRm();
 }, 60_000);
-afterAll(() => srv?.stop());
+afterAll(async () => srv?.stop());
 
 /** The CLI on the one loopback Windows host; its report row for it. */
 async function cliRun(name: string, env: Record<string, string>) {
   const json = reportPath(name);
   const res = await runCli(['test/faults/fixtures/win-read.ts', '-i', 'test/faults/fixtures/winrm-inventory.ts', '--json', json], 90_000, {
-    WINRM_FAULT_PASSWORD: PASSWORD, WINRM_FAULT_PORT: String(srv.http), ...env,
+    WINRM_FAULT_PASSWORD: srv.password, WINRM_FAULT_PORT: String(srv.http), ...env,
   });
   const report = readReport(json, res);
-  const leaked = (res.stdout + res.stderr + readFileSync(json, 'utf8')).includes(PASSWORD);
+  const leaked = (res.stdout + res.stderr + readFileSync(json, 'utf8')).includes(srv.password);
   return { res, row: badRow(report, 'winlo'), leaked, report };
 }
 
 const resolveSecret = async (s: SecretRef): Promise<string> => ('value' in s.source ? s.source.value : '');
 
-describe.skipIf(!serverPy)('WinRM faults (loopback endpoint)', () => {
+describe.skipIf(!!winrmSkipReason)('WinRM faults (loopback endpoint)', () => {
   it('the baseline run works (transport winrm)', async () => {
     const { res, report } = await cliRun('winrm-ok', {});
     expect(res.code, res.stdout.slice(-1500)).toBe(0);

@@ -12,15 +12,14 @@ import { RemoteScriptError } from '../../../src/transport/powershell.js';
 import { connectWinRm, type ConnectWinRmOptions } from '../../../src/transport/winrm/transport.js';
 import type { SecretRef, WinRmConnection } from '../../../src/types.js';
 import { pwshPath } from '../windows/helpers.js';
-import { PASSWORD, serverPy, SKIP_REASON, startLoopbackWinRm, type LoopbackWinRm } from './server.js';
+import { startLoopbackWinRm, winrmSkipReason, type LoopbackWinRm } from './server.js';
 
-if (!serverPy) console.warn(SKIP_REASON);
 
 let srv: LoopbackWinRm;
 beforeAll(async () => {
-  if (serverPy && pwshPath) srv = await startLoopbackWinRm();
+  if (!winrmSkipReason && pwshPath) srv = await startLoopbackWinRm();
 }, 60_000);
-afterAll(() => srv?.stop());
+afterAll(async () => srv?.stop());
 
 const resolveSecret = async (s: SecretRef): Promise<string> => ('value' in s.source ? s.source.value : '');
 const open = (conn: Partial<WinRmConnection>, o: Partial<ConnectWinRmOptions> = {}) =>
@@ -29,13 +28,13 @@ const open = (conn: Partial<WinRmConnection>, o: Partial<ConnectWinRmOptions> = 
 async function failure(p: Promise<unknown>): Promise<LvsError> {
   const e = await p.then(() => null, (x: unknown) => x);
   expect(e).toBeInstanceOf(LvsError);
-  expect((e as LvsError).message).not.toContain(PASSWORD);
+  expect((e as LvsError).message).not.toContain(srv.password);
   return e as LvsError;
 }
 
 const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
 
-describe.skipIf(!serverPy || !pwshPath)('WinRM client ↔ the lab endpoint on loopback', () => {
+describe.skipIf(!!winrmSkipReason || !pwshPath)('WinRM client ↔ the lab endpoint on loopback', () => {
   it('HTTP 5985, NTLM with message encryption: one shell, data as data, big payloads chunked, remote errors', async () => {
     const t = await open({});
     try {
@@ -46,7 +45,7 @@ describe.skipIf(!serverPy || !pwshPath)('WinRM client ↔ the lab endpoint on lo
       // the password went down the NTLM helper's stdin only: on no command line of this machine
       const { readdirSync } = await import('node:fs');
       const lines = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map((p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8'); } catch { return ''; } });
-      expect(lines.some((l) => l.includes(PASSWORD))).toBe(false);
+      expect(lines.some((l) => l.includes(srv.password))).toBe(false);
     } finally {
       await t.close();
     }

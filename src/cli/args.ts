@@ -140,7 +140,7 @@ export function parseCli(argv: readonly string[]): Command {
   }
   if (values['plan-out'] !== undefined && !values.check) throw usage('--plan-out needs --check', 'lvs-play PLAYBOOK -i INV --check --plan-out plan.json, then lvs-play apply plan.json');
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0 && timeout <= 3600)) throw usage(`--timeout must be a number of seconds 1..3600 (got ${values.timeout})`, 'e.g. --timeout 30');
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0 && timeout <= 3600)) throw usage(`--timeout must be a number of seconds above 0, at most 3600 (got ${values.timeout})`, 'e.g. --timeout 30');
   const tags = csv(values.tags);
   const skipTags = csv(values['skip-tags']);
   return {

@@ -59,6 +59,7 @@ export {
   weightOf,
   realServersOf,
   directorsOf,
+  keepalivedConfOf,
   siteOf,
   DRAINED_DIR,
   drainedPath,

@@ -7,7 +7,7 @@
  *                                     every director, its tasks run, then undrained
  * The CLI's `lvs-play drain HOST` / `undrain HOST` run the first three. See README.md.
  */
-import { defineRole, groupOf, play, weightOf, type HostView, type Play, type RoleInstance, type Task } from 'lvs-play';
+import { defineRole, groupOf, keepalivedConfOf, play, weightOf, type HostView, type Play, type RoleInstance, type Task } from 'lvs-play';
 import { anyIpv4, z } from 'lvs-play/kit';
 import { activeConns, backInService, confWeight, drainMark, ipvsWeight } from './resources.js';
 
@@ -93,10 +93,10 @@ export function realServerMaintenance(o: MaintenanceOptions): Play {
     if (ds.length === 0) throw new Error(`no hosts in group ${group}: realServerMaintenance drains ${host.name} on the directors of that group`);
     const who = { address: host.address, host: host.name };
     return [
-      ...ds.map((d) => onHost(d, drain(who))),
+      ...ds.map((d) => onHost(d, drain({ ...who, configPath: keepalivedConfOf(d) }))),
       ...ds.map((d) => onHost(d, drainWait({ ...who, seconds: o.waitSeconds ?? 60 }))),
       ...o.tasks(host),
-      ...ds.map((d) => onHost(d, undrain({ ...who, weight: weightOf(host) }))),
+      ...ds.map((d) => onHost(d, undrain({ ...who, weight: weightOf(host), configPath: keepalivedConfOf(d) }))),
     ];
   });
 }

@@ -11,7 +11,7 @@ import { play, playbook } from '../dsl/play.js';
 import { LvsError } from '../errors.js';
 import { parseExtraVars } from '../inventory/extra-vars.js';
 import { loadInventory } from '../inventory/load.js';
-import { realServerNamed, siteOf, type Site, type SiteMember } from '../site/index.js';
+import { keepalivedConfOf, realServerNamed, siteOf, type Site, type SiteMember } from '../site/index.js';
 import type { Playbook } from '../types.js';
 import type { CliOptions } from './args.js';
 import { runLoadedPlaybook } from './run.js';
@@ -92,10 +92,10 @@ export function drainPlaybook(mode: DrainMode, site: Site, rs: SiteMember, waitS
   const who = { address: rs.address, host: rs.name };
   const hosts = site.groups.directors;
   if (mode === 'undrain') {
-    return playbook(`undrain ${rs.name}`, [play(`undrain ${rs.name}`, { hosts }, () => [undrain({ ...who, weight: rs.weight })])]);
+    return playbook(`undrain ${rs.name}`, [play(`undrain ${rs.name}`, { hosts }, (d) => [undrain({ ...who, weight: rs.weight, configPath: keepalivedConfOf(d) })])]);
   }
   return playbook(`drain ${rs.name}`, [
-    play(`drain ${rs.name}`, { hosts }, () => [drain(who)]),
+    play(`drain ${rs.name}`, { hosts }, (d) => [drain({ ...who, configPath: keepalivedConfOf(d) })]),
     play(`drain ${rs.name}: its active connections`, { hosts }, () => [drainWait({ ...who, seconds: waitSeconds })]),
   ]);
 }

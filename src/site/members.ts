@@ -4,7 +4,7 @@
  * builds every play from these; `siteOf` (model.ts) reads the same for status, drain and init.
  */
 import { z } from 'zod';
-import { ipv4, listOf, wholeNumber } from '../kit/schemas.js';
+import { absPath, ipv4, listOf, wholeNumber } from '../kit/schemas.js';
 import type { HostView } from '../types.js';
 import { groupOf } from './groups.js';
 
@@ -63,6 +63,12 @@ export function realServersOf(host: HostView, group: (name: string) => readonly 
     .filter((h) => !seen.has(h.name) && (seen.add(h.name), true))
     .map(memberOf);
 }
+
+/** Where the site's keepalived writes its config on a director. */
+export const KEEPALIVED_CONF = '/etc/keepalived/keepalived.conf';
+
+/** A director's keepalived.conf (`keepalived_conf`, for a hand-managed keepalived elsewhere): status reads it, drain edits it. */
+export const keepalivedConfOf = (director: HostView): string => director.var('keepalived_conf', absPath.describe('/etc/keepalived/keepalived.conf'), KEEPALIVED_CONF);
 
 /** The directors as `host` sees them (its directors group). */
 export const directorsOf = (host: HostView): readonly HostView[] => host.group(groupOf(host, 'directors'));

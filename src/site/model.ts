@@ -7,7 +7,7 @@
 import { LvsError } from '../errors.js';
 import type { HostView, Inventory } from '../types.js';
 import { siteGroupsIn, SITE_GROUPS, type SiteGroups } from './groups.js';
-import { configuredVips, memberOf, portsOf, realServersOf, type SiteMember } from './members.js';
+import { configuredVips, keepalivedConfOf, memberOf, portsOf, realServersOf, type SiteMember } from './members.js';
 
 /** The site of an inventory (siteOf). */
 export interface Site {
@@ -25,6 +25,8 @@ export interface Site {
   vips: string[];
   /** The service ports (as the first director sees them; default [80]). */
   ports: number[];
+  /** Each director's keepalived.conf, by host name (`keepalived_conf`). */
+  keepalivedConf: Readonly<Record<string, string>>;
 }
 
 /** Reads the site of an inventory; a mistyped setting throws E_INVENTORY naming host and variable. */
@@ -36,7 +38,8 @@ export function siteOf(inv: Inventory): Site {
   const ref = directors[0] ?? inv.hosts[0];
   const realServers = ref ? realServersOf(ref, group) : [];
   const vips = [...new Set([...directors, ...realServers.map((m) => m.host)].flatMap((h) => configuredVips(h) ?? []))];
-  return { source: inv.source, hosts: inv.hosts, groups, directors, realServers, vips, ports: ref ? portsOf(ref) : [80] };
+  const keepalivedConf = Object.fromEntries(directors.map((d) => [d.name, keepalivedConfOf(d)]));
+  return { source: inv.source, hosts: inv.hosts, groups, directors, realServers, vips, ports: ref ? portsOf(ref) : [80], keepalivedConf };
 }
 
 /** Throws unless the site has directors (status and drain work on them). */

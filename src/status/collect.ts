@@ -17,6 +17,8 @@ export interface StatusTargets {
   realServers: readonly SiteMember[];
   /** VIPs the inventory names (`vips` / `vip`). */
   vips: string[];
+  /** Each director's keepalived.conf (`keepalived_conf`). */
+  keepalivedConf: Readonly<Record<string, string>>;
 }
 
 /** The site model's directors, real servers and VIPs (src/site: the same as playbooks/site.ts). */
@@ -66,7 +68,7 @@ export class StatusCollector {
     try {
       const t = await this.transport(h);
       if (t.shell !== 'posix') throw new Error('a director must be reached by a POSIX shell (ssh)');
-      const r = await t.run(directorScript({ conf: h.get('keepalived_conf', undefined) as string | undefined }), { timeoutMs: READ_TIMEOUT_MS });
+      const r = await t.run(directorScript({ conf: this.targets.keepalivedConf[h.name] }), { timeoutMs: READ_TIMEOUT_MS });
       if (r.code !== 0 || !r.stdout.includes('@@end')) throw new Error(`status read failed (exit ${r.code}): ${r.stderr.trim().slice(-300)}`);
       return { name: h.name, address: h.address, facts: parseDirector(r.stdout), error: null };
     } catch (e) {

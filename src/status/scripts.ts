@@ -6,14 +6,14 @@
  * Output: sections, each after a `@@NAME` line.
  */
 import { DRAINED_DIR, drainedListCommand } from '../site/drained.js';
+import { KEEPALIVED_CONF } from '../site/members.js';
 import { raw, sh } from '../shell/quote.js';
 import { ps } from '../shell/powershell.js';
 import type { PsScript, ShellCommand } from '../types.js';
 
-export const DEFAULT_KEEPALIVED_CONF = '/etc/keepalived/keepalived.conf';
 
 export function directorScript(o: { conf?: string; drainedDir?: string } = {}): ShellCommand {
-  return sh`conf=${o.conf ?? DEFAULT_KEEPALIVED_CONF}
+  return sh`conf=${o.conf ?? KEEPALIVED_CONF}
 echo @@pid
 pid=$(cat /run/keepalived.pid 2>/dev/null)
 case "$pid" in ''|*[!0-9]*) pid='' ;; esac

@@ -6,6 +6,7 @@ import { drainPlaybook } from '../../../src/cli/drain.js';
 import { realServerNamed, siteOf } from '../../../src/site/model.js';
 import { groupPattern, portsOf, realServersOf, vipsOf } from '../../../src/site/index.js';
 import { targetsOf } from '../../../src/status/collect.js';
+import { selectPlaybook } from '../../../src/run/select.js';
 import { customInv, DEFAULT_SPEC, inv } from './fixtures.js';
 
 const names = (hs: readonly { name: string }[]) => hs.map((h) => h.name);
@@ -97,6 +98,16 @@ describe('drain and undrain through the model', () => {
     expect(undrain.plays.map((p) => p.options.hosts)).toEqual(['lb']);
     const drain = drainPlaybook('drain', site, rs1, 5);
     expect(drain.plays.map((p) => p.options.hosts)).toEqual(['lb', 'lb']);
+  });
+
+  it('each director\'s keepalived.conf (keepalived_conf, typed): status reads it, drain edits it', () => {
+    const spec = { ...DEFAULT_SPEC, groups: { ...DEFAULT_SPEC.groups, directors: { ...DEFAULT_SPEC.groups!.directors!, hosts: { lvs1: { address: '10.77.0.14', vars: { keepalived_conf: '/opt/ka/keepalived.conf' } }, lvs2: { address: '10.77.0.15' } } } } };
+    const site = siteOf(inv(spec));
+    expect(site.keepalivedConf).toEqual({ lvs1: '/opt/ka/keepalived.conf', lvs2: '/etc/keepalived/keepalived.conf' });
+    const [planned] = selectPlaybook(drainPlaybook('drain', site, realServerNamed(site, 'rs1'), 0), { file: 't', select: () => site.directors });
+    const readOf = (host: string) => String((planned!.perHost.get(host)!.tasks.find((t) => t.resource.kind === 'keepalived-weight')!.resource.read as { command: string }).command);
+    expect([readOf('lvs1').includes('/opt/ka/keepalived.conf'), readOf('lvs2').includes('/etc/keepalived/keepalived.conf'), readOf('lvs2').includes('/opt/ka')]).toEqual([true, true, false]);
+    expect(() => siteOf(inv({ ...spec, vars: { ...spec.vars, keepalived_conf: 'relative.conf' } }))).toThrow(/variable "keepalived_conf" is invalid/);
   });
 
   it('refuses a director, an unknown host, an inventory without the directors group', () => {

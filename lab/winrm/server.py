@@ -153,7 +153,9 @@ class Handler(BaseHTTPRequestHandler):
                 self._unauthorized()
                 return None, None
             try:
-                login, _, pw = base64.b64decode(value.strip()).decode('utf-8').partition(':')
+                # Windows reads Basic credentials in its ANSI code page (Windows-1252 on an en-US
+                # server), not UTF-8: pywinrm sends Latin-1, Windows' own client the ANSI code page.
+                login, _, pw = base64.b64decode(value.strip()).decode('cp1252').partition(':')
             except ValueError:
                 login, pw = '', ''
             user = auth.check_basic(self.server.users, login, pw)

@@ -55,7 +55,7 @@ export class WinRmHttp {
   async post(soap: string): Promise<SoapReply> {
     const auth = this.o.auth;
     if (auth.kind === 'basic') {
-      const basic = `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`;
+      const basic = `Basic ${basicCredentials(auth.user, auth.password)}`;
       const r = await this.raw(Buffer.from(soap), { Authorization: basic, 'Content-Type': SOAP_TYPE });
       return this.reply(r, 'basic');
     }
@@ -142,4 +142,18 @@ export function negotiateToken(header: string | string[] | undefined): string | 
     if (m) return m[1]!;
   }
   return null;
+}
+
+/**
+ * `user:password` for Basic, as Windows reads it: in the server's ANSI code page (Windows-1252 on
+ * an en-US host; Latin-1 here, as pywinrm sends it), not UTF-8 — a UTF-8 "ü" is a wrong password
+ * there. Characters beyond Latin-1 cannot be sent this way: refused before anything is sent.
+ */
+export function basicCredentials(user: string, password: string): string {
+  const text = `${user}:${password}`;
+  if ([...text].some((c) => c.codePointAt(0)! > 0xff)) {
+    throw new WinRmError('auth', 'the user or password has characters beyond Latin-1, which Basic authentication cannot carry to Windows (it reads them in its ANSI code page)',
+      'use authentication: Negotiate (NTLM takes any character), or a password in Latin-1');
+  }
+  return Buffer.from(text, 'latin1').toString('base64');
 }

@@ -44,10 +44,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startLoopbackWinrm(opts: { user?: string; maxEnvelopeKb?: number } = {}): Promise<LoopbackWinrm> {
+export async function startLoopbackWinrm(opts: { user?: string; password?: string; maxEnvelopeKb?: number } = {}): Promise<LoopbackWinrm> {
   const dir = mkdtempSync(join(tmpdir(), 'lvs-winrm-'));
   const user = opts.user ?? 'Administrator';
-  const password = randomBytes(12).toString('base64url');
+  const password = opts.password ?? randomBytes(12).toString('base64url');
   const users = join(dir, 'users');
   writeFileSync(users, `LOOPBACK:${user}:${password}\n`, { mode: 0o600 });
   const script = winrmServerScript();

@@ -82,6 +82,21 @@ describe.skipIf(why !== null)(`WinRM endpoint on loopback, pywinrm as the client
     expect(none).toMatchObject({ http_status: 401, www_authenticate: 'Negotiate, Basic realm="WSMAN"' });
   });
 
+  it('Basic credentials are read in the ANSI code page (Windows-1252) as on Windows: pywinrm\'s Latin-1 "ü" gets in, a UTF-8 one is a 401', async () => {
+    const password = 'pa"ss $(x) ü';
+    const other = await startLoopbackWinrm({ password });
+    try {
+      const https = { endpoint: other.httpsUrl, user: other.user, ca: other.caFile };
+      expect(await pywinrm<Run>({ ...https, transport: 'basic', scenario: 'run_cmd', command: 'echo latin1' }, password)).toMatchObject({ status: 0, stdout: 'latin1\n' });
+      expect(await pywinrm<Run>({ ...https, transport: 'ntlm', scenario: 'run_cmd', command: 'echo ntlm' }, password)).toMatchObject({ status: 0, stdout: 'ntlm\n' });
+      const utf8 = `Basic ${Buffer.from(`${other.user}:${password}`, 'utf8').toString('base64')}`;
+      const raw = await pywinrm<{ http_status: number }>({ scenario: 'raw', ...https, body: '<x/>', headers: { Authorization: utf8 } }, '');
+      expect(raw.http_status).toBe(401);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('a big stdin in several Send chunks reaches the PowerShell script whole', async () => {
     const r = await pywinrm<Run & { sent: number; chunks: number; sha256: string }>({ ...http(), scenario: 'stdin', lines: 20000, chunk: 100000 }, ep.password);
     expect(r.chunks).toBeGreaterThanOrEqual(8);

@@ -9,9 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labInventory } from '../../src/lab/inventory.js';
 import type { StatusReport } from '../../src/status/model.js';
-import type { InventorySpec } from '../../src/types.js';
 import { holders } from './keepalived-support.js';
 import { cli, ensureLab, onHost } from './support.js';
 
@@ -22,15 +20,25 @@ const DIRECTORS = ['lvs1', 'lvs2'];
 const CONF = '/etc/keepalived/keepalived.conf';
 const RENAME: Record<string, string> = { directors: 'lb', linux_realservers: 'web', windows: 'winweb' };
 
-/** The lab inventory with lb / web / winweb for directors / linux_realservers / windows. */
+/**
+ * The lab inventory with lb / web / winweb for directors / linux_realservers / windows, built when
+ * the CLI loads it (its secret references stay references: they never pass through JSON).
+ */
 function renamedInventory(): string {
-  const lab = labInventory();
-  const spec: InventorySpec = {
-    ...lab,
-    vars: { ...lab.vars, directors_group: 'lb', linux_realservers_group: 'web', windows_realservers_group: 'winweb' },
-    groups: Object.fromEntries(Object.entries(lab.groups ?? {}).map(([g, gs]) => [RENAME[g] ?? g, gs])),
-  };
-  writeFileSync(INV, `import { inventory } from 'lvs-play';\nexport default inventory(${JSON.stringify(spec, null, 2)});\n`);
+  writeFileSync(
+    INV,
+    `import { inventory } from 'lvs-play';
+import { labInventory } from 'lvs-play/lab';
+
+const lab = labInventory();
+const rename: Record<string, string> = ${JSON.stringify(RENAME)};
+export default inventory({
+  ...lab,
+  vars: { ...lab.vars, directors_group: 'lb', linux_realservers_group: 'web', windows_realservers_group: 'winweb' },
+  groups: Object.fromEntries(Object.entries(lab.groups ?? {}).map(([g, gs]) => [rename[g] ?? g, gs])),
+});
+`,
+  );
   return INV;
 }
 

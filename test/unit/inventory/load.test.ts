@@ -57,7 +57,7 @@ describe('inventory/prod.ts, the reference site', () => {
     } finally {
       if (before !== undefined) process.env['WIN_PASSWORD'] = before;
     }
-  });
+  }, 30_000); // the first jiti load of the repo's TypeScript takes seconds on a loaded 2-core machine
 
   it('-e vars override it', async () => {
     const inv = await loadInventory('prod', { cwd: repo, extraVars: { vip: '10.77.0.10' } });

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
 import { readPlanFile, type SavedPlan } from '../plan/saved/format.js';
 import { renderDiff, resultLine } from '../run/report.js';
-import { EXIT } from './run.js';
+import { EXIT } from './exit.js';
 
 /** The plan as text: one line per planned resource (ok lines only with `all`), diffs of changes, a summary. */
 export function renderPlan(plan: SavedPlan, opts: { all?: boolean; file?: string } = {}): string {

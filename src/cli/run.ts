@@ -79,7 +79,7 @@ export interface RunHooks {
 }
 
 /** The main job: load, validate everything, then run (or list). Returns the exit code. */
-export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = process.stdout, hooks: RunHooks = o.planOut ? planOutHooks() : {}): Promise<number> {
+export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = process.stdout, hooks: RunHooks = o.planOut ? planOutHooks(o.planKey) : {}): Promise<number> {
   mark('modules');
   if (o.json) checkWritable(o.json, '--json');
   if (o.planOut) checkWritable(o.planOut, '--plan-out');

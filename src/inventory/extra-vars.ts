@@ -85,9 +85,29 @@ export async function parseExtraVar(arg: string, opts: { cwd: string }): Promise
   return parseKeyValues(t);
 }
 
+/**
+ * Ansible's connection and behaviour variables (`ansible_host`, `ansible_port`, `ansible_user`,
+ * `ansible_connection` …) are read from the inventory only, per host: given with `-e` they would
+ * apply to every host at once. Refused, never silently ignored.
+ */
+function refuseAnsibleVars(vars: Vars, arg: string): void {
+  const bad = Object.keys(vars).filter((k) => /^ansible_/i.test(k));
+  if (bad.length) {
+    throw new LvsError('E_VALIDATION', `${bad.join(', ')} cannot be given with -e: connection variables (ansible_*) are read from the inventory, per host`, {
+      file: arg.trim().startsWith('@') ? arg.trim().slice(1) : '-e',
+      field: bad[0]!,
+      fix: 'set it on the host or group in the inventory (e.g. rs1 ansible_host=10.0.0.5 ansible_port=2222), or use --limit to pick hosts',
+    });
+  }
+}
+
 /** Every `-e` argument, merged left to right (later wins). */
 export async function parseExtraVars(args: readonly string[], opts: { cwd: string }): Promise<Vars> {
   const out: Vars = {};
-  for (const a of args) Object.assign(out, await parseExtraVar(a, opts));
+  for (const a of args) {
+    const vars = await parseExtraVar(a, opts);
+    refuseAnsibleVars(vars, a);
+    Object.assign(out, vars);
+  }
   return out;
 }

@@ -1,5 +1,5 @@
 /**
- * The saved-plan file, `lvs-play-plan/1` (docs/plans.md): a stable, versioned JSON format. Fields
+ * The saved-plan file, `lvs-play-plan/2` (docs/plans.md): a stable, versioned JSON format. Fields
  * may be added in a minor revision; a change of meaning or a removal bumps the number, and
  * `lvs-play apply` refuses a format it does not know.
  */

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { textSink as sink } from './helpers.js';
 import { describe, expect, it } from 'vitest';
 import { runPlaybook } from '../../../src/cli/run.js';
 import type { CliOptions } from '../../../src/cli/args.js';
@@ -26,13 +26,6 @@ export default playbook('names', [
 writeFileSync(inv, `export default { hosts: { a: { vars: { dir: ${JSON.stringify(join(dir, 'h'))} }, connection: { type: 'local' } } } };\n`);
 
 const opts = (o: Partial<CliOptions>): CliOptions => ({ playbook: pb, inventory: inv, check: true, diff: true, extraVars: [], forks: 1, listHosts: false, listTasks: false, verbose: 0, acceptNewHostKeys: false, ...o });
-function sink(): PassThrough & { text(): string } {
-  const s = new PassThrough() as PassThrough & { text(): string };
-  const chunks: string[] = [];
-  s.on('data', (c: Buffer) => chunks.push(c.toString()));
-  s.text = () => chunks.join('');
-  return s;
-}
 
 describe('secrets in resource names and diff labels', { timeout: 60_000 }, () => {
   it('masked in result lines, diffs and their labels, --json, saved plans and --list-tasks', async () => {

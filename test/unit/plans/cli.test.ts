@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { textSink as sink } from '../engine/helpers.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyCommand, checkAge } from '../../../src/cli/apply.js';
 import { runPlaybook } from '../../../src/cli/run.js';
@@ -47,13 +47,6 @@ const opts = (o: Partial<CliOptions> = {}): CliOptions => ({
   ...o,
 });
 
-function sink(): PassThrough & { text(): string } {
-  const s = new PassThrough() as PassThrough & { text(): string };
-  const chunks: string[] = [];
-  s.on('data', (c: Buffer) => chunks.push(c.toString()));
-  s.text = () => chunks.join('');
-  return s;
-}
 
 const hostDir = (h: string) => join(dir, h);
 const snapshot = () => ['a', 'b'].map((h) => ['app.conf', 'hosts'].map((f) => (existsSync(join(hostDir(h), f)) ? readFileSync(join(hostDir(h), f), 'utf8') : null)));

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { textSink as sink } from '../engine/helpers.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyCommand } from '../../../src/cli/apply.js';
 import { runPlaybook } from '../../../src/cli/run.js';
@@ -40,13 +40,6 @@ const opts = (o: Partial<CliOptions> = {}): CliOptions => ({
   playbook: pbFile, inventory: invFile, check: true, diff: false, extraVars: [], forks: 2, listHosts: false, listTasks: false, verbose: 0, acceptNewHostKeys: false, ...o,
 });
 
-function sink(): PassThrough & { text(): string } {
-  const s = new PassThrough() as PassThrough & { text(): string };
-  const chunks: string[] = [];
-  s.on('data', (c: Buffer) => chunks.push(c.toString()));
-  s.text = () => chunks.join('');
-  return s;
-}
 
 type Plan = Record<string, unknown> & { plays: { hosts: { resources: Record<string, unknown>[] }[] }[]; sources: { playbook: { path: string; sha256: string }; vars: unknown[] }; options: { extraVars: string[] } };
 const load = (f: string): Plan => JSON.parse(readFileSync(f, 'utf8')) as Plan;

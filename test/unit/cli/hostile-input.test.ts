@@ -89,6 +89,19 @@ describe('hostile input through the CLI: a documented exit code, one line on std
     expect(c.out).not.toMatch(STACK);
   });
 
+  it('cyclic vars with --plan-out (a TS inventory, a YAML -e file): E_VALIDATION naming the file, exit 4', () => {
+    writeFileSync(join(dir, 'cyc-inv.ts'), `const loop: Record<string, unknown> = { a: 1 };\nloop.self = loop;\nexport default { hosts: { a: { vars: { dir: ${JSON.stringify(dir)}, loop }, connection: { type: 'local' } } } };\n`);
+    writeFileSync(join(dir, 'cyc-pb.ts'), "import { playbook, play, file } from 'lvs-play';\nexport default playbook('p', [play('f', { hosts: 'all' }, (host) => [file({ path: host.get('dir', '') + '/cyc.conf', content: 'a\\n' })])]);\n");
+    const r = cli(['cyc-pb.ts', '-i', 'cyc-inv.ts', '--check', '--plan-out', 'cyc.json']);
+    expect(r.code, r.out).toBe(4);
+    expect(r.stderr).toMatch(/cyc-inv\.ts: the inventory cannot be saved in a plan: a cycle/);
+    writeFileSync(join(dir, 'cyc.yml'), 'a: &x { self: *x }\n');
+    const e = cli(['cyc-pb.ts', '-i', 'cyc-inv.ts', '--check', '--plan-out', 'cyc.json', '-e', '@cyc.yml']);
+    expect(e.code).toBe(4);
+    expect(e.stderr).toMatch(/cyc\.yml: a\.self: the extra vars refers to itself/);
+    expect(`${r.out}${e.out}`).not.toMatch(STACK);
+  });
+
   it('a ~regex with nested quantifiers in --limit is refused at once (exit 4)', () => {
     const r = cli([SITE, '-i', INV, '--limit', '~(a+)+$', '--list-hosts']);
     expect(r.code).toBe(4);

@@ -23,9 +23,9 @@ export function scaleInventory(hosts = HOSTS): string {
 
 interface Sample { name: string; seconds: number; mb: number; exit: number | null; target?: string }
 
-function measure(name: string, args: string[], cwd: string, target?: string, netns = false): Sample {
+function measure(name: string, args: string[], cwd: string, target?: string, netns = false, env: NodeJS.ProcessEnv = {}): Sample {
   const cmd = [...(netns ? ['unshare', '-n'] : []), process.execPath, join(ROOT, 'dist/src/cli/main.js'), ...args];
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...cmd], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' }, maxBuffer: 1 << 30, timeout: 300_000 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...cmd], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true', ...env }, maxBuffer: 1 << 30, timeout: 300_000 });
   const [s, kb] = (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
   return { name, seconds: s ?? NaN, mb: Math.round((kb ?? 0) / 1024), exit: r.status, ...(target ? { target } : {}) };
 }
@@ -45,7 +45,8 @@ function main(): void {
     measure(`--check, ${HOSTS} hosts, all unreachable (unshare -n)`, [site, '-i', 'inv.ini', '--check'], dir, undefined, true),
     measure('web[00000000:99999999] (refused)', [site, '-i', 'range.ini', '--list-hosts'], dir),
     measure('YAML alias bomb (refused)', [site, '-i', 'bomb.yml', '--list-hosts'], dir),
-    measure('50 MB INI value', [site, '-i', 'big.ini', '--list-hosts'], dir),
+    measure('50 MB INI value (refused: over 16 MiB)', [site, '-i', 'big.ini', '--list-hosts'], dir),
+    measure('50 MB INI value, LVS_PLAY_MAX_INPUT_BYTES=100000000 (the tokenizer)', [site, '-i', 'big.ini', '--list-hosts'], dir, undefined, false, { LVS_PLAY_MAX_INPUT_BYTES: '100000000' }),
     measure("--limit '~(a+)+$' (refused)", [site, '-i', 'inv.ini', '--limit', '~(a+)+$', '--list-hosts'], dir),
   ];
   const md = [

@@ -153,7 +153,7 @@ export async function applyCommand(argv: readonly string[], out: NodeJS.Writable
   const named = namedAgain(plan, values.playbook, values.inventory);
   // then the files it names, before any is read or imported: inside this directory (or named again), as recorded
   const ownVars = values['extra-vars'] !== undefined;
-  await verifySources(ownVars ? { ...plan.sources, vars: [] } : plan.sources, file, process.cwd(), named);
+  await verifySources(ownVars ? { ...plan.sources, vars: [] } : plan.sources, file, process.cwd(), named, plan.inventory);
   const o: CliOptions = {
     playbook: plan.playbook,
     // the inventory file just verified (the name in the plan could resolve to another file now)

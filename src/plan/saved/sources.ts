@@ -63,7 +63,7 @@ const WHAT = { playbook: 'the playbook file', inventory: 'the inventory file', v
  * Checks every file the plan names, before any is read: inside `cwd` (unless `named` again on the
  * command line), a regular file of bounded size, with the recorded digest. E_PLAN naming the field.
  */
-export async function verifySources(sources: PlanSources, file: string, cwd: string, named: ReadonlySet<string>): Promise<void> {
+export async function verifySources(sources: PlanSources, file: string, cwd: string, named: ReadonlySet<string>, inventoryRef?: string): Promise<void> {
   const check = async (src: PlanSource, kind: keyof typeof WHAT, field: string): Promise<void> => {
     const abs = resolve(cwd, src.path);
     if (!named.has(src.path) && !(await inside(cwd, abs))) {
@@ -85,5 +85,13 @@ export async function verifySources(sources: PlanSources, file: string, cwd: str
   };
   await check(sources.playbook, 'playbook', 'sources.playbook');
   if (sources.inventory) await check(sources.inventory, 'inventory', 'sources.inventory');
+  else if (inventoryRef !== undefined && (await locateInventory(inventoryRef, cwd).catch(() => null))) {
+    // planned on the built-in inventory (no file): a file of that name now would be loaded unverified
+    throw new LvsError('E_PLAN', `the plan was made with the built-in inventory "${inventoryRef}", but now -i ${inventoryRef} finds a file — nothing was read`, {
+      file,
+      field: 'sources.inventory',
+      fix: 'apply where the plan was made, or make a new plan here',
+    });
+  }
   for (const [i, v] of sources.vars.entries()) await check(v, 'vars', `sources.vars.${i}`);
 }

@@ -1,6 +1,6 @@
 /**
  * Hostile inputs (issue 24), property-based (fast-check): CLI argument vectors, inventories (INI,
- * YAML, JSON, TypeScript), vars files and plan files — random and mutated from real ones. Every
+ * YAML, JSON, TypeScript modules), vars files and plan files — random and mutated from real ones. Every
  * case must end in the documented behaviour:
  *   - the CLI (a child process in a network namespace of its own, `unshare -n`: nothing can be
  *     contacted) exits with a documented code (0, 2, 3, 4, 5, 6), prints no stack frame, writes no
@@ -125,6 +125,21 @@ describe('hostile inputs', () => {
       rmSync(f, { force: true });
     }), { numRuns: 600, seed: SEED });
     recordHostile('inventories (INI/YAML/JSON, in process)', cases - before, 0);
+  }, 300_000);
+
+  it('TypeScript inventories holding hostile values (as data) load or fail with an LvsError; no value runs', async () => {
+    const before = cases;
+    let n = 0;
+    const value = fc.oneof(text, fc.jsonValue({ maxDepth: 4 }));
+    const ts = fc.tuple(text, value, value).map(([name, addr, vars]) =>
+      `export default { hosts: { ${JSON.stringify(name || 'h')}: { address: ${JSON.stringify(addr)}, vars: { v: ${JSON.stringify(vars)} } } }, groups: { ${JSON.stringify(name)}: { hosts: {} } } };\n`);
+    await fc.assert(fc.asyncProperty(ts, async (body) => {
+      const f = join(work, `inv-ts-${n++}.ts`);
+      writeFileSync(f, body);
+      await settles(`TS inventory ${body.slice(0, 120)}`, () => loadInventory(f, { cwd: work }));
+    }), { numRuns: 60, seed: SEED });
+    note(!existsSync(CANARY), 'a canary ran while loading TS inventories');
+    recordHostile('TypeScript inventories (in process)', cases - before, 0);
   }, 300_000);
 
   it('-e vars (key=value, JSON, YAML files) parse or fail with an LvsError', async () => {

@@ -11,7 +11,7 @@ import { readPlanFile, type PlanInputs, type SavedPlan } from '../plan/saved/for
 import { canonicalOptions, knownSecrets, planInputs } from '../plan/saved/inputs.js';
 import { loadPlanKey } from '../plan/saved/integrity.js';
 import { checkActions } from '../plan/saved/actions.js';
-import { verifySources } from '../plan/saved/sources.js';
+import { checkSourcesMatch, verifySources } from '../plan/saved/sources.js';
 import type { CliOptions } from './args.js';
 import { EXIT, runPlaybook, type RunHooks } from './run.js';
 import { lvsPlayVersion } from './version.js';
@@ -153,6 +153,7 @@ export async function applyCommand(argv: readonly string[], out: NodeJS.Writable
   const named = namedAgain(plan, values.playbook, values.inventory);
   // then the files it names, before any is read or imported: inside this directory (or named again), as recorded
   const ownVars = values['extra-vars'] !== undefined;
+  checkSourcesMatch(plan, file, ownVars);
   await verifySources(ownVars ? { ...plan.sources, vars: [] } : plan.sources, file, process.cwd(), named, plan.inventory);
   const o: CliOptions = {
     playbook: plan.playbook,

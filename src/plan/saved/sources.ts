@@ -63,6 +63,21 @@ const WHAT = { playbook: 'the playbook file', inventory: 'the inventory file', v
  * Checks every file the plan names, before any is read: inside `cwd` (unless `named` again on the
  * command line), a regular file of bounded size, with the recorded digest. E_PLAN naming the field.
  */
+/**
+ * The files the plan's options name must be the ones its sources pin (apply loads what the options
+ * say): the playbook, and the `-e @FILE` arguments in order.
+ */
+export function checkSourcesMatch(plan: { playbook: string; options: { extraVars: readonly string[] }; sources: PlanSources }, file: string, ownVars: boolean): void {
+  const fail = (field: string, why: string): never => {
+    throw new LvsError('E_PLAN', `the plan names files its sources do not pin: ${why} — nothing was read`, { file, field, fix: 'make a new plan, review it, then apply it' });
+  };
+  if (plan.playbook !== plan.sources.playbook.path) fail('playbook', `playbook ${plan.playbook}, pinned ${plan.sources.playbook.path}`);
+  if (ownVars) return;
+  const named = varsFiles(plan.options.extraVars);
+  const pinned = plan.sources.vars.map((v) => v.path);
+  if (named.length !== pinned.length || named.some((p, i) => p !== pinned[i])) fail('options.extraVars', `-e files ${named.join(', ') || '(none)'}, pinned ${pinned.join(', ') || '(none)'}`);
+}
+
 export async function verifySources(sources: PlanSources, file: string, cwd: string, named: ReadonlySet<string>, inventoryRef?: string): Promise<void> {
   const check = async (src: PlanSource, kind: keyof typeof WHAT, field: string): Promise<void> => {
     const abs = resolve(cwd, src.path);

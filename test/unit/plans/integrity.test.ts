@@ -125,6 +125,17 @@ describe('saved plan integrity', { timeout: 60_000 }, () => {
     expect(existsSync(CANARY)).toBe(false);
   });
 
+  it('a playbook or -e file named in the options but not pinned by the sources is refused before anything is read', async () => {
+    const p = load(planFile);
+    p.playbook = join(dir, 'evil.ts'); // sources.playbook still pins the reviewed playbook
+    const err = await refusal(named(write('unpinned.json', p, true)).map((a) => (a === pbFile ? join(dir, 'evil.ts') : a)));
+    expect(err.message).toMatch(/playbook: the plan names files its sources do not pin/);
+    const q = load(planFile);
+    q.options.extraVars = ['@vars.yml'];
+    expect((await refusal(named(write('unpinned-vars.json', q, true)))).message).toMatch(/options\.extraVars: the plan names files its sources do not pin/);
+    expect(existsSync(CANARY)).toBe(false);
+  });
+
   it('an -e @/etc/passwd in a plan is refused before the file is read; nothing of it is printed', async () => {
     const p = load(planFile);
     p.options.extraVars = ['@/etc/passwd'];

@@ -57,7 +57,9 @@ function note(ok: boolean, what: string): void {
 const exits = new Map<number, number>();
 
 /** The CLI on args, without network, bounded: the promise checked, the outcome returned. */
-function runCli(args: string[], cwd: string): void {
+function runCli(given: string[], cwd: string): void {
+  // an argument cannot hold a NUL byte (execve ends it there): the part before it is what a shell passes
+  const args = given.map((a) => a.split('\0')[0]!);
   const r = spawnSync('unshare', ['-n', process.execPath, '--max-old-space-size=400', join(ROOT, 'dist/src/cli/main.js'), ...args], {
     cwd,
     encoding: 'utf8',
@@ -202,6 +204,17 @@ describe('hostile inputs', () => {
     // drain/undrain/status on the local-connection inventory would act on this machine: not an input to fuzz
     const safe = (a: string[]) => a[0] !== 'lab' && !a.includes('--watch') && !a.includes('--wait') && !(['drain', 'undrain', 'status'].includes(a[0]!) && a.includes('inv.ts'));
     fc.assert(fc.property(argv.filter(safe), (args) => void runCli(args, work)), { numRuns: 90, seed: SEED });
+    // well-formed runs with hostile parts: a playbook, an inventory (some mutated from a good one), hostile option values
+    let k = 0;
+    const inventory = fc.oneof(fc.constantFrom('bad.ini', 'big.ini', 'inv.ts', 'lab', 'missing.ini'), mutate(GOOD_INI).map((t) => {
+      const f = `cli-inv-${k++}.ini`;
+      writeFileSync(join(work, f), t);
+      return f;
+    }));
+    const option = fc.tuple(fc.constantFrom('--limit', '-e', '--tags', '--skip-tags', '--forks', '--shard', '--max-fail-percentage', '--json'), word).map(([f, v]) => [f, v]);
+    const run = fc.tuple(fc.constantFrom('site.ts', 'pb.ts', 'never.ts', '/dev/zero', 'missing.ts'), inventory, fc.array(option, { maxLength: 3 }), fc.constantFrom(['--check'], ['--list-hosts'], ['--list-tasks'], ['--check', '--diff']))
+      .map(([pb, inv, opts, mode]) => [pb, '-i', inv, ...opts.flat(), ...mode]);
+    fc.assert(fc.property(run, (args) => void runCli(args, work)), { numRuns: 60, seed: SEED });
     // and the issue's probes, always
     for (const args of [
       ['site.ts', '-i', 'bad.ini', '--list-hosts'], ['site.ts', '-i', 'big.ini', '--list-hosts'], ['never.ts', '-i', 'inv.ts'], ['/dev/zero', '-i', 'inv.ts'],

@@ -51,7 +51,7 @@ const pause = (s: number) => spawnSync('sleep', [String(s)]);
 
 async function main(): Promise<void> {
   // the control node alone (10 000 hosts, hostile inputs): no lab, no lock (bench/scale10k.ts → bench/SCALE.md)
-  if (!values['no-scale'] && !values['report-only']) spawnSync('node', ['--import', 'jiti/register', 'bench/scale10k.ts'], { cwd: ROOT, stdio: 'inherit' });
+  if (!values['no-scale'] && !values['report-only'] && !values['windows-only'] && !values['bastion-only']) spawnSync('node', ['--import', 'jiti/register', 'bench/scale10k.ts'], { cwd: ROOT, stdio: 'inherit' });
   if (values['scale-only']) return;
   mkdirSync(OUT, { recursive: true });
   const file = join(OUT, 'results.jsonl');

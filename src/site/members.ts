@@ -39,9 +39,9 @@ export function portsOf(host: HostView): number[] {
   return [host.var('port', servicePort, 80)];
 }
 
-/** A real server's weight (`weight`, 0-65535, default 1); drained servers are kept at 0 on the directors. */
-/** Made once: weightOf runs for every real server of every director's config (10 000 hosts: docs/scaling.md). */
+// made once: weightOf runs for every real server of every director's config (10 000 hosts: docs/scaling.md)
 const WEIGHT = wholeNumber(0, 65535).describe('1');
+/** A real server's weight (`weight`, 0-65535, default 1); drained servers are kept at 0 on the directors. */
 export const weightOf = (rs: HostView): number => rs.var('weight', WEIGHT, 1);
 
 const groupNames = z.array(z.string().min(1)).describe('[linux_realservers, windows]');

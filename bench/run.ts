@@ -1,7 +1,7 @@
 // `npm run bench` (root): lvs-play against ansible-playbook and the floor on 1, 10, 50 and 100
 // hosts, in chunks of at most ~9 minutes under the lab lock (flock /tmp/lvs-lab.lock), each ending
 // with the standard lab; then the reference site with 50 real servers; then bench/RESULTS.md.
-//   npm run bench [-- --bench ID (add to that run) --site-only --sizes 1,10 --runs 5 --ansible-runs 50:3,100:1 --skip 100:ansible:first --no-site --no-windows --report-only BENCH_ID]
+//   npm run bench [-- --scale-only --no-scale --bench ID (add to that run) --site-only --sizes 1,10 --runs 5 --ansible-runs 50:3,100:1 --skip 100:ansible:first --no-site --no-windows --report-only BENCH_ID]
 //   npm run bench -- --bastion-only [--runs 5]   (only the 50 hosts via a bastion vs direct section, replaced in RESULTS.md)
 //   (--no-bastion: skip that section in a full run)
 //   npm run bench -- --windows-only   (only win1 over WinRM vs PowerShell over SSH, bench/windows.ts; replaced in RESULTS.md)
@@ -31,6 +31,8 @@ const { values } = parseArgs({
     'report-only': { type: 'string' },
     'no-bastion': { type: 'boolean', default: false },
     'bastion-only': { type: 'boolean', default: false },
+    'scale-only': { type: 'boolean', default: false },
+    'no-scale': { type: 'boolean', default: false },
   },
 });
 
@@ -48,6 +50,9 @@ function locked(args: string[]): number {
 const pause = (s: number) => spawnSync('sleep', [String(s)]);
 
 async function main(): Promise<void> {
+  // the control node alone (10 000 hosts, hostile inputs): no lab, no lock (bench/scale10k.ts → bench/SCALE.md)
+  if (!values['no-scale'] && !values['report-only'] && !values['windows-only'] && !values['bastion-only']) spawnSync('node', ['--import', 'jiti/register', 'bench/scale10k.ts'], { cwd: ROOT, stdio: 'inherit' });
+  if (values['scale-only']) return;
   mkdirSync(OUT, { recursive: true });
   const file = join(OUT, 'results.jsonl');
   const bench = values['report-only'] ?? values.bench ?? new Date().toISOString().replace(/[:.]/g, '-');

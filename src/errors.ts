@@ -16,7 +16,9 @@ export type ErrorCode =
   /** A saved plan that cannot be applied: unreadable, stale, or made for other inputs (docs/plans.md). */
   | 'E_PLAN'
   /** A host's state changed after the plan was made (`lvs-play apply`): nothing was changed. */
-  | 'E_DRIFT';
+  | 'E_DRIFT'
+  /** The host patterns and --limit leave no host to run on (exit 6, as Ansible refuses it). */
+  | 'E_NO_HOSTS';
 
 export interface ErrorDetail {
   /** File the bad value came from (playbook, inventory, vars file, or "-e"). */

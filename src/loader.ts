@@ -2,6 +2,8 @@ import { createJiti } from 'jiti';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { LvsError } from './errors.js';
+import { checkInputFile } from './input-file.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -19,9 +21,33 @@ function selfAliases(): Record<string, string> {
 
 let jiti: ReturnType<typeof createJiti> | undefined;
 
-/** Imports a user's TypeScript or JavaScript module (playbook, inventory) and returns its default export. */
-export async function importUserModule(absPath: string): Promise<unknown> {
+/** How long a user module may take to load (its top-level code and awaits): 30 s, or `$LVS_PLAY_LOAD_TIMEOUT` seconds. */
+export function loadTimeoutMs(): number {
+  const env = Number(process.env.LVS_PLAY_LOAD_TIMEOUT);
+  return Number.isFinite(env) && env > 0 ? env * 1000 : 30_000;
+}
+
+/**
+ * Imports a user's TypeScript or JavaScript module (playbook, inventory) and returns its default
+ * export. Only a regular file of bounded size is imported; a module whose loading does not settle
+ * within loadTimeoutMs() (a top-level await that never ends) is refused (E_LOAD, exit 4).
+ */
+export async function importUserModule(absPath: string, shown = absPath): Promise<unknown> {
+  await checkInputFile(absPath, shown, 'the module');
   jiti ??= createJiti(import.meta.url, { alias: selfAliases(), interopDefault: true, moduleCache: true });
-  const mod = await jiti.import<{ default?: unknown }>(absPath);
-  return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
+  const ms = loadTimeoutMs();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    // this timer also keeps the event loop alive: a load that never settles cannot end as a silent exit
+    timer = setTimeout(() => reject(new LvsError('E_LOAD', `loading did not finish within ${ms / 1000} s (a top-level await that never settles?)`, {
+      file: shown,
+      fix: 'make the module finish loading (no never-ending top-level await), or raise LVS_PLAY_LOAD_TIMEOUT (seconds)',
+    })), ms);
+  });
+  try {
+    const mod = await Promise.race([jiti.import<{ default?: unknown }>(absPath), timeout]);
+    return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
+  } finally {
+    clearTimeout(timer);
+  }
 }

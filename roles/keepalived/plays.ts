@@ -46,14 +46,28 @@ export function directorsPlays(o: DirectorsPlaysOptions): Play[] {
   const tags = o.tags ?? ['keepalived'];
   // a site without directors is a mistake in the inventory, not a run with nothing to do
   const buildPlay = play('keepalived build', { hosts, tags, requireHosts: true }, (host) => [keepalived.build(resolve(o.build, host))]);
-  /** Every director's config, as seen from `host` (its site and its group's vars.vrrp). */
+  /**
+   * Every director's config, as seen from `host` (its site and its group's vars.vrrp). Each
+   * director's rollout and VIP play asks for all of them: built and validated once per distinct
+   * (group, directors, site) — with thousands of real servers a config is the bulk of the planning.
+   */
+  const memo = new Map<string, ReturnType<typeof directorConfigs>>();
   const configsOf = (host: HostView) => {
     const group = groupOf(host);
     const members = host.group(group);
     const vars = directorVarsOf(members);
     const directors = Object.fromEntries(members.map((d) => [d.name, { ...vars[d.name]!, address: d.address }]));
-    const hostOf = (address: string): string | undefined => host.group('all').find((h) => h.address === address)?.name;
-    return { group, configs: directorConfigs(resolve(o.site, host), directors, { ...(o.file ? { file: o.file } : {}), field: `groups.${group}.hosts`, hostOf }) };
+    const site = resolve(o.site, host);
+    const key = memoKey(group, directors, site);
+    const known = key === null ? undefined : memo.get(key);
+    if (known) return { group, configs: known };
+    const all = host.group('all');
+    const byAddress = new Map<string, string>();
+    for (const h of all) if (!byAddress.has(h.address)) byAddress.set(h.address, h.name);
+    const hostOf = (address: string): string | undefined => byAddress.get(address);
+    const configs = directorConfigs(site, directors, { ...(o.file ? { file: o.file } : {}), field: `groups.${group}.hosts`, hostOf });
+    if (key !== null) memo.set(key, configs);
+    return { group, configs };
   };
   const rollout = play('keepalived rollout', { hosts, serial: 1, order: backupFirst, tags, requireHosts: true }, (host) => {
     const build = resolve(o.build, host);
@@ -84,6 +98,18 @@ export function directorsPlays(o: DirectorsPlaysOptions): Play[] {
     return [keepalived.health({ binary: paths.binary, timeoutSeconds: o.healthTimeoutSeconds ?? 20, instances: Object.keys(expect), expect })];
   });
   return [buildPlay, rollout, settle];
+}
+
+/** A key for equal inputs of directorConfigs, or null when they hold something JSON does not show (a function). */
+function memoKey(...parts: unknown[]): string | null {
+  try {
+    return JSON.stringify(parts, (_k, v: unknown) => {
+      if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') throw new Error('not keyable');
+      return v;
+    });
+  } catch {
+    return null;
+  }
 }
 
 /**

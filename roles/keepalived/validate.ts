@@ -232,7 +232,8 @@ function checkInstance(
   if (auth) {
     const bytes = Buffer.byteLength(auth.pass, 'utf8');
     if (bytes === 0) err(`${at}.authentication.pass`, 'auth_pass is empty', undefined, 'give a password of 1 to 8 bytes, the same on every director');
-    else if (bytes > 8) err(`${at}.authentication.pass`, `auth_pass is ${bytes} bytes`, undefined, 'keepalived silently cuts auth_pass to 8 bytes: give at most 8');
+    // the length of a secret is not said (it narrows a guess): only that it is over the limit
+    else if (bytes > 8) err(`${at}.authentication.pass`, 'auth_pass is longer than 8 bytes', undefined, 'keepalived silently cuts auth_pass to 8 bytes: give at most 8');
     if (bytes > 0 && (!PASS_RE.test(auth.pass) || PASS_BAD.test(auth.pass))) {
       err(`${at}.authentication.pass`, 'auth_pass has characters keepalived.conf cannot hold as one word', undefined, 'use printable ASCII without spaces, quotes, backslash, "#", "!", "$" or braces');
     }

@@ -9,11 +9,17 @@ import { bindToPlan } from '../plan/saved/bind.js';
 import { checkHosts, driftReport } from '../plan/saved/drift.js';
 import { readPlanFile, type PlanInputs, type SavedPlan } from '../plan/saved/format.js';
 import { canonicalOptions, knownSecrets, planInputs } from '../plan/saved/inputs.js';
+import { loadPlanKey } from '../plan/saved/integrity.js';
+import { checkActions } from '../plan/saved/actions.js';
+import { checkSourcesMatch, verifySources } from '../plan/saved/sources.js';
 import type { CliOptions } from './args.js';
 import { EXIT, runPlaybook, type RunHooks } from './run.js';
 import { lvsPlayVersion } from './version.js';
+import { checkWritable } from './outputs.js';
 
-export const APPLY_USAGE = `Usage: lvs-play apply PLAN.json [--allow-stale] [--max-age 1h] [-e K=V|@FILE] [--diff] [--forks N] [--json FILE] [-v]
+export const APPLY_USAGE = `Usage: lvs-play apply PLAN.json [--plan-key FILE] [--allow-stale] [--max-age 1h] [--playbook FILE] [-i INV] [-e K=V|@FILE] [--diff] [--forks N] [--json FILE] [-v]
+  --plan-key FILE  refuse the plan unless it is signed with this key (or the key in $LVS_PLAN_KEY)
+  --playbook, -i   name the plan's playbook / inventory again: trusted even outside the current directory
   --max-age D      refuse a plan older than D (s, m, h, d; default 1h, or $LVS_PLAY_PLAN_MAX_AGE)
   --allow-stale    apply an older plan anyway (drift is still checked)
   -e               the -e values of the plan run, when the plan could not keep them (a secret among them)`;
@@ -60,6 +66,7 @@ function applyHooks(plan: SavedPlan, file: string): RunHooks {
   return {
     async beforeExecute(ctx) {
       const replan = `make a new plan (lvs-play ${plan.playbook} -i ${plan.inventory} --check --plan-out ${file}), review it, then apply it`;
+      checkActions(plan, ctx.plays, file);
       const red = knownSecrets(ctx.plays, ctx.inventory);
       const now = await planInputs({ playbookFile: ctx.options.playbook, inventory: ctx.inventory, extraVars: ctx.extraVars, plays: ctx.plays }, red);
       const changed = (Object.keys(INPUT_NAMES) as (keyof PlanInputs)[]).filter((k) => now[k] !== plan.inputs[k]);
@@ -97,6 +104,20 @@ function applyHooks(plan: SavedPlan, file: string): RunHooks {
   };
 }
 
+/** Files named again on apply's command line (trusted where they are); each must be the plan's. */
+function namedAgain(plan: SavedPlan, playbook: string | undefined, inventory: string | undefined): Set<string> {
+  const named = new Set<string>();
+  if (playbook !== undefined) {
+    if (playbook !== plan.playbook) throw usage(`--playbook ${playbook}: the plan was made with ${plan.playbook}`);
+    named.add(playbook);
+  }
+  if (inventory !== undefined) {
+    if (inventory !== plan.inventory && inventory !== plan.sources.inventory?.path) throw usage(`-i ${inventory}: the plan was made with -i ${plan.inventory}`);
+    if (plan.sources.inventory) named.add(plan.sources.inventory.path);
+  }
+  return named;
+}
+
 export async function applyCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const { values, positionals } = parseCommandArgs({
     args: [...argv],
@@ -111,20 +132,33 @@ export async function applyCommand(argv: readonly string[], out: NodeJS.Writable
       json: { type: 'string' },
       verbose: { type: 'boolean', short: 'v', multiple: true },
       'accept-new-host-keys': { type: 'boolean' },
+      'plan-key': { type: 'string' },
+      playbook: { type: 'string' },
+      inventory: { type: 'string', short: 'i' },
     },
   }, APPLY_USAGE);
   if (positionals.length !== 1) throw usage('give exactly one plan file');
   const file = positionals[0]!;
   const forks = values.forks === undefined ? 10 : Number(values.forks);
   if (!Number.isInteger(forks) || forks < 1 || forks > 1000) throw usage(`--forks must be an integer 1..1000 (got ${values.forks})`);
-  const plan = await readPlanFile(file);
+  if (values.json) checkWritable(values.json, '--json');
+  const key = loadPlanKey(values['plan-key']);
+  // the plan file first, whole: digest (and signature) before anything it names is believed
+  const plan = await readPlanFile(file, key ? { key } : {});
+  if (!key && plan.signature) process.stderr.write(`lvs-play: note: ${file} is signed; give --plan-key (or $LVS_PLAN_KEY) to check the signature\n`);
   checkAge(plan, file, values['max-age'] ?? process.env.LVS_PLAY_PLAN_MAX_AGE ?? DEFAULT_MAX_AGE, values['allow-stale'] ?? false);
   if (plan.lvsPlay !== lvsPlayVersion()) {
     throw new LvsError('E_PLAN', `the plan was made by lvs-play ${plan.lvsPlay}, this is ${lvsPlayVersion()}`, { file, fix: 'make the plan again with this version' });
   }
+  const named = namedAgain(plan, values.playbook, values.inventory);
+  // then the files it names, before any is read or imported: inside this directory (or named again), as recorded
+  const ownVars = values['extra-vars'] !== undefined;
+  checkSourcesMatch(plan, file, ownVars);
+  await verifySources(ownVars ? { ...plan.sources, vars: [] } : plan.sources, file, process.cwd(), named, plan.inventory);
   const o: CliOptions = {
     playbook: plan.playbook,
-    inventory: plan.inventory,
+    // the inventory file just verified (the name in the plan could resolve to another file now)
+    inventory: plan.sources.inventory?.path ?? plan.inventory,
     check: false,
     diff: values.diff ?? false,
     ...(plan.options.limit ? { limit: plan.options.limit } : {}),

@@ -20,6 +20,8 @@ export interface CliOptions {
   acceptNewHostKeys: boolean;
   /** --check --plan-out FILE: write a saved plan (docs/plans.md). */
   planOut?: string;
+  /** --plan-key FILE: sign the saved plan with this key (HMAC-SHA256; else $LVS_PLAN_KEY). */
+  planKey?: string;
   /** --shard K/N: this run's part of the selected hosts (src/cli/shard.ts). */
   shard?: Shard;
   /** --ssh-config FILE: read instead of ~/.ssh/config and /etc/ssh/ssh_config. */
@@ -45,7 +47,7 @@ export type Command =
 export const USAGE = `Usage: lvs-play PLAYBOOK -i INVENTORY [options]
        lvs-play lab up [--fresh] [--directors netns|vm] [--realservers N] | lab down [--purge] | lab status
        lvs-play init [DIR] [--vip IP --directors LIST --linux LIST --windows LIST --port N | --from-ansible hosts.ini]
-       lvs-play apply PLAN.json [--allow-stale] [--max-age 1h] | show PLAN.json [--json]   (docs/plans.md)
+       lvs-play apply PLAN.json [--plan-key FILE] [--allow-stale] [--max-age 1h] | show PLAN.json [--json]   (docs/plans.md)
        lvs-play render PLAYBOOK -i INVENTORY [--limit P] [-e K=V] [--out DIR]   every file and setting each host would get (no connection)
        lvs-play report merge A.json B.json … [--json FILE]   (docs/scaling.md)
        lvs-play status -i INVENTORY [--watch [N]] [--json FILE] | drain HOST -i INVENTORY [--wait 60s] | undrain HOST -i INVENTORY   (docs/operate.md)
@@ -72,14 +74,15 @@ Options:
       --list-tasks            print each play's tasks per host, then exit (no connection)
       --json FILE             write the machine-readable report (format: docs/json-report.md)
       --plan-out FILE         with --check: save the plan, to review (lvs-play show) and apply (lvs-play apply)
+      --plan-key FILE         sign the saved plan (HMAC-SHA256; or the key in $LVS_PLAN_KEY): apply checks it
   -v, --verbose               also show how long each resource took (-vv: where each host's ssh
                               setting came from: inventory, ssh_config FILE:LINE, default)
   -h, --help                  this help
       --version               print the version
 
 Exit codes: 0 ok (also --check with pending changes), 1 internal error, 2 a host failed,
-3 a host was unreachable (and none failed), 4 playbook/inventory/vars invalid, 5 bad options,
-99 interrupted (Ctrl-C).`;
+3 a host was unreachable (and none failed), 4 playbook/inventory/vars/plan invalid, 5 bad options,
+6 no host matched (the patterns and --limit select no host), 99 interrupted (Ctrl-C).`;
 
 function csv(v: string | undefined): string[] | undefined {
   return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -117,6 +120,7 @@ export function parseCli(argv: readonly string[]): Command {
       'list-tasks': { type: 'boolean' },
       json: { type: 'string' },
       'plan-out': { type: 'string' },
+      'plan-key': { type: 'string' },
       shard: { type: 'string' },
       'ssh-config': { type: 'string' },
       timeout: { type: 'string', short: 'T' },
@@ -138,6 +142,7 @@ export function parseCli(argv: readonly string[]): Command {
     maxFail = Number(values['max-fail-percentage']);
     if (!Number.isFinite(maxFail) || maxFail < 0 || maxFail > 100) throw usage(`--max-fail-percentage must be 0..100 (got ${values['max-fail-percentage']})`, 'e.g. --max-fail-percentage 25');
   }
+  if (values['plan-key'] !== undefined && values['plan-out'] === undefined) throw usage('--plan-key needs --plan-out', 'lvs-play PLAYBOOK -i INV --check --plan-out plan.json --plan-key KEYFILE');
   if (values['plan-out'] !== undefined && !values.check) throw usage('--plan-out needs --check', 'lvs-play PLAYBOOK -i INV --check --plan-out plan.json, then lvs-play apply plan.json');
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0 && timeout <= 3600)) throw usage(`--timeout must be a number of seconds above 0, at most 3600 (got ${values.timeout})`, 'e.g. --timeout 30');
@@ -162,6 +167,7 @@ export function parseCli(argv: readonly string[]): Command {
       ...(maxFail !== undefined ? { maxFailPercentage: maxFail } : {}),
       acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
       ...(values['plan-out'] ? { planOut: values['plan-out'] } : {}),
+      ...(values['plan-key'] !== undefined ? { planKey: values['plan-key'] } : {}),
       ...(values.shard !== undefined ? { shard: parseShard(values.shard) } : {}),
       ...(values['ssh-config'] ? { sshConfig: values['ssh-config'] } : {}),
       ...(timeout !== undefined ? { timeoutMs: Math.round(timeout * 1000) } : {}),

@@ -18,6 +18,7 @@ import { isScheduler, SCHEDULER_NAMES, type SchedulerName } from '../kit/schedul
 import { lvsPlayDependency } from './init-dependency.js';
 import { siteGroupsFor } from './init-groups.js';
 import { adaptAnsibleSpec, commentText, inventorySource, specFromAnswers, type PromptAnswers } from './init-inventory.js';
+import { checkGivenGroups, checkInitHost, checkRepresentable } from './init-validate.js';
 
 export const INIT_USAGE = `Usage: lvs-play init [DIR] [--vip IP] [--directors LIST] [--linux LIST] [--windows LIST] [--port N] [--lb-algo NAME]
        lvs-play init [DIR] --from-ansible hosts.ini [--vip IP] [--port N]
@@ -57,6 +58,7 @@ function parseList(flag: string, value: string, prefix: string): Host[] {
       const name = (a ?? '').trim();
       const address = (b ?? '').trim();
       if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) || !address) throw usage(`${flag}: "${item}" is not NAME=ADDRESS or an address`, `e.g. ${flag} ${prefix}1=192.168.1.14,${prefix}2=192.168.1.15`);
+      checkInitHost(flag, item, name, address);
       return { name, address };
     });
 }
@@ -186,6 +188,8 @@ export async function initCommand(argv: readonly string[], interactive = Boolean
   let port = o.port ?? 80;
   if (o.fromAnsible) {
     const { spec, source } = await readInventorySpec(resolve(o.fromAnsible), process.cwd());
+    checkGivenGroups(o.groups, Object.keys(spec.groups ?? {}), o.fromAnsible);
+    checkRepresentable(spec, o.fromAnsible);
     const groups = siteGroupsFor(spec, o.groups, source);
     const hasVip = JSON.stringify(spec).includes('"vip"');
     if (!o.vip && !hasVip) throw usage(`${o.fromAnsible} sets no vip`, 'add --vip 192.168.1.10 (or a vip var in the inventory)');

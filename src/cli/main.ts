@@ -1,11 +1,58 @@
 #!/usr/bin/env node
 import { LvsError } from '../errors.js';
-import { parseCli, USAGE } from './args.js';
-import { EXIT, runPlaybook } from './run.js';
+import { parseCli, USAGE, type Command } from './args.js';
+import { jsonPathOf, writeFailReport } from './fail-report.js';
+import { EXIT } from './exit.js';
 import { lvsPlayVersion as version } from './version.js';
 
+/** Node's parseArgs errors (unknown flag, missing value …) are bad command lines (exit 5), in any sub-command. */
+const isArgError = (e: unknown): boolean => e instanceof Error && /^ERR_PARSE_ARGS_/.test((e as NodeJS.ErrnoException).code ?? '');
+
+/** The message of an unexpected error: never a stack trace, unless LVS_PLAY_DEBUG is set. */
+function internalText(e: unknown): string {
+  const debug = Boolean(process.env.LVS_PLAY_DEBUG);
+  const text = e instanceof Error ? (debug ? (e.stack ?? e.message) : `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`) : String(e);
+  return `${text}${debug ? '' : ' (run with LVS_PLAY_DEBUG=1 for details)'}`;
+}
+
+async function dispatch(cmd: Command): Promise<number> {
+  if (cmd.kind === 'lab') return (await import('../lab/index.js')).labCommand(cmd.argv);
+  if (cmd.kind === 'report') return (await import('./report-merge.js')).reportCommand(cmd.argv);
+  if (cmd.kind === 'apply') return (await import('./apply.js')).applyCommand(cmd.argv);
+  if (cmd.kind === 'render') return (await import('./render.js')).renderCommand(cmd.argv);
+  if (cmd.kind === 'init') return (await import('./init.js')).initCommand(cmd.argv);
+  if (cmd.kind === 'show') return (await import('./show.js')).showCommand(cmd.argv);
+  if (cmd.kind === 'status') return (await import('./status.js')).statusCommand(cmd.argv);
+  if (cmd.kind === 'drain') return (await import('./drain.js')).drainCommand('drain', cmd.argv);
+  if (cmd.kind === 'undrain') return (await import('./undrain.js')).undrainCommand(cmd.argv);
+  if (cmd.kind === 'help' || cmd.kind === 'version') return EXIT.ok;
+  return (await import('./run.js')).runPlaybook(cmd.options);
+}
+
+/** An error that ended a command: its line on stderr, its exit code, the --json report. */
+function failed(cmd: Command, e: unknown): number {
+  let code: number;
+  let error: { code: string; message: string };
+  if (e instanceof LvsError) {
+    code = e.code === 'E_USAGE' ? EXIT.usage : e.code === 'E_NO_HOSTS' ? EXIT.noHosts : EXIT.invalid;
+    error = { code: e.code, message: e.message };
+    process.stderr.write(`lvs-play: error [${e.code}]: ${e.message}\n`);
+  } else if (isArgError(e)) {
+    code = EXIT.usage;
+    error = { code: 'E_USAGE', message: (e as Error).message };
+    process.stderr.write(`lvs-play: error [E_USAGE]: ${(e as Error).message}\n  fix: see lvs-play ${cmd.kind === 'run' ? '' : `${cmd.kind} `}--help\n`);
+  } else {
+    code = EXIT.internal;
+    error = { code: 'E_INTERNAL', message: internalText(e) };
+    process.stderr.write(`lvs-play: internal error: ${error.message}\n`);
+  }
+  const json = jsonPathOf(cmd);
+  if (json) writeFailReport(json, cmd, error, code);
+  return code;
+}
+
 async function main(argv: string[]): Promise<number> {
-  let cmd;
+  let cmd: Command;
   try {
     cmd = parseCli(argv);
   } catch (e) {
@@ -15,33 +62,42 @@ async function main(argv: string[]): Promise<number> {
   if (cmd.kind === 'help') return process.stdout.write(`${USAGE}\n`), EXIT.ok;
   if (cmd.kind === 'version') return process.stdout.write(`${version()}\n`), EXIT.ok;
   try {
-    if (cmd.kind === 'lab') {
-      const { labCommand } = await import('../lab/index.js');
-      return await labCommand(cmd.argv);
-    }
-    if (cmd.kind === 'report') return await (await import('./report-merge.js')).reportCommand(cmd.argv);
-    if (cmd.kind === 'apply') return await (await import('./apply.js')).applyCommand(cmd.argv);
-    if (cmd.kind === 'render') return await (await import('./render.js')).renderCommand(cmd.argv);
-    if (cmd.kind === 'init') return await (await import('./init.js')).initCommand(cmd.argv);
-    if (cmd.kind === 'show') return await (await import('./show.js')).showCommand(cmd.argv);
-    if (cmd.kind === 'status') return await (await import('./status.js')).statusCommand(cmd.argv);
-    if (cmd.kind === 'drain') return await (await import('./drain.js')).drainCommand('drain', cmd.argv);
-    if (cmd.kind === 'undrain') return await (await import('./undrain.js')).undrainCommand(cmd.argv);
-    return await runPlaybook(cmd.options);
+    return await dispatch(cmd);
   } catch (e) {
-    if (e instanceof LvsError) {
-      process.stderr.write(`lvs-play: error [${e.code}]: ${e.message}\n`);
-      return e.code === 'E_USAGE' ? EXIT.usage : EXIT.invalid;
-    }
-    process.stderr.write(`lvs-play: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return EXIT.internal;
+    return failed(cmd, e);
   }
 }
 
+/** The closing stderr line of a run that ended with a report (the recap says what happened). */
+const CLOSING: Record<number, string> = {
+  [EXIT.failed]: 'a host failed (see the recap)',
+  [EXIT.unreachable]: 'a host was unreachable (see the recap)',
+  [EXIT.interrupted]: 'interrupted',
+};
+
+let settled = false;
+// the event loop emptied while the command still waited (a promise nobody will ever settle):
+// never a silent exit — say so, exit 1
+process.on('beforeExit', () => {
+  if (settled) return;
+  process.stderr.write('lvs-play: internal error: the command stopped waiting on something that can no longer finish (the event loop is empty)\n');
+  process.exit(EXIT.internal);
+});
+// an error thrown later by user code (a timer of a playbook) ends the command, without a stack trace
+process.on('uncaughtException', (e) => {
+  process.stderr.write(`lvs-play: internal error: ${internalText(e)}\n`);
+  process.exit(EXIT.internal);
+});
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    settled = true;
+    if (code in CLOSING) process.stderr.write(`lvs-play: exit ${code}: ${CLOSING[code]}\n`);
+    process.exit(code);
+  },
   (e: unknown) => {
-    process.stderr.write(`lvs-play: ${String(e)}\n`);
+    settled = true;
+    process.stderr.write(`lvs-play: internal error: ${internalText(e)}\n`);
     process.exit(EXIT.internal);
   },
 );

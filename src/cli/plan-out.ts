@@ -3,7 +3,9 @@
  * itself is the ordinary check run (same executor, same output); only the plans are recorded.
  */
 import { writeFile } from 'node:fs/promises';
-import { canonicalOptions, inputsDigest, knownSecrets, planInputs } from '../plan/saved/inputs.js';
+import { canonicalOptions, knownSecrets, planInputs } from '../plan/saved/inputs.js';
+import { loadPlanKey, seal } from '../plan/saved/integrity.js';
+import { recordSources } from '../plan/saved/sources.js';
 import { buildPlan, recordPlans, unplannable, type Slot } from '../plan/saved/record.js';
 import type { SavedPlan } from '../plan/saved/format.js';
 import type { PlannedPlay } from '../run/select.js';
@@ -22,7 +24,9 @@ function redactDeep<T>(v: T, red: Redactor): T {
   return v;
 }
 
-export function planOutHooks(): RunHooks {
+export function planOutHooks(keyFile?: string): RunHooks {
+  // read now: a bad key refuses the run before any host is contacted
+  const key = loadPlanKey(keyFile);
   let recorded: { plays: PlannedPlay[]; slots: Map<string, Slot> } | undefined;
   let header: Parameters<typeof buildPlan>[2] | undefined;
   let red: Redactor | undefined;
@@ -43,7 +47,7 @@ export function planOutHooks(): RunHooks {
           extraVars: o.extraVars,
         },
         inputs,
-        digest: inputsDigest(inputs),
+        sources: await recordSources(o, process.cwd()),
       };
       recorded = recordPlans(ctx.plays, canonicalOptions(red));
       return { plays: recorded.plays };
@@ -55,7 +59,8 @@ export function planOutHooks(): RunHooks {
         process.stderr.write(`lvs-play: no plan written to ${file}: ${why ?? 'nothing was recorded'}\n`);
         return code === EXIT.ok ? EXIT.failed : code;
       }
-      const plan: SavedPlan = redactDeep(buildPlan(recorded.plays, recorded.slots, header, canonicalOptions(red)), ctx.redactor);
+      const body = redactDeep(buildPlan(recorded.plays, recorded.slots, header, canonicalOptions(red)), ctx.redactor);
+      const plan: SavedPlan = { ...body, ...seal(body as unknown as Record<string, unknown>, key) };
       await writeFile(file, `${JSON.stringify(plan, null, 2)}\n`);
       const hosts = Object.values(plan.summary.hosts).filter((h) => h.change > 0).length;
       ctx.out.write(`plan saved: ${file} (${plan.summary.changes} change(s) on ${hosts} host(s))\n  review: lvs-play show ${file}\n  apply:  lvs-play apply ${file}\n`);

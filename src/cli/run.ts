@@ -27,6 +27,7 @@ import { onceWarner } from '../warnings.js';
 import { SecretResolver } from '../inventory/secret.js';
 import { mark, writeProfile } from '../profile.js';
 import { applyShard } from './shard.js';
+import { checkWritable } from './outputs.js';
 
 export { EXIT };
 
@@ -35,7 +36,7 @@ export async function loadPlaybook(path: string): Promise<Playbook> {
   if (!existsSync(abs)) throw new LvsError('E_LOAD', 'playbook file not found', { file: path, fix: 'give the path of a .ts/.js file whose default export is playbook(...)' });
   let mod: unknown;
   try {
-    mod = await importUserModule(abs);
+    mod = await importUserModule(abs, path);
   } catch (e) {
     if (e instanceof LvsError) throw e.within(path);
     throw new LvsError('E_LOAD', `cannot load: ${e instanceof Error ? e.message : String(e)}`, { file: path });
@@ -78,8 +79,10 @@ export interface RunHooks {
 }
 
 /** The main job: load, validate everything, then run (or list). Returns the exit code. */
-export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = process.stdout, hooks: RunHooks = o.planOut ? planOutHooks() : {}): Promise<number> {
+export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = process.stdout, hooks: RunHooks = o.planOut ? planOutHooks(o.planKey) : {}): Promise<number> {
   mark('modules');
+  if (o.json) checkWritable(o.json, '--json');
+  if (o.planOut) checkWritable(o.planOut, '--plan-out');
   const cwd = process.cwd();
   const extraVars = await parseExtraVars(o.extraVars, { cwd });
   const pb = await loadPlaybook(o.playbook);
@@ -87,6 +90,15 @@ export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = pr
   const inv = await loadInventory(o.inventory, { cwd, extraVars, warn });
   mark('loaded');
   return runLoadedPlaybook(pb, inv, o, { out, hooks, warn, extraVars });
+}
+
+/** No host left by the plays' patterns and --limit: refused, as Ansible does (E_NO_HOSTS, exit 6). */
+function refuseNoHosts(plays: readonly PlannedPlay[], o: CliOptions, inv: Inventory): void {
+  if (plays.length === 0 || plays.some((p) => p.hosts.length > 0)) return;
+  throw new LvsError('E_NO_HOSTS', `no host to run on: ${o.limit ? `--limit ${JSON.stringify(o.limit)} and ` : ''}the plays' host patterns select no host of ${inv.source}`, {
+    file: o.limit ? '--limit' : o.playbook,
+    fix: o.limit ? 'give a --limit that selects hosts of the plays (lvs-play … --list-hosts shows them)' : 'put the hosts of the plays in the inventory',
+  });
 }
 
 /** Runs a playbook value against a loaded inventory (also for commands that build their playbook: drain). */
@@ -97,7 +109,7 @@ export async function runLoadedPlaybook(
   { out = process.stdout, hooks = {}, warn = onceWarner(), extraVars = {} }: { out?: NodeJS.WritableStream; hooks?: RunHooks; warn?: ReturnType<typeof onceWarner>; extraVars?: Vars } = {},
 ): Promise<number> {
   // every host's tasks are built (and validated) in every shard; then this shard's part is kept
-  const plays = applyShard(selectPlaybook(pb, {
+  const selected = selectPlaybook(pb, {
     file: o.playbook,
     ...(inv.vars ? { vars: inv.vars } : {}),
     select: (pattern, field) => selectHosts(inv, pattern, field ? { source: o.playbook, field, onUnknown: warn } : { source: '--limit' }),
@@ -105,7 +117,9 @@ export async function runLoadedPlaybook(
     ...(o.tags ? { tags: o.tags } : {}),
     ...(o.skipTags ? { skipTags: o.skipTags } : {}),
     ...(o.listHosts && !o.listTasks ? { hostsOnly: true } : {}),
-  }), o.shard);
+  });
+  refuseNoHosts(selected, o, inv);
+  const plays = applyShard(selected, o.shard);
   mark('selected');
   if (o.listHosts || o.listTasks) {
     out.write(`playbook: ${o.playbook} (${pb.name})\n`);

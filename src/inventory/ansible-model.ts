@@ -20,6 +20,8 @@ export class AnsibleModel {
   readonly hostVars = new Map<string, Vars>();
   readonly hostWhere = new Map<string, string>();
   readonly errors: LvsError[] = [];
+  /** Each group's hosts as a set (addHost stays linear with 10 000 hosts). */
+  private readonly members = new Map<AnsibleGroup, Set<string>>();
 
   /** `ini` places are "file:line"; `yaml` places are dotted paths in the file. */
   constructor(
@@ -41,7 +43,9 @@ export class AnsibleModel {
 
   addHost(group: string, name: string, vars: Vars, where: string): void {
     const g = this.group(group, where);
-    if (!g.hosts.includes(name)) g.hosts.push(name);
+    let members = this.members.get(g);
+    if (!members) this.members.set(g, (members = new Set(g.hosts)));
+    if (!members.has(name)) (members.add(name), g.hosts.push(name));
     if (!this.hostVars.has(name)) {
       this.hostVars.set(name, {});
       this.hostWhere.set(name, where);

@@ -5,6 +5,7 @@ import type { InventorySpec, Vars } from '../types.js';
 import { AnsibleModel } from './ansible-model.js';
 import { expandHostRange } from './ranges.js';
 import { YAML11 } from './yaml11.js';
+import { checkDepth } from '../input-file.js';
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -17,7 +18,15 @@ export function parseYamlText(text: string, file: string): unknown {
       doc.errors.slice(0, 1).map((e) => new LvsError('E_INVENTORY', `invalid YAML: ${e.message.split('\n')[0] ?? ''}`, { file: `${file}:${e.linePos?.[0]?.line ?? '?'}`, fix: 'fix the YAML syntax' })),
     );
   }
-  return doc.toJS({ maxAliasCount: 1000 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    // the yaml library refuses an alias bomb (aliases that expand beyond maxAliasCount)
+    throw new LvsError('E_INVENTORY', `invalid YAML: ${(e as Error).message}`, { file, fix: 'use fewer aliases (at most 1000 expansions): write the values out' });
+  }
+  checkDepth(data, file, 'YAML document');
+  return data;
 }
 
 /** True when parsed YAML has the shape of an Ansible inventory (groups mapping to objects or nothing). */

@@ -3,13 +3,13 @@
  * `@file.json|yml|yaml`, or a JSON (or YAML flow) object. Later arguments override earlier ones.
  * Keys are taken as they are: `a.b=1` sets the var named "a.b".
  */
-import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { LvsError } from '../errors.js';
 import type { Vars } from '../types.js';
 import { shlexTokens } from './shlex.js';
 import { YAML11 } from './yaml11.js';
+import { checkDepth, readInputText } from '../input-file.js';
 
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
 
@@ -61,6 +61,7 @@ function parseObjectText(text: string, file: string, yamlAllowed: boolean): Vars
       throw bad(file, `neither JSON nor YAML: ${(yamlError as Error).message.split('\n')[0] ?? ''}`, undefined, 'a JSON or YAML object of variables');
     }
   }
+  checkDepth(data, file, 'extra vars');
   if (!isMap(data)) throw bad(file, 'extra vars must be an object (a mapping of names to values)', Array.isArray(data) ? 'an array' : data, 'e.g. {"vip": "192.0.2.10"} or vip: 192.0.2.10');
   return data;
 }
@@ -68,12 +69,7 @@ function parseObjectText(text: string, file: string, yamlAllowed: boolean): Vars
 async function parseFile(spec: string, cwd: string): Promise<Vars> {
   if (spec === '') throw bad('-e', 'missing file name after "@"', '@', 'use -e @vars.yml');
   const path = isAbsolute(spec) ? spec : resolve(cwd, spec);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new LvsError('E_LOAD', `cannot read extra vars file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: spec, fix: 'give an existing .json, .yml or .yaml file (relative to the current directory)' });
-  }
+  const text = await readInputText(path, spec, 'extra vars file', 'give an existing .json, .yml or .yaml file (relative to the current directory)');
   const ext = extname(path).toLowerCase();
   if (ext === '.json') return parseObjectText(text, spec, false);
   return parseObjectText(text, spec, true);
@@ -89,9 +85,29 @@ export async function parseExtraVar(arg: string, opts: { cwd: string }): Promise
   return parseKeyValues(t);
 }
 
+/**
+ * Ansible's connection and behaviour variables (`ansible_host`, `ansible_port`, `ansible_user`,
+ * `ansible_connection` …) are read from the inventory only, per host: given with `-e` they would
+ * apply to every host at once. Refused, never silently ignored.
+ */
+function refuseAnsibleVars(vars: Vars, arg: string): void {
+  const bad = Object.keys(vars).filter((k) => /^ansible_/i.test(k));
+  if (bad.length) {
+    throw new LvsError('E_VALIDATION', `${bad.join(', ')} cannot be given with -e: connection variables (ansible_*) are read from the inventory, per host`, {
+      file: arg.trim().startsWith('@') ? arg.trim().slice(1) : '-e',
+      field: bad[0]!,
+      fix: 'set it on the host or group in the inventory (e.g. rs1 ansible_host=10.0.0.5 ansible_port=2222), or use --limit to pick hosts',
+    });
+  }
+}
+
 /** Every `-e` argument, merged left to right (later wins). */
 export async function parseExtraVars(args: readonly string[], opts: { cwd: string }): Promise<Vars> {
   const out: Vars = {};
-  for (const a of args) Object.assign(out, await parseExtraVar(a, opts));
+  for (const a of args) {
+    const vars = await parseExtraVar(a, opts);
+    refuseAnsibleVars(vars, a);
+    Object.assign(out, vars);
+  }
   return out;
 }

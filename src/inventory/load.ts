@@ -4,10 +4,11 @@
  * YAML ones are Ansible's, read unchanged (with group_vars/ and host_vars/ beside them).
  * Loading never connects to anything.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LvsError, ValidationErrors } from '../errors.js';
 import { importUserModule } from '../loader.js';
+import { readInputText } from '../input-file.js';
 import type { Inventory, InventorySpec, Vars } from '../types.js';
 import type { Warn } from '../warnings.js';
 import { readVarsDirs } from './ansible-dirs.js';
@@ -69,7 +70,7 @@ export async function locateInventory(ref: string, cwd: string): Promise<{ path:
 async function readModule(path: string, file: string): Promise<InventorySpec> {
   let value: unknown;
   try {
-    value = await importUserModule(path);
+    value = await importUserModule(path, file);
   } catch (e) {
     if (e instanceof LvsError) throw e.within(file);
     throw new LvsError('E_LOAD', `cannot load inventory: ${e instanceof Error ? e.message : String(e)}`, { file, fix: 'fix the error above; the file must `export default inventory({...})`' });
@@ -83,7 +84,7 @@ async function readModule(path: string, file: string): Promise<InventorySpec> {
 }
 
 async function readAnsibleFile(path: string, kind: 'yaml' | 'ini' | 'auto', file: string): Promise<InventorySpec> {
-  const text = await readFile(path, 'utf8');
+  const text = await readInputText(path, file, 'the inventory file');
   if (kind === 'ini') return parseAnsibleIni(text, file);
   // the YAML parser loads only when a YAML file is read (start-up time of INI and TS inventories)
   const { ansibleYamlToSpec, looksLikeYamlInventory, parseAnsibleYaml, parseYamlText } = await import('./ansible-yaml.js');

@@ -4,6 +4,7 @@
  * Plain terms apply first (in order), then the `&` terms, then the `!` terms.
  */
 import { isIPv6 } from 'node:net';
+import { regexRisk } from './regex-guard.js';
 import { LvsError } from '../errors.js';
 import type { HostView, Inventory } from '../types.js';
 import { didYouMean } from './suggest.js';
@@ -93,6 +94,15 @@ function unknownTerm(term: string, inv: Inventory, opts: PatternOptions): HostVi
 
 /** `~regex` terms match from the start of the name, like Python's re.match. */
 function compileRegex(source: string, opts: PatternOptions): RegExp {
+  const risk = regexRisk(source);
+  if (risk) {
+    throw new LvsError('E_PATTERN', `regular expression refused: ${risk} can take exponential time`, {
+      ...(opts.source ? { file: opts.source } : {}),
+      ...(opts.field ? { field: opts.field } : {}),
+      value: `~${source.slice(0, 100)}`,
+      fix: 'write it without repeating a group that itself repeats or alternates, e.g. ~web[0-9]+ or ~(web|db)[0-9]',
+    });
+  }
   try {
     return new RegExp(`^(?:${source})`);
   } catch (e) {
@@ -112,8 +122,9 @@ function matchTerm(term: string, inv: Inventory, byName: ReadonlyMap<string, Hos
   const isGlob = regex !== null || GLOB.test(expr);
   const test = regex ? (s: string) => regex.test(s) : isGlob ? ((re) => (s: string) => re.test(s))(globToRegExp(expr)) : (s: string) => s === expr;
   const out: HostView[] = [];
+  const seen = new Set<HostView>();
   const add = (h: HostView | undefined): void => {
-    if (h && !out.includes(h)) out.push(h);
+    if (h && !seen.has(h)) (seen.add(h), out.push(h));
   };
   const groups = Object.keys(inv.groups).filter((g) => g !== 'all' && test(g));
   for (const g of groups) for (const n of inv.groups[g] ?? []) add(byName.get(n));

@@ -9,8 +9,14 @@ function hasRange(name: string): boolean {
   return open >= 0 && colon > open && name.indexOf(']', colon) > colon;
 }
 
-/** Expands every range in a host name, left to right; a name without ranges is returned alone. */
-export function expandHostRange(name: string, where: { file: string; field?: string } = { file: '' }): string[] {
+/** Most hosts one host-range line may expand to (docs/inventory.md, docs/reliability.md "Limits"). */
+export const MAX_RANGE_HOSTS = 100_000;
+
+/**
+ * Expands every range in a host name, left to right; a name without ranges is returned alone.
+ * Refuses more than `max` names (MAX_RANGE_HOSTS) before building any of them.
+ */
+export function expandHostRange(name: string, where: { file: string; field?: string } = { file: '' }, max = MAX_RANGE_HOSTS): string[] {
   if (!hasRange(name)) return [name];
   const open = name.indexOf('[');
   const close = name.indexOf(']', open);
@@ -26,11 +32,15 @@ export function expandHostRange(name: string, where: { file: string; field?: str
   if (!end) return fail('no end value');
   const step = Number(stepText);
   if (!Number.isInteger(step) || step < 1) return fail('step must be a positive integer');
+  const tooMany = (count: number): void => {
+    if (count > max) fail(`it expands to ${count > 1e15 ? 'more than 10^15' : count} hosts, more than the limit of ${MAX_RANGE_HOSTS} per line`);
+  };
   let seq: string[];
   const ib = LETTERS.indexOf(b);
   const ie = LETTERS.indexOf(end);
   if (b.length === 1 && end.length === 1 && ib >= 0 && ie >= 0) {
     if (ib > ie) fail('begin is after end');
+    tooMany(Math.floor((ie - ib) / step) + 1);
     seq = [];
     for (let i = ib; i <= ie; i += step) seq.push(LETTERS[i] as string);
   } else {
@@ -40,8 +50,13 @@ export function expandHostRange(name: string, where: { file: string; field?: str
     const nb = Number(b);
     const ne = Number(end);
     if (nb > ne) fail('begin is after end');
+    tooMany(Math.floor((ne - nb) / step) + 1);
     seq = [];
     for (let i = nb; i <= ne; i += step) seq.push(width ? String(i).padStart(width, '0') : String(i));
   }
-  return seq.flatMap((s) => expandHostRange(`${head}${s}${tail}`, where));
+  // the rest of the name is the same after every value: expanded once, within what is left of the budget
+  const rest = expandHostRange(tail, where, Math.floor(max / seq.length));
+  const out: string[] = [];
+  for (const s of seq) for (const r of rest) out.push(`${head}${s}${r}`);
+  return out;
 }

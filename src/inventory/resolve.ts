@@ -82,9 +82,15 @@ function groupGraph(spec: InventorySpec): GroupGraph {
   const direct = new Map<string, string[]>(names.map((g) => [g, []]));
   const top: string[] = [];
   const grouped = new Set<string>();
+  // membership sets beside the ordered lists: linear in the number of hosts (10 000 hosts: docs/scaling.md)
+  const listed = new Map<string[], Set<string>>();
+  const pushOnce = (list: string[], name: string): void => {
+    let set = listed.get(list);
+    if (!set) listed.set(list, (set = new Set(list)));
+    if (!set.has(name)) (set.add(name), list.push(name));
+  };
   for (const d of decls) {
-    const list = d.group === null ? top : (direct.get(d.group) as string[]);
-    if (!list.includes(d.name)) list.push(d.name);
+    pushOnce(d.group === null ? top : (direct.get(d.group) as string[]), d.name);
     if (d.group !== null) grouped.add(d.name);
   }
   const hostsOf = (g: string): string[] => {
@@ -92,7 +98,7 @@ function groupGraph(spec: InventorySpec): GroupGraph {
     const seenGroups = new Set<string>([g]);
     let level = [g];
     while (level.length > 0) {
-      for (const x of level) for (const h of direct.get(x) ?? []) if (!out.includes(h)) out.push(h);
+      for (const x of level) for (const h of direct.get(x) ?? []) pushOnce(out, h);
       const next: string[] = [];
       for (const x of level) for (const k of children.get(x) ?? []) if (!seenGroups.has(k)) (seenGroups.add(k), next.push(k));
       level = next;
@@ -100,9 +106,9 @@ function groupGraph(spec: InventorySpec): GroupGraph {
     return out;
   };
   const allHosts = [...top];
-  for (const g of names) if ((parents.get(g) ?? []).length === 0) for (const h of hostsOf(g)) if (!allHosts.includes(h)) allHosts.push(h);
+  for (const g of names) if ((parents.get(g) ?? []).length === 0) for (const h of hostsOf(g)) pushOnce(allHosts, h);
   // hosts only reachable through a cycle (invalid anyway) still belong to all
-  for (const d of decls) if (!allHosts.includes(d.name)) allHosts.push(d.name);
+  for (const d of decls) pushOnce(allHosts, d.name);
   const ungrouped = top.filter((h) => !grouped.has(h));
   return { names, children, parents, depth: (g) => depth(g), hostsOf, allHosts, ungrouped, direct, decls };
 }
@@ -126,8 +132,11 @@ export function resolveInventory(spec: InventorySpec, opts: ResolveOptions): Inv
     return acc;
   };
   const rows: ResolvedRow[] = [];
+  const ungrouped = new Set(graph.ungrouped);
+  const declsByName = new Map<string, Decl[]>();
+  for (const d of graph.decls) declsByName.set(d.name, [...(declsByName.get(d.name) ?? []), d]);
   for (const name of graph.allHosts) {
-    const decls = graph.decls.filter((d) => d.name === name);
+    const decls = declsByName.get(name) ?? [];
     const member = new Set<string>();
     for (const d of decls) if (d.group !== null) ancestors(d.group, member);
     const ordered = [...member].sort((a, b) => graph.depth(a) - graph.depth(b) || (a < b ? -1 : a > b ? 1 : 0));
@@ -154,7 +163,7 @@ export function resolveInventory(spec: InventorySpec, opts: ResolveOptions): Inv
     const connection = finishConnection(conn, name, decls[0]?.path ?? `hosts.${name}`, ordered, opts.source, errors);
     if (errors.length > 0) problems[name] = errors;
     const groups = [...member].sort();
-    if (graph.ungrouped.includes(name)) groups.push('ungrouped');
+    if (ungrouped.has(name)) groups.push('ungrouped');
     rows.push({ name, address, vars, groups, connection, origins });
   }
   const groups: Record<string, readonly string[]> = { all: graph.allHosts, ungrouped: graph.ungrouped };

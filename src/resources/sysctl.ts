@@ -125,9 +125,25 @@ const sysctlOptions = z.object({
   live: z.boolean().default(true),
 });
 
+/**
+ * The options, validated once per distinct plain input: a site sets the same few sysctls on every
+ * real server (10 000 hosts: docs/scaling.md). Inputs holding anything but plain values (a
+ * function in `when`…) are validated each time.
+ */
+const parsedCache = new Map<string, ReturnType<typeof sysctlOptions.parse>>();
+function parsedSysctl(o: SysctlOptions): ReturnType<typeof sysctlOptions.parse> {
+  const plain = typeof o === 'object' && o !== null && Object.values(o).every((v) => v === undefined || ['string', 'number', 'boolean'].includes(typeof v) || (Array.isArray(v) && v.every((x) => typeof x === 'string')));
+  const key = plain ? JSON.stringify(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : null;
+  const known = key === null ? undefined : parsedCache.get(key);
+  if (known) return known;
+  const parsed = parseOptions('sysctl', sysctlOptions, o, "sysctl({ name: 'net.ipv4.ip_forward', value: 1 })");
+  if (key !== null && parsedCache.size < 10_000) parsedCache.set(key, parsed);
+  return parsed;
+}
+
 export function sysctl(o: SysctlOptions): Resource<SysctlState, SysctlChange, 'posix'> {
   const kind = 'sysctl';
-  const { name, value, persist, live, file } = parseOptions(kind, sysctlOptions, o, "sysctl({ name: 'net.ipv4.ip_forward', value: 1 })");
+  const { name, value, persist, live, file } = parsedSysctl(o);
   if (!persist && !live) throw invalid(kind, 'live', false, 'with persist and live both false there is nothing to manage', 'drop one of the two');
   const opts = { name, value, persist, file, live };
   const secrets = o.secrets;

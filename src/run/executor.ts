@@ -42,12 +42,15 @@ export function pickRenderer(): RendererName {
   return process.stdout.isTTY && !process.env.CI ? 'default' : 'plain';
 }
 
+/** Every string of a result a secret could be in: the resource's name too, and the diff's label. */
 function redactResult(r: TaskResult, red: Redactor): TaskResult {
+  const label = r.diff?.label;
   return {
     ...r,
+    resource: red.redact(r.resource),
     ...(r.message ? { message: red.redact(r.message) } : {}),
     ...(r.error ? { error: red.redact(r.error) } : {}),
-    ...(r.diff ? { diff: { ...r.diff, before: red.redact(r.diff.before), after: red.redact(r.diff.after) } } : {}),
+    ...(r.diff ? { diff: { ...r.diff, before: red.redact(r.diff.before), after: red.redact(r.diff.after), ...(label !== undefined ? { label: red.redact(label) } : {}) } } : {}),
   };
 }
 

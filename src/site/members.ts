@@ -19,11 +19,15 @@ export interface SiteMember {
   os: 'linux' | 'windows';
 }
 
+// the schemas are made once: these run for every host (10 000 hosts: docs/scaling.md)
+const VIPS = listOf(ipv4).describe('[192.168.1.10, 192.168.1.11]').optional();
+const VIP = ipv4.optional();
+
 /** The VIPs a host sets (`vips`, a list, else `vip`), or undefined when it sets neither. */
 export function configuredVips(host: HostView): string[] | undefined {
-  const list = host.var('vips', listOf(ipv4).describe('[192.168.1.10, 192.168.1.11]').optional());
+  const list = host.var('vips', VIPS);
   if (list) return list;
-  const one = host.var('vip', ipv4.optional());
+  const one = host.var('vip', VIP);
   return one === undefined ? undefined : [one];
 }
 
@@ -31,16 +35,18 @@ export function configuredVips(host: HostView): string[] | undefined {
 export const vipsOf = (host: HostView): string[] => configuredVips(host) ?? [host.var('vip', ipv4)];
 
 const servicePort = wholeNumber(1, 65535).describe('80');
+const PORTS = listOf(servicePort).describe('[80, 443]').optional();
 
 /** The service ports (virtual services: every VIP × every port): `ports`, else `port`, else [80] (the seed). */
 export function portsOf(host: HostView): number[] {
-  const list = host.var('ports', listOf(servicePort).describe('[80, 443]').optional());
+  const list = host.var('ports', PORTS);
   if (list) return list;
   return [host.var('port', servicePort, 80)];
 }
 
+const WEIGHT = wholeNumber(0, 65535).describe('1');
 /** A real server's weight (`weight`, 0-65535, default 1); drained servers are kept at 0 on the directors. */
-export const weightOf = (rs: HostView): number => rs.var('weight', wholeNumber(0, 65535).describe('1'), 1);
+export const weightOf = (rs: HostView): number => rs.var('weight', WEIGHT, 1);
 
 const groupNames = z.array(z.string().min(1)).describe('[linux_realservers, windows]');
 

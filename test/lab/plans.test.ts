@@ -4,6 +4,7 @@
  * sysctl set by hand, a file edited, a firewall rule removed) is refused with exit 4 and nothing
  * changes on ANY host (asserted on every host); an edited playbook is refused; no secret in a plan.
  */
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labUp } from '../../src/lab/index.js';
 import { silent } from '../../src/lab/exec.js';
 import type { SavedPlan } from '../../src/plan/saved/format.js';
+import { seal } from '../../src/plan/saved/integrity.js';
 import { cli, onHost, ROOT } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lvs-plans-lab-'));
@@ -41,8 +43,11 @@ function planReads(p: SavedPlan): Record<string, unknown> {
   return out;
 }
 
-function plan(file: string, playbook = 'playbooks/site.ts'): SavedPlan {
-  const r = cli([playbook, '-i', 'lab', '--check', '--plan-out', file]);
+const KEY = f('plan.key');
+writeFileSync(KEY, randomBytes(32));
+
+function plan(file: string, playbook = 'playbooks/site.ts', ...extra: string[]): SavedPlan {
+  const r = cli([playbook, '-i', 'lab', '--check', '--plan-out', file, ...extra]);
   expect(r.code, r.stderr + r.stdout.slice(-2000)).toBe(0);
   return readPlan(file);
 }
@@ -60,19 +65,35 @@ describe('saved plans on the lab (playbooks/site.ts)', () => {
 
   it('plan on fresh hosts → apply: exactly the plan, HA-safe rollout; the plan has no secret; a second plan is empty', async () => {
     const before = await snapshots();
-    const p = plan(f('fresh.json'));
+    // signed, as a CI job hands a plan over to another (docs/plans.md "Threat model")
+    const p = plan(f('fresh.json'), 'playbooks/site.ts', '--plan-key', KEY);
+    expect(p.signature).toMatch(/^hmac-sha256:/);
     expect(p.summary.changes).toBeGreaterThan(20);
     expect(p.plays.find((x) => x.name === 'keepalived rollout')?.batches).toEqual([['lvs2'], ['lvs1']]);
     expect(await snapshots()).toEqual(before); // planning changes nothing
     const text = readFileSync(f('fresh.json'), 'utf8');
     expect(text).not.toMatch(/lvs-lab/); // the lab's VRRP auth_pass
     expect(text).toMatch(/auth_pass \*{8}/);
-    const shown = cli(['show', f('fresh.json')]);
+    // tampered copies are refused before any host is contacted: an action edited to skip (digest made
+    // again, the signature kept), and a file the plan names swapped for another
+    const tampered = readPlan(f('fresh.json')) as SavedPlan & Record<string, unknown>;
+    const victim = tampered.plays.flatMap((pl) => pl.hosts.flatMap((h) => h.resources)).find((r) => r.action === 'change')!;
+    victim.action = 'skip';
+    const body = Object.fromEntries(Object.entries(tampered).filter(([k]) => !['digest', 'fields', 'signature'].includes(k)));
+    writeFileSync(f('tampered.json'), JSON.stringify({ ...body, ...seal(body), signature: tampered.signature }));
+    const t1 = cli(['apply', f('tampered.json'), '--plan-key', KEY]);
+    expect(t1.code, t1.stderr).toBe(4);
+    expect(t1.stderr).toMatch(/E_PLAN.*signature: the plan's signature does not match the plan key/);
+    const t2 = cli(['apply', f('tampered.json')]);
+    expect(t2.code, t2.stderr).toBe(4);
+    expect(t2.stderr).toMatch(/E_PLAN.*resources\.\d+\.action: .*must be planned change or ok, the plan says skip/);
+    expect(await snapshots()).toEqual(before);
+    const shown = cli(['show', f('fresh.json'), '--plan-key', KEY]);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(/\+\s+virtual_router_id 51/);
     expect(shown.stdout).not.toMatch(/lvs-lab/);
 
-    const a = cli(['apply', f('fresh.json'), '--json', f('apply-report.json')]);
+    const a = cli(['apply', f('fresh.json'), '--plan-key', KEY, '--json', f('apply-report.json')]);
     expect(a.code, a.stdout.slice(-3000) + a.stderr).toBe(0);
     expect(a.stdout).toMatch(/drift check: \d+ planned resource\(s\) on 5 host\(s\) as planned/);
     const report = JSON.parse(readFileSync(f('apply-report.json'), 'utf8')) as { results: { host: string; play: string; resource: string; status: string; handler?: boolean }[] };
@@ -122,7 +143,8 @@ describe('saved plans on the lab (playbooks/site.ts)', () => {
     plan(f('edited.json'), pb);
     writeFileSync(pb, `${readFileSync(pb, 'utf8')}\n// changed after the review\n`);
     const before = await snapshots();
-    const r = cli(['apply', f('edited.json')]);
+    // named again on the command line: the playbook lives outside the directory apply runs in
+    const r = cli(['apply', f('edited.json'), '--playbook', pb]);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/E_PLAN.*changed since the plan was made: the playbook file — nothing was contacted/);
     expect(await snapshots()).toEqual(before);

@@ -1,15 +1,19 @@
 /**
- * The saved-plan file, `lvs-play-plan/1` (docs/plans.md): a stable, versioned JSON format. Fields
+ * The saved-plan file, `lvs-play-plan/2` (docs/plans.md): a stable, versioned JSON format. Fields
  * may be added in a minor revision; a change of meaning or a removal bumps the number, and
  * `lvs-play apply` refuses a format it does not know.
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { LvsError } from '../../errors.js';
+import { checkDepth, readInputText } from '../../input-file.js';
+import { verifyIntegrity } from './integrity.js';
+import type { PlanSources } from './sources.js';
 import type { Diff, JsonValue } from '../../types.js';
 import type { Read } from './reads.js';
 
-export const PLAN_FORMAT = 'lvs-play-plan/1';
+export const PLAN_FORMAT = 'lvs-play-plan/2';
+/** How far in the future a plan's createdAt may be (clocks of two machines differ a little). */
+export const CLOCK_SKEW_MS = 5 * 60e3;
 
 /** change: would change · ok: already as wanted (re-verified, never changed) · skip: condition false · probe: asserted at apply time */
 export type PlannedAction = 'change' | 'ok' | 'skip' | 'probe';
@@ -85,16 +89,26 @@ export interface SavedPlan {
   inventory: string;
   options: { limit?: string; tags?: string[]; skipTags?: string[]; extraVars: string[] };
   inputs: PlanInputs;
-  /** Digest of `inputs`. */
+  /** The files named above, with the digests of their bytes (checked before apply reads them). */
+  sources: PlanSources;
+  /** Digest of every other field of the plan (src/plan/saved/integrity.ts). */
   digest: string;
+  /** Digest of each field (per column below plays), to name what was edited. */
+  fields: Record<string, string>;
+  /** `hmac-sha256:…` of `digest` with the plan key, when the plan was made with one. */
+  signature?: string;
   summary: { changes: number; hosts: Record<string, Record<PlannedAction, number>> };
   plays: PlanPlay[];
 }
+
+/** A plan before its digest, field digests and signature are made (integrity.ts seal). */
+export type UnsealedPlan = Omit<SavedPlan, 'digest' | 'fields' | 'signature'>;
 
 const json: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(json), z.record(json)]));
 const read = z.object({ op: z.enum(['get', 'has', 'keys', 'all', 'hook']), path: z.array(z.string()), value: json });
 const diff = z.object({ before: z.string(), after: z.string(), label: z.string().optional() });
 const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/);
+const source = z.object({ path: z.string().min(1).max(4096), sha256: digest.nullable() });
 
 const schema = z.object({
   format: z.literal(PLAN_FORMAT),
@@ -109,7 +123,14 @@ const schema = z.object({
     extraVars: z.array(z.string()),
   }),
   inputs: z.object({ playbook: digest, inventory: digest, vars: digest, tasks: digest }),
+  sources: z.object({
+    playbook: source,
+    inventory: source.nullable(),
+    vars: z.array(source),
+  }),
   digest,
+  fields: z.record(digest),
+  signature: z.string().regex(/^hmac-sha256:[0-9a-f]{64}$/).optional(),
   summary: z.object({ changes: z.number().int(), hosts: z.record(z.record(z.number())) }),
   plays: z.array(
     z.object({
@@ -143,13 +164,19 @@ const schema = z.object({
   ),
 });
 
-/** Reads and checks a plan file; E_PLAN (exit 4) naming the file and what is wrong. */
-export async function readPlanFile(file: string): Promise<SavedPlan> {
+/**
+ * Reads and checks a plan file, in this order: a regular file of bounded size; JSON, not nested
+ * too deep; a known format; its digest over every field (and its signature, given a key) — before
+ * anything else of it is believed; its schema; a createdAt that is not in the future.
+ * E_PLAN (exit 4) naming the file, the field and the fix.
+ */
+export async function readPlanFile(file: string, opts: { key?: Buffer; now?: number } = {}): Promise<SavedPlan> {
+  const make = 'make one with: lvs-play PLAYBOOK -i INV --check --plan-out FILE';
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readInputText(file, file, 'the plan', make);
   } catch (e) {
-    throw new LvsError('E_PLAN', `cannot read the plan: ${e instanceof Error ? e.message : String(e)}`, { file, fix: 'make one with: lvs-play PLAYBOOK -i INV --check --plan-out FILE' });
+    throw e instanceof LvsError ? new LvsError('E_PLAN', e.reason, e.detail) : e;
   }
   let data: unknown;
   try {
@@ -157,14 +184,24 @@ export async function readPlanFile(file: string): Promise<SavedPlan> {
   } catch {
     throw new LvsError('E_PLAN', 'not a JSON file', { file, fix: 'give a file written by --plan-out' });
   }
+  try {
+    checkDepth(data, file, 'plan');
+  } catch (e) {
+    throw e instanceof LvsError ? new LvsError('E_PLAN', e.reason, e.detail) : e;
+  }
   const fmt = (data as { format?: unknown } | null)?.format;
   if (fmt !== PLAN_FORMAT) {
-    throw new LvsError('E_PLAN', `unknown plan format ${JSON.stringify(fmt)} (this lvs-play reads ${PLAN_FORMAT})`, { file, fix: 'make the plan again with this lvs-play version' });
+    throw new LvsError('E_PLAN', `unknown plan format ${JSON.stringify(fmt)?.slice(0, 60)} (this lvs-play reads ${PLAN_FORMAT})`, { file, field: 'format', fix: 'make the plan again with this lvs-play version' });
   }
+  verifyIntegrity(data as Record<string, unknown>, file, opts.key);
   const r = schema.safeParse(data);
   if (!r.success) {
     const i = r.error.issues[0]!;
     throw new LvsError('E_PLAN', `invalid plan: ${i.message}`, { file, field: i.path.join('.'), fix: 'the plan was edited or truncated: make it again' });
   }
-  return r.data as SavedPlan;
+  const plan = r.data as SavedPlan;
+  if (Date.parse(plan.createdAt) > (opts.now ?? Date.now()) + CLOCK_SKEW_MS) {
+    throw new LvsError('E_PLAN', `the plan claims to be made in the future (${plan.createdAt})`, { file, field: 'createdAt', fix: 'check this machine\'s clock; make a new plan' });
+  }
+  return plan;
 }

@@ -8,9 +8,10 @@ import { readFile } from 'node:fs/promises';
 import { isSecretRef, secretFromEnv } from '../../inventory/secret.js';
 import { Redactor } from '../../run/redact.js';
 import type { PlannedPlay } from '../../run/select.js';
-import type { Inventory, JsonValue, SecretRef, Vars } from '../../types.js';
+import type { Inventory, SecretRef, Vars } from '../../types.js';
 import { canonical, digestOf, type CanonicalOptions } from './canonical.js';
 import type { PlanInputs } from './format.js';
+import { LvsError } from '../../errors.js';
 
 function walkSecrets(v: unknown, out: SecretRef[], seen = new Set<unknown>()): void {
   if (typeof v !== 'object' || v === null || seen.has(v)) return;
@@ -88,16 +89,19 @@ export interface InputSources {
 
 export async function planInputs(src: InputSources, red: Redactor): Promise<PlanInputs> {
   const o = canonicalOptions(red, Infinity);
-  const d = (v: unknown): string => digestOf(canonical(v, o));
+  const d = (v: unknown, what = 'the inventory'): string => {
+    try {
+      return digestOf(canonical(v, o));
+    } catch (e) {
+      // a cycle (a var that contains itself) cannot be written into a plan: bad input, not a crash
+      throw new LvsError('E_VALIDATION', `${what} cannot be saved in a plan: ${(e as Error).message}`, { file: what === 'the -e vars' ? '-e' : src.inventory.source, fix: 'remove the value that refers to itself' });
+    }
+  };
   const inventory = src.inventory.hosts.map((h) => ({ name: h.name, address: h.address, groups: [...h.groups], vars: withRefs(h.vars), connection: withRefs(h.connection) }));
   return {
     playbook: d(await readFile(src.playbookFile, 'utf8')),
     inventory: d({ hosts: inventory, groups: src.inventory.groups }),
-    vars: d(withRefs(src.extraVars)),
-    tasks: d(taskModel(src.plays)),
+    vars: d(withRefs(src.extraVars), 'the -e vars'),
+    tasks: d(taskModel(src.plays), 'the task list'),
   };
-}
-
-export function inputsDigest(i: PlanInputs): string {
-  return digestOf(i as unknown as JsonValue);
 }

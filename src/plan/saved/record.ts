@@ -6,7 +6,7 @@
 import type { PlannedPlay, PlannedTask } from '../../run/select.js';
 import type { AnyResource, Diff, RunReport } from '../../types.js';
 import { canonical, digestOf, type CanonicalOptions } from './canonical.js';
-import type { PlannedAction, PlannedHandler, PlannedResource, PlanPlay, SavedPlan } from './format.js';
+import { PLAN_FORMAT, type PlannedAction, type PlannedHandler, type PlannedResource, type PlanPlay, type SavedPlan, type UnsealedPlan } from './format.js';
 import { dependencyOf, type Read } from './reads.js';
 
 /** What one resource's plan was, recorded during the check run. */
@@ -106,11 +106,11 @@ export interface PlanHeader {
   inventory: string;
   options: SavedPlan['options'];
   inputs: SavedPlan['inputs'];
-  digest: string;
+  sources: SavedPlan['sources'];
 }
 
 /** The SavedPlan of a finished check run. */
-export function buildPlan(plays: readonly PlannedPlay[], slots: ReadonlyMap<string, Slot>, header: PlanHeader, o: CanonicalOptions): SavedPlan {
+export function buildPlan(plays: readonly PlannedPlay[], slots: ReadonlyMap<string, Slot>, header: PlanHeader, o: CanonicalOptions): UnsealedPlan {
   const summary: SavedPlan['summary'] = { changes: 0, hosts: {} };
   const changedBefore = new Set<string>();
   const out: PlanPlay[] = plays.map((p, pi) => ({
@@ -135,7 +135,7 @@ export function buildPlan(plays: readonly PlannedPlay[], slots: ReadonlyMap<stri
       return { host: hp.host.name, resources, handlers };
     }),
   }));
-  return { format: 'lvs-play-plan/1', ...header, summary, plays: out };
+  return { format: PLAN_FORMAT, ...header, summary, plays: out };
 }
 
 /** Why a check run cannot become a plan (a resource failed or a host was unreachable), or null. */

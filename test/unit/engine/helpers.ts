@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,4 +71,13 @@ export function read(path: string): string {
 
 export function write(path: string, s: string): void {
   writeFileSync(path, s);
+}
+
+/** A stream that keeps what is written to it (a CLI command's `out`). */
+export function textSink(): PassThrough & { text(): string } {
+  const s = new PassThrough() as PassThrough & { text(): string };
+  const chunks: string[] = [];
+  s.on('data', (c: Buffer) => chunks.push(c.toString()));
+  s.text = () => chunks.join('');
+  return s;
 }

@@ -64,7 +64,8 @@ describe('validateKeepalived', () => {
 
   it('auth_pass at most 8 bytes, never echoed', () => {
     const e = one((c) => (inst(c).authentication = { type: 'PASS', pass: 'sup3rsecret' }), `${I}.authentication.pass`);
-    expect(e.message).toContain('auth_pass is 11 bytes');
+    expect(e.message).toContain('auth_pass is longer than 8 bytes');
+    expect(e.message).not.toMatch(/\b11\b/);
     expect(e.message).not.toContain('sup3rsecret');
     expect(e.detail.value).toBeUndefined();
     expect(e.detail.fix).toContain('8 bytes');
@@ -73,7 +74,7 @@ describe('validateKeepalived', () => {
     inst(cfg).authentication = { type: 'PASS', pass: 'päss€wd' };
     const errs = errorsOf(() => validateKeepalived(cfg, where));
     expect(errs.map((x) => x.message.split('\n')[0])).toEqual([
-      `inventory/prod.ts: ${I}.authentication.pass: auth_pass is 10 bytes`,
+      `inventory/prod.ts: ${I}.authentication.pass: auth_pass is longer than 8 bytes`,
       `inventory/prod.ts: ${I}.authentication.pass: auth_pass has characters keepalived.conf cannot hold as one word`,
     ]);
   });

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { textSink as sink } from '../engine/helpers.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyCommand, checkAge } from '../../../src/cli/apply.js';
 import { runPlaybook } from '../../../src/cli/run.js';
@@ -47,13 +47,6 @@ const opts = (o: Partial<CliOptions> = {}): CliOptions => ({
   ...o,
 });
 
-function sink(): PassThrough & { text(): string } {
-  const s = new PassThrough() as PassThrough & { text(): string };
-  const chunks: string[] = [];
-  s.on('data', (c: Buffer) => chunks.push(c.toString()));
-  s.text = () => chunks.join('');
-  return s;
-}
 
 const hostDir = (h: string) => join(dir, h);
 const snapshot = () => ['a', 'b'].map((h) => ['app.conf', 'hosts'].map((f) => (existsSync(join(hostDir(h), f)) ? readFileSync(join(hostDir(h), f), 'utf8') : null)));
@@ -68,16 +61,18 @@ beforeAll(() => {
   }
 });
 
+/** apply's arguments: the plan, its playbook and inventory named again (they live outside the current directory). */
+const applyArgs = (...extra: string[]): string[] => [planFile, '--playbook', pbFile, '-i', invFile, ...extra];
 const plan = (): SavedPlan => JSON.parse(readFileSync(planFile, 'utf8')) as SavedPlan;
 const makePlan = async () => expect(await runPlaybook(opts({ check: true, planOut: planFile }), sink())).toBe(0);
 
-describe('saved plans on the control node', () => {
+describe('saved plans on the control node', { timeout: 60_000 }, () => {
   it('--check --plan-out writes a plan with the changes, their fingerprints, the inputs and no secret', async () => {
     const before = snapshot();
     await makePlan();
     expect(snapshot()).toEqual(before);
     const p = plan();
-    expect(p.format).toBe('lvs-play-plan/1');
+    expect(p.format).toBe('lvs-play-plan/2');
     expect(p.summary.changes).toBe(4);
     expect(p.plays[0]!.batches).toEqual([['a'], ['b']]);
     const r = p.plays[0]!.hosts[0]!.resources[0]!;
@@ -104,7 +99,7 @@ describe('saved plans on the control node', () => {
     writeFileSync(join(hostDir('b'), 'hosts'), '127.0.0.1 localhost\n10.9.9.9 other\n');
     const before = snapshot();
     const out = sink();
-    const err = await applyCommand([planFile], out).catch((e: unknown) => e);
+    const err = await applyCommand(applyArgs(), out).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LvsError);
     expect((err as LvsError).code).toBe('E_DRIFT');
     expect(out.text()).toMatch(/DRIFT \[b\] lineInFile .*hosts/);
@@ -115,7 +110,7 @@ describe('saved plans on the control node', () => {
 
   it('apply makes exactly the planned changes; the state equals a direct run; a new plan is empty', async () => {
     const out = sink();
-    expect(await applyCommand([planFile], out)).toBe(0);
+    expect(await applyCommand(applyArgs(), out)).toBe(0);
     expect(out.text()).toMatch(/drift check: 4 planned resource\(s\) on 2 host\(s\) as planned/);
     const applied = snapshot();
     expect(applied[0]![0]).toBe(`port=80\npass=${SECRET}\n`);
@@ -132,7 +127,7 @@ describe('saved plans on the control node', () => {
     rmSync(join(hostDir('a'), 'app.conf'));
     await makePlan();
     writeFileSync(pbFile, `${PLAYBOOK}// reviewed? no\n`);
-    const err = await applyCommand([planFile], sink()).catch((e: unknown) => e);
+    const err = await applyCommand(applyArgs(), sink()).catch((e: unknown) => e);
     expect((err as LvsError).code).toBe('E_PLAN');
     expect((err as LvsError).message).toMatch(/changed since the plan was made: the playbook file/);
     expect(existsSync(join(hostDir('a'), 'app.conf'))).toBe(false);
@@ -161,6 +156,6 @@ describe('saved plans: command lines', () => {
     writeFileSync(bad, JSON.stringify({ format: 'lvs-play-plan/99' }));
     const err = await applyCommand([bad], sink()).catch((e: unknown) => e);
     expect((err as LvsError).code).toBe('E_PLAN');
-    expect((err as LvsError).message).toMatch(/bad\.json: unknown plan format "lvs-play-plan\/99"/);
+    expect((err as LvsError).message).toMatch(/bad\.json: format: unknown plan format "lvs-play-plan\/99"/);
   });
 });

@@ -27,6 +27,7 @@ import { onceWarner } from '../warnings.js';
 import { SecretResolver } from '../inventory/secret.js';
 import { mark, writeProfile } from '../profile.js';
 import { applyShard } from './shard.js';
+import { junitXml } from '../run/junit.js';
 
 export { EXIT };
 
@@ -55,6 +56,11 @@ export function exitCodeOf(report: RunReport): number {
   if (hosts.some((h) => h.unreachable > 0)) return EXIT.unreachable;
   if (report.stopped) return EXIT.failed;
   return EXIT.ok;
+}
+
+/** --check --detailed-exitcode: a run that would change something (and nothing worse) exits 6, not 0. */
+export function detailedExitCode(report: RunReport, code: number): number {
+  return code === EXIT.ok && report.check && report.results.some((r) => r.status === 'changed') ? EXIT.changes : code;
 }
 
 /** What a run is made of once everything is validated, before any host is contacted. */
@@ -171,8 +177,10 @@ export async function runLoadedPlaybook(
     out.write(`\n${recapText(report, color)}\n`);
     if (report.stopped) out.write(`stopped: ${report.stopped}\n`);
     if (o.json) await writeFile(o.json, `${JSON.stringify(report, null, 2)}\n`);
+    if (o.junit) await writeFile(o.junit, junitXml(report, (t) => redactor.redact(t)));
     mark('recap');
-    return hooks.afterExecute ? await hooks.afterExecute(report, ctx, exitCodeOf(report)) : exitCodeOf(report);
+    const code = hooks.afterExecute ? await hooks.afterExecute(report, ctx, exitCodeOf(report)) : exitCodeOf(report);
+    return o.detailedExitcode ? detailedExitCode(report, code) : code;
   } finally {
     await closeJumpHosts();
     writeProfile();

@@ -39,6 +39,7 @@ export type Command =
   | { kind: 'apply'; argv: string[] }
   | { kind: 'show'; argv: string[] }
   | { kind: 'status'; argv: string[] }
+  | { kind: 'exporter'; argv: string[] }
   | { kind: 'drain'; argv: string[] }
   | { kind: 'undrain'; argv: string[] }
   | { kind: 'init'; argv: string[] }
@@ -52,7 +53,8 @@ export const USAGE = `Usage: lvs-play PLAYBOOK -i INVENTORY [options]
        lvs-play apply PLAN.json [--allow-stale] [--max-age 1h] | show PLAN.json [--json]   (docs/plans.md)
        lvs-play render PLAYBOOK -i INVENTORY [--limit P] [-e K=V] [--out DIR]   every file and setting each host would get (no connection)
        lvs-play report merge A.json B.json … [--json FILE]   (docs/scaling.md)
-       lvs-play status -i INVENTORY [--watch [N]] [--json FILE] | drain HOST -i INVENTORY [--wait 60s] | undrain HOST -i INVENTORY   (docs/operate.md)
+       lvs-play status -i INVENTORY [--watch [N]] [--json FILE] [--serve [ADDR:PORT]] | drain HOST -i INVENTORY [--wait 60s] | undrain HOST -i INVENTORY   (docs/operate.md)
+       lvs-play exporter -i INVENTORY [--listen 127.0.0.1:9469] [--interval 15s]   (Prometheus metrics, docs/operate.md)
 
 Runs a typed TypeScript playbook against an inventory (TS file, or an Ansible INI/YAML inventory).
 
@@ -101,6 +103,7 @@ export function parseCli(argv: readonly string[]): Command {
   if (argv[0] === 'apply') return { kind: 'apply', argv: argv.slice(1) };
   if (argv[0] === 'show') return { kind: 'show', argv: argv.slice(1) };
   if (argv[0] === 'status') return { kind: 'status', argv: argv.slice(1) };
+  if (argv[0] === 'exporter') return { kind: 'exporter', argv: argv.slice(1) };
   if (argv[0] === 'drain' || argv[0] === 'undrain') return { kind: argv[0], argv: argv.slice(1) };
   if (argv[0] === 'init') return { kind: 'init', argv: argv.slice(1) };
   if (argv[0] === 'render') return { kind: 'render', argv: argv.slice(1) };

@@ -26,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
     if (cmd.kind === 'show') return await (await import('./show.js')).showCommand(cmd.argv);
     if (cmd.kind === 'status') return await (await import('./status.js')).statusCommand(cmd.argv);
     if (cmd.kind === 'drain') return await (await import('./drain.js')).drainCommand('drain', cmd.argv);
+    if (cmd.kind === 'exporter') return await (await import('./exporter.js')).exporterCommand(cmd.argv);
     if (cmd.kind === 'undrain') return await (await import('./undrain.js')).undrainCommand(cmd.argv);
     return await runPlaybook(cmd.options);
   } catch (e) {

@@ -10,8 +10,8 @@ import { parseExtraVars } from '../inventory/extra-vars.js';
 import { loadInventory } from '../inventory/load.js';
 import { SecretResolver } from '../inventory/secret.js';
 import { Redactor } from '../run/redact.js';
-import { requireDirectors } from '../site/index.js';
-import { StatusCollector, targetsOf } from '../status/collect.js';
+import { StatusCollector } from '../status/collect.js';
+import { clusterTargets } from './cluster.js';
 import { renderStatus } from '../status/render.js';
 import { makeConnector } from './connect.js';
 
@@ -78,8 +78,7 @@ export async function statusCommand(argv: readonly string[], out: NodeJS.Writabl
   if (o === 'help') return out.write(`${STATUS_USAGE}\n`), 0;
   const cwd = process.cwd();
   const inv = await loadInventory(o.inventory, { cwd, extraVars: await parseExtraVars(o.extraVars, { cwd }) });
-  const targets = targetsOf(inv);
-  requireDirectors(targets);
+  const targets = clusterTargets(inv);
   const redactor = new Redactor();
   const collector = new StatusCollector(targets, makeConnector({ secrets: new SecretResolver({}, redactor), redactor, acceptNewHostKeys: o.acceptNewHostKeys }), inv.source);
   const tty = Boolean((out as NodeJS.WriteStream).isTTY);

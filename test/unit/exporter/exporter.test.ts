@@ -114,3 +114,15 @@ describe('exporter options', () => {
     expect(() => parseExporterArgs(['-i', 'lab', '--bogus'])).toThrow(/bogus/);
   });
 });
+
+describe('docs/operate.md', () => {
+  it('lists every metric with its labels', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../../docs/operate.md', import.meta.url), 'utf8');
+    for (const [name, def] of Object.entries(METRICS)) {
+      const row = doc.split('\n').find((l) => l.startsWith(`| \`${name}\` |`));
+      expect(row, name).toBeDefined();
+      for (const l of def.labels) expect(row, `${name} ${l}`).toContain(`\`${l}\``);
+    }
+  });
+});

@@ -18,7 +18,7 @@ import { Retainer } from '../exporter/retain.js';
 import { parseDuration } from './apply.js';
 import { clusterTargets } from './cluster.js';
 import { makeConnector } from './connect.js';
-import { parseListen, serveHttp, type Listen } from './listen.js';
+import { listenUrl, parseListen, serveHttp, untilSignal, type Listen } from './listen.js';
 
 export const EXPORTER_USAGE = `Usage: lvs-play exporter -i INVENTORY [-e K=V|@FILE] [--listen [ADDRESS:]PORT] [--interval 15s]
 
@@ -74,15 +74,6 @@ export function parseExporterArgs(argv: readonly string[]): ExporterOptions | 'h
   };
 }
 
-/** Until SIGINT/SIGTERM. */
-function untilSignal(): Promise<void> {
-  return new Promise((r) => {
-    const done = () => (process.off('SIGINT', done), process.off('SIGTERM', done), r());
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
-}
-
 export async function exporterCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const o = parseExporterArgs(argv);
   if (o === 'help') return out.write(`${EXPORTER_USAGE}\n`), 0;
@@ -107,11 +98,12 @@ export async function exporterCommand(argv: readonly string[], out: NodeJS.Writa
     res.writeHead(200, { 'content-type': registry.contentType }).end(body);
   });
   const hostCount = targets.directors.length + targets.realServers.length;
-  out.write(`lvs-play exporter: http://${o.listen.host.includes(':') ? `[${o.listen.host}]` : o.listen.host}:${o.listen.port}/metrics, ${hostCount} hosts of ${inv.source} read every ${o.intervalMs / 1000} s\n`);
+  out.write(`lvs-play exporter: ${listenUrl(o.listen)}/metrics, ${hostCount} hosts of ${inv.source} read every ${o.intervalMs / 1000} s\n`);
   const stop = untilSignal();
   await Promise.race([sampler.start(), stop]);
   await stop;
   server.close();
+  server.closeAllConnections();
   await sampler.stop();
   return 0;
 }

@@ -42,3 +42,17 @@ export async function serveHttp(at: Listen, handler: Handler): Promise<Server> {
   });
   return server;
 }
+
+/** `http://127.0.0.1:9469` / `http://[::1]:9469`. */
+export function listenUrl(at: Listen): string {
+  return `http://${at.host.includes(':') ? `[${at.host}]` : at.host}:${at.port}`;
+}
+
+/** Resolves on the first SIGINT or SIGTERM (the serving commands end cleanly, exit 0). */
+export function untilSignal(): Promise<void> {
+  return new Promise((r) => {
+    const done = () => (process.off('SIGINT', done), process.off('SIGTERM', done), r());
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}

@@ -14,13 +14,18 @@ import { StatusCollector } from '../status/collect.js';
 import { clusterTargets } from './cluster.js';
 import { renderStatus } from '../status/render.js';
 import { makeConnector } from './connect.js';
+import { listenUrl, parseListen, untilSignal, type Listen } from './listen.js';
+import { Sampler } from '../status/sampler.js';
+import { serveStatus } from './status-serve.js';
 
-export const STATUS_USAGE = `Usage: lvs-play status -i INVENTORY [-e K=V|@FILE] [--watch [SECONDS]] [--json FILE]
+export const STATUS_USAGE = `Usage: lvs-play status -i INVENTORY [-e K=V|@FILE] [--watch [SECONDS]] [--json FILE] [--serve [ADDRESS:]PORT]
 
 Shows, read-only, who is MASTER, who holds each VIP, the IPVS table (weights, connections,
 rates) and every real server's VIP/ARP/port state, with each problem found and its fix.
   --watch [N]    refresh every N seconds (default 2) over the same connections; Ctrl-C ends
   --json FILE    also write the report (format lvs-play-status/1, docs/operate.md)
+  --serve [A:]P  serve a live page of the cluster (default 127.0.0.1:9470, loopback), read again
+                 every --watch seconds (default 2); runs until Ctrl-C
 Exit codes: 0 no problem, 2 a problem found, 4 invalid inventory, 5 bad options.`;
 
 export interface StatusOptions {
@@ -29,7 +34,11 @@ export interface StatusOptions {
   watch: number | null;
   json?: string;
   acceptNewHostKeys: boolean;
+  /** --serve: the live page's address (src/cli/status-serve.ts). */
+  serve?: Listen;
 }
+
+export const DEFAULT_SERVE = '127.0.0.1:9470';
 
 function usage(msg: string): LvsError {
   return new LvsError('E_USAGE', msg, { file: 'command line', fix: STATUS_USAGE.split('\n')[0]! });
@@ -40,6 +49,9 @@ export function parseStatusArgs(argv: readonly string[]): StatusOptions | 'help'
   const args = [...argv];
   const w = args.findIndex((a) => a === '--watch');
   if (w >= 0 && !/^\d+(\.\d+)?$/.test(args[w + 1] ?? '')) args.splice(w + 1, 0, '2');
+  // --serve takes an optional [ADDRESS:]PORT: the default when the next word is an option or absent
+  const sv = args.findIndex((a) => a === '--serve');
+  if (sv >= 0 && (args[sv + 1] === undefined || args[sv + 1]!.startsWith('-'))) args.splice(sv + 1, 0, DEFAULT_SERVE);
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -49,6 +61,7 @@ export function parseStatusArgs(argv: readonly string[]): StatusOptions | 'help'
       'extra-vars': { type: 'string', short: 'e', multiple: true },
       watch: { type: 'string' },
       json: { type: 'string' },
+      serve: { type: 'string' },
       'accept-new-host-keys': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -64,6 +77,7 @@ export function parseStatusArgs(argv: readonly string[]): StatusOptions | 'help'
     watch,
     ...(values.json ? { json: values.json } : {}),
     acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
+    ...(values.serve !== undefined ? { serve: parseListen(values.serve, '--serve', STATUS_USAGE.split('\n')[0]!) } : {}),
   };
 }
 
@@ -81,6 +95,7 @@ export async function statusCommand(argv: readonly string[], out: NodeJS.Writabl
   const targets = clusterTargets(inv);
   const redactor = new Redactor();
   const collector = new StatusCollector(targets, makeConnector({ secrets: new SecretResolver({}, redactor), redactor, acceptNewHostKeys: o.acceptNewHostKeys }), inv.source);
+  if (o.serve) return serve(collector, o.serve, o.watch ?? 2, redactor, out);
   const tty = Boolean((out as NodeJS.WriteStream).isTTY);
   const color = tty && !process.env.NO_COLOR && !process.env.CI;
   let stop = false;
@@ -110,4 +125,18 @@ export async function statusCommand(argv: readonly string[], out: NodeJS.Writabl
     await collector.close();
   }
   return code;
+}
+
+/** --serve: the live page until Ctrl-C / SIGTERM (exit 0). */
+async function serve(collector: StatusCollector, at: Listen, seconds: number, redactor: Redactor, out: NodeJS.WritableStream): Promise<number> {
+  const sampler = new Sampler(collector, seconds * 1000);
+  const server = await serveStatus(sampler, at, redactor);
+  out.write(`lvs-play status: live page on ${listenUrl(at)}/ (read every ${seconds} s; Ctrl-C ends)\n`);
+  const stop = untilSignal();
+  await Promise.race([sampler.start(), stop]);
+  await stop;
+  server.close();
+  server.closeAllConnections();
+  await sampler.stop();
+  return 0;
 }

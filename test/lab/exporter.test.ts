@@ -8,20 +8,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holders } from './keepalived-support.js';
 import { cli, ensureLab, onHost } from './support.js';
-import { E, startExporter, startPrometheus } from './observe-support.js';
+import { E, startExporter, startKeepalived, startPrometheus, stopKeepalived, vipOn } from './observe-support.js';
 
 const INTERVAL_S = 2;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function vipOn(who: string, ms = 15_000): Promise<void> {
-  const t0 = Date.now();
-  while ((await holders()).join() !== who) {
-    if (Date.now() - t0 > ms) throw new Error(`VIP not on ${who} alone within ${ms} ms (holders: ${(await holders()).join(', ') || 'none'})`);
-    await sleep(100);
-  }
-}
 
 const metric = (text: string, line: string) => text.split('\n').find((l) => l.startsWith(line));
 
@@ -69,7 +61,7 @@ describe('lvs-play exporter, scraped by prometheus, on the lab', () => {
     }
     try {
       const k = performance.now();
-      await onHost('lvs1', 'pkill -TERM -x keepalived; :');
+      await stopKeepalived('lvs1');
       await vipOn('lvs2', 10_000);
       const moved = performance.now();
       while ((await holderNow()).join() !== 'lvs2') {
@@ -83,7 +75,7 @@ describe('lvs-play exporter, scraped by prometheus, on the lab', () => {
       const state = await prom.query('lvs_vrrp_state{state="MASTER"} == 1');
       expect(state.data?.result.map((x) => x.metric.director)).toEqual(['lvs2']);
     } finally {
-      await onHost('lvs1', 'rm -f /run/keepalived.pid; /etc/init.d/keepalived start >/dev/null');
+      await startKeepalived('lvs1');
       await vipOn('lvs1');
     }
   });

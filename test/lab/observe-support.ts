@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './support.js';
+import { holders } from './keepalived-support.js';
+import { ROOT, onHost } from './support.js';
 
 export const E = ['-e', '{"realserver_groups":["linux_realservers"]}'];
 
@@ -88,4 +89,23 @@ export interface PromResult {
   status: 'success' | 'error';
   error?: string;
   data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+}
+
+/** Stops the MASTER's keepalived as an operator would (SIGTERM: it gives the VIP up at once). */
+export async function stopKeepalived(host: string): Promise<void> {
+  await onHost(host, 'pkill -TERM -x keepalived; :');
+}
+
+/** Starts keepalived again once the stopped one (and its children) have exited. */
+export async function startKeepalived(host: string): Promise<void> {
+  await onHost(host, 'i=0; while pgrep -x keepalived >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; rm -f /run/keepalived.pid; /etc/init.d/keepalived start >/dev/null');
+}
+
+/** Waits until `who` alone holds the lab VIP. */
+export async function vipOn(who: string, ms = 15_000): Promise<void> {
+  const t0 = Date.now();
+  while ((await holders()).join() !== who) {
+    if (Date.now() - t0 > ms) throw new Error(`VIP not on ${who} alone within ${ms} ms (holders: ${(await holders()).join(', ') || 'none'})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

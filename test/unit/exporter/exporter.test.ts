@@ -126,3 +126,13 @@ describe('docs/operate.md', () => {
     }
   });
 });
+
+describe('status --serve options', () => {
+  it('loopback 9470 by default, an explicit address, refusals', async () => {
+    const { parseStatusArgs } = await import('../../../src/cli/status.js');
+    expect(parseStatusArgs(['-i', 'lab', '--serve'])).toMatchObject({ serve: { host: '127.0.0.1', port: 9470 }, watch: null });
+    expect(parseStatusArgs(['-i', 'lab', '--serve', '--watch', '1'])).toMatchObject({ serve: { host: '127.0.0.1', port: 9470 }, watch: 1 });
+    expect(parseStatusArgs(['--serve', '0.0.0.0:8080', '-i', 'lab'])).toMatchObject({ serve: { host: '0.0.0.0', port: 8080 } });
+    expect(() => parseStatusArgs(['-i', 'lab', '--serve', 'example.com:80'])).toThrow(/--serve takes/);
+  });
+});

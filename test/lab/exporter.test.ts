@@ -3,12 +3,16 @@
  * passes on its output; Debian's prometheus scrapes it and, after the MASTER's keepalived is
  * stopped, its query for the VIP holder names lvs2 within two exporter intervals of the VIP moving.
  * A real server whose ssh stops answering (its port dropped by nft in its netns) keeps its series
- * with lvs_host_up 0; the exporter reconnects once it answers again. Leaves the lab as the
+ * with lvs_host_up 0; the exporter reconnects once it answers again. Every query of the Grafana
+ * dashboard (dashboards/lvs-play.json) runs in that prometheus. Leaves the lab as the
  * failover tests do: keepalived.conf rolled out, keepalived stopped, no VIP held.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dashboardQueries, metricNames, promql } from '../../src/exporter/dashboard.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureLab, onHost } from './support.js';
+import { ROOT, cli, ensureLab, onHost } from './support.js';
 import { E, startExporter, startKeepalived, startPrometheus, stopKeepalived, vipOn } from './observe-support.js';
 
 const INTERVAL_S = 2;
@@ -50,6 +54,22 @@ describe('lvs-play exporter, scraped by prometheus, on the lab', () => {
     expect(metric(text, 'lvs_ipvs_available{director="lvs1"}')).toMatch(/ 0$/); // the netns lab has no IPVS
     expect(text).not.toMatch(/Lab-2011|auth_pass/); // no secret anywhere
     console.log(text.split('\n').filter((l) => l.startsWith('lvs_')).join('\n'));
+  });
+
+  it('every query of the Grafana dashboard parses in prometheus and returns data (IPVS ones: only where IPVS is)', async () => {
+    const model = JSON.parse(readFileSync(join(ROOT, 'dashboards/lvs-play.json'), 'utf8'));
+    const ipvsOnly = new Set(['lvs_ipvs_connections', 'lvs_ipvs_connections_total', 'lvs_ipvs_bytes_total', 'lvs_ipvs_packets_total', 'lvs_real_server_weight', 'lvs_real_server_healthy']);
+    const noIpvs = (await prom.query('max(lvs_ipvs_available)')).data?.result[0]?.value[1] === '0';
+    const empty: string[] = [];
+    for (const q of dashboardQueries(model)) {
+      const r = await prom.query(promql(q.expr));
+      expect(r.status, `${q.panel}: ${q.expr}: ${r.error}`).toBe('success');
+      if (r.data!.result.length > 0) continue;
+      // the netns lab has no IPVS: a query made only of IPVS metrics has no series there
+      expect(noIpvs && metricNames(q.expr).every((n) => ipvsOnly.has(n)), `${q.panel}: ${q.expr} returned no data`).toBe(true);
+      empty.push(q.panel);
+    }
+    console.log(`dashboard: ${dashboardQueries(model).length} queries parsed; without data on the netns lab (no IPVS): ${empty.join('; ') || 'none'}`);
   });
 
   it('after the MASTER\'s keepalived stops, prometheus names lvs2 as VIP holder within two intervals of the move', async () => {

@@ -4,7 +4,6 @@
  * one round trip per host and interval over one persistent connection each (src/status/sampler.ts);
  * /metrics renders the last round (src/exporter): a scrape never reads a host, never waits on one.
  */
-import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
 import { parseExtraVars } from '../inventory/extra-vars.js';
 import { loadInventory } from '../inventory/load.js';
@@ -16,9 +15,9 @@ import { pointsOf, type Point } from '../exporter/points.js';
 import { exporterRegistry, metricsText } from '../exporter/registry.js';
 import { Retainer } from '../exporter/retain.js';
 import { parseDuration } from './apply.js';
-import { clusterTargets } from './cluster.js';
+import { clusterTargets, parseClusterArgs, type ClusterOptions } from './cluster.js';
 import { makeConnector } from './connect.js';
-import { listenUrl, parseListen, serveHttp, untilSignal, type Listen } from './listen.js';
+import { listenUrl, parseListen, serveHttp, serveUntilSignal, type Listen } from './listen.js';
 
 export const EXPORTER_USAGE = `Usage: lvs-play exporter -i INVENTORY [-e K=V|@FILE] [--listen [ADDRESS:]PORT] [--interval 15s]
 
@@ -29,49 +28,21 @@ trip per host, one persistent connection per host); scrapes return the last read
   --interval D             time between reads: 5s, 15s, 1m (default 15s; at least 1s)
 Metrics, labels and help: docs/operate.md. Ends on Ctrl-C / SIGTERM (exit 0).`;
 
-export interface ExporterOptions {
-  inventory: string;
-  extraVars: string[];
+export interface ExporterOptions extends ClusterOptions {
   listen: Listen;
   intervalMs: number;
-  acceptNewHostKeys: boolean;
 }
 
 const FIX = EXPORTER_USAGE.split('\n')[0]!;
 const usage = (msg: string) => new LvsError('E_USAGE', msg, { file: 'command line', fix: FIX });
 
 export function parseExporterArgs(argv: readonly string[]): ExporterOptions | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        inventory: { type: 'string', short: 'i' },
-        'extra-vars': { type: 'string', short: 'e', multiple: true },
-        listen: { type: 'string' },
-        interval: { type: 'string' },
-        'accept-new-host-keys': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw usage(e instanceof Error ? e.message : String(e));
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return 'help';
-  if (positionals.length) throw usage(`unexpected arguments: ${positionals.join(' ')}`);
-  if (!values.inventory) throw usage('no inventory given: add -i INVENTORY (e.g. -i lab)');
+  const p = parseClusterArgs(argv, { listen: { type: 'string' }, interval: { type: 'string' } }, FIX);
+  if (p === 'help') return 'help';
+  const values = p.values as { listen?: string; interval?: string };
   const intervalMs = parseDuration(values.interval ?? '15s');
   if (intervalMs === null || intervalMs < 1000 || intervalMs > 3600e3) throw usage(`--interval takes a duration from 1s to 1h, e.g. 15s or 1m (got ${values.interval})`);
-  return {
-    inventory: values.inventory,
-    extraVars: values['extra-vars'] ?? [],
-    listen: parseListen(values.listen ?? '127.0.0.1:9469', '--listen', FIX),
-    intervalMs,
-    acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
-  };
+  return { ...p.common, listen: parseListen(values.listen ?? '127.0.0.1:9469', '--listen', FIX), intervalMs };
 }
 
 export async function exporterCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
@@ -99,11 +70,5 @@ export async function exporterCommand(argv: readonly string[], out: NodeJS.Writa
   });
   const hostCount = targets.directors.length + targets.realServers.length;
   out.write(`lvs-play exporter: ${listenUrl(o.listen)}/metrics, ${hostCount} hosts of ${inv.source} read every ${o.intervalMs / 1000} s\n`);
-  const stop = untilSignal();
-  await Promise.race([sampler.start(), stop]);
-  await stop;
-  server.close();
-  server.closeAllConnections();
-  await sampler.stop();
-  return 0;
+  return serveUntilSignal(sampler, server);
 }

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { LvsError } from '../errors.js';
 import { isIp } from '../kit/net.js';
+import type { Sampler } from '../status/sampler.js';
 
 export interface Listen {
   host: string;
@@ -49,10 +50,21 @@ export function listenUrl(at: Listen): string {
 }
 
 /** Resolves on the first SIGINT or SIGTERM (the serving commands end cleanly, exit 0). */
-export function untilSignal(): Promise<void> {
+function untilSignal(): Promise<void> {
   return new Promise((r) => {
     const done = () => (process.off('SIGINT', done), process.off('SIGTERM', done), r());
     process.on('SIGINT', done);
     process.on('SIGTERM', done);
   });
+}
+
+/** Runs the sampler's rounds behind the server until SIGINT/SIGTERM, then closes both. Exit 0. */
+export async function serveUntilSignal(sampler: Sampler, server: Server): Promise<number> {
+  const stop = untilSignal();
+  await Promise.race([sampler.start(), stop]);
+  await stop;
+  server.close();
+  server.closeAllConnections();
+  await sampler.stop();
+  return 0;
 }

@@ -4,17 +4,16 @@
  * 2 = a problem was found (also an unreachable host), 4 = invalid inventory, 5 = bad options.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
 import { parseExtraVars } from '../inventory/extra-vars.js';
 import { loadInventory } from '../inventory/load.js';
 import { SecretResolver } from '../inventory/secret.js';
 import { Redactor } from '../run/redact.js';
 import { StatusCollector } from '../status/collect.js';
-import { clusterTargets } from './cluster.js';
+import { clusterTargets, parseClusterArgs, type ClusterOptions } from './cluster.js';
 import { renderStatus } from '../status/render.js';
 import { makeConnector } from './connect.js';
-import { listenUrl, parseListen, untilSignal, type Listen } from './listen.js';
+import { listenUrl, parseListen, serveUntilSignal, type Listen } from './listen.js';
 import { Sampler } from '../status/sampler.js';
 import { serveStatus } from './status-serve.js';
 
@@ -28,12 +27,9 @@ rates) and every real server's VIP/ARP/port state, with each problem found and i
                  every --watch seconds (default 2); runs until Ctrl-C
 Exit codes: 0 no problem, 2 a problem found, 4 invalid inventory, 5 bad options.`;
 
-export interface StatusOptions {
-  inventory: string;
-  extraVars: string[];
+export interface StatusOptions extends ClusterOptions {
   watch: number | null;
   json?: string;
-  acceptNewHostKeys: boolean;
   /** --serve: the live page's address (src/cli/status-serve.ts). */
   serve?: Listen;
 }
@@ -52,31 +48,15 @@ export function parseStatusArgs(argv: readonly string[]): StatusOptions | 'help'
   // --serve takes an optional [ADDRESS:]PORT: the default when the next word is an option or absent
   const sv = args.findIndex((a) => a === '--serve');
   if (sv >= 0 && (args[sv + 1] === undefined || args[sv + 1]!.startsWith('-'))) args.splice(sv + 1, 0, DEFAULT_SERVE);
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      inventory: { type: 'string', short: 'i' },
-      'extra-vars': { type: 'string', short: 'e', multiple: true },
-      watch: { type: 'string' },
-      json: { type: 'string' },
-      serve: { type: 'string' },
-      'accept-new-host-keys': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) return 'help';
-  if (positionals.length) throw usage(`unexpected arguments: ${positionals.join(' ')}`);
-  if (!values.inventory) throw usage('no inventory given: add -i INVENTORY (e.g. -i lab)');
+  const p = parseClusterArgs(args, { watch: { type: 'string' }, json: { type: 'string' }, serve: { type: 'string' } }, STATUS_USAGE.split('\n')[0]!);
+  if (p === 'help') return 'help';
+  const values = p.values as { watch?: string; json?: string; serve?: string };
   const watch = values.watch === undefined ? null : Number(values.watch);
   if (watch !== null && !(watch >= 0.5 && watch <= 3600)) throw usage(`--watch takes seconds between 0.5 and 3600 (got ${values.watch})`);
   return {
-    inventory: values.inventory,
-    extraVars: values['extra-vars'] ?? [],
+    ...p.common,
     watch,
     ...(values.json ? { json: values.json } : {}),
-    acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
     ...(values.serve !== undefined ? { serve: parseListen(values.serve, '--serve', STATUS_USAGE.split('\n')[0]!) } : {}),
   };
 }
@@ -132,11 +112,5 @@ async function serve(collector: StatusCollector, at: Listen, seconds: number, re
   const sampler = new Sampler(collector, seconds * 1000);
   const server = await serveStatus(sampler, at, redactor);
   out.write(`lvs-play status: live page on ${listenUrl(at)}/ (read every ${seconds} s; Ctrl-C ends)\n`);
-  const stop = untilSignal();
-  await Promise.race([sampler.start(), stop]);
-  await stop;
-  server.close();
-  server.closeAllConnections();
-  await sampler.stop();
-  return 0;
+  return serveUntilSignal(sampler, server);
 }

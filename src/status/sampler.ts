@@ -38,8 +38,13 @@ export class Sampler {
     this.loop = (async () => {
       while (!this.stopped) {
         const t0 = Date.now();
-        this.latest = await this.collector.read();
-        for (const f of this.listeners) f(this.latest);
+        try {
+          this.latest = await this.collector.read();
+          for (const f of this.listeners) f(this.latest);
+        } catch (e) {
+          // a round never ends the loop: the last good sample stays served, the next round retries
+          process.stderr.write(`lvs-play: a read round failed: ${e instanceof Error ? e.message : String(e)}\n`);
+        }
         first();
         const rest = this.intervalMs - (Date.now() - t0);
         if (rest > 0 && !this.stopped) await new Promise<void>((r) => ((this.wake = r), (this.timer = setTimeout(r, rest))));

@@ -59,6 +59,10 @@ describe('lvs-play exporter, scraped by prometheus, on the lab', () => {
   it('every query of the Grafana dashboard parses in prometheus and returns data (IPVS ones: only where IPVS is)', async () => {
     const model = JSON.parse(readFileSync(join(ROOT, 'dashboards/lvs-play.json'), 'utf8'));
     const ipvsOnly = new Set(['lvs_ipvs_connections', 'lvs_ipvs_connections_total', 'lvs_ipvs_bytes_total', 'lvs_ipvs_packets_total', 'lvs_real_server_weight', 'lvs_real_server_healthy']);
+    // prometheus has scraped the exporter at least twice (its first scrape may be a second away)
+    for (let t0 = Date.now(); Number((await prom.query('count_over_time(lvs_last_read_timestamp_seconds[1m])')).data?.result[0]?.value[1] ?? 0) < 2; await sleep(250)) {
+      if (Date.now() - t0 > 15_000) throw new Error('prometheus did not scrape the exporter twice within 15 s');
+    }
     const noIpvs = (await prom.query('max(lvs_ipvs_available)')).data?.result[0]?.value[1] === '0';
     const empty: string[] = [];
     for (const q of dashboardQueries(model)) {

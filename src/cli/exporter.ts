@@ -52,7 +52,7 @@ export async function exporterCommand(argv: readonly string[], out: NodeJS.Writa
   const inv = await loadInventory(o.inventory, { cwd, extraVars: await parseExtraVars(o.extraVars, { cwd }) });
   const targets = clusterTargets(inv);
   const redactor = new Redactor();
-  const connect = makeConnector({ secrets: new SecretResolver(), redactor, acceptNewHostKeys: o.acceptNewHostKeys });
+  const connect = makeConnector({ secrets: new SecretResolver({}, redactor), redactor, acceptNewHostKeys: o.acceptNewHostKeys });
   // a host slower than the interval (at least 5 s, at most 30 s) counts as down for that round
   const collector = new StatusCollector(targets, connect, inv.source, Math.min(30_000, Math.max(5_000, o.intervalMs)));
   const sampler = new Sampler(collector, o.intervalMs);

@@ -26,7 +26,7 @@ export interface CliOptions {
   sshConfig?: string;
   /** --timeout N / -T N: ssh connect timeout (ms), below the inventory's ansible_timeout. */
   timeoutMs?: number;
-  /** --detailed-exitcode (with --check): exit 6 when something would change (EXIT.changes). */
+  /** --detailed-exitcode (with --check): exit 7 when something would change (EXIT.changes). */
   detailedExitcode?: boolean;
   /** --junit FILE: also write the report as JUnit XML (src/run/junit.ts). */
   junit?: string;
@@ -78,7 +78,7 @@ Options:
       --list-tasks            print each play's tasks per host, then exit (no connection)
       --json FILE             write the machine-readable report (format: docs/json-report.md)
       --plan-out FILE         with --check: save the plan, to review (lvs-play show) and apply (lvs-play apply)
-      --detailed-exitcode     with --check: exit 6 when something would change (0: nothing would)
+      --detailed-exitcode     with --check: exit 7 when something would change (0: nothing would)
       --junit FILE            write a JUnit XML report: one test case per host and resource (docs/operate.md)
   -v, --verbose               also show how long each resource took (-vv: where each host's ssh
                               setting came from: inventory, ssh_config FILE:LINE, default)
@@ -87,7 +87,7 @@ Options:
 
 Exit codes: 0 ok (also --check with pending changes), 1 internal error, 2 a host failed,
 3 a host was unreachable (and none failed), 4 playbook/inventory/vars invalid, 5 bad options,
-6 --check --detailed-exitcode: something would change (and nothing failed), 99 interrupted (Ctrl-C).`;
+7 --check --detailed-exitcode: something would change (and nothing failed), 99 interrupted (Ctrl-C).`;
 
 function csv(v: string | undefined): string[] | undefined {
   return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -152,7 +152,7 @@ export function parseCli(argv: readonly string[]): Command {
   if (values['plan-out'] !== undefined && !values.check) throw usage('--plan-out needs --check', 'lvs-play PLAYBOOK -i INV --check --plan-out plan.json, then lvs-play apply plan.json');
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0 && timeout <= 3600)) throw usage(`--timeout must be a number of seconds above 0, at most 3600 (got ${values.timeout})`, 'e.g. --timeout 30');
-  if (values['detailed-exitcode'] && !values.check) throw usage('--detailed-exitcode needs --check', 'lvs-play PLAYBOOK -i INV --check --detailed-exitcode (exit 6 = drift)');
+  if (values['detailed-exitcode'] && !values.check) throw usage('--detailed-exitcode needs --check', 'lvs-play PLAYBOOK -i INV --check --detailed-exitcode (exit 7 = drift)');
   const tags = csv(values.tags);
   const skipTags = csv(values['skip-tags']);
   return {

@@ -58,7 +58,7 @@ export function exitCodeOf(report: RunReport): number {
   return EXIT.ok;
 }
 
-/** --check --detailed-exitcode: a run that would change something (and nothing worse) exits 6, not 0. */
+/** --check --detailed-exitcode: a run that would change something (and nothing worse) exits 7, not 0. */
 export function detailedExitCode(report: RunReport, code: number): number {
   return code === EXIT.ok && report.check && report.results.some((r) => r.status === 'changed') ? EXIT.changes : code;
 }

@@ -1,6 +1,6 @@
 /**
  * Drift alarms from CI (docs/operate.md): `--check --detailed-exitcode` exits 0 when nothing would
- * change, 6 when something would, and keeps 3 for an unreachable host; `--junit FILE` is JUnit XML
+ * change, 7 when something would, and keeps 3 for an unreachable host; `--junit FILE` is JUnit XML
  * that a real XML parser (python3's xml.etree) reads, one test case per host and resource, the
  * pending change a failure, the secret masked.
  */
@@ -48,7 +48,7 @@ describe('--check --detailed-exitcode and --junit on the lab', () => {
   it('6 while rs1 drifted (junit: the pending change is a failure), 0 once applied, 3 when unreachable', async () => {
     const junit = join(dir, 'drift.xml');
     const drift = cli([book, '-i', 'lab', '--check', '--detailed-exitcode', '--junit', junit]);
-    expect(drift.code, drift.stderr + drift.stdout).toBe(6);
+    expect(drift.code, drift.stderr + drift.stdout).toBe(7);
     const x = parseJunit(junit);
     expect(x.suites).toHaveLength(1);
     expect(x.suites[0]).toMatchObject({ name: 'rs1', tests: 1, failures: 1, errors: 0 });

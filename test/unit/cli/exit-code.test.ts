@@ -27,8 +27,8 @@ describe('exit codes hold their documented meaning', () => {
 
 describe('--check --detailed-exitcode', () => {
   const changed = { host: 'a', play: 'p', role: null, resource: 'r', kind: 'k', status: 'changed' as const, durationMs: 1 };
-  it('6 when something would change, 0 when nothing would; a failure or unreachable host keeps its code', () => {
-    expect(EXIT.changes).toBe(6);
+  it('7 when something would change, 0 when nothing would; a failure or unreachable host keeps its code', () => {
+    expect(EXIT.changes).toBe(7);
     expect(new Set(Object.values(EXIT)).size).toBe(Object.values(EXIT).length);
     expect(detailedExitCode(report({ a: s({ changed: 1 }) }, { check: true, results: [changed] }), EXIT.ok)).toBe(EXIT.changes);
     expect(detailedExitCode(report({ a: s({ ok: 1 }) }, { check: true }), EXIT.ok)).toBe(EXIT.ok);

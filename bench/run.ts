@@ -5,6 +5,7 @@
 //   npm run bench -- --bastion-only [--runs 5]   (only the 50 hosts via a bastion vs direct section, replaced in RESULTS.md)
 //   (--no-bastion: skip that section in a full run)
 //   npm run bench -- --windows-only   (only win1 over WinRM vs PowerShell over SSH, bench/windows.ts; replaced in RESULTS.md)
+//   npm run bench -- --exporter-only   (only bench/exporter.ts: the exporter's cost, bench/RESULTS-exporter.md); --exporter: also in a full run
 // (the floor is sampled beside every lvs-play no-change sample, in the same chunk)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -33,6 +34,8 @@ const { values } = parseArgs({
     'bastion-only': { type: 'boolean', default: false },
     'scale-only': { type: 'boolean', default: false },
     'no-scale': { type: 'boolean', default: false },
+    exporter: { type: 'boolean', default: false },
+    'exporter-only': { type: 'boolean', default: false },
   },
 });
 
@@ -67,6 +70,10 @@ async function main(): Promise<void> {
     process.stdout.write(`bench: ${updateBastionSection(file, bench, join(ROOT, 'bench/RESULTS.md'))}\n`);
     return;
   }
+  if (values['exporter-only']) {
+    locked(['bench/exporter.ts']);
+    return;
+  }
   if (!values['report-only']) {
     const sizes = values['site-only'] ? [] : values.sizes.split(',').map(Number);
     const runs = Number(values.runs);
@@ -95,6 +102,7 @@ async function main(): Promise<void> {
     if (!values['no-site']) locked(['bench/site50.ts', file, bench]);
     if (!values['no-bastion']) locked(['bench/bastion50.ts', file, bench, values.runs]);
     if (!values['no-windows']) locked(['bench/windows.ts', file, bench]);
+    if (values.exporter) locked(['bench/exporter.ts']);
   }
   const md = writeResults(file, bench, join(ROOT, 'bench/RESULTS.md'));
   process.stdout.write(`bench: ${md}\n`);

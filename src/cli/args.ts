@@ -28,6 +28,10 @@ export interface CliOptions {
   sshConfig?: string;
   /** --timeout N / -T N: ssh connect timeout (ms), below the inventory's ansible_timeout. */
   timeoutMs?: number;
+  /** --detailed-exitcode (with --check): exit 7 when something would change (EXIT.changes). */
+  detailedExitcode?: boolean;
+  /** --junit FILE: also write the report as JUnit XML (src/run/junit.ts). */
+  junit?: string;
 }
 
 export type Command =
@@ -37,6 +41,7 @@ export type Command =
   | { kind: 'apply'; argv: string[] }
   | { kind: 'show'; argv: string[] }
   | { kind: 'status'; argv: string[] }
+  | { kind: 'exporter'; argv: string[] }
   | { kind: 'drain'; argv: string[] }
   | { kind: 'undrain'; argv: string[] }
   | { kind: 'init'; argv: string[] }
@@ -50,7 +55,8 @@ export const USAGE = `Usage: lvs-play PLAYBOOK -i INVENTORY [options]
        lvs-play apply PLAN.json [--plan-key FILE] [--allow-stale] [--max-age 1h] | show PLAN.json [--json]   (docs/plans.md)
        lvs-play render PLAYBOOK -i INVENTORY [--limit P] [-e K=V] [--out DIR]   every file and setting each host would get (no connection)
        lvs-play report merge A.json B.json … [--json FILE]   (docs/scaling.md)
-       lvs-play status -i INVENTORY [--watch [N]] [--json FILE] | drain HOST -i INVENTORY [--wait 60s] | undrain HOST -i INVENTORY   (docs/operate.md)
+       lvs-play status -i INVENTORY [--watch [N]] [--json FILE] [--serve [ADDR:PORT]] | drain HOST -i INVENTORY [--wait 60s] | undrain HOST -i INVENTORY   (docs/operate.md)
+       lvs-play exporter -i INVENTORY [--listen 127.0.0.1:9469] [--interval 15s]   (Prometheus metrics, docs/operate.md)
 
 Runs a typed TypeScript playbook against an inventory (TS file, or an Ansible INI/YAML inventory).
 
@@ -75,6 +81,8 @@ Options:
       --json FILE             write the machine-readable report (format: docs/json-report.md)
       --plan-out FILE         with --check: save the plan, to review (lvs-play show) and apply (lvs-play apply)
       --plan-key FILE         sign the saved plan (HMAC-SHA256; or the key in $LVS_PLAN_KEY): apply checks it
+      --detailed-exitcode     with --check: exit 7 when something would change (0: nothing would)
+      --junit FILE            write a JUnit XML report: one test case per host and resource (docs/operate.md)
   -v, --verbose               also show how long each resource took (-vv: where each host's ssh
                               setting came from: inventory, ssh_config FILE:LINE, default)
   -h, --help                  this help
@@ -82,7 +90,8 @@ Options:
 
 Exit codes: 0 ok (also --check with pending changes), 1 internal error, 2 a host failed,
 3 a host was unreachable (and none failed), 4 playbook/inventory/vars/plan invalid, 5 bad options,
-6 no host matched (the patterns and --limit select no host), 99 interrupted (Ctrl-C).`;
+6 no host matched (the patterns and --limit select no host), 7 --check --detailed-exitcode: something
+would change (and nothing failed), 99 interrupted (Ctrl-C).`;
 
 function csv(v: string | undefined): string[] | undefined {
   return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -98,6 +107,7 @@ export function parseCli(argv: readonly string[]): Command {
   if (argv[0] === 'apply') return { kind: 'apply', argv: argv.slice(1) };
   if (argv[0] === 'show') return { kind: 'show', argv: argv.slice(1) };
   if (argv[0] === 'status') return { kind: 'status', argv: argv.slice(1) };
+  if (argv[0] === 'exporter') return { kind: 'exporter', argv: argv.slice(1) };
   if (argv[0] === 'drain' || argv[0] === 'undrain') return { kind: argv[0], argv: argv.slice(1) };
   if (argv[0] === 'init') return { kind: 'init', argv: argv.slice(1) };
   if (argv[0] === 'render') return { kind: 'render', argv: argv.slice(1) };
@@ -121,6 +131,8 @@ export function parseCli(argv: readonly string[]): Command {
       json: { type: 'string' },
       'plan-out': { type: 'string' },
       'plan-key': { type: 'string' },
+      'detailed-exitcode': { type: 'boolean' },
+      junit: { type: 'string' },
       shard: { type: 'string' },
       'ssh-config': { type: 'string' },
       timeout: { type: 'string', short: 'T' },
@@ -146,6 +158,7 @@ export function parseCli(argv: readonly string[]): Command {
   if (values['plan-out'] !== undefined && !values.check) throw usage('--plan-out needs --check', 'lvs-play PLAYBOOK -i INV --check --plan-out plan.json, then lvs-play apply plan.json');
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0 && timeout <= 3600)) throw usage(`--timeout must be a number of seconds above 0, at most 3600 (got ${values.timeout})`, 'e.g. --timeout 30');
+  if (values['detailed-exitcode'] && !values.check) throw usage('--detailed-exitcode needs --check', 'lvs-play PLAYBOOK -i INV --check --detailed-exitcode (exit 7 = drift)');
   const tags = csv(values.tags);
   const skipTags = csv(values['skip-tags']);
   return {
@@ -171,6 +184,8 @@ export function parseCli(argv: readonly string[]): Command {
       ...(values.shard !== undefined ? { shard: parseShard(values.shard) } : {}),
       ...(values['ssh-config'] ? { sshConfig: values['ssh-config'] } : {}),
       ...(timeout !== undefined ? { timeoutMs: Math.round(timeout * 1000) } : {}),
+      ...(values['detailed-exitcode'] ? { detailedExitcode: true } : {}),
+      ...(values.junit ? { junit: values.junit } : {}),
     },
   };
 }

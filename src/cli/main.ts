@@ -25,6 +25,7 @@ async function dispatch(cmd: Command): Promise<number> {
   if (cmd.kind === 'status') return (await import('./status.js')).statusCommand(cmd.argv);
   if (cmd.kind === 'drain') return (await import('./drain.js')).drainCommand('drain', cmd.argv);
   if (cmd.kind === 'undrain') return (await import('./undrain.js')).undrainCommand(cmd.argv);
+  if (cmd.kind === 'exporter') return (await import('./exporter.js')).exporterCommand(cmd.argv);
   if (cmd.kind === 'help' || cmd.kind === 'version') return EXIT.ok;
   return (await import('./run.js')).runPlaybook(cmd.options);
 }

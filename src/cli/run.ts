@@ -28,6 +28,7 @@ import { SecretResolver } from '../inventory/secret.js';
 import { mark, writeProfile } from '../profile.js';
 import { applyShard } from './shard.js';
 import { checkWritable } from './outputs.js';
+import { junitXml } from '../run/junit.js';
 
 export { EXIT };
 
@@ -58,6 +59,11 @@ export function exitCodeOf(report: RunReport): number {
   return EXIT.ok;
 }
 
+/** --check --detailed-exitcode: a run that would change something (and nothing worse) exits 7, not 0. */
+export function detailedExitCode(report: RunReport, code: number): number {
+  return code === EXIT.ok && report.check && report.results.some((r) => r.status === 'changed') ? EXIT.changes : code;
+}
+
 /** What a run is made of once everything is validated, before any host is contacted. */
 export interface RunContext {
   options: CliOptions;
@@ -83,6 +89,7 @@ export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = pr
   mark('modules');
   if (o.json) checkWritable(o.json, '--json');
   if (o.planOut) checkWritable(o.planOut, '--plan-out');
+  if (o.junit) checkWritable(o.junit, '--junit');
   const cwd = process.cwd();
   const extraVars = await parseExtraVars(o.extraVars, { cwd });
   const pb = await loadPlaybook(o.playbook);
@@ -185,8 +192,10 @@ export async function runLoadedPlaybook(
     out.write(`\n${recapText(report, color)}\n`);
     if (report.stopped) out.write(`stopped: ${report.stopped}\n`);
     if (o.json) await writeFile(o.json, `${JSON.stringify(report, null, 2)}\n`);
+    if (o.junit) await writeFile(o.junit, junitXml(report, (t) => redactor.redact(t)));
     mark('recap');
-    return hooks.afterExecute ? await hooks.afterExecute(report, ctx, exitCodeOf(report)) : exitCodeOf(report);
+    const code = hooks.afterExecute ? await hooks.afterExecute(report, ctx, exitCodeOf(report)) : exitCodeOf(report);
+    return o.detailedExitcode ? detailedExitCode(report, code) : code;
   } finally {
     await closeJumpHosts();
     writeProfile();

@@ -4,32 +4,37 @@
  * 2 = a problem was found (also an unreachable host), 4 = invalid inventory, 5 = bad options.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
 import { parseExtraVars } from '../inventory/extra-vars.js';
 import { loadInventory } from '../inventory/load.js';
 import { SecretResolver } from '../inventory/secret.js';
 import { Redactor } from '../run/redact.js';
-import { requireDirectors } from '../site/index.js';
-import { StatusCollector, targetsOf } from '../status/collect.js';
+import { StatusCollector } from '../status/collect.js';
+import { clusterTargets, parseClusterArgs, type ClusterOptions } from './cluster.js';
 import { renderStatus } from '../status/render.js';
 import { makeConnector } from './connect.js';
+import { listenUrl, parseListen, serveUntilSignal, type Listen } from './listen.js';
+import { Sampler } from '../status/sampler.js';
+import { serveStatus } from './status-serve.js';
 
-export const STATUS_USAGE = `Usage: lvs-play status -i INVENTORY [-e K=V|@FILE] [--watch [SECONDS]] [--json FILE]
+export const STATUS_USAGE = `Usage: lvs-play status -i INVENTORY [-e K=V|@FILE] [--watch [SECONDS]] [--json FILE] [--serve [ADDRESS:]PORT]
 
 Shows, read-only, who is MASTER, who holds each VIP, the IPVS table (weights, connections,
 rates) and every real server's VIP/ARP/port state, with each problem found and its fix.
   --watch [N]    refresh every N seconds (default 2) over the same connections; Ctrl-C ends
   --json FILE    also write the report (format lvs-play-status/1, docs/operate.md)
+  --serve [A:]P  serve a live page of the cluster (default 127.0.0.1:9470, loopback), read again
+                 every --watch seconds (default 2); runs until Ctrl-C
 Exit codes: 0 no problem, 2 a problem found, 4 invalid inventory, 5 bad options.`;
 
-export interface StatusOptions {
-  inventory: string;
-  extraVars: string[];
+export interface StatusOptions extends ClusterOptions {
   watch: number | null;
   json?: string;
-  acceptNewHostKeys: boolean;
+  /** --serve: the live page's address (src/cli/status-serve.ts). */
+  serve?: Listen;
 }
+
+export const DEFAULT_SERVE = '127.0.0.1:9470';
 
 function usage(msg: string): LvsError {
   return new LvsError('E_USAGE', msg, { file: 'command line', fix: STATUS_USAGE.split('\n')[0]! });
@@ -40,30 +45,19 @@ export function parseStatusArgs(argv: readonly string[]): StatusOptions | 'help'
   const args = [...argv];
   const w = args.findIndex((a) => a === '--watch');
   if (w >= 0 && !/^\d+(\.\d+)?$/.test(args[w + 1] ?? '')) args.splice(w + 1, 0, '2');
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      inventory: { type: 'string', short: 'i' },
-      'extra-vars': { type: 'string', short: 'e', multiple: true },
-      watch: { type: 'string' },
-      json: { type: 'string' },
-      'accept-new-host-keys': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) return 'help';
-  if (positionals.length) throw usage(`unexpected arguments: ${positionals.join(' ')}`);
-  if (!values.inventory) throw usage('no inventory given: add -i INVENTORY (e.g. -i lab)');
+  // --serve takes an optional [ADDRESS:]PORT: the default when the next word is an option or absent
+  const sv = args.findIndex((a) => a === '--serve');
+  if (sv >= 0 && (args[sv + 1] === undefined || args[sv + 1]!.startsWith('-'))) args.splice(sv + 1, 0, DEFAULT_SERVE);
+  const p = parseClusterArgs(args, { watch: { type: 'string' }, json: { type: 'string' }, serve: { type: 'string' } }, STATUS_USAGE.split('\n')[0]!);
+  if (p === 'help') return 'help';
+  const values = p.values as { watch?: string; json?: string; serve?: string };
   const watch = values.watch === undefined ? null : Number(values.watch);
   if (watch !== null && !(watch >= 0.5 && watch <= 3600)) throw usage(`--watch takes seconds between 0.5 and 3600 (got ${values.watch})`);
   return {
-    inventory: values.inventory,
-    extraVars: values['extra-vars'] ?? [],
+    ...p.common,
     watch,
     ...(values.json ? { json: values.json } : {}),
-    acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
+    ...(values.serve !== undefined ? { serve: parseListen(values.serve, '--serve', STATUS_USAGE.split('\n')[0]!) } : {}),
   };
 }
 
@@ -78,10 +72,10 @@ export async function statusCommand(argv: readonly string[], out: NodeJS.Writabl
   if (o === 'help') return out.write(`${STATUS_USAGE}\n`), 0;
   const cwd = process.cwd();
   const inv = await loadInventory(o.inventory, { cwd, extraVars: await parseExtraVars(o.extraVars, { cwd }) });
-  const targets = targetsOf(inv);
-  requireDirectors(targets);
+  const targets = clusterTargets(inv);
   const redactor = new Redactor();
   const collector = new StatusCollector(targets, makeConnector({ secrets: new SecretResolver({}, redactor), redactor, acceptNewHostKeys: o.acceptNewHostKeys }), inv.source);
+  if (o.serve) return serve(collector, o.serve, o.watch ?? 2, redactor, out);
   const tty = Boolean((out as NodeJS.WriteStream).isTTY);
   const color = tty && !process.env.NO_COLOR && !process.env.CI;
   let stop = false;
@@ -111,4 +105,12 @@ export async function statusCommand(argv: readonly string[], out: NodeJS.Writabl
     await collector.close();
   }
   return code;
+}
+
+/** --serve: the live page until Ctrl-C / SIGTERM (exit 0). */
+async function serve(collector: StatusCollector, at: Listen, seconds: number, redactor: Redactor, out: NodeJS.WritableStream): Promise<number> {
+  const sampler = new Sampler(collector, seconds * 1000);
+  const server = await serveStatus(sampler, at, redactor);
+  out.write(`lvs-play status: live page on ${listenUrl(at)}/ (read every ${seconds} s; Ctrl-C ends)\n`);
+  return serveUntilSignal(sampler, server);
 }

@@ -44,14 +44,51 @@ export function buildReport(o: {
   return { format: 'lvs-play-status/1', inventory: o.inventory, takenAt: o.takenAt, durationMs: o.durationMs, ...partial, problems: findProblems(partial) };
 }
 
+/** Per-host timing of the last round (the exporter's lvs_read_duration_seconds, lvs_host_reads_total). */
+export interface HostReadStats {
+  /** Milliseconds from the start of the host's read (connect included) to its answer or failure. */
+  ms: number;
+  /** Read commands (round trips) sent to the host since the collector started. */
+  reads: number;
+}
+
 export class StatusCollector {
   private conns = new Map<string, Promise<Transport>>();
+  /** Timing and read count per host name, updated by every round. */
+  readonly stats = new Map<string, HostReadStats>();
 
   constructor(
     private readonly targets: StatusTargets,
     private readonly connect: (h: HostView) => Promise<Transport>,
     private readonly inventory: string,
+    /** A host that takes longer counts as unreachable this round (its connection is dropped). */
+    private readonly timeoutMs = READ_TIMEOUT_MS,
   ) {}
+
+  /** Drops a host's connection after a failed read: the next round reconnects. */
+  private forget(name: string): void {
+    const c = this.conns.get(name);
+    this.conns.delete(name);
+    c?.then((t) => t.close()).catch(() => undefined);
+  }
+
+  /** One read of a host, timed and bounded; any failure drops its connection. */
+  private async timed<T>(h: HostView, read: () => Promise<T>): Promise<T> {
+    const t0 = Date.now();
+    const st = this.stats.get(h.name) ?? { ms: 0, reads: 0 };
+    st.reads++;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`no answer within ${this.timeoutMs / 1000} s`)), this.timeoutMs)));
+    try {
+      return await Promise.race([read(), late]);
+    } catch (e) {
+      this.forget(h.name);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      this.stats.set(h.name, { ...st, ms: Date.now() - t0 });
+    }
+  }
 
   private async transport(h: HostView): Promise<Transport> {
     let c = this.conns.get(h.name);
@@ -66,11 +103,14 @@ export class StatusCollector {
 
   private async readDirector(h: HostView): Promise<HostRead<DirectorFacts>> {
     try {
-      const t = await this.transport(h);
-      if (t.shell !== 'posix') throw new Error('a director must be reached by a POSIX shell (ssh)');
-      const r = await t.run(directorScript({ conf: this.targets.keepalivedConf[h.name] }), { timeoutMs: READ_TIMEOUT_MS });
-      if (r.code !== 0 || !r.stdout.includes('@@end')) throw new Error(`status read failed (exit ${r.code}): ${r.stderr.trim().slice(-300)}`);
-      return { name: h.name, address: h.address, facts: parseDirector(r.stdout), error: null };
+      const facts = await this.timed(h, async () => {
+        const t = await this.transport(h);
+        if (t.shell !== 'posix') throw new Error('a director must be reached by a POSIX shell (ssh)');
+        const r = await t.run(directorScript({ conf: this.targets.keepalivedConf[h.name] }), { timeoutMs: this.timeoutMs });
+        if (r.code !== 0 || !r.stdout.includes('@@end')) throw new Error(`status read failed (exit ${r.code}): ${r.stderr.trim().slice(-300)}`);
+        return parseDirector(r.stdout);
+      });
+      return { name: h.name, address: h.address, facts, error: null };
     } catch (e) {
       return { name: h.name, address: h.address, facts: null, error: e instanceof Error ? e.message : String(e) };
     }
@@ -78,15 +118,13 @@ export class StatusCollector {
 
   private async readRealServer({ host: h, os }: SiteMember): Promise<HostRead<RealServerFacts> & { os: 'linux' | 'windows' }> {
     try {
-      const t = await this.transport(h);
-      let facts: RealServerFacts;
-      if (t.shell === 'powershell') {
-        facts = parseWindowsRealServer(await t.invoke(windowsRealServerScript, { address: h.address }));
-      } else {
-        const r = await t.run(linuxRealServerScript(), { timeoutMs: READ_TIMEOUT_MS });
+      const facts = await this.timed(h, async (): Promise<RealServerFacts> => {
+        const t = await this.transport(h);
+        if (t.shell === 'powershell') return parseWindowsRealServer(await t.invoke(windowsRealServerScript, { address: h.address }));
+        const r = await t.run(linuxRealServerScript(), { timeoutMs: this.timeoutMs });
         if (r.code !== 0 || !r.stdout.includes('@@end')) throw new Error(`status read failed (exit ${r.code}): ${r.stderr.trim().slice(-300)}`);
-        facts = parseLinuxRealServer(r.stdout);
-      }
+        return parseLinuxRealServer(r.stdout);
+      });
       return { name: h.name, address: h.address, os, facts, error: null };
     } catch (e) {
       return { name: h.name, address: h.address, os, facts: null, error: e instanceof Error ? e.message : String(e) };

@@ -34,3 +34,10 @@ describe('command line', () => {
     expect(() => parseCli(['site.ts', '-i', 'prod', '--chekc'])).toThrow(/Unknown option '--chekc'/);
   });
 });
+
+describe('drift alarm options', () => {
+  it('--check --detailed-exitcode --junit FILE; --detailed-exitcode alone is refused', () => {
+    expect(parseCli(['site.ts', '-i', 'lab', '--check', '--detailed-exitcode', '--junit', 'j.xml'])).toMatchObject({ kind: 'run', options: { check: true, detailedExitcode: true, junit: 'j.xml' } });
+    expect(() => parseCli(['site.ts', '-i', 'lab', '--detailed-exitcode'])).toThrow(/needs --check/);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT, exitCodeOf } from '../../../src/cli/run.js';
+import { detailedExitCode, EXIT, exitCodeOf } from '../../../src/cli/run.js';
 import type { HostSummary, RunReport } from '../../../src/types.js';
 
 const s = (o: Partial<HostSummary>): HostSummary => ({ ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, ...o });
@@ -22,5 +22,17 @@ describe('exit codes hold their documented meaning', () => {
 
   it('a stop without unreachable hosts is a failure', () => {
     expect(exitCodeOf(report({ a: s({ ok: 1 }) }, { stopped: 'x' }))).toBe(EXIT.failed);
+  });
+});
+
+describe('--check --detailed-exitcode', () => {
+  const changed = { host: 'a', play: 'p', role: null, resource: 'r', kind: 'k', status: 'changed' as const, durationMs: 1 };
+  it('7 when something would change, 0 when nothing would; a failure or unreachable host keeps its code', () => {
+    expect(EXIT.changes).toBe(7);
+    expect(new Set(Object.values(EXIT)).size).toBe(Object.values(EXIT).length);
+    expect(detailedExitCode(report({ a: s({ changed: 1 }) }, { check: true, results: [changed] }), EXIT.ok)).toBe(EXIT.changes);
+    expect(detailedExitCode(report({ a: s({ ok: 1 }) }, { check: true }), EXIT.ok)).toBe(EXIT.ok);
+    expect(detailedExitCode(report({ a: s({ changed: 1 }) }, { check: true, results: [changed] }), EXIT.failed)).toBe(EXIT.failed);
+    expect(detailedExitCode(report({ a: s({ changed: 1 }) }, { check: true, results: [changed] }), EXIT.unreachable)).toBe(EXIT.unreachable);
   });
 });

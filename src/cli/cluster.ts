@@ -1,0 +1,53 @@
+/**
+ * The cluster the read-only commands watch (status, status --serve, exporter): which hosts are
+ * directors and real servers, and the VIPs — the site model (src/site), as status reads it.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { LvsError } from '../errors.js';
+import { requireDirectors, type Site } from '../site/index.js';
+import { targetsOf } from '../status/collect.js';
+import type { Inventory } from '../types.js';
+
+export function clusterTargets(inv: Inventory): Site {
+  const site = targetsOf(inv);
+  requireDirectors(site);
+  return site;
+}
+
+/** What every read-only cluster command takes: -i, -e, --accept-new-host-keys. */
+export interface ClusterOptions {
+  inventory: string;
+  extraVars: string[];
+  acceptNewHostKeys: boolean;
+}
+
+const COMMON = {
+  inventory: { type: 'string', short: 'i' },
+  'extra-vars': { type: 'string', short: 'e', multiple: true },
+  'accept-new-host-keys': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * The command line of a read-only cluster command (status, exporter): the common options checked,
+ * the command's own `options` returned as parsed (strings or booleans). Every mistake is E_USAGE
+ * (exit 5) with `fix`, the command's usage line.
+ */
+export function parseClusterArgs(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>, fix: string): { common: ClusterOptions; values: Record<string, string | boolean | undefined> } | 'help' {
+  const usage = (msg: string) => new LvsError('E_USAGE', msg, { file: 'command line', fix });
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { ...COMMON, ...options } });
+  } catch (e) {
+    throw usage(e instanceof Error ? e.message : String(e));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length) throw usage(`unexpected arguments: ${positionals.join(' ')}`);
+  if (typeof values.inventory !== 'string') throw usage('no inventory given: add -i INVENTORY (e.g. -i lab)');
+  const extraVars = values['extra-vars'];
+  return {
+    common: { inventory: values.inventory, extraVars: Array.isArray(extraVars) ? extraVars.map(String) : [], acceptNewHostKeys: values['accept-new-host-keys'] === true },
+    values: values as Record<string, string | boolean | undefined>,
+  };
+}

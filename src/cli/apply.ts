@@ -11,6 +11,7 @@ import { readPlanFile, type PlanInputs, type SavedPlan } from '../plan/saved/for
 import { canonicalOptions, knownSecrets, planInputs } from '../plan/saved/inputs.js';
 import type { CliOptions } from './args.js';
 import { EXIT, runPlaybook, type RunHooks } from './run.js';
+import { VAULT_OPTIONS, vaultSourcesOf } from './vault-options.js';
 import { lvsPlayVersion } from './version.js';
 
 export const APPLY_USAGE = `Usage: lvs-play apply PLAN.json [--allow-stale] [--max-age 1h] [-e K=V|@FILE] [--diff] [--forks N] [--json FILE] [-v]
@@ -111,6 +112,7 @@ export async function applyCommand(argv: readonly string[], out: NodeJS.Writable
       json: { type: 'string' },
       verbose: { type: 'boolean', short: 'v', multiple: true },
       'accept-new-host-keys': { type: 'boolean' },
+      ...VAULT_OPTIONS,
     },
   }, APPLY_USAGE);
   if (positionals.length !== 1) throw usage('give exactly one plan file');
@@ -137,6 +139,7 @@ export async function applyCommand(argv: readonly string[], out: NodeJS.Writable
     ...(values.json ? { json: values.json } : {}),
     verbose: values.verbose?.length ?? 0,
     acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
+    ...(vaultSourcesOf(values) ? { vault: vaultSourcesOf(values)! } : {}),
   };
   return runPlaybook(o, out, applyHooks(plan, file));
 }

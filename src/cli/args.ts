@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
 import { parseShard, type Shard } from './shard.js';
+import type { VaultSources } from '../vault/passwords.js';
+import { VAULT_OPTIONS, VAULT_USAGE, vaultSourcesOf } from './vault-options.js';
 
 export interface CliOptions {
   playbook: string;
@@ -26,6 +28,8 @@ export interface CliOptions {
   sshConfig?: string;
   /** --timeout N / -T N: ssh connect timeout (ms), below the inventory's ansible_timeout. */
   timeoutMs?: number;
+  /** --vault-password-file, --vault-id, --ask-vault-pass (src/cli/vault-options.ts). */
+  vault?: VaultSources;
 }
 
 export type Command =
@@ -72,6 +76,7 @@ Options:
       --list-tasks            print each play's tasks per host, then exit (no connection)
       --json FILE             write the machine-readable report (format: docs/json-report.md)
       --plan-out FILE         with --check: save the plan, to review (lvs-play show) and apply (lvs-play apply)
+${VAULT_USAGE}
   -v, --verbose               also show how long each resource took (-vv: where each host's ssh
                               setting came from: inventory, ssh_config FILE:LINE, default)
   -h, --help                  this help
@@ -123,6 +128,7 @@ export function parseCli(argv: readonly string[]): Command {
       verbose: { type: 'boolean', short: 'v', multiple: true },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
+      ...VAULT_OPTIONS,
     },
   });
   if (values.help) return { kind: 'help' };
@@ -143,6 +149,7 @@ export function parseCli(argv: readonly string[]): Command {
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0 && timeout <= 3600)) throw usage(`--timeout must be a number of seconds above 0, at most 3600 (got ${values.timeout})`, 'e.g. --timeout 30');
   const tags = csv(values.tags);
   const skipTags = csv(values['skip-tags']);
+  const vault = vaultSourcesOf(values);
   return {
     kind: 'run',
     options: {
@@ -165,6 +172,7 @@ export function parseCli(argv: readonly string[]): Command {
       ...(values.shard !== undefined ? { shard: parseShard(values.shard) } : {}),
       ...(values['ssh-config'] ? { sshConfig: values['ssh-config'] } : {}),
       ...(timeout !== undefined ? { timeoutMs: Math.round(timeout * 1000) } : {}),
+      ...(vault ? { vault } : {}),
     },
   };
 }

@@ -6,8 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
-import { parseExtraVars } from '../inventory/extra-vars.js';
-import { loadInventory } from '../inventory/load.js';
+import { loadInputs, VAULT_OPTIONS, vaultSourcesOf } from './vault-options.js';
+import type { VaultSources } from '../vault/passwords.js';
 import { SecretResolver } from '../inventory/secret.js';
 import { Redactor } from '../run/redact.js';
 import { requireDirectors } from '../site/index.js';
@@ -21,6 +21,7 @@ Shows, read-only, who is MASTER, who holds each VIP, the IPVS table (weights, co
 rates) and every real server's VIP/ARP/port state, with each problem found and its fix.
   --watch [N]    refresh every N seconds (default 2) over the same connections; Ctrl-C ends
   --json FILE    also write the report (format lvs-play-status/1, docs/operate.md)
+  --vault-password-file FILE, --vault-id LABEL@SOURCE, --ask-vault-pass   as for a playbook run
 Exit codes: 0 no problem, 2 a problem found, 4 invalid inventory, 5 bad options.`;
 
 export interface StatusOptions {
@@ -29,6 +30,7 @@ export interface StatusOptions {
   watch: number | null;
   json?: string;
   acceptNewHostKeys: boolean;
+  vault?: VaultSources;
 }
 
 function usage(msg: string): LvsError {
@@ -51,6 +53,7 @@ export function parseStatusArgs(argv: readonly string[]): StatusOptions | 'help'
       json: { type: 'string' },
       'accept-new-host-keys': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      ...VAULT_OPTIONS,
     },
   });
   if (values.help) return 'help';
@@ -64,6 +67,7 @@ export function parseStatusArgs(argv: readonly string[]): StatusOptions | 'help'
     watch,
     ...(values.json ? { json: values.json } : {}),
     acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
+    ...(vaultSourcesOf(values) ? { vault: vaultSourcesOf(values)! } : {}),
   };
 }
 
@@ -77,10 +81,10 @@ export async function statusCommand(argv: readonly string[], out: NodeJS.Writabl
   }
   if (o === 'help') return out.write(`${STATUS_USAGE}\n`), 0;
   const cwd = process.cwd();
-  const inv = await loadInventory(o.inventory, { cwd, extraVars: await parseExtraVars(o.extraVars, { cwd }) });
+  const { inv } = await loadInputs(o, cwd);
   const targets = targetsOf(inv);
   requireDirectors(targets);
-  const redactor = new Redactor();
+  const redactor = new Redactor().add(...(inv.secrets ?? []));
   const collector = new StatusCollector(targets, makeConnector({ secrets: new SecretResolver({}, redactor), redactor, acceptNewHostKeys: o.acceptNewHostKeys }), inv.source);
   const tty = Boolean((out as NodeJS.WriteStream).isTTY);
   const color = tty && !process.env.NO_COLOR && !process.env.CI;

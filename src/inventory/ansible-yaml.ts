@@ -5,11 +5,17 @@ import type { InventorySpec, Vars } from '../types.js';
 import { AnsibleModel } from './ansible-model.js';
 import { expandHostRange } from './ranges.js';
 import { YAML11 } from './yaml11.js';
+import { revealIn } from '../vault/reveal.js';
+import type { Vault } from '../vault/vault.js';
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** YAML 1.1 like PyYAML (so `yes`/`no` are booleans, as Ansible sees them). */
-export function parseYamlText(text: string, file: string): unknown {
+/**
+ * YAML 1.1 like PyYAML (so `yes`/`no` are booleans, as Ansible sees them), `!vault` values decrypted
+ * with `vault` (without one they fail naming the flag to add); `secretAll`: the text was a whole
+ * encrypted file, so every string in it is a secret.
+ */
+export function parseYamlText(text: string, file: string, vault?: Vault, secretAll = false): unknown {
   const doc = parseDocument(text, YAML11);
   if (doc.errors.length > 0) {
     // the first syntax error only: the parser's later ones are usually its consequences
@@ -17,7 +23,7 @@ export function parseYamlText(text: string, file: string): unknown {
       doc.errors.slice(0, 1).map((e) => new LvsError('E_INVENTORY', `invalid YAML: ${e.message.split('\n')[0] ?? ''}`, { file: `${file}:${e.linePos?.[0]?.line ?? '?'}`, fix: 'fix the YAML syntax' })),
     );
   }
-  return doc.toJS({ maxAliasCount: 1000 });
+  return revealIn(doc.toJS({ maxAliasCount: 1000 }), file, vault, secretAll);
 }
 
 /** True when parsed YAML has the shape of an Ansible inventory (groups mapping to objects or nothing). */
@@ -25,8 +31,8 @@ export function looksLikeYamlInventory(data: unknown): boolean {
   return isMap(data) && Object.values(data).every((v) => v === null || isMap(v));
 }
 
-export function parseAnsibleYaml(text: string, file: string): InventorySpec {
-  return ansibleYamlToSpec(parseYamlText(text, file), file);
+export function parseAnsibleYaml(text: string, file: string, vault?: Vault): InventorySpec {
+  return ansibleYamlToSpec(parseYamlText(text, file, vault), file);
 }
 
 export function ansibleYamlToSpec(data: unknown, file: string): InventorySpec {

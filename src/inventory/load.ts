@@ -4,7 +4,7 @@
  * YAML ones are Ansible's, read unchanged (with group_vars/ and host_vars/ beside them).
  * Loading never connects to anything.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LvsError, ValidationErrors } from '../errors.js';
 import { importUserModule } from '../loader.js';
@@ -15,6 +15,8 @@ import { parseAnsibleIni } from './ansible-ini.js';
 import { mergeSpecs } from './merge.js';
 import { resolveInventory } from './resolve.js';
 import { validateInventorySpec } from './schema.js';
+import { readPossiblyVaulted } from '../vault/reveal.js';
+import type { Vault } from '../vault/vault.js';
 
 export interface LoadOptions {
   cwd: string;
@@ -22,6 +24,8 @@ export interface LoadOptions {
   extraVars?: Vars;
   /** Where warnings go (a `host.group()` the inventory lacks). */
   warn?: Warn;
+  /** The run's vault passwords: opens encrypted files and `!vault` values; what it opens is a secret. */
+  vault?: Vault;
 }
 
 const MODULE_EXTS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -82,23 +86,25 @@ async function readModule(path: string, file: string): Promise<InventorySpec> {
   return validateInventorySpec(value, file);
 }
 
-async function readAnsibleFile(path: string, kind: 'yaml' | 'ini' | 'auto', file: string): Promise<InventorySpec> {
-  const text = await readFile(path, 'utf8');
+async function readAnsibleFile(path: string, kind: 'yaml' | 'ini' | 'auto', file: string, vault: Vault | undefined): Promise<InventorySpec> {
+  // an inventory may be encrypted whole, as Ansible reads it (its vars stay plain vars: keep secrets in vars files)
+  const { text } = await readPossiblyVaulted(path, file, vault);
   if (kind === 'ini') return parseAnsibleIni(text, file);
   // the YAML parser loads only when a YAML file is read (start-up time of INI and TS inventories)
   const { ansibleYamlToSpec, looksLikeYamlInventory, parseAnsibleYaml, parseYamlText } = await import('./ansible-yaml.js');
-  if (kind === 'yaml') return parseAnsibleYaml(text, file);
+  if (kind === 'yaml') return parseAnsibleYaml(text, file, vault);
   // no extension: Ansible tries YAML, then INI
   let data: unknown;
   try {
-    data = parseYamlText(text, file);
-  } catch {
+    data = parseYamlText(text, file, vault);
+  } catch (e) {
+    if (e instanceof LvsError && e.code === 'E_VAULT') throw e;
     data = undefined;
   }
   return looksLikeYamlInventory(data) ? ansibleYamlToSpec(data, file) : parseAnsibleIni(text, file);
 }
 
-async function readDir(dir: string, cwd: string): Promise<InventorySpec> {
+async function readDir(dir: string, cwd: string, vault: Vault | undefined): Promise<InventorySpec> {
   let spec: InventorySpec = {};
   const errors: LvsError[] = [];
   for (const entry of (await readdir(dir)).sort()) {
@@ -107,7 +113,7 @@ async function readDir(dir: string, cwd: string): Promise<InventorySpec> {
     const kind = await kindOf(full);
     if (!kind || kind === 'dir') continue;
     try {
-      const part = kind === 'module' ? await readModule(full, shown(cwd, full)) : await readAnsibleFile(full, kind, shown(cwd, full));
+      const part = kind === 'module' ? await readModule(full, shown(cwd, full)) : await readAnsibleFile(full, kind, shown(cwd, full), vault);
       spec = mergeSpecs(spec, part);
     } catch (e) {
       if (e instanceof ValidationErrors) errors.push(...e.errors);
@@ -129,7 +135,7 @@ async function builtinLab(): Promise<{ spec: InventorySpec; source: string }> {
 }
 
 /** Reads the spec behind `ref` (validated), without resolving it. */
-export async function readInventorySpec(ref: string, cwd: string): Promise<{ spec: InventorySpec; source: string }> {
+export async function readInventorySpec(ref: string, cwd: string, vault?: Vault): Promise<{ spec: InventorySpec; source: string }> {
   const found = await locateInventory(ref, cwd).catch((e: unknown) => {
     if (ref === 'lab' && e instanceof LvsError && e.code === 'E_LOAD') return null;
     throw e;
@@ -139,15 +145,17 @@ export async function readInventorySpec(ref: string, cwd: string): Promise<{ spe
   const source = shown(cwd, path);
   let spec: InventorySpec;
   if (kind === 'module') return { spec: await readModule(path, source), source };
-  if (kind === 'dir') spec = await readDir(path, cwd);
-  else spec = await readAnsibleFile(path, kind, source);
-  const extra = await readVarsDirs(kind === 'dir' ? path : dirname(path), cwd, spec);
+  if (kind === 'dir') spec = await readDir(path, cwd, vault);
+  else spec = await readAnsibleFile(path, kind, source, vault);
+  const extra = await readVarsDirs(kind === 'dir' ? path : dirname(path), cwd, spec, vault);
   if (extra) spec = mergeSpecs(spec, extra);
   return { spec: validateInventorySpec(spec, source), source };
 }
 
 /** Loads, validates and resolves an inventory. Connects to nothing. */
 export async function loadInventory(ref: string, opts: LoadOptions): Promise<Inventory> {
-  const { spec, source } = await readInventorySpec(ref, opts.cwd);
-  return resolveInventory(spec, { source, ...(opts.extraVars ? { extraVars: opts.extraVars } : {}), ...(opts.warn ? { warn: opts.warn } : {}) });
+  const { spec, source } = await readInventorySpec(ref, opts.cwd, opts.vault);
+  const inv = resolveInventory(spec, { source, ...(opts.extraVars ? { extraVars: opts.extraVars } : {}), ...(opts.warn ? { warn: opts.warn } : {}) });
+  const secrets = opts.vault?.revealed() ?? [];
+  return secrets.length > 0 ? { ...inv, secrets } : inv;
 }

@@ -44,6 +44,7 @@ export type Command =
   | { kind: 'init'; argv: string[] }
   | { kind: 'render'; argv: string[] }
   | { kind: 'report'; argv: string[] }
+  | { kind: 'vault'; argv: string[] }
   | { kind: 'run'; options: CliOptions };
 
 export const USAGE = `Usage: lvs-play PLAYBOOK -i INVENTORY [options]
@@ -52,6 +53,7 @@ export const USAGE = `Usage: lvs-play PLAYBOOK -i INVENTORY [options]
        lvs-play apply PLAN.json [--allow-stale] [--max-age 1h] | show PLAN.json [--json]   (docs/plans.md)
        lvs-play render PLAYBOOK -i INVENTORY [--limit P] [-e K=V] [--out DIR]   every file and setting each host would get (no connection)
        lvs-play report merge A.json B.json … [--json FILE]   (docs/scaling.md)
+       lvs-play vault encrypt|decrypt|view|encrypt_string …   (ansible-vault's, docs/inventory.md)
        lvs-play status -i INVENTORY [--watch [N]] [--json FILE] | drain HOST -i INVENTORY [--wait 60s] | undrain HOST -i INVENTORY   (docs/operate.md)
 
 Runs a typed TypeScript playbook against an inventory (TS file, or an Ansible INI/YAML inventory).
@@ -103,6 +105,7 @@ export function parseCli(argv: readonly string[]): Command {
   if (argv[0] === 'drain' || argv[0] === 'undrain') return { kind: argv[0], argv: argv.slice(1) };
   if (argv[0] === 'init') return { kind: 'init', argv: argv.slice(1) };
   if (argv[0] === 'render') return { kind: 'render', argv: argv.slice(1) };
+  if (argv[0] === 'vault') return { kind: 'vault', argv: argv.slice(1) };
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,

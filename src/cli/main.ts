@@ -22,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
     if (cmd.kind === 'report') return await (await import('./report-merge.js')).reportCommand(cmd.argv);
     if (cmd.kind === 'apply') return await (await import('./apply.js')).applyCommand(cmd.argv);
     if (cmd.kind === 'render') return await (await import('./render.js')).renderCommand(cmd.argv);
+    if (cmd.kind === 'vault') return await (await import('./vault.js')).vaultCommand(cmd.argv);
     if (cmd.kind === 'init') return await (await import('./init.js')).initCommand(cmd.argv);
     if (cmd.kind === 'show') return await (await import('./show.js')).showCommand(cmd.argv);
     if (cmd.kind === 'status') return await (await import('./status.js')).statusCommand(cmd.argv);

@@ -1,7 +1,8 @@
 /**
  * Finding and reading an inventory: `-i prod` → inventory/prod.ts (.mts .js .mjs .yml .yaml .json .ini,
  * a file without extension, or a directory), else a path. TS/JS inventories are default exports; INI and
- * YAML ones are Ansible's, read unchanged (with group_vars/ and host_vars/ beside them).
+ * YAML ones are Ansible's, read unchanged (with group_vars/ and host_vars/ beside them); an executable
+ * file is an inventory script (src/inventory/script.ts) and a `.json` file may hold its output.
  * Loading never connects to anything.
  */
 import { readdir, stat } from 'node:fs/promises';
@@ -34,7 +35,7 @@ const SEARCH_EXTS = ['.ts', '.mts', '.js', '.mjs', '.yml', '.yaml', '.json', '.i
 /** Files Ansible skips in inventory directories (INVENTORY_IGNORE_EXTS: even .ini, as Ansible does). */
 const IGNORED = /(?:~|\.(?:orig|ini|bak|swp|pyc|pyo|retry|md|txt|rst|cfg|rpm|d\.ts))$/;
 
-type Kind = 'module' | 'yaml' | 'ini' | 'auto' | 'dir';
+type Kind = 'module' | 'yaml' | 'ini' | 'auto' | 'dir' | 'script';
 
 async function kindOf(path: string): Promise<Kind | null> {
   const st = await stat(path).catch(() => null);
@@ -45,6 +46,8 @@ async function kindOf(path: string): Promise<Kind | null> {
   if (MODULE_EXTS.includes(ext)) return 'module';
   if (YAML_EXTS.includes(ext)) return 'yaml';
   if (ext === '.ini') return 'ini';
+  // as Ansible: an executable file (of no known inventory extension) is an inventory script
+  if ((st.mode & 0o111) !== 0) return 'script';
   return 'auto';
 }
 
@@ -92,6 +95,7 @@ async function readAnsibleFile(path: string, kind: 'yaml' | 'ini' | 'auto', file
   if (kind === 'ini') return parseAnsibleIni(text, file);
   // the YAML parser loads only when a YAML file is read (start-up time of INI and TS inventories)
   const { ansibleYamlToSpec, looksLikeYamlInventory, parseAnsibleYaml, parseYamlText } = await import('./ansible-yaml.js');
+  if (kind === 'yaml' && extname(path).toLowerCase() === '.json') return readJsonInventory(text, file, vault);
   if (kind === 'yaml') return parseAnsibleYaml(text, file, vault);
   // no extension: Ansible tries YAML, then INI
   let data: unknown;
@@ -104,6 +108,23 @@ async function readAnsibleFile(path: string, kind: 'yaml' | 'ini' | 'auto', file
   return looksLikeYamlInventory(data) ? ansibleYamlToSpec(data, file) : parseAnsibleIni(text, file);
 }
 
+/** A `.json` inventory: the script format (`ansible-inventory --list`'s), else the YAML format written as JSON. */
+async function readJsonInventory(text: string, file: string, vault: Vault | undefined): Promise<InventorySpec> {
+  const { looksLikeScriptJson, parseJsonText, scriptJsonToSpec } = await import('./ansible-json.js');
+  const { revealIn } = await import('../vault/reveal.js');
+  const data = revealIn(parseJsonText(text, file), file, vault, false);
+  if (looksLikeScriptJson(data)) return scriptJsonToSpec(data, file);
+  const { ansibleYamlToSpec } = await import('./ansible-yaml.js');
+  return ansibleYamlToSpec(data, file);
+}
+
+/** Reads one inventory file of any kind but a directory. */
+async function readFileOfKind(path: string, kind: Exclude<Kind, 'dir'>, file: string, vault: Vault | undefined): Promise<InventorySpec> {
+  if (kind === 'module') return readModule(path, file);
+  if (kind === 'script') return (await import('./script.js')).readScriptInventory(path, file);
+  return readAnsibleFile(path, kind, file, vault);
+}
+
 async function readDir(dir: string, cwd: string, vault: Vault | undefined): Promise<InventorySpec> {
   let spec: InventorySpec = {};
   const errors: LvsError[] = [];
@@ -113,7 +134,7 @@ async function readDir(dir: string, cwd: string, vault: Vault | undefined): Prom
     const kind = await kindOf(full);
     if (!kind || kind === 'dir') continue;
     try {
-      const part = kind === 'module' ? await readModule(full, shown(cwd, full)) : await readAnsibleFile(full, kind, shown(cwd, full), vault);
+      const part = await readFileOfKind(full, kind, shown(cwd, full), vault);
       spec = mergeSpecs(spec, part);
     } catch (e) {
       if (e instanceof ValidationErrors) errors.push(...e.errors);
@@ -146,7 +167,7 @@ export async function readInventorySpec(ref: string, cwd: string, vault?: Vault)
   let spec: InventorySpec;
   if (kind === 'module') return { spec: await readModule(path, source), source };
   if (kind === 'dir') spec = await readDir(path, cwd, vault);
-  else spec = await readAnsibleFile(path, kind, source, vault);
+  else spec = await readFileOfKind(path, kind, source, vault);
   const extra = await readVarsDirs(kind === 'dir' ? path : dirname(path), cwd, spec, vault);
   if (extra) spec = mergeSpecs(spec, extra);
   return { spec: validateInventorySpec(spec, source), source };

@@ -41,6 +41,11 @@ export function revealIn(data: unknown, where: string, vault: Vault | undefined,
     return data;
   }
   if (typeof data !== 'object' || data === null || seen.has(data)) return data;
+  // JSON from ansible-inventory --list writes a vaulted value as { "__ansible_vault": "$ANSIBLE_VAULT;…" }
+  const keys = Object.keys(data);
+  if (keys.length === 1 && keys[0] === '__ansible_vault' && typeof (data as Record<string, unknown>)['__ansible_vault'] === 'string') {
+    return revealIn(new VaultedText((data as Record<string, string>)['__ansible_vault'] as string), where, vault, secretAll, seen);
+  }
   seen.add(data);
   if (Array.isArray(data)) return data.map((x, i) => revealIn(x, `${where}[${i}]`, vault, secretAll, seen));
   if (Object.getPrototypeOf(data) !== Object.prototype) return data;

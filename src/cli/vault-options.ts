@@ -3,7 +3,7 @@
  * a command loads its inputs: vault passwords first, then `-e` vars, then the inventory.
  */
 import type { Inventory, Vars } from '../types.js';
-import type { Warn } from '../warnings.js';
+import { onceWarner, type Warn } from '../warnings.js';
 import { loadInventory } from '../inventory/load.js';
 import { parseExtraVars } from '../inventory/extra-vars.js';
 import type { VaultSources } from '../vault/passwords.js';
@@ -43,9 +43,9 @@ export interface InputOptions {
 }
 
 /** Vault passwords, `-e` vars and the inventory, in that order; the inventory carries what the vault opened. */
-export async function loadInputs(o: InputOptions, cwd: string, warn?: Warn): Promise<{ inv: Inventory; extraVars: Vars }> {
+export async function loadInputs(o: InputOptions, cwd: string, warn: Warn = onceWarner()): Promise<{ inv: Inventory; extraVars: Vars }> {
   const vault = await openVault(o.vault, cwd);
   const extraVars = await parseExtraVars(o.extraVars, { cwd, vault });
-  const inv = await loadInventory(o.inventory, { cwd, extraVars, vault, ...(warn ? { warn } : {}) });
+  const inv = await loadInventory(o.inventory, { cwd, extraVars, vault, warn });
   return { inv, extraVars };
 }

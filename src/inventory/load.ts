@@ -12,6 +12,7 @@ import { importUserModule } from '../loader.js';
 import type { Inventory, InventorySpec, Vars } from '../types.js';
 import type { Warn } from '../warnings.js';
 import { readVarsDirs } from './ansible-dirs.js';
+import { warnUnappliedAnsibleVars } from './ansible-unapplied.js';
 import { parseAnsibleIni } from './ansible-ini.js';
 import { mergeSpecs } from './merge.js';
 import { resolveInventory } from './resolve.js';
@@ -23,7 +24,7 @@ export interface LoadOptions {
   cwd: string;
   /** `-e` vars, above every inventory var. */
   extraVars?: Vars;
-  /** Where warnings go (a `host.group()` the inventory lacks). */
+  /** Where warnings go (a `host.group()` the inventory lacks, Ansible vars lvs-play does not apply). */
   warn?: Warn;
   /** The run's vault passwords: opens encrypted files and `!vault` values; what it opens is a secret. */
   vault?: Vault;
@@ -177,6 +178,7 @@ export async function readInventorySpec(ref: string, cwd: string, vault?: Vault)
 export async function loadInventory(ref: string, opts: LoadOptions): Promise<Inventory> {
   const { spec, source } = await readInventorySpec(ref, opts.cwd, opts.vault);
   const inv = resolveInventory(spec, { source, ...(opts.extraVars ? { extraVars: opts.extraVars } : {}), ...(opts.warn ? { warn: opts.warn } : {}) });
+  if (opts.warn) warnUnappliedAnsibleVars(inv, opts.warn);
   const secrets = opts.vault?.revealed() ?? [];
   return secrets.length > 0 ? { ...inv, secrets } : inv;
 }

@@ -177,8 +177,8 @@ export async function readInventorySpec(ref: string, cwd: string, vault?: Vault)
 /** Loads, validates and resolves an inventory. Connects to nothing. */
 export async function loadInventory(ref: string, opts: LoadOptions): Promise<Inventory> {
   const { spec, source } = await readInventorySpec(ref, opts.cwd, opts.vault);
-  const inv = resolveInventory(spec, { source, ...(opts.extraVars ? { extraVars: opts.extraVars } : {}), ...(opts.warn ? { warn: opts.warn } : {}) });
-  if (opts.warn) warnUnappliedAnsibleVars(inv, opts.warn);
   const secrets = opts.vault?.revealed() ?? [];
+  const inv = resolveInventory(spec, { source, ...(opts.extraVars ? { extraVars: opts.extraVars } : {}), ...(opts.warn ? { warn: opts.warn } : {}), ...(secrets.length ? { secrets } : {}) });
+  if (opts.warn) warnUnappliedAnsibleVars(inv, opts.warn);
   return secrets.length > 0 ? { ...inv, secrets } : inv;
 }

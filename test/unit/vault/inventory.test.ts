@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { LvsError, ValidationErrors } from '../../../src/errors.js';
 import { parseExtraVars } from '../../../src/inventory/extra-vars.js';
 import { loadInventory } from '../../../src/inventory/load.js';
@@ -76,6 +77,19 @@ describe('vaulted inventories', () => {
     const e = await failure(loadInventory(join(dir, 'inv.yml'), { cwd: dir, vault: new Vault([PW]) }));
     expect(e.message).toContain('inv.yml: all.vars.win_password');
     expect(e.message).toContain('decryption failed');
+  });
+
+  it('a vaulted value never shows in a variable problem', async () => {
+    const dir = tree({ 'inv.yml': `all:\n  vars:\n${inline('inline11.txt', 4).replace('vrrp_auth_pass', 'weight')}\n  hosts:\n    lvs1:\n` });
+    const inv = await loadInventory(join(dir, 'inv.yml'), { cwd: dir, vault: new Vault([PW]) });
+    let message = '';
+    try {
+      inv.hosts[0]!.var('weight', z.number());
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('variable "weight" is invalid');
+    expect(message).not.toContain('pw-ä§');
   });
 
   it('-e @file: whole encrypted, or with !vault values', async () => {

@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,8 +28,6 @@ function leaks(texts: Record<string, string>, secrets: readonly string[]): strin
   return Object.entries(texts).flatMap(([where, t]) => secrets.filter((s) => t.includes(s)).map((s) => `${s.slice(0, 2)}… in ${where}`));
 }
 
-const conn = `ansible_user: root\n      ansible_ssh_private_key_file: ${paths.key()}\n      ansible_ssh_common_args: -o UserKnownHostsFile=${paths.knownHosts()}`;
-
 beforeAll(async () => {
   await ensureLab();
   const tarball = await ensureKeepalivedTarball();
@@ -37,19 +35,8 @@ beforeAll(async () => {
   chmodSync(join(dir, 'vault-pass'), 0o700);
   writeFileSync(join(dir, 'wrong-pass'), 'not the password\n');
   mkdirSync(join(dir, 'group_vars', 'all'), { recursive: true });
-  writeFileSync(join(dir, 'hosts.yml'), `all:
-  children:
-    directors:
-      hosts:
-        lvs1: { ansible_host: 10.77.0.14, vrrp: { state: MASTER, priority: 150 } }
-        lvs2: { ansible_host: 10.77.0.15, vrrp: { state: BACKUP, priority: 100 } }
-    linux_realservers:
-      hosts:
-        rs1: { ansible_host: 10.77.0.16, weight: 3 }
-        rs2: { ansible_host: 10.77.0.17, weight: 1 }
-  vars:
-      ${conn}
-`);
+  // the lab's own Ansible inventory (hosts and connections, written by lab up); its vars beside it
+  copyFileSync(paths.inventoryYml(), join(dir, 'hosts.yml'));
   writeFileSync(join(dir, 'group_vars', 'all', 'vars.yml'), `vip: 10.77.0.10\nipvs_tuning: false\nkeepalived_args: [-D, --vrrp]\nkeepalived_tarball: ${tarball}\n`);
   writeFileSync(join(dir, 'group_vars', 'all', 'vault.yml'), `vrrp_auth_pass: ${AUTH_PASS}\n`);
   const enc = spawnSync('ansible-vault', ['encrypt', '--vault-id', `lab@${join(dir, 'vault-pass')}`, join(dir, 'group_vars', 'all', 'vault.yml')], { encoding: 'utf8' });

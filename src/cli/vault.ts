@@ -133,7 +133,7 @@ export async function vaultCommand(argv: readonly string[], out: NodeJS.Writable
   if (p === 'help') return out.write(`${VAULT_CMD_USAGE}\n`), 0;
   const [, ...rest] = argv;
   const { values } = parseArgs({ args: rest, allowPositionals: true, strict: false, options: VAULT_OPTIONS });
-  const sources = vaultSourcesOf(values as Parameters<typeof vaultSourcesOf>[0]) ?? (process.env['ANSIBLE_VAULT_PASSWORD_FILE'] ? undefined : { ids: [], passwordFiles: [], ask: true });
+  const sources = vaultSourcesOf(values as Parameters<typeof vaultSourcesOf>[0]) ?? (process.env['ANSIBLE_VAULT_PASSWORD_FILE'] || process.env['ANSIBLE_VAULT_IDENTITY_LIST'] ? undefined : { ids: [], passwordFiles: [], ask: true });
   const vault = await openVault(sources, process.cwd());
   const encrypting = p.action === 'encrypt' || p.action === 'encrypt_string';
   if (encrypting && !p.encryptId && new Set(vault.passwords.map((x) => x.id)).size > 1) {

@@ -3,7 +3,7 @@
  * executable or `prompt`), `--vault-password-file FILE` and `$ANSIBLE_VAULT_PASSWORD_FILE` (vault id
  * "default"), `--ask-vault-pass`. A file's content is stripped of surrounding whitespace; an
  * executable file is run (no shell) and its stdout, without trailing newlines, is the password; a
- * `*-client` script is given `--vault-id LABEL`, as Ansible does.
+ * `*-client` script is given `--vault-id LABEL`, as Ansible does. `$ANSIBLE_VAULT_IDENTITY_LIST` adds ids.
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
@@ -102,7 +102,8 @@ async function fromPrompt(id: string, ask: boolean, io: PasswordIo): Promise<Vau
 /** Every password of the sources, in Ansible's order (--vault-id, then password files, then --ask-vault-pass). */
 export async function loadVaultPasswords(src: VaultSources, io: PasswordIo): Promise<VaultPassword[]> {
   const env = io.env ?? process.env;
-  const slugs = [...src.ids];
+  // ANSIBLE_VAULT_IDENTITY_LIST (comma-separated LABEL@SOURCE) comes first, as Ansible's configured ids
+  const slugs = [...(env['ANSIBLE_VAULT_IDENTITY_LIST'] ?? '').split(',').map((s) => s.trim()).filter(Boolean), ...src.ids];
   for (const f of src.passwordFiles) slugs.push(`${DEFAULT_ID}@${f}`);
   if (env['ANSIBLE_VAULT_PASSWORD_FILE']) slugs.push(`${DEFAULT_ID}@${env['ANSIBLE_VAULT_PASSWORD_FILE']}`);
   if (src.ask) slugs.push(`${DEFAULT_ID}@prompt_ask_vault_pass`);

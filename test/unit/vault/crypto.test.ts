@@ -95,9 +95,10 @@ describe('vault passwords', () => {
   it('files (stripped), executables (stdout), client scripts, the env var, in Ansible order', async () => {
     const got = await loadVaultPasswords(
       { ids: ['prod@script', 'ci@ids-client.sh'], passwordFiles: ['file'], ask: false },
-      { cwd: dir, env: { ANSIBLE_VAULT_PASSWORD_FILE: join(dir, 'file') } },
+      { cwd: dir, env: { ANSIBLE_VAULT_PASSWORD_FILE: join(dir, 'file'), ANSIBLE_VAULT_IDENTITY_LIST: 'env@file, ' } },
     );
     expect(got.map((p) => [p.id, p.password.toString()])).toEqual([
+      ['env', 'pw-from-file'],
       ['prod', 'pw from script'],
       ['ci', 'pw-for-ci'],
       ['default', 'pw-from-file'],

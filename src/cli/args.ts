@@ -59,7 +59,8 @@ export const USAGE = `Usage: lvs-play PLAYBOOK -i INVENTORY [options]
 Runs a typed TypeScript playbook against an inventory (TS file, or an Ansible INI/YAML inventory).
 
 Options:
-  -i, --inventory NAME|PATH   inventory: "prod" means inventory/prod.ts (.ts .js .yml .yaml .ini), or a path
+  -i, --inventory NAME|PATH   inventory: "prod" means inventory/prod.ts (.ts .js .yml .yaml .ini), or a path;
+                              an executable is an inventory script (run with --list)
   -C, --check                 change nothing; report what a real run would change
   -D, --diff                  show unified diffs / before-after of changes (secrets redacted)
   -l, --limit PATTERN         further limit hosts (groups, hosts, globs, a:b, a:&b, a:!b)

@@ -15,10 +15,10 @@ export const VAULT_OPTIONS = {
   'ask-vault-pass': { type: 'boolean' },
 } as const;
 
-export const VAULT_USAGE = `      --vault-password-file FILE  Ansible Vault password: a file, or an executable printing it (repeatable;
-                              also $ANSIBLE_VAULT_PASSWORD_FILE)
-      --vault-id LABEL@SOURCE     a labelled vault password: SOURCE a file, an executable or "prompt" (repeatable)
-      --ask-vault-pass            ask for the vault password`;
+export const VAULT_USAGE = `      --vault-id LABEL@SOURCE a vault password: SOURCE a file, an executable (its output) or "prompt"
+                              (repeatable; also $ANSIBLE_VAULT_IDENTITY_LIST)
+      --vault-password-file F the same, labelled "default" (repeatable; also $ANSIBLE_VAULT_PASSWORD_FILE)
+      --ask-vault-pass        ask for the vault password`;
 
 /** The parsed vault options, or undefined when none was given. */
 export function vaultSourcesOf(values: { 'vault-password-file'?: string[]; 'vault-id'?: string[]; 'ask-vault-pass'?: boolean }): VaultSources | undefined {

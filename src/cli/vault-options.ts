@@ -29,11 +29,11 @@ export function vaultSourcesOf(values: { 'vault-password-file'?: string[]; 'vaul
 }
 
 /** The run's vault: its passwords read now (before anything else), or none when no source is given. */
-export async function openVault(src: VaultSources | undefined, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Vault> {
+export async function openVault(src: VaultSources | undefined, cwd: string, env: NodeJS.ProcessEnv = process.env, newPassword = false): Promise<Vault> {
   const { Vault } = await import('../vault/vault.js');
   if (!src && !env['ANSIBLE_VAULT_PASSWORD_FILE'] && !env['ANSIBLE_VAULT_IDENTITY_LIST']) return new Vault();
   const { loadVaultPasswords } = await import('../vault/passwords.js');
-  return new Vault(await loadVaultPasswords(src ?? { ids: [], passwordFiles: [], ask: false }, { cwd, env }));
+  return new Vault(await loadVaultPasswords(src ?? { ids: [], passwordFiles: [], ask: false }, { cwd, env, newPassword }));
 }
 
 export interface InputOptions {

@@ -134,8 +134,8 @@ export async function vaultCommand(argv: readonly string[], out: NodeJS.Writable
   const [, ...rest] = argv;
   const { values } = parseArgs({ args: rest, allowPositionals: true, strict: false, options: VAULT_OPTIONS });
   const sources = vaultSourcesOf(values as Parameters<typeof vaultSourcesOf>[0]) ?? (process.env['ANSIBLE_VAULT_PASSWORD_FILE'] || process.env['ANSIBLE_VAULT_IDENTITY_LIST'] ? undefined : { ids: [], passwordFiles: [], ask: true });
-  const vault = await openVault(sources, process.cwd());
   const encrypting = p.action === 'encrypt' || p.action === 'encrypt_string';
+  const vault = await openVault(sources, process.cwd(), process.env, encrypting);
   if (encrypting && !p.encryptId && new Set(vault.passwords.map((x) => x.id)).size > 1) {
     throw usage(`the vault ids ${vault.passwords.map((x) => x.id).join(',')} are available to encrypt`, 'choose one with --encrypt-vault-id ID');
   }

@@ -24,6 +24,8 @@ export interface VaultSources {
 
 export interface PasswordIo {
   cwd: string;
+  /** Encrypting: a prompt asks for a new password twice (ansible-vault's "New Vault password"). */
+  newPassword?: boolean;
   env?: NodeJS.ProcessEnv;
   input?: PromptInput;
   output?: NodeJS.WritableStream;
@@ -67,17 +69,26 @@ async function fromFile(file: string, id: string, io: PasswordIo): Promise<Vault
   return { id, password, source: `${executable ? 'script' : 'file'} ${file}` };
 }
 
+/** What a pipe sent past the line a prompt took (the next prompt's answer). */
+const pending = new WeakMap<object, string>();
+
 /** Reads a line: hidden on a terminal, plain from a pipe (as getpass falls back to). */
 async function prompt(question: string, io: PasswordIo): Promise<string> {
   const input = io.input ?? process.stdin;
   if (input.isTTY) return resolveSecret(secret.prompt(question.trimEnd()), { input, ...(io.output ? { output: io.output as never } : {}) });
   (io.output ?? process.stderr).write(question);
   return new Promise((done, reject) => {
-    let got = '';
+    let got = pending.get(input) ?? '';
+    const take = (): boolean => {
+      const m = /\r?\n/.exec(got);
+      if (!m) return false;
+      pending.set(input, got.slice(m.index + m[0].length));
+      finish(got.slice(0, m.index));
+      return true;
+    };
     const onData = (b: Buffer | string): void => {
       got += b.toString();
-      const nl = got.search(/\r?\n/);
-      if (nl >= 0) finish(got.slice(0, nl));
+      take();
     };
     const finish = (line: string | null): void => {
       input.off('data', onData);
@@ -86,7 +97,12 @@ async function prompt(question: string, io: PasswordIo): Promise<string> {
       if (line === null) reject(fail('prompt', 'no vault password: stdin ended', 'type it, or use --vault-password-file'));
       else done(line);
     };
-    const onEnd = (): void => finish(got === '' ? null : got);
+    const onEnd = (): void => {
+      pending.set(input, '');
+      finish(got === '' ? null : got);
+    };
+    if (take()) return;
+    if ((input as { readableEnded?: boolean }).readableEnded) return onEnd();
     input.on('data', onData);
     input.on('end', onEnd);
     input.resume();
@@ -94,9 +110,15 @@ async function prompt(question: string, io: PasswordIo): Promise<string> {
 }
 
 async function fromPrompt(id: string, ask: boolean, io: PasswordIo): Promise<VaultPassword> {
-  const typed = (await prompt(ask ? 'Vault password: ' : `Vault password (${id}): `, io)).trim();
-  if (typed === '') throw fail('prompt', 'an empty vault password', 'type the password');
-  return { id, password: Buffer.from(typed, 'utf8'), source: 'the prompt' };
+  // ansible-vault's prompts: the --ask-vault-pass form has no vault id in it
+  const questions = io.newPassword
+    ? ask ? ['New Vault password: ', 'Confirm New Vault password: '] : [`New vault password (${id}): `, `Confirm new vault password (${id}): `]
+    : [ask ? 'Vault password: ' : `Vault password (${id}): `];
+  const typed: string[] = [];
+  for (const q of questions) typed.push((await prompt(q, io)).trim());
+  if (typed[0] === '') throw fail('prompt', 'an empty vault password', 'type the password');
+  if (typed.some((t) => t !== typed[0])) throw fail('prompt', 'the vault passwords do not match', 'type the same password twice');
+  return { id, password: Buffer.from(typed[0] as string, 'utf8'), source: 'the prompt' };
 }
 
 /** Every password of the sources, in Ansible's order (--vault-id, then password files, then --ask-vault-pass). */

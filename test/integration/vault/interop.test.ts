@@ -65,9 +65,9 @@ describe.skipIf(missing)('lvs-play vault ⇄ ansible-vault', () => {
     expect(a.out).toContain('"db_pass": "S3cret value"');
   });
 
-  it('--ask-vault-pass reads the password from a pipe; ansible-vault decrypts the value', () => {
-    const v = lvs(['vault', 'encrypt_string', '--ask-vault-pass', 'x'], 'first password\n');
-    expect(v.err).toContain('Vault password: ');
+  it('--ask-vault-pass reads the new password (twice, as ansible-vault) from a pipe; ansible-vault decrypts the value', () => {
+    const v = lvs(['vault', 'encrypt_string', '--ask-vault-pass', 'x'], 'first password\nfirst password\n');
+    expect(v.err).toContain('New Vault password: Confirm New Vault password: ');
     expect(run('ansible-vault', ['decrypt', '--vault-password-file', 'pw', '--output', '-', '-'], v.out.split('\n').slice(1).map((l) => l.trim()).join('\n')).out).toBe('x');
   });
 });

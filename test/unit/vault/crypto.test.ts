@@ -122,4 +122,17 @@ describe('vault passwords', () => {
     expect(got).toEqual([{ id: 'dev', password: Buffer.from('typed-one'), source: 'the prompt' }]);
     expect(output.read()?.toString()).toBe('Vault password (dev): ');
   });
+
+  it('encrypting asks a new password twice, as ansible-vault; different answers fail', async () => {
+    const io = (text: string) => {
+      const input = Object.assign(new PassThrough(), { isTTY: false });
+      input.write(text);
+      return { cwd: dir, env: {}, input, output: new PassThrough(), newPassword: true };
+    };
+    const ok = io('np\nnp\n');
+    expect((await loadVaultPasswords({ ids: [], passwordFiles: [], ask: true }, ok))[0]?.password.toString()).toBe('np');
+    expect(ok.output.read()?.toString()).toBe('New Vault password: Confirm New Vault password: ');
+    const e = await loadVaultPasswords({ ids: ['x@prompt'], passwordFiles: [], ask: false }, io('a\nb\n')).then(() => null, (x: unknown) => x as LvsError);
+    expect(e?.message).toContain('do not match');
+  });
 });

@@ -3,6 +3,7 @@
  * the run's one redaction (src/mask.ts) hides them everywhere.
  */
 import { LvsError } from '../errors.js';
+import { Redactor } from '../mask.js';
 import { decrypt, encrypt } from './aes256.js';
 import { CIPHER, DEFAULT_ID, formatEnvelope, formatPayload, parseEnvelope, parsePayload, VaultFormatError } from './format.js';
 
@@ -17,9 +18,15 @@ export interface VaultPassword {
 export const NO_PASSWORD_FIX = 'add --vault-password-file FILE, --ask-vault-pass or --vault-id LABEL@SOURCE (or set ANSIBLE_VAULT_PASSWORD_FILE)';
 
 export class Vault {
-  readonly #revealed = new Set<string>();
+  /** What was decrypted, kept in the one holder of secret values (src/mask.ts). */
+  readonly #revealed: Redactor;
 
-  constructor(readonly passwords: readonly VaultPassword[] = []) {}
+  constructor(
+    readonly passwords: readonly VaultPassword[] = [],
+    holder: Redactor = new Redactor(),
+  ) {
+    this.#revealed = holder;
+  }
 
   /** Decrypts vault text; `where` names the file (and var) in errors. Fails naming the vault id. */
   decrypt(text: string, where: string): { plaintext: Buffer; id: string } {
@@ -66,11 +73,11 @@ export class Vault {
 
   /** Remembers a decrypted value as a secret (empty strings are no secret). */
   reveal(value: string): void {
-    if (value !== '') this.#revealed.add(value);
+    this.#revealed.add(value);
   }
 
   /** Every decrypted value so far: the run redacts them (src/mask.ts). */
   revealed(): readonly string[] {
-    return [...this.#revealed];
+    return this.#revealed.values();
   }
 }

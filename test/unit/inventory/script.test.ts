@@ -1,17 +1,11 @@
 /** Inventory scripts: what they print becomes the inventory; failures are clear errors (exit 4), never a hang. */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LvsError, ValidationErrors } from '../../../src/errors.js';
 import { loadInventory } from '../../../src/inventory/load.js';
+import { loadFailure } from './tree.js';
 
 const scripts = join(import.meta.dirname, 'fixtures/scripts');
 
-async function failure(p: Promise<unknown>): Promise<LvsError> {
-  const e = await p.then(() => new Error('expected a failure'), (x: unknown) => x);
-  const one = e instanceof ValidationErrors ? e.errors[0] : e;
-  expect(one).toBeInstanceOf(LvsError);
-  return one as LvsError;
-}
 
 describe('-i SCRIPT', () => {
   const old = process.env['LVS_PLAY_INVENTORY_TIMEOUT'];
@@ -39,21 +33,21 @@ describe('-i SCRIPT', () => {
   });
 
   it('a failing script: its exit code and the tail of its stderr', async () => {
-    const e = await failure(loadInventory(join(scripts, 'failing.sh'), { cwd: scripts }));
+    const e = await loadFailure(loadInventory(join(scripts, 'failing.sh'), { cwd: scripts }));
     expect(e.code).toBe('E_INVENTORY');
     expect(e.message).toContain('failing.sh --list');
     expect(e.message).toContain('exited with 3: connecting to the CMDB | cmdb.example: connection refused');
   });
 
   it('bad JSON: named by line and column', async () => {
-    const e = await failure(loadInventory(join(scripts, 'badjson.sh'), { cwd: scripts }));
+    const e = await loadFailure(loadInventory(join(scripts, 'badjson.sh'), { cwd: scripts }));
     expect(e.message).toMatch(/badjson\.sh --list: invalid JSON at line 2, column \d+/);
   });
 
   it('past its timeout: killed, a clear error', async () => {
     process.env['LVS_PLAY_INVENTORY_TIMEOUT'] = '0.3';
     const t0 = Date.now();
-    const e = await failure(loadInventory(join(scripts, 'slow.sh'), { cwd: scripts }));
+    const e = await loadFailure(loadInventory(join(scripts, 'slow.sh'), { cwd: scripts }));
     expect(e.message).toContain('did not finish within 0.3 s');
     expect(e.message).toContain('LVS_PLAY_INVENTORY_TIMEOUT');
     expect(Date.now() - t0).toBeLessThan(10_000);

@@ -1,40 +1,25 @@
 /** Inventories with Ansible Vault data: whole encrypted vars files, `!vault` values, -e files; what they open is a secret. */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { LvsError, ValidationErrors } from '../../../src/errors.js';
 import { parseExtraVars } from '../../../src/inventory/extra-vars.js';
 import { loadInventory } from '../../../src/inventory/load.js';
 import { isSecretRef } from '../../../src/inventory/secret.js';
 import { Vault } from '../../../src/vault/vault.js';
+import { loadFailure, tree } from '../inventory/tree.js';
 
 const fx = join(import.meta.dirname, 'fixtures');
 const read = (f: string): string => readFileSync(join(fx, f), 'utf8');
 const PW = { id: 'default', password: Buffer.from('lvs-fixture-pw'), source: 'file pass.txt' };
 const PROD = { id: 'prod', password: Buffer.from('other-pw'), source: 'file pass-prod.txt' };
 
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lvs-vaultinv-'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(join(dir, rel, '..'), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
-  return dir;
-}
 
 /** `NAME: !vault |` text from `ansible-vault encrypt_string`, indented by `by` more spaces. */
 const inline = (f: string, by: number): string => read(f).split('\n').map((l) => (l ? ' '.repeat(by) + l : l)).join('\n');
 
 const INI = '[directors]\nlvs1 ansible_host=10.0.0.14\n[windows]\nwin1 ansible_host=10.0.0.18\n[windows:vars]\nansible_connection=winrm\nansible_user=Administrator\n';
 
-async function failure(p: Promise<unknown>): Promise<LvsError> {
-  const e = await p.then(() => new Error('expected a failure'), (x: unknown) => x);
-  const one = e instanceof ValidationErrors ? e.errors[0] : e;
-  expect(one).toBeInstanceOf(LvsError);
-  return one as LvsError;
-}
 
 describe('vaulted inventories', () => {
   it('group_vars/all/vault.yml encrypted whole, host_vars per value (1.1 and 1.2): values read, every one a secret', async () => {
@@ -65,7 +50,7 @@ describe('vaulted inventories', () => {
 
   it('no password: fails before anything, naming the file and the flag to add', async () => {
     const dir = tree({ 'hosts.ini': INI, 'group_vars/all/vault.yml': read('v12-prod.yml') });
-    const e = await failure(loadInventory(join(dir, 'hosts.ini'), { cwd: dir }));
+    const e = await loadFailure(loadInventory(join(dir, 'hosts.ini'), { cwd: dir }));
     expect(e.code).toBe('E_VAULT');
     expect(e.message).toContain('group_vars/all/vault.yml');
     expect(e.message).toContain('vault id "prod"');
@@ -74,7 +59,7 @@ describe('vaulted inventories', () => {
 
   it('a wrong password for an inline value names the file and the var', async () => {
     const dir = tree({ 'inv.yml': `all:\n  vars:\n${inline('inline12.txt', 4)}\n  hosts:\n    lvs1:\n` });
-    const e = await failure(loadInventory(join(dir, 'inv.yml'), { cwd: dir, vault: new Vault([PW]) }));
+    const e = await loadFailure(loadInventory(join(dir, 'inv.yml'), { cwd: dir, vault: new Vault([PW]) }));
     expect(e.message).toContain('inv.yml: all.vars.win_password');
     expect(e.message).toContain('decryption failed');
   });
@@ -97,6 +82,6 @@ describe('vaulted inventories', () => {
     const vault = new Vault([PW, PROD]);
     expect(await parseExtraVars(['@whole.yml', '@inline.yml'], { cwd: dir, vault })).toEqual({ secret: 's3cr3t vrrp', port: 8080, win_password: 'Wïn!pass' });
     expect([...vault.revealed()].sort()).toEqual(['Wïn!pass', 's3cr3t vrrp']);
-    expect((await failure(parseExtraVars(['@whole.yml'], { cwd: dir }))).message).toContain('no vault password was given');
+    expect((await loadFailure(parseExtraVars(['@whole.yml'], { cwd: dir }))).message).toContain('no vault password was given');
   });
 });

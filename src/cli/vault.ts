@@ -7,6 +7,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
 import { isVaulted } from '../vault/format.js';
+import type { VaultSources } from '../vault/passwords.js';
 import type { Vault } from '../vault/vault.js';
 import { openVault, VAULT_OPTIONS, VAULT_USAGE, vaultSourcesOf } from './vault-options.js';
 
@@ -56,6 +57,7 @@ interface Parsed {
   encryptId?: string;
   names: string[];
   stdinName?: string;
+  sources?: VaultSources;
 }
 
 async function encryptStrings(vault: Vault, p: Parsed, out: NodeJS.WritableStream): Promise<void> {
@@ -110,6 +112,7 @@ function parse(argv: readonly string[]): Parsed | 'help' {
     },
   });
   const a = action as Action;
+  const sources = vaultSourcesOf(values);
   if (a === 'view' && positionals.length === 0) throw usage('view: which file?', 'lvs-play vault view FILE');
   if (a !== 'encrypt_string' && (values.name || values['stdin-name'])) throw usage('--name and --stdin-name are for encrypt_string');
   return {
@@ -119,6 +122,7 @@ function parse(argv: readonly string[]): Parsed | 'help' {
     ...(values.output !== undefined ? { output: values.output } : {}),
     ...(values['encrypt-vault-id'] ? { encryptId: values['encrypt-vault-id'] } : {}),
     ...(values['stdin-name'] !== undefined ? { stdinName: values['stdin-name'] } : {}),
+    ...(sources ? { sources } : {}),
   };
 }
 
@@ -131,9 +135,8 @@ export async function vaultCommand(argv: readonly string[], out: NodeJS.Writable
     throw usage(e instanceof Error ? e.message : String(e));
   }
   if (p === 'help') return out.write(`${VAULT_CMD_USAGE}\n`), 0;
-  const [, ...rest] = argv;
-  const { values } = parseArgs({ args: rest, allowPositionals: true, strict: false, options: VAULT_OPTIONS });
-  const sources = vaultSourcesOf(values as Parameters<typeof vaultSourcesOf>[0]) ?? (process.env['ANSIBLE_VAULT_PASSWORD_FILE'] || process.env['ANSIBLE_VAULT_IDENTITY_LIST'] ? undefined : { ids: [], passwordFiles: [], ask: true });
+  // no password option: ask, as ansible-vault does (unless the environment names one)
+  const sources = p.sources ?? (process.env['ANSIBLE_VAULT_PASSWORD_FILE'] || process.env['ANSIBLE_VAULT_IDENTITY_LIST'] ? undefined : { ids: [], passwordFiles: [], ask: true });
   const encrypting = p.action === 'encrypt' || p.action === 'encrypt_string';
   const vault = await openVault(sources, process.cwd(), process.env, encrypting);
   if (encrypting && !p.encryptId && new Set(vault.passwords.map((x) => x.id)).size > 1) {

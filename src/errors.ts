@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'E_LOCKED'
   | 'E_PWSH_MISSING'
   | 'E_SECRET'
+  /** Ansible Vault data that no given password opens, or no password given (docs/inventory.md). */
+  | 'E_VAULT'
   /** Output read from a host (e.g. `ipvsadm -S -n`) that could not be understood. */
   | 'E_PARSE'
   /** A saved plan that cannot be applied: unreadable, stale, or made for other inputs (docs/plans.md). */

@@ -46,6 +46,8 @@ export { loadInventory, type LoadOptions } from './inventory/load.js';
 export { resolveInventory, type ResolveOptions } from './inventory/resolve.js';
 export { selectHosts, type PatternOptions } from './inventory/pattern.js';
 export { parseExtraVars } from './inventory/extra-vars.js';
+export { Vault, type VaultPassword } from './vault/vault.js';
+export { Redactor } from './mask.js';
 export type { Warn } from './warnings.js';
 
 // ── the site model (docs/site.md): directors, real servers, VIPs, ports, weights, drained records

@@ -381,6 +381,8 @@ export interface Inventory {
    * needs none; a run that would connect to such a host refuses before contacting any host.
    */
   connectionProblems?: Readonly<Record<string, readonly Error[]>>;
+  /** Values read from Ansible Vault (and `-e` vault files): redacted everywhere the run writes. */
+  secrets?: readonly string[];
 }
 
 // ───────────────────────────── results ─────────────────────────────

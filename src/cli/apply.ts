@@ -14,6 +14,7 @@ import { checkActions } from '../plan/saved/actions.js';
 import { checkSourcesMatch, verifySources } from '../plan/saved/sources.js';
 import type { CliOptions } from './args.js';
 import { EXIT, runPlaybook, type RunHooks } from './run.js';
+import { VAULT_OPTIONS, vaultSourcesOf } from './vault-options.js';
 import { lvsPlayVersion } from './version.js';
 import { checkWritable } from './outputs.js';
 
@@ -135,6 +136,7 @@ export async function applyCommand(argv: readonly string[], out: NodeJS.Writable
       'plan-key': { type: 'string' },
       playbook: { type: 'string' },
       inventory: { type: 'string', short: 'i' },
+      ...VAULT_OPTIONS,
     },
   }, APPLY_USAGE);
   if (positionals.length !== 1) throw usage('give exactly one plan file');
@@ -171,6 +173,7 @@ export async function applyCommand(argv: readonly string[], out: NodeJS.Writable
     ...(values.json ? { json: values.json } : {}),
     verbose: values.verbose?.length ?? 0,
     acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
+    ...(vaultSourcesOf(values) ? { vault: vaultSourcesOf(values)! } : {}),
   };
   return runPlaybook(o, out, applyHooks(plan, file));
 }

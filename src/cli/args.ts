@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
 import { parseShard, type Shard } from './shard.js';
+import type { VaultSources } from '../vault/passwords.js';
+import { VAULT_OPTIONS, VAULT_USAGE, vaultSourcesOf } from './vault-options.js';
 
 export interface CliOptions {
   playbook: string;
@@ -32,6 +34,8 @@ export interface CliOptions {
   detailedExitcode?: boolean;
   /** --junit FILE: also write the report as JUnit XML (src/run/junit.ts). */
   junit?: string;
+  /** --vault-password-file, --vault-id, --ask-vault-pass (src/cli/vault-options.ts). */
+  vault?: VaultSources;
 }
 
 export type Command =
@@ -47,6 +51,7 @@ export type Command =
   | { kind: 'init'; argv: string[] }
   | { kind: 'render'; argv: string[] }
   | { kind: 'report'; argv: string[] }
+  | { kind: 'vault'; argv: string[] }
   | { kind: 'run'; options: CliOptions };
 
 export const USAGE = `Usage: lvs-play PLAYBOOK -i INVENTORY [options]
@@ -55,13 +60,15 @@ export const USAGE = `Usage: lvs-play PLAYBOOK -i INVENTORY [options]
        lvs-play apply PLAN.json [--plan-key FILE] [--allow-stale] [--max-age 1h] | show PLAN.json [--json]   (docs/plans.md)
        lvs-play render PLAYBOOK -i INVENTORY [--limit P] [-e K=V] [--out DIR]   every file and setting each host would get (no connection)
        lvs-play report merge A.json B.json … [--json FILE]   (docs/scaling.md)
+       lvs-play vault encrypt|decrypt|view|encrypt_string …   (ansible-vault's, docs/inventory.md)
        lvs-play status -i INVENTORY [--watch [N]] [--json FILE] [--serve [ADDR:PORT]] | drain HOST -i INVENTORY [--wait 60s] | undrain HOST -i INVENTORY   (docs/operate.md)
        lvs-play exporter -i INVENTORY [--listen 127.0.0.1:9469] [--interval 15s]   (Prometheus metrics, docs/operate.md)
 
 Runs a typed TypeScript playbook against an inventory (TS file, or an Ansible INI/YAML inventory).
 
 Options:
-  -i, --inventory NAME|PATH   inventory: "prod" means inventory/prod.ts (.ts .js .yml .yaml .ini), or a path
+  -i, --inventory NAME|PATH   inventory: "prod" means inventory/prod.ts (.ts .js .yml .yaml .ini), or a path;
+                              an executable is an inventory script (run with --list)
   -C, --check                 change nothing; report what a real run would change
   -D, --diff                  show unified diffs / before-after of changes (secrets redacted)
   -l, --limit PATTERN         further limit hosts (groups, hosts, globs, a:b, a:&b, a:!b)
@@ -83,6 +90,7 @@ Options:
       --plan-key FILE         sign the saved plan (HMAC-SHA256; or the key in $LVS_PLAN_KEY): apply checks it
       --detailed-exitcode     with --check: exit 7 when something would change (0: nothing would)
       --junit FILE            write a JUnit XML report: one test case per host and resource (docs/operate.md)
+${VAULT_USAGE}
   -v, --verbose               also show how long each resource took (-vv: where each host's ssh
                               setting came from: inventory, ssh_config FILE:LINE, default)
   -h, --help                  this help
@@ -111,6 +119,7 @@ export function parseCli(argv: readonly string[]): Command {
   if (argv[0] === 'drain' || argv[0] === 'undrain') return { kind: argv[0], argv: argv.slice(1) };
   if (argv[0] === 'init') return { kind: 'init', argv: argv.slice(1) };
   if (argv[0] === 'render') return { kind: 'render', argv: argv.slice(1) };
+  if (argv[0] === 'vault') return { kind: 'vault', argv: argv.slice(1) };
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -139,6 +148,7 @@ export function parseCli(argv: readonly string[]): Command {
       verbose: { type: 'boolean', short: 'v', multiple: true },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
+      ...VAULT_OPTIONS,
     },
   });
   if (values.help) return { kind: 'help' };
@@ -161,6 +171,7 @@ export function parseCli(argv: readonly string[]): Command {
   if (values['detailed-exitcode'] && !values.check) throw usage('--detailed-exitcode needs --check', 'lvs-play PLAYBOOK -i INV --check --detailed-exitcode (exit 7 = drift)');
   const tags = csv(values.tags);
   const skipTags = csv(values['skip-tags']);
+  const vault = vaultSourcesOf(values);
   return {
     kind: 'run',
     options: {
@@ -186,6 +197,7 @@ export function parseCli(argv: readonly string[]): Command {
       ...(timeout !== undefined ? { timeoutMs: Math.round(timeout * 1000) } : {}),
       ...(values['detailed-exitcode'] ? { detailedExitcode: true } : {}),
       ...(values.junit ? { junit: values.junit } : {}),
+      ...(vault ? { vault } : {}),
     },
   };
 }

@@ -7,6 +7,8 @@ import { LvsError } from '../errors.js';
 import { requireDirectors, type Site } from '../site/index.js';
 import { targetsOf } from '../status/collect.js';
 import type { Inventory } from '../types.js';
+import type { VaultSources } from '../vault/passwords.js';
+import { VAULT_OPTIONS, vaultSourcesOf } from './vault-options.js';
 
 export function clusterTargets(inv: Inventory): Site {
   const site = targetsOf(inv);
@@ -14,11 +16,12 @@ export function clusterTargets(inv: Inventory): Site {
   return site;
 }
 
-/** What every read-only cluster command takes: -i, -e, --accept-new-host-keys. */
+/** What every read-only cluster command takes: -i, -e, --accept-new-host-keys, the vault options. */
 export interface ClusterOptions {
   inventory: string;
   extraVars: string[];
   acceptNewHostKeys: boolean;
+  vault?: VaultSources;
 }
 
 const COMMON = {
@@ -26,6 +29,7 @@ const COMMON = {
   'extra-vars': { type: 'string', short: 'e', multiple: true },
   'accept-new-host-keys': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...VAULT_OPTIONS,
 } as const;
 
 /**
@@ -46,8 +50,9 @@ export function parseClusterArgs(argv: readonly string[], options: NonNullable<P
   if (positionals.length) throw usage(`unexpected arguments: ${positionals.join(' ')}`);
   if (typeof values.inventory !== 'string') throw usage('no inventory given: add -i INVENTORY (e.g. -i lab)');
   const extraVars = values['extra-vars'];
+  const vault = vaultSourcesOf(values as Parameters<typeof vaultSourcesOf>[0]);
   return {
-    common: { inventory: values.inventory, extraVars: Array.isArray(extraVars) ? extraVars.map(String) : [], acceptNewHostKeys: values['accept-new-host-keys'] === true },
+    common: { inventory: values.inventory, extraVars: Array.isArray(extraVars) ? extraVars.map(String) : [], acceptNewHostKeys: values['accept-new-host-keys'] === true, ...(vault ? { vault } : {}) },
     values: values as Record<string, string | boolean | undefined>,
   };
 }

@@ -9,10 +9,9 @@ import { parseArgs } from 'node:util';
 import { drain, drainWait, undrain } from '../../roles/drain/index.js';
 import { play, playbook } from '../dsl/play.js';
 import { LvsError } from '../errors.js';
-import { parseExtraVars } from '../inventory/extra-vars.js';
-import { loadInventory } from '../inventory/load.js';
 import { keepalivedConfOf, realServerNamed, siteOf, type Site, type SiteMember } from '../site/index.js';
 import type { Playbook } from '../types.js';
+import { loadInputs, VAULT_OPTIONS, vaultSourcesOf } from './vault-options.js';
 import type { CliOptions } from './args.js';
 import { runLoadedPlaybook } from './run.js';
 
@@ -22,7 +21,8 @@ export const DRAIN_USAGE = `Usage: lvs-play drain HOST -i INVENTORY [--wait 60s]
 drain: weight 0 for real server HOST on every director (directors_group, default directors): recorded on the
 director (a site run keeps it at 0 until undrain), live in IPVS and in keepalived.conf (keepalived
 reloaded, never restarted); then waits until its active connections end (--wait, default 60s).
-undrain: its inventory weight (var weight, 0-65535, default 1) back everywhere, the record removed.`;
+undrain: its inventory weight (var weight, 0-65535, default 1) back everywhere, the record removed.
+Vault passwords: --vault-password-file FILE, --vault-id LABEL@SOURCE, --ask-vault-pass (as for a playbook run).`;
 
 export type DrainMode = 'drain' | 'undrain';
 
@@ -60,6 +60,7 @@ export function parseDrainArgs(mode: DrainMode, argv: readonly string[]): DrainO
       verbose: { type: 'boolean', short: 'v', multiple: true },
       'accept-new-host-keys': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      ...VAULT_OPTIONS,
     },
   });
   if (values.help) return 'help';
@@ -83,6 +84,7 @@ export function parseDrainArgs(mode: DrainMode, argv: readonly string[]): DrainO
       ...(values.json ? { json: values.json } : {}),
       verbose: values.verbose?.length ?? 0,
       acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
+      ...(vaultSourcesOf(values) ? { vault: vaultSourcesOf(values)! } : {}),
     },
   };
 }
@@ -104,7 +106,7 @@ export async function drainCommand(mode: DrainMode, argv: readonly string[], out
   const o = parseDrainArgs(mode, argv);
   if (o === 'help') return out.write(`${DRAIN_USAGE}\n`), 0;
   const cwd = process.cwd();
-  const inv = await loadInventory(o.cli.inventory, { cwd, extraVars: await parseExtraVars(o.cli.extraVars, { cwd }) });
+  const { inv } = await loadInputs(o.cli, cwd);
   const site = siteOf(inv);
   return runLoadedPlaybook(drainPlaybook(mode, site, realServerNamed(site, o.host), o.waitSeconds), inv, o.cli, { out });
 }

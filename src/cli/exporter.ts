@@ -5,8 +5,7 @@
  * /metrics renders the last round (src/exporter): a scrape never reads a host, never waits on one.
  */
 import { LvsError } from '../errors.js';
-import { parseExtraVars } from '../inventory/extra-vars.js';
-import { loadInventory } from '../inventory/load.js';
+import { loadInputs } from './vault-options.js';
 import { SecretResolver } from '../inventory/secret.js';
 import { Redactor } from '../run/redact.js';
 import { StatusCollector } from '../status/collect.js';
@@ -26,6 +25,7 @@ Serves the cluster's state as Prometheus metrics on http://ADDRESS:PORT/metrics 
 trip per host, one persistent connection per host); scrapes return the last reading.
   --listen [ADDRESS:]PORT  where to serve (default 127.0.0.1:9469)
   --interval D             time between reads: 5s, 15s, 1m (default 15s; at least 1s)
+  --vault-password-file FILE, --vault-id LABEL@SOURCE, --ask-vault-pass   as for a playbook run
 Metrics, labels and help: docs/operate.md. Ends on Ctrl-C / SIGTERM (exit 0).`;
 
 export interface ExporterOptions extends ClusterOptions {
@@ -49,9 +49,9 @@ export async function exporterCommand(argv: readonly string[], out: NodeJS.Writa
   const o = parseExporterArgs(argv);
   if (o === 'help') return out.write(`${EXPORTER_USAGE}\n`), 0;
   const cwd = process.cwd();
-  const inv = await loadInventory(o.inventory, { cwd, extraVars: await parseExtraVars(o.extraVars, { cwd }) });
+  const { inv } = await loadInputs(o, cwd);
   const targets = clusterTargets(inv);
-  const redactor = new Redactor();
+  const redactor = new Redactor().add(...(inv.secrets ?? []));
   const connect = makeConnector({ secrets: new SecretResolver({}, redactor), redactor, acceptNewHostKeys: o.acceptNewHostKeys });
   // a host slower than the interval (at least 5 s, at most 30 s) counts as down for that round
   const collector = new StatusCollector(targets, connect, inv.source, Math.min(30_000, Math.max(5_000, o.intervalMs)));

@@ -20,6 +20,7 @@ async function dispatch(cmd: Command): Promise<number> {
   if (cmd.kind === 'report') return (await import('./report-merge.js')).reportCommand(cmd.argv);
   if (cmd.kind === 'apply') return (await import('./apply.js')).applyCommand(cmd.argv);
   if (cmd.kind === 'render') return (await import('./render.js')).renderCommand(cmd.argv);
+  if (cmd.kind === 'vault') return (await import('./vault.js')).vaultCommand(cmd.argv);
   if (cmd.kind === 'init') return (await import('./init.js')).initCommand(cmd.argv);
   if (cmd.kind === 'show') return (await import('./show.js')).showCommand(cmd.argv);
   if (cmd.kind === 'status') return (await import('./status.js')).statusCommand(cmd.argv);

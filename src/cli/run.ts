@@ -19,8 +19,7 @@ import { makeConnector } from './connect.js';
 import { provenanceText, resolveSshHosts } from './ssh-settings.js';
 import { closeJumpHosts } from '../transport/ssh-route.js';
 import { listHosts, listTasks } from './list.js';
-import { loadInventory } from '../inventory/load.js';
-import { parseExtraVars } from '../inventory/extra-vars.js';
+import { loadInputs } from './vault-options.js';
 import { selectHosts } from '../inventory/pattern.js';
 import { assertConnectable } from '../inventory/resolve.js';
 import { onceWarner } from '../warnings.js';
@@ -91,10 +90,9 @@ export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = pr
   if (o.planOut) checkWritable(o.planOut, '--plan-out');
   if (o.junit) checkWritable(o.junit, '--junit');
   const cwd = process.cwd();
-  const extraVars = await parseExtraVars(o.extraVars, { cwd });
   const pb = await loadPlaybook(o.playbook);
   const warn = onceWarner();
-  const inv = await loadInventory(o.inventory, { cwd, extraVars, warn });
+  const { inv, extraVars } = await loadInputs(o, cwd, warn);
   mark('loaded');
   return runLoadedPlaybook(pb, inv, o, { out, hooks, warn, extraVars });
 }
@@ -141,7 +139,8 @@ export async function runLoadedPlaybook(
   const sshSettings = resolveSshHosts(inv.hosts.filter((h) => contacted.has(h.name)), o, warn);
   if (o.verbose >= 2 && sshSettings.size) out.write(provenanceText(sshSettings));
 
-  const redactor = new Redactor();
+  // what Ansible Vault opened is known now: hidden from the first line of output
+  const redactor = new Redactor().add(...(inv.secrets ?? []));
   const secrets = new SecretResolver({}, redactor); // resolved values land in the run's one holder
   const abort = new AbortController();
   let interrupts = 0;

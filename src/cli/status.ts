@@ -5,8 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { LvsError } from '../errors.js';
-import { parseExtraVars } from '../inventory/extra-vars.js';
-import { loadInventory } from '../inventory/load.js';
+import { loadInputs } from './vault-options.js';
 import { SecretResolver } from '../inventory/secret.js';
 import { Redactor } from '../run/redact.js';
 import { StatusCollector } from '../status/collect.js';
@@ -25,6 +24,7 @@ rates) and every real server's VIP/ARP/port state, with each problem found and i
   --json FILE    also write the report (format lvs-play-status/1, docs/operate.md)
   --serve [A:]P  serve a live page of the cluster (default 127.0.0.1:9470, loopback), read again
                  every --watch seconds (default 2); runs until Ctrl-C
+  --vault-password-file FILE, --vault-id LABEL@SOURCE, --ask-vault-pass   as for a playbook run
 Exit codes: 0 no problem, 2 a problem found, 4 invalid inventory, 5 bad options.`;
 
 export interface StatusOptions extends ClusterOptions {
@@ -71,9 +71,9 @@ export async function statusCommand(argv: readonly string[], out: NodeJS.Writabl
   }
   if (o === 'help') return out.write(`${STATUS_USAGE}\n`), 0;
   const cwd = process.cwd();
-  const inv = await loadInventory(o.inventory, { cwd, extraVars: await parseExtraVars(o.extraVars, { cwd }) });
+  const { inv } = await loadInputs(o, cwd);
   const targets = clusterTargets(inv);
-  const redactor = new Redactor();
+  const redactor = new Redactor().add(...(inv.secrets ?? []));
   const collector = new StatusCollector(targets, makeConnector({ secrets: new SecretResolver({}, redactor), redactor, acceptNewHostKeys: o.acceptNewHostKeys }), inv.source);
   if (o.serve) return serve(collector, o.serve, o.watch ?? 2, redactor, out);
   const tty = Boolean((out as NodeJS.WriteStream).isTTY);

@@ -1,13 +1,16 @@
 /**
  * Ansible's `group_vars/` and `host_vars/` next to an inventory: `group_vars/NAME(.yml|.yaml|.json)`
  * or a `group_vars/NAME/` folder of such files. They override the inventory file's own vars, as in Ansible.
+ * Files may be encrypted with Ansible Vault, whole or per value (`!vault |`).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import { LvsError, ValidationErrors } from '../errors.js';
 import type { GroupSpec, InventorySpec, Vars } from '../types.js';
 import { mapAnsibleVars } from './ansible-vars.js';
 import { mergeSpecs } from './merge.js';
+import { readPossiblyVaulted } from '../vault/reveal.js';
+import type { Vault } from '../vault/vault.js';
 
 const VAR_EXTS = ['', '.yml', '.yaml', '.json'];
 
@@ -33,14 +36,16 @@ async function varsFiles(dir: string): Promise<Map<string, string[]>> {
 }
 
 /** Reads group_vars/ and host_vars/ under `base` into a spec to merge over the inventory's own. */
-export async function readVarsDirs(base: string, cwd: string, known: InventorySpec): Promise<InventorySpec | null> {
+export async function readVarsDirs(base: string, cwd: string, known: InventorySpec, vault?: Vault): Promise<InventorySpec | null> {
   const errors: LvsError[] = [];
   const load = async (files: string[]): Promise<Vars> => {
     const vars: Vars = {};
     for (const f of files) {
       const shown = relative(cwd, f) || f;
       const { parseYamlText } = await import('./ansible-yaml.js'); // loaded only when there are vars files
-      const data = parseYamlText(await readFile(f, 'utf8'), shown);
+      // a file encrypted whole (group_vars/all/vault.yml): every string in it is a secret
+      const { text, vaulted } = await readPossiblyVaulted(f, shown, vault, 'vars file');
+      const data = parseYamlText(text, shown, vault, vaulted);
       if (data === null || data === undefined) continue;
       if (typeof data !== 'object' || Array.isArray(data)) {
         errors.push(new LvsError('E_INVENTORY', 'a vars file must hold a mapping', { file: shown, value: Array.isArray(data) ? 'an array' : data, fix: 'name: value lines' }));

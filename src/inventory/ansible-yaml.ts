@@ -6,11 +6,17 @@ import { AnsibleModel } from './ansible-model.js';
 import { expandHostRange } from './ranges.js';
 import { YAML11 } from './yaml11.js';
 import { checkDepth } from '../input-file.js';
+import { revealIn } from '../vault/reveal.js';
+import type { Vault } from '../vault/vault.js';
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** YAML 1.1 like PyYAML (so `yes`/`no` are booleans, as Ansible sees them). */
-export function parseYamlText(text: string, file: string): unknown {
+/**
+ * YAML 1.1 like PyYAML (so `yes`/`no` are booleans, as Ansible sees them), `!vault` values decrypted
+ * with `vault` (without one they fail naming the flag to add); `secretAll`: the text was a whole
+ * encrypted file, so every string in it is a secret.
+ */
+export function parseYamlText(text: string, file: string, vault?: Vault, secretAll = false): unknown {
   const doc = parseDocument(text, YAML11);
   if (doc.errors.length > 0) {
     // the first syntax error only: the parser's later ones are usually its consequences
@@ -26,7 +32,7 @@ export function parseYamlText(text: string, file: string): unknown {
     throw new LvsError('E_INVENTORY', `invalid YAML: ${(e as Error).message}`, { file, fix: 'use fewer aliases (at most 1000 expansions): write the values out' });
   }
   checkDepth(data, file, 'YAML document');
-  return data;
+  return revealIn(data, file, vault, secretAll);
 }
 
 /** True when parsed YAML has the shape of an Ansible inventory (groups mapping to objects or nothing). */
@@ -34,8 +40,8 @@ export function looksLikeYamlInventory(data: unknown): boolean {
   return isMap(data) && Object.values(data).every((v) => v === null || isMap(v));
 }
 
-export function parseAnsibleYaml(text: string, file: string): InventorySpec {
-  return ansibleYamlToSpec(parseYamlText(text, file), file);
+export function parseAnsibleYaml(text: string, file: string, vault?: Vault): InventorySpec {
+  return ansibleYamlToSpec(parseYamlText(text, file, vault), file);
 }
 
 export function ansibleYamlToSpec(data: unknown, file: string): InventorySpec {

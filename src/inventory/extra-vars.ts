@@ -1,7 +1,8 @@
 /**
  * `-e` / `--extra-vars`: `key=value ...` (numbers and booleans become those, unless quoted),
  * `@file.json|yml|yaml`, or a JSON (or YAML flow) object. Later arguments override earlier ones.
- * Keys are taken as they are: `a.b=1` sets the var named "a.b".
+ * Keys are taken as they are: `a.b=1` sets the var named "a.b". A file may be encrypted with Ansible
+ * Vault (whole: every string in it is a secret; or `!vault |` values).
  */
 import { extname, isAbsolute, resolve } from 'node:path';
 import { createRequire } from 'node:module';
@@ -9,7 +10,9 @@ import { LvsError } from '../errors.js';
 import type { Vars } from '../types.js';
 import { shlexTokens } from './shlex.js';
 import { YAML11 } from './yaml11.js';
-import { checkDepth, readInputText } from '../input-file.js';
+import { checkDepth } from '../input-file.js';
+import { readPossiblyVaulted, revealIn } from '../vault/reveal.js';
+import type { Vault } from '../vault/vault.js';
 
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
 
@@ -47,7 +50,13 @@ function parseKeyValues(arg: string): Vars {
   return out;
 }
 
-function parseObjectText(text: string, file: string, yamlAllowed: boolean): Vars {
+interface Opened {
+  vault: Vault | undefined;
+  /** The file was encrypted whole. */
+  vaulted: boolean;
+}
+
+function parseObjectText(text: string, file: string, yamlAllowed: boolean, opened: Opened = { vault: undefined, vaulted: false }): Vars {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -62,23 +71,23 @@ function parseObjectText(text: string, file: string, yamlAllowed: boolean): Vars
     }
   }
   checkDepth(data, file, 'extra vars');
+  data = revealIn(data, file, opened.vault, opened.vaulted);
   if (!isMap(data)) throw bad(file, 'extra vars must be an object (a mapping of names to values)', Array.isArray(data) ? 'an array' : data, 'e.g. {"vip": "192.0.2.10"} or vip: 192.0.2.10');
   return data;
 }
 
-async function parseFile(spec: string, cwd: string): Promise<Vars> {
+async function parseFile(spec: string, cwd: string, vault: Vault | undefined): Promise<Vars> {
   if (spec === '') throw bad('-e', 'missing file name after "@"', '@', 'use -e @vars.yml');
   const path = isAbsolute(spec) ? spec : resolve(cwd, spec);
-  const text = await readInputText(path, spec, 'extra vars file', 'give an existing .json, .yml or .yaml file (relative to the current directory)');
+  const read = await readPossiblyVaulted(path, spec, vault, 'extra vars file', 'give an existing .json, .yml or .yaml file (relative to the current directory)');
   const ext = extname(path).toLowerCase();
-  if (ext === '.json') return parseObjectText(text, spec, false);
-  return parseObjectText(text, spec, true);
+  return parseObjectText(read.text, spec, ext !== '.json', { vault, vaulted: read.vaulted });
 }
 
 /** One `-e` argument. */
-export async function parseExtraVar(arg: string, opts: { cwd: string }): Promise<Vars> {
+export async function parseExtraVar(arg: string, opts: { cwd: string; vault?: Vault }): Promise<Vars> {
   const t = arg.trim();
-  if (t.startsWith('@')) return parseFile(t.slice(1), opts.cwd);
+  if (t.startsWith('@')) return parseFile(t.slice(1), opts.cwd, opts.vault);
   if (t.startsWith('{')) return parseObjectText(t, '-e', true);
   if (t.startsWith('[')) throw bad('-e', 'extra vars must be an object, not an array', t, 'e.g. -e \'{"ports": [80, 443]}\'');
   if (t === '') throw bad('-e', 'empty extra vars', arg, 'use -e key=value');
@@ -102,7 +111,7 @@ function refuseAnsibleVars(vars: Vars, arg: string): void {
 }
 
 /** Every `-e` argument, merged left to right (later wins). */
-export async function parseExtraVars(args: readonly string[], opts: { cwd: string }): Promise<Vars> {
+export async function parseExtraVars(args: readonly string[], opts: { cwd: string; vault?: Vault }): Promise<Vars> {
   const out: Vars = {};
   for (const a of args) {
     const vars = await parseExtraVar(a, opts);

@@ -16,6 +16,8 @@ export interface VarContext {
   groups: readonly string[];
   /** Where each var was set: "on host lvs1", "on group directors", "in the inventory vars", "by -e". */
   origins: Readonly<Record<string, string>>;
+  /** Values read from Ansible Vault: never shown in a problem. */
+  secrets?: readonly string[];
 }
 
 const SECRET_NAME = /pass|secret|token|key$/i;
@@ -98,7 +100,8 @@ function problem(ctx: VarContext, name: string, schema: ZodTypeAny, issue: ZodIs
   if (!issue) return new LvsError('E_INVENTORY', `variable "${name}" is missing`, { ...detail, fix: `set ${example} ${whereToSet(ctx)}` });
   const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
   const secret = SECRET_NAME.test(name) || issue.path.some((p) => typeof p === 'string' && SECRET_NAME.test(p));
-  const value = secret ? undefined : valueAt(input, issue.path);
+  const shown = secret ? undefined : valueAt(input, issue.path);
+  const value = shown !== undefined && ctx.secrets?.some((s) => JSON.stringify(shown).includes(JSON.stringify(s).slice(1, -1))) ? undefined : shown;
   const origin = ctx.origins[name];
   const missing = issue.code === 'invalid_type' && issue.received === 'undefined';
   return new LvsError('E_INVENTORY', `variable "${name}${path}" ${missing ? 'is missing' : `is invalid: ${issueText(issue)}`}`, {

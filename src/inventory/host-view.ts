@@ -15,13 +15,15 @@ export interface ViewContext {
   group(name: string): readonly HostView[];
   /** Where each var of this host was set (see VarContext.origins). */
   origins?: Readonly<Record<string, string>>;
+  /** Values read from Ansible Vault, hidden from variable problems. */
+  secrets?: readonly string[];
 }
 
 const contexts = new WeakMap<HostView, ViewContext>();
 
 export function makeHostView(row: HostRow, ctx: ViewContext): HostView {
   const vars: Vars = Object.freeze({ ...row.vars });
-  const varCtx: VarContext = { source: ctx.source, host: row.name, groups: row.groups, origins: ctx.origins ?? {} };
+  const varCtx: VarContext = { source: ctx.source, host: row.name, groups: row.groups, origins: ctx.origins ?? {}, ...(ctx.secrets ? { secrets: ctx.secrets } : {}) };
   function readTyped<T>(name: string, schema: ZodType<T, ZodTypeDef, unknown>, ...fallback: [T] | []): T {
     return readVar(varCtx, vars, name, schema, fallback.length ? { value: fallback[0] } : undefined);
   }

@@ -1,28 +1,33 @@
 /**
  * Finding and reading an inventory: `-i prod` → inventory/prod.ts (.mts .js .mjs .yml .yaml .json .ini,
  * a file without extension, or a directory), else a path. TS/JS inventories are default exports; INI and
- * YAML ones are Ansible's, read unchanged (with group_vars/ and host_vars/ beside them).
+ * YAML ones are Ansible's, read unchanged (with group_vars/ and host_vars/ beside them); an executable
+ * file is an inventory script (src/inventory/script.ts) and a `.json` file may hold its output.
  * Loading never connects to anything.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LvsError, ValidationErrors } from '../errors.js';
 import { importUserModule } from '../loader.js';
-import { readInputText } from '../input-file.js';
 import type { Inventory, InventorySpec, Vars } from '../types.js';
 import type { Warn } from '../warnings.js';
 import { readVarsDirs } from './ansible-dirs.js';
+import { warnUnappliedAnsibleVars } from './ansible-unapplied.js';
 import { parseAnsibleIni } from './ansible-ini.js';
 import { mergeSpecs } from './merge.js';
 import { resolveInventory } from './resolve.js';
 import { validateInventorySpec } from './schema.js';
+import { readPossiblyVaulted } from '../vault/reveal.js';
+import type { Vault } from '../vault/vault.js';
 
 export interface LoadOptions {
   cwd: string;
   /** `-e` vars, above every inventory var. */
   extraVars?: Vars;
-  /** Where warnings go (a `host.group()` the inventory lacks). */
+  /** Where warnings go (a `host.group()` the inventory lacks, Ansible vars lvs-play does not apply). */
   warn?: Warn;
+  /** The run's vault passwords: opens encrypted files and `!vault` values; what it opens is a secret. */
+  vault?: Vault;
 }
 
 const MODULE_EXTS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -31,7 +36,7 @@ const SEARCH_EXTS = ['.ts', '.mts', '.js', '.mjs', '.yml', '.yaml', '.json', '.i
 /** Files Ansible skips in inventory directories (INVENTORY_IGNORE_EXTS: even .ini, as Ansible does). */
 const IGNORED = /(?:~|\.(?:orig|ini|bak|swp|pyc|pyo|retry|md|txt|rst|cfg|rpm|d\.ts))$/;
 
-type Kind = 'module' | 'yaml' | 'ini' | 'auto' | 'dir';
+type Kind = 'module' | 'yaml' | 'ini' | 'auto' | 'dir' | 'script';
 
 async function kindOf(path: string): Promise<Kind | null> {
   const st = await stat(path).catch(() => null);
@@ -42,6 +47,8 @@ async function kindOf(path: string): Promise<Kind | null> {
   if (MODULE_EXTS.includes(ext)) return 'module';
   if (YAML_EXTS.includes(ext)) return 'yaml';
   if (ext === '.ini') return 'ini';
+  // as Ansible: an executable file (of no known inventory extension) is an inventory script
+  if ((st.mode & 0o111) !== 0) return 'script';
   return 'auto';
 }
 
@@ -83,23 +90,43 @@ async function readModule(path: string, file: string): Promise<InventorySpec> {
   return validateInventorySpec(value, file);
 }
 
-async function readAnsibleFile(path: string, kind: 'yaml' | 'ini' | 'auto', file: string): Promise<InventorySpec> {
-  const text = await readInputText(path, file, 'the inventory file');
+async function readAnsibleFile(path: string, kind: 'yaml' | 'ini' | 'auto', file: string, vault: Vault | undefined): Promise<InventorySpec> {
+  // an inventory may be encrypted whole, as Ansible reads it (its vars stay plain vars: keep secrets in vars files)
+  const { text } = await readPossiblyVaulted(path, file, vault, 'the inventory file');
   if (kind === 'ini') return parseAnsibleIni(text, file);
   // the YAML parser loads only when a YAML file is read (start-up time of INI and TS inventories)
   const { ansibleYamlToSpec, looksLikeYamlInventory, parseAnsibleYaml, parseYamlText } = await import('./ansible-yaml.js');
-  if (kind === 'yaml') return parseAnsibleYaml(text, file);
+  if (kind === 'yaml' && extname(path).toLowerCase() === '.json') return readJsonInventory(text, file, vault);
+  if (kind === 'yaml') return parseAnsibleYaml(text, file, vault);
   // no extension: Ansible tries YAML, then INI
   let data: unknown;
   try {
-    data = parseYamlText(text, file);
-  } catch {
+    data = parseYamlText(text, file, vault);
+  } catch (e) {
+    if (e instanceof LvsError && e.code === 'E_VAULT') throw e;
     data = undefined;
   }
   return looksLikeYamlInventory(data) ? ansibleYamlToSpec(data, file) : parseAnsibleIni(text, file);
 }
 
-async function readDir(dir: string, cwd: string): Promise<InventorySpec> {
+/** A `.json` inventory: the script format (`ansible-inventory --list`'s), else the YAML format written as JSON. */
+async function readJsonInventory(text: string, file: string, vault: Vault | undefined): Promise<InventorySpec> {
+  const { looksLikeScriptJson, parseJsonText, scriptJsonToSpec } = await import('./ansible-json.js');
+  const { revealIn } = await import('../vault/reveal.js');
+  const data = revealIn(parseJsonText(text, file), file, vault, false);
+  if (looksLikeScriptJson(data)) return scriptJsonToSpec(data, file);
+  const { ansibleYamlToSpec } = await import('./ansible-yaml.js');
+  return ansibleYamlToSpec(data, file);
+}
+
+/** Reads one inventory file of any kind but a directory. */
+async function readFileOfKind(path: string, kind: Exclude<Kind, 'dir'>, file: string, vault: Vault | undefined): Promise<InventorySpec> {
+  if (kind === 'module') return readModule(path, file);
+  if (kind === 'script') return (await import('./script.js')).readScriptInventory(path, file);
+  return readAnsibleFile(path, kind, file, vault);
+}
+
+async function readDir(dir: string, cwd: string, vault: Vault | undefined): Promise<InventorySpec> {
   let spec: InventorySpec = {};
   const errors: LvsError[] = [];
   for (const entry of (await readdir(dir)).sort()) {
@@ -108,7 +135,7 @@ async function readDir(dir: string, cwd: string): Promise<InventorySpec> {
     const kind = await kindOf(full);
     if (!kind || kind === 'dir') continue;
     try {
-      const part = kind === 'module' ? await readModule(full, shown(cwd, full)) : await readAnsibleFile(full, kind, shown(cwd, full));
+      const part = await readFileOfKind(full, kind, shown(cwd, full), vault);
       spec = mergeSpecs(spec, part);
     } catch (e) {
       if (e instanceof ValidationErrors) errors.push(...e.errors);
@@ -130,7 +157,7 @@ async function builtinLab(): Promise<{ spec: InventorySpec; source: string }> {
 }
 
 /** Reads the spec behind `ref` (validated), without resolving it. */
-export async function readInventorySpec(ref: string, cwd: string): Promise<{ spec: InventorySpec; source: string }> {
+export async function readInventorySpec(ref: string, cwd: string, vault?: Vault): Promise<{ spec: InventorySpec; source: string }> {
   const found = await locateInventory(ref, cwd).catch((e: unknown) => {
     if (ref === 'lab' && e instanceof LvsError && e.code === 'E_LOAD') return null;
     throw e;
@@ -140,15 +167,18 @@ export async function readInventorySpec(ref: string, cwd: string): Promise<{ spe
   const source = shown(cwd, path);
   let spec: InventorySpec;
   if (kind === 'module') return { spec: await readModule(path, source), source };
-  if (kind === 'dir') spec = await readDir(path, cwd);
-  else spec = await readAnsibleFile(path, kind, source);
-  const extra = await readVarsDirs(kind === 'dir' ? path : dirname(path), cwd, spec);
+  if (kind === 'dir') spec = await readDir(path, cwd, vault);
+  else spec = await readFileOfKind(path, kind, source, vault);
+  const extra = await readVarsDirs(kind === 'dir' ? path : dirname(path), cwd, spec, vault);
   if (extra) spec = mergeSpecs(spec, extra);
   return { spec: validateInventorySpec(spec, source), source };
 }
 
 /** Loads, validates and resolves an inventory. Connects to nothing. */
 export async function loadInventory(ref: string, opts: LoadOptions): Promise<Inventory> {
-  const { spec, source } = await readInventorySpec(ref, opts.cwd);
-  return resolveInventory(spec, { source, ...(opts.extraVars ? { extraVars: opts.extraVars } : {}), ...(opts.warn ? { warn: opts.warn } : {}) });
+  const { spec, source } = await readInventorySpec(ref, opts.cwd, opts.vault);
+  const secrets = opts.vault?.revealed() ?? [];
+  const inv = resolveInventory(spec, { source, ...(opts.extraVars ? { extraVars: opts.extraVars } : {}), ...(opts.warn ? { warn: opts.warn } : {}), ...(secrets.length ? { secrets } : {}) });
+  if (opts.warn) warnUnappliedAnsibleVars(inv, opts.warn);
+  return secrets.length > 0 ? { ...inv, secrets } : inv;
 }

@@ -24,6 +24,8 @@ export interface ResolveOptions {
   extraVars?: Vars;
   /** Where warnings go (`host.group()` of a group the inventory lacks). Default: ignored. */
   warn?: Warn;
+  /** Values read from Ansible Vault: hidden from variable problems (host.var). */
+  secrets?: readonly string[];
 }
 
 interface Decl {
@@ -170,7 +172,7 @@ export function resolveInventory(spec: InventorySpec, opts: ResolveOptions): Inv
   for (const g of graph.names) groups[g] = graph.hostsOf(g);
   return {
     source: opts.source,
-    hosts: buildViews(rows, groups, opts.source, opts.warn),
+    hosts: buildViews(rows, groups, opts),
     groups,
     vars: { ...spec.vars, ...opts.extraVars },
     ...(Object.keys(problems).length > 0 ? { connectionProblems: problems } : {}),
@@ -205,7 +207,7 @@ function finishConnection(conn: ConnFields, host: string, path: string, groups: 
 }
 
 /** HostView objects sharing one group table (src/inventory/host-view.ts). */
-function buildViews(rows: readonly ResolvedRow[], groups: Readonly<Record<string, readonly string[]>>, source: string, warn?: Warn): HostView[] {
+function buildViews(rows: readonly ResolvedRow[], groups: Readonly<Record<string, readonly string[]>>, { source, warn, secrets }: ResolveOptions): HostView[] {
   const byName = new Map<string, HostView>();
   const group = (g: string): readonly HostView[] => {
     const names = groups[g];
@@ -216,7 +218,7 @@ function buildViews(rows: readonly ResolvedRow[], groups: Readonly<Record<string
     return names.map((n) => byName.get(n) as HostView);
   };
   return rows.map((r) => {
-    const view = makeHostView(r, { source, group, ...(r.origins ? { origins: r.origins } : {}) });
+    const view = makeHostView(r, { source, group, ...(r.origins ? { origins: r.origins } : {}), ...(secrets?.length ? { secrets } : {}) });
     byName.set(r.name, view);
     return view;
   });

@@ -20,9 +20,9 @@ function walkSecrets(v: unknown, out: SecretRef[], seen = new Set<unknown>()): v
   for (const x of Array.isArray(v) ? v : Object.values(v)) walkSecrets(x, out, seen);
 }
 
-/** Secrets known before any host is contacted: every resource's and handler's, and the inventory's literal/env ones. */
+/** Secrets known before any host is contacted: every resource's and handler's, the inventory's literal/env ones and what Ansible Vault opened. */
 export function knownSecrets(plays: readonly PlannedPlay[], inv: Inventory): Redactor {
-  const red = new Redactor();
+  const red = new Redactor().add(...(inv.secrets ?? []));
   for (const p of plays) {
     for (const hp of p.perHost.values()) {
       for (const t of [...hp.tasks, ...hp.handlers.values()]) red.add(...(t.resource.secrets ?? []));

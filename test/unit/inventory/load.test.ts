@@ -1,23 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LvsError, ValidationErrors } from '../../../src/errors.js';
 import { loadInventory, locateInventory } from '../../../src/inventory/load.js';
 import { secret } from '../../../src/inventory/secret.js';
+import { tree } from './tree.js';
 
 const repo = new URL('../../../', import.meta.url).pathname.replace(/\/$/, '');
 const fixtures = join(import.meta.dirname, 'fixtures');
-
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lvs-inv-'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(join(dir, rel, '..'), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
-  return dir;
-}
 
 async function failure(p: Promise<unknown>): Promise<LvsError> {
   const e = await p.then(

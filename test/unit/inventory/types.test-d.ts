@@ -5,6 +5,7 @@ import { selectHosts } from '../../../src/inventory/pattern.js';
 import { loadInventory } from '../../../src/inventory/load.js';
 import { parseExtraVars } from '../../../src/inventory/extra-vars.js';
 import type { HostView, Inventory, InventorySpec, SecretRef, Vars } from '../../../src/types.js';
+import type { Vault } from '../../../src/vault/vault.js';
 
 describe('inventory() types', () => {
   it('accepts the reference site', () => {
@@ -54,7 +55,7 @@ describe('inventory() types', () => {
 
 describe('loading and selecting', () => {
   it('signatures', () => {
-    expectTypeOf(loadInventory).toEqualTypeOf<(ref: string, opts: { cwd: string; extraVars?: Vars; warn?: (message: string) => void }) => Promise<Inventory>>();
+    expectTypeOf(loadInventory).toEqualTypeOf<(ref: string, opts: { cwd: string; extraVars?: Vars; warn?: (message: string) => void; vault?: Vault }) => Promise<Inventory>>();
     expectTypeOf(parseExtraVars).returns.toEqualTypeOf<Promise<Vars>>();
     expectTypeOf(selectHosts).returns.toEqualTypeOf<HostView[]>();
     expectTypeOf<HostView['get']>().toBeCallableWith('vip', '');

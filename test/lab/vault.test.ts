@@ -3,7 +3,9 @@
  * the real ansible-vault (vault id "lab", its password printed by a script); the directors converge
  * with it (keepalived.conf on lvs1 holds it) and it never shows in stdout, stderr, --json or a saved
  * plan. A become password given as an inline `!vault` value (made by lvs-play vault encrypt_string)
- * runs a command as root on rs1 through sudo. A wrong vault password fails before any host (exit 4).
+ * runs a command as root on rs1 through sudo. win1's WinRM password, also an inline `!vault` value,
+ * converges the Windows real server over WinRM (NTLM, encrypted) and never shows. A wrong vault
+ * password fails before any host (exit 4).
  * Afterwards the directors are converged back to the lab's own inventory.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAB_BECOME_PW_USER, LAB_SUDO_PASSWORD } from '../../src/lab/index.js';
-import { paths } from '../../src/lab/paths.js';
+import { labDir, paths } from '../../src/lab/paths.js';
 import { ensureKeepalivedTarball } from '../../src/lab/sources.js';
 import { cli, ensureLab, onHost } from './support.js';
 
@@ -23,6 +25,7 @@ const VAULT_PASS = `vault-pw-${RUN}`;
 const dir = mkdtempSync(join(tmpdir(), 'lvs-vault-lab-'));
 const target = `/tmp/lvs-vault-${RUN}`;
 const env = { LVS_VRRP_PASS: '' };
+const WINRM_PASSWORD: string[] = [];
 
 function leaks(texts: Record<string, string>, secrets: readonly string[]): string[] {
   return Object.entries(texts).flatMap(([where, t]) => secrets.filter((s) => t.includes(s)).map((s) => `${s.slice(0, 2)}… in ${where}`));
@@ -55,6 +58,29 @@ beforeAll(async () => {
       ansible_ssh_private_key_file: ${paths.key()}
       ansible_ssh_common_args: -o UserKnownHostsFile=${paths.knownHosts()}
 ${s.stdout.replace(/^/gm, '      ').trimEnd()}
+`);
+  // win1 over WinRM (as a 2008 R2 is reached), its password an inline !vault value; the site's vars
+  // (group_vars beside this file) as for the directors
+  const account = JSON.parse(readFileSync(join(labDir(), 'win1-winrm.json'), 'utf8')) as { user: string; password: string; address: string; http_port: number };
+  WINRM_PASSWORD.push(account.password);
+  const w = cli(['vault', 'encrypt_string', '--vault-id', `lab@${join(dir, 'vault-pass')}`, '-n', 'ansible_password', account.password]);
+  expect(w.code, w.stderr).toBe(0);
+  writeFileSync(join(dir, 'winrm.yml'), `all:
+  children:
+    directors:
+      hosts:
+        lvs1: { ansible_host: 10.77.0.14, vrrp: { state: MASTER, priority: 150 } }
+        lvs2: { ansible_host: 10.77.0.15, vrrp: { state: BACKUP, priority: 100 } }
+    windows:
+      hosts:
+        win1:
+          ansible_host: ${account.address}
+          ansible_connection: winrm
+          ansible_port: ${account.http_port}
+          ansible_winrm_transport: ntlm
+          ansible_user: ${account.user}
+          weight: 1
+${w.stdout.replace(/^/gm, '          ').trimEnd()}
 `);
   writeFileSync(join(dir, 'become', 'pb.ts'), `import { playbook, play, command, sh } from 'lvs-play';
 export default playbook('as root', [play('as root', { hosts: 'all' }, () => [command({ cmd: sh\`id -u > ${target}\`, creates: ${JSON.stringify(target)} })])]);
@@ -90,6 +116,17 @@ describe('Ansible Vault on the lab', () => {
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect((await onHost('rs1', `cat ${target}`)).trim()).toBe('0');
     expect(leaks({ stdout: r.stdout, stderr: r.stderr }, [LAB_SUDO_PASSWORD, VAULT_PASS])).toEqual([]);
+  });
+
+  it('win1 converges over WinRM with its password from an inline !vault value; a second run changes nothing; the password never shows', () => {
+    const json = join(dir, 'winrm.json');
+    const first = cli(['playbooks/site.ts', '-i', join(dir, 'winrm.yml'), ...vaultId(), '--limit', 'win1', '-v', '--diff', '--json', json], env);
+    expect(first.code, first.stderr + first.stdout.slice(-2000)).toBe(0);
+    expect((JSON.parse(readFileSync(json, 'utf8')) as { hosts: Record<string, { transport?: string }> }).hosts['win1']?.transport).toBe('winrm');
+    const again = cli(['playbooks/site.ts', '-i', join(dir, 'winrm.yml'), ...vaultId(), '--limit', 'win1', '-v', '--diff'], env);
+    expect(again.code, again.stderr + again.stdout.slice(-2000)).toBe(0);
+    expect(again.stdout).toMatch(/win1\s+: ok=\d+\s+changed=0/);
+    expect(leaks({ stdout: first.stdout, stderr: first.stderr, json: readFileSync(json, 'utf8'), 'second stdout': again.stdout, 'second stderr': again.stderr }, [...WINRM_PASSWORD, VAULT_PASS])).toEqual([]);
   });
 
   it('a wrong vault password, or none, fails before any host: exit 4, the file and the vault id named', () => {

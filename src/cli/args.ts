@@ -3,6 +3,7 @@ import { LvsError } from '../errors.js';
 import { parseShard, type Shard } from './shard.js';
 import type { VaultSources } from '../vault/passwords.js';
 import { VAULT_OPTIONS, VAULT_USAGE, vaultSourcesOf } from './vault-options.js';
+import { SSH_OPTIONS, sshOptionsOf } from './ssh-options.js';
 
 export interface CliOptions {
   playbook: string;
@@ -143,8 +144,7 @@ export function parseCli(argv: readonly string[]): Command {
       'detailed-exitcode': { type: 'boolean' },
       junit: { type: 'string' },
       shard: { type: 'string' },
-      'ssh-config': { type: 'string' },
-      timeout: { type: 'string', short: 'T' },
+      ...SSH_OPTIONS,
       verbose: { type: 'boolean', short: 'v', multiple: true },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
@@ -166,8 +166,7 @@ export function parseCli(argv: readonly string[]): Command {
   }
   if (values['plan-key'] !== undefined && values['plan-out'] === undefined) throw usage('--plan-key needs --plan-out', 'lvs-play PLAYBOOK -i INV --check --plan-out plan.json --plan-key KEYFILE');
   if (values['plan-out'] !== undefined && !values.check) throw usage('--plan-out needs --check', 'lvs-play PLAYBOOK -i INV --check --plan-out plan.json, then lvs-play apply plan.json');
-  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0 && timeout <= 3600)) throw usage(`--timeout must be a number of seconds above 0, at most 3600 (got ${values.timeout})`, 'e.g. --timeout 30');
+  const ssh = sshOptionsOf(values);
   if (values['detailed-exitcode'] && !values.check) throw usage('--detailed-exitcode needs --check', 'lvs-play PLAYBOOK -i INV --check --detailed-exitcode (exit 7 = drift)');
   const tags = csv(values.tags);
   const skipTags = csv(values['skip-tags']);
@@ -193,8 +192,7 @@ export function parseCli(argv: readonly string[]): Command {
       ...(values['plan-out'] ? { planOut: values['plan-out'] } : {}),
       ...(values['plan-key'] !== undefined ? { planKey: values['plan-key'] } : {}),
       ...(values.shard !== undefined ? { shard: parseShard(values.shard) } : {}),
-      ...(values['ssh-config'] ? { sshConfig: values['ssh-config'] } : {}),
-      ...(timeout !== undefined ? { timeoutMs: Math.round(timeout * 1000) } : {}),
+      ...ssh,
       ...(values['detailed-exitcode'] ? { detailedExitcode: true } : {}),
       ...(values.junit ? { junit: values.junit } : {}),
       ...(vault ? { vault } : {}),

@@ -9,6 +9,8 @@ import { targetsOf } from '../status/collect.js';
 import type { Inventory } from '../types.js';
 import type { VaultSources } from '../vault/passwords.js';
 import { VAULT_OPTIONS, vaultSourcesOf } from './vault-options.js';
+import { SSH_OPTIONS, sshOptionsOf } from './ssh-options.js';
+import type { SshCliOptions } from './ssh-settings.js';
 
 export function clusterTargets(inv: Inventory): Site {
   const site = targetsOf(inv);
@@ -16,8 +18,8 @@ export function clusterTargets(inv: Inventory): Site {
   return site;
 }
 
-/** What every read-only cluster command takes: -i, -e, --accept-new-host-keys, the vault options. */
-export interface ClusterOptions {
+/** What every read-only cluster command takes: -i, -e, --accept-new-host-keys, the vault and ssh options. */
+export interface ClusterOptions extends SshCliOptions {
   inventory: string;
   extraVars: string[];
   acceptNewHostKeys: boolean;
@@ -30,6 +32,7 @@ const COMMON = {
   'accept-new-host-keys': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...VAULT_OPTIONS,
+  ...SSH_OPTIONS,
 } as const;
 
 /**
@@ -51,8 +54,9 @@ export function parseClusterArgs(argv: readonly string[], options: NonNullable<P
   if (typeof values.inventory !== 'string') throw usage('no inventory given: add -i INVENTORY (e.g. -i lab)');
   const extraVars = values['extra-vars'];
   const vault = vaultSourcesOf(values as Parameters<typeof vaultSourcesOf>[0]);
+  const ssh = sshOptionsOf(values as Parameters<typeof sshOptionsOf>[0], fix);
   return {
-    common: { inventory: values.inventory, extraVars: Array.isArray(extraVars) ? extraVars.map(String) : [], acceptNewHostKeys: values['accept-new-host-keys'] === true, ...(vault ? { vault } : {}) },
+    common: { inventory: values.inventory, extraVars: Array.isArray(extraVars) ? extraVars.map(String) : [], acceptNewHostKeys: values['accept-new-host-keys'] === true, ...(vault ? { vault } : {}), ...ssh },
     values: values as Record<string, string | boolean | undefined>,
   };
 }

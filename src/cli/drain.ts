@@ -12,6 +12,7 @@ import { LvsError } from '../errors.js';
 import { keepalivedConfOf, realServerNamed, siteOf, type Site, type SiteMember } from '../site/index.js';
 import type { Playbook } from '../types.js';
 import { loadInputs, VAULT_OPTIONS, vaultSourcesOf } from './vault-options.js';
+import { SSH_OPTIONS, sshOptionsOf } from './ssh-options.js';
 import type { CliOptions } from './args.js';
 import { runLoadedPlaybook } from './run.js';
 
@@ -22,7 +23,8 @@ drain: weight 0 for real server HOST on every director (directors_group, default
 director (a site run keeps it at 0 until undrain), live in IPVS and in keepalived.conf (keepalived
 reloaded, never restarted); then waits until its active connections end (--wait, default 60s).
 undrain: its inventory weight (var weight, 0-65535, default 1) back everywhere, the record removed.
-Vault passwords: --vault-password-file FILE, --vault-id LABEL@SOURCE, --ask-vault-pass (as for a playbook run).`;
+Vault passwords: --vault-password-file FILE, --vault-id LABEL@SOURCE, --ask-vault-pass (as for a playbook run).
+ssh: --ssh-config FILE, -T/--timeout N (as for a playbook run).`;
 
 export type DrainMode = 'drain' | 'undrain';
 
@@ -61,6 +63,7 @@ export function parseDrainArgs(mode: DrainMode, argv: readonly string[]): DrainO
       'accept-new-host-keys': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       ...VAULT_OPTIONS,
+      ...SSH_OPTIONS,
     },
   });
   if (values.help) return 'help';
@@ -85,6 +88,7 @@ export function parseDrainArgs(mode: DrainMode, argv: readonly string[]): DrainO
       verbose: values.verbose?.length ?? 0,
       acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
       ...(vaultSourcesOf(values) ? { vault: vaultSourcesOf(values)! } : {}),
+      ...sshOptionsOf(values),
     },
   };
 }

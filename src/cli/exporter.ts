@@ -26,6 +26,7 @@ trip per host, one persistent connection per host); scrapes return the last read
   --listen [ADDRESS:]PORT  where to serve (default 127.0.0.1:9469)
   --interval D             time between reads: 5s, 15s, 1m (default 15s; at least 1s)
   --vault-password-file FILE, --vault-id LABEL@SOURCE, --ask-vault-pass   as for a playbook run
+  --ssh-config FILE, -T/--timeout N   as for a playbook run
 Metrics, labels and help: docs/operate.md. Ends on Ctrl-C / SIGTERM (exit 0).`;
 
 export interface ExporterOptions extends ClusterOptions {
@@ -52,7 +53,7 @@ export async function exporterCommand(argv: readonly string[], out: NodeJS.Writa
   const { inv } = await loadInputs(o, cwd);
   const targets = clusterTargets(inv);
   const redactor = new Redactor().add(...(inv.secrets ?? []));
-  const connect = makeConnector({ secrets: new SecretResolver({}, redactor), redactor, acceptNewHostKeys: o.acceptNewHostKeys });
+  const connect = makeConnector({ secrets: new SecretResolver({}, redactor), redactor, acceptNewHostKeys: o.acceptNewHostKeys, ...(o.sshConfig ? { sshConfig: o.sshConfig } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) });
   // a host slower than the interval (at least 5 s, at most 30 s) counts as down for that round
   const collector = new StatusCollector(targets, connect, inv.source, Math.min(30_000, Math.max(5_000, o.intervalMs)));
   const sampler = new Sampler(collector, o.intervalMs);

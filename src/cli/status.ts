@@ -25,6 +25,7 @@ rates) and every real server's VIP/ARP/port state, with each problem found and i
   --serve [A:]P  serve a live page of the cluster (default 127.0.0.1:9470, loopback), read again
                  every --watch seconds (default 2); runs until Ctrl-C
   --vault-password-file FILE, --vault-id LABEL@SOURCE, --ask-vault-pass   as for a playbook run
+  --ssh-config FILE, -T/--timeout N   as for a playbook run
 Exit codes: 0 no problem, 2 a problem found, 4 invalid inventory, 5 bad options.`;
 
 export interface StatusOptions extends ClusterOptions {
@@ -74,7 +75,7 @@ export async function statusCommand(argv: readonly string[], out: NodeJS.Writabl
   const { inv } = await loadInputs(o, cwd);
   const targets = clusterTargets(inv);
   const redactor = new Redactor().add(...(inv.secrets ?? []));
-  const collector = new StatusCollector(targets, makeConnector({ secrets: new SecretResolver({}, redactor), redactor, acceptNewHostKeys: o.acceptNewHostKeys }), inv.source);
+  const collector = new StatusCollector(targets, makeConnector({ secrets: new SecretResolver({}, redactor), redactor, acceptNewHostKeys: o.acceptNewHostKeys, ...(o.sshConfig ? { sshConfig: o.sshConfig } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) }), inv.source);
   if (o.serve) return serve(collector, o.serve, o.watch ?? 2, redactor, out);
   const tty = Boolean((out as NodeJS.WriteStream).isTTY);
   const color = tty && !process.env.NO_COLOR && !process.env.CI;

@@ -3,7 +3,7 @@
  * encryption, as a stock 2008 R2 … 2022 is reached), through the CLI with `-i lab`: --check
  * predicts exactly, the real run converges the simulated Windows (loopback adapter, VIP/32, weak
  * host, firewall rule), the second run changes nothing, --json names the transport, status reads
- * win1, a second run at once is refused by the host lock. Needs `lab up` with WinRM on win1.
+ * win1, a saved plan made over WinRM applies exactly on a fresh win1. Needs `lab up` with WinRM on win1.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -69,6 +69,20 @@ describe.skipIf(!ready)('the site on win1 over WinRM (lab endpoint, NTLM + encry
     const r = site('--json', json('again'));
     expect(r.code).toBe(0);
     expect(read(json('again')).summary['win1']).toMatchObject({ changed: 0, failed: 0, unreachable: 0 });
+  });
+
+  it('a saved plan made over WinRM applies exactly on a fresh win1; afterwards nothing is left to change', async () => {
+    await writeSim(freshSimState({ address: win1.address }));
+    const plan = json('plan');
+    const p = site('--check', '--plan-out', plan);
+    expect(p.code, p.stderr + p.stdout.slice(-2000)).toBe(0);
+    const a = cli(['apply', plan, '--json', json('applied')]);
+    expect(a.code, a.stderr + a.stdout.slice(-2000)).toBe(0);
+    expect(changed(read(json('applied')))).toEqual(changed(check));
+    expect((await readSim()).adapters.find((x) => x.componentId === '*MSLOOP')?.addresses.map((x) => x.ip)).toEqual(['10.77.0.10']);
+    const again = site('--json', json('after-apply'));
+    expect(again.code).toBe(0);
+    expect(read(json('after-apply')).summary['win1']).toMatchObject({ changed: 0, failed: 0, unreachable: 0 });
   });
 
   it('status reads win1 over WinRM: the VIP on its loopback, weak host', () => {

@@ -1,16 +1,18 @@
-import { createJiti } from 'jiti';
-import { fileURLToPath } from 'node:url';
+import type { createJiti } from 'jiti';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { LvsError } from './errors.js';
 import { checkInputFile } from './input-file.js';
+import { beforeEvaluation, nodeLoadsTypeScript, registerTsResolve } from './native-ts.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// here = <root>/src (from sources, as under vitest) or <root>/dist/src (built)
+const fromSources = existsSync(join(here, 'index.ts'));
 
 /** The entry files of this very copy of lvs-play, so user files share the CLI's instance. */
 function selfAliases(): Record<string, string> {
-  // here = <root>/src (from sources) or <root>/dist/src (built)
-  const ext = existsSync(join(here, 'index.ts')) ? '.ts' : '.js';
+  const ext = fromSources ? '.ts' : '.js';
   return {
     'lvs-play/roles': join(here, '..', 'roles', `index${ext}`),
     'lvs-play/kit': join(here, 'kit', `index${ext}`),
@@ -27,6 +29,35 @@ export function loadTimeoutMs(): number {
   return Number.isFinite(env) && env > 0 ? env * 1000 : 30_000;
 }
 
+/** Which loader reads user files: Node itself where it strips types (built copy), else jiti. */
+function useNative(): boolean {
+  // LVS_PLAY_LOADER=jiti forces jiti; from sources the engine's own .ts files (which import
+  // './x.js' for x.ts and run under vitest's module runner) stay with jiti
+  return process.env.LVS_PLAY_LOADER !== 'jiti' && !fromSources && nodeLoadsTypeScript();
+}
+
+async function importWithJiti(absPath: string): Promise<unknown> {
+  // jiti loads only when it reads a file (start-up time; not at all where Node strips types)
+  jiti ??= (await import('jiti')).createJiti(import.meta.url, { alias: selfAliases(), interopDefault: true, moduleCache: true });
+  const mod = await jiti.import<{ default?: unknown }>(absPath);
+  return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
+}
+
+/** The module's default export, read by Node where it can (src/native-ts.ts), else by jiti. */
+async function loadModule(absPath: string): Promise<unknown> {
+  if (useNative()) {
+    registerTsResolve(selfAliases());
+    try {
+      const ns = (await import(pathToFileURL(absPath).href)) as Record<string, unknown>;
+      // a module without a default export is handed back as jiti hands it back
+      return 'default' in ns ? ns.default : { __esModule: true, ...ns };
+    } catch (e) {
+      if (!beforeEvaluation(e)) throw e;
+    }
+  }
+  return importWithJiti(absPath);
+}
+
 /**
  * Imports a user's TypeScript or JavaScript module (playbook, inventory) and returns its default
  * export. Only a regular file of bounded size is imported; a module whose loading does not settle
@@ -34,7 +65,6 @@ export function loadTimeoutMs(): number {
  */
 export async function importUserModule(absPath: string, shown = absPath): Promise<unknown> {
   await checkInputFile(absPath, shown, 'the module');
-  jiti ??= createJiti(import.meta.url, { alias: selfAliases(), interopDefault: true, moduleCache: true });
   const ms = loadTimeoutMs();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -45,8 +75,7 @@ export async function importUserModule(absPath: string, shown = absPath): Promis
     })), ms);
   });
   try {
-    const mod = await Promise.race([jiti.import<{ default?: unknown }>(absPath), timeout]);
-    return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
+    return await Promise.race([loadModule(absPath), timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -1,0 +1,77 @@
+// Which loader reads a user's playbook: Node itself where it strips types (Node ≥ 22.18 / 23.6,
+// the CI step on Node 24), else jiti (Node 20, or LVS_PLAY_LOADER=jiti). The BUILT CLI runs in a
+// child node whose module.register() hook records every file: URL Node loads: a file jiti reads
+// never passes Node's loader, so the playbook's own URL in the record means Node loaded it.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { nodeLoadsTypeScript, tsCandidates } from '../../../src/native-ts.js';
+
+const root = new URL('../../../', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'lvs-loader-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const HOOKS = `import { appendFileSync } from 'node:fs';
+let log;
+export function initialize(data) { log = data.log; }
+export async function load(url, context, next) { appendFileSync(log, url + '\\n'); return next(url, context); }`;
+
+// a playbook outside the repository, importing the package by name, a sibling without extension
+// and one as './x.js' for x.ts (as tsc wants it)
+writeFileSync(join(dir, 'names.ts'), `export const hostsOf: string = 'web';\n`);
+writeFileSync(join(dir, 'tags.ts'), `export const tags: string[] = ['web'];\n`);
+writeFileSync(join(dir, 'site.ts'), `import { playbook, play, type HostView } from 'lvs-play';
+import { z } from 'lvs-play/kit';
+import { hostsOf } from './names';
+import { tags } from './tags.js';
+const port: number = z.number().parse(80);
+export default playbook('outside', [play('web', { hosts: hostsOf, tags }, (_h: HostView) => [])]);
+void port;
+`);
+// a named import of a type without \`type\`: Node's linker refuses it, jiti takes the file
+writeFileSync(join(dir, 'untyped.ts'), `import { playbook, play, HostView } from 'lvs-play';
+export default playbook('untyped', [play('web', { hosts: 'web' }, (_h: HostView) => [])]);
+`);
+writeFileSync(join(dir, 'hosts.ini'), '[web]\nweb1 ansible_host=10.77.0.99\n');
+
+function run(playbook: string, env: Record<string, string> = {}): { urls: string[]; stdout: string } {
+  const log = join(dir, `${playbook}-${Object.keys(env).length}.log`);
+  const preload = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOKS)}), import.meta.url, { data: { log: ${JSON.stringify(log)} } });`)}`;
+  const args = ['--import', preload, join(root, 'dist/src/cli/main.js'), join(dir, playbook), '-i', join(dir, 'hosts.ini'), '--list-hosts'];
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/web1/);
+  return { urls: readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:')), stdout: r.stdout };
+}
+
+const url = (f: string) => pathToFileURL(join(dir, f)).href;
+const jitiLoaded = (urls: string[]) => urls.some((u) => u.includes('/node_modules/jiti/'));
+
+describe('loading a user playbook (built CLI)', () => {
+  it.skipIf(!nodeLoadsTypeScript())(`Node ${process.version} loads it natively: package names, './x', './x.js' for x.ts; no jiti`, () => {
+    const { urls } = run('site.ts');
+    expect(urls).toEqual(expect.arrayContaining([url('site.ts'), url('names.ts'), url('tags.ts')]));
+    expect(urls).toContain(pathToFileURL(join(root, 'dist/src/index.js')).href);
+    expect(jitiLoaded(urls)).toBe(false);
+    // what Node cannot link (a type imported without `type`) goes to jiti
+    expect(jitiLoaded(run('untyped.ts').urls)).toBe(true);
+  });
+
+  it('jiti loads it where Node does not strip types, or with LVS_PLAY_LOADER=jiti; same output', () => {
+    const jiti = run('site.ts', { LVS_PLAY_LOADER: 'jiti' });
+    expect(jitiLoaded(jiti.urls)).toBe(true);
+    expect(jiti.urls).not.toContain(url('site.ts'));
+    expect(run('site.ts').stdout).toBe(jiti.stdout);
+  });
+
+  it('a relative specifier from a .ts file means the files tsc and jiti find', () => {
+    expect(tsCandidates('./a.js')).toEqual(['./a.ts']);
+    expect(tsCandidates('./a')).toEqual(['./a.ts', './a.js', './a/index.ts', './a/index.js']);
+    expect(tsCandidates('./a.ts')).toEqual([]);
+  });
+});

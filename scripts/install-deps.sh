@@ -8,7 +8,7 @@ if [ "$(id -u)" != 0 ]; then echo "install-deps.sh: run as root (it installs Deb
 export DEBIAN_FRONTEND=noninteractive
 PKGS="debootstrap openssh-client openssh-server iproute2 iptables nftables procps psmisc kmod
       e2fsprogs qemu-system-x86 qemu-utils keepalived ipvsadm ansible ca-certificates curl
-      prometheus chromium python3-winrm python3-gssapi gss-ntlmssp openssl"
+      prometheus chromium python3-winrm python3-gssapi gss-ntlmssp openssl hyperfine"
 missing=$(for p in $PKGS; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q ' installed$' || echo "$p"; done)
 if [ -n "$missing" ]; then
   # packages must not start daemons on this machine itself

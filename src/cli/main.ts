@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// --version, --help and a usage error load only this file, the argument parser and the errors:
+// every command's modules (the engine, ssh2, zod …) are imported when that command runs.
 import { LvsError } from '../errors.js';
 import { parseCli, USAGE, type Command } from './args.js';
 import { jsonPathOf, writeFailReport } from './fail-report.js';

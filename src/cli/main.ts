@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 // --version, --help and a usage error load only this file, the argument parser and the errors:
 // every command's modules (the engine, ssh2, zod …) are imported when that command runs.
+import * as nodeModule from 'node:module';
 import { LvsError } from '../errors.js';
 import { parseCli, USAGE, type Command } from './args.js';
 import { jsonPathOf, writeFailReport } from './fail-report.js';
 import { EXIT } from './exit.js';
 import { lvsPlayVersion as version } from './version.js';
+
+// Node's on-disk compile cache (Node ≥ 22.1; in os.tmpdir(), NODE_DISABLE_COMPILE_CACHE=1 turns it
+// off): a playbook run compiles the engine's modules once per machine, not once per run
+(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 /** Node's parseArgs errors (unknown flag, missing value …) are bad command lines (exit 5), in any sub-command. */
 const isArgError = (e: unknown): boolean => e instanceof Error && /^ERR_PARSE_ARGS_/.test((e as NodeJS.ErrnoException).code ?? '');

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Sample } from './chunk.js';
 import type { Mode, Tool } from './tools.js';
 import type { WindowsBench } from './windows.js';
+import { startupSection, STARTUP_BEGIN, STARTUP_END, type StartupBench } from './startup.js';
 
 interface Site50 {
   kind: 'site50';
@@ -89,6 +90,11 @@ export function updateWindowsSection(file: string, bench: string, out: string): 
   return updateSection(file, bench, out, 'windows', windowsSection, WINDOWS_BEGIN, WINDOWS_END);
 }
 
+/** Replaces (or appends) the start-up section (bench/startup.ts) of an existing RESULTS.md. */
+export function updateStartupSection(file: string, bench: string, out: string): string {
+  return updateSection(file, bench, out, 'startup', (r: StartupBench) => startupSection(r), STARTUP_BEGIN, STARTUP_END);
+}
+
 export function writeResults(file: string, bench: string, out: string): string {
   const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Sample | (Site50 & { bench: string })).filter((r) => r.bench === bench);
   const samples = rows.filter((r): r is Sample => !('kind' in r));
@@ -162,6 +168,8 @@ export function writeResults(file: string, bench: string, out: string): string {
   const bastion = rows.filter((r) => 'kind' in r && (r as { kind: string }).kind === 'bastion50').at(-1) as unknown as (Bastion50 & { bench: string }) | undefined;
   if (bastion) L.push(...bastionSection(bastion));
   if (win) L.push(...windowsSection(win));
+  const startup = (rows as unknown[]).filter((r): r is StartupBench => (r as { kind?: string }).kind === 'startup').at(-1);
+  if (startup) L.push(...startupSection(startup));
   if (ups.length) {
     L.push('## The lab', '', `\`lab up --realservers N\` at the start of each chunk, in order (one that finds no hard-linked rootfs copies for its hosts creates them — 49 s for 100 on this machine, lab/README.md — later ones reuse them and only start the hosts): ${ups.map((u) => `N=${u.realservers} ${s1(u.ms)} s`).join(', ')}.`, '');
   }

@@ -4,6 +4,7 @@
 //   npm run bench [-- --scale-only --no-scale --bench ID (add to that run) --site-only --sizes 1,10 --runs 5 --ansible-runs 50:3,100:1 --skip 100:ansible:first --no-site --no-windows --report-only BENCH_ID]
 //   npm run bench -- --bastion-only [--runs 5]   (only the 50 hosts via a bastion vs direct section, replaced in RESULTS.md)
 //   (--no-bastion: skip that section in a full run)
+//   npm run bench -- --startup-only [--runs 10]   (only the CLI start-up on this Node and Node 24, bench/startup.ts; no lab)
 //   npm run bench -- --windows-only   (only win1 over WinRM vs PowerShell over SSH, bench/windows.ts; replaced in RESULTS.md)
 //   npm run bench -- --exporter-only   (only bench/exporter.ts: the exporter's cost, bench/RESULTS-exporter.md); --exporter: also in a full run
 // (the floor is sampled beside every lvs-play no-change sample, in the same chunk)
@@ -11,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { updateBastionSection, updateWindowsSection, writeResults } from './report.js';
+import { updateBastionSection, updateStartupSection, updateWindowsSection, writeResults } from './report.js';
 import { ROOT, type Mode, type Tool } from './tools.js';
 
 const OUT = process.env.LVS_BENCH_OUT ?? '/var/lib/lvs-play/bench';
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     'no-scale': { type: 'boolean', default: false },
     exporter: { type: 'boolean', default: false },
     'exporter-only': { type: 'boolean', default: false },
+    'startup-only': { type: 'boolean', default: false },
   },
 });
 
@@ -59,6 +61,12 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const file = join(OUT, 'results.jsonl');
   const bench = values['report-only'] ?? values.bench ?? new Date().toISOString().replace(/[:.]/g, '-');
+  if (values['startup-only']) {
+    // no lab: start-up only, its section replaced in RESULTS.md (at least 10 runs)
+    if (!values['report-only']) spawnSync('node', ['--import', 'jiti/register', 'bench/startup.ts', file, bench, String(Math.max(10, Number(values.runs)))], { cwd: ROOT, stdio: 'inherit' });
+    process.stdout.write(`bench: ${updateStartupSection(file, bench, join(ROOT, 'bench/RESULTS.md'))}\n`);
+    return;
+  }
   if (values['windows-only']) {
     if (!values['report-only']) locked(['bench/windows.ts', file, bench]);
     process.stdout.write(`bench: ${updateWindowsSection(file, bench, join(ROOT, 'bench/RESULTS.md'))}\n`);
@@ -103,6 +111,7 @@ async function main(): Promise<void> {
     if (!values['no-bastion']) locked(['bench/bastion50.ts', file, bench, values.runs]);
     if (!values['no-windows']) locked(['bench/windows.ts', file, bench]);
     if (values.exporter) locked(['bench/exporter.ts']);
+    spawnSync('node', ['--import', 'jiti/register', 'bench/startup.ts', file, bench, String(Math.max(10, Number(values.runs)))], { cwd: ROOT, stdio: 'inherit' });
   }
   const md = writeResults(file, bench, join(ROOT, 'bench/RESULTS.md'));
   process.stdout.write(`bench: ${md}\n`);

@@ -2,22 +2,17 @@
 // the CI step on Node 24), else jiti (Node 20, or LVS_PLAY_LOADER=jiti). The BUILT CLI runs in a
 // child node whose module.register() hook records every file: URL Node loads: a file jiti reads
 // never passes Node's loader, so the playbook's own URL in the record means Node loaded it.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeLoadsTypeScript, tsCandidates } from '../../../src/native-ts.js';
+import { nodeLoads } from '../package/load-recorder.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'lvs-loader-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const HOOKS = `import { appendFileSync } from 'node:fs';
-let log;
-export function initialize(data) { log = data.log; }
-export async function load(url, context, next) { appendFileSync(log, url + '\\n'); return next(url, context); }`;
 
 // a playbook outside the repository, importing the package by name, a sibling without extension
 // and one as './x.js' for x.ts (as tsc wants it)
@@ -38,15 +33,11 @@ export default playbook('untyped', [play('web', { hosts: 'web' }, (_h: HostView)
 writeFileSync(join(dir, 'hosts.ini'), '[web]\nweb1 ansible_host=10.77.0.99\n');
 
 function run(playbook: string, env: Record<string, string> = {}): { urls: string[]; stdout: string } {
-  const log = join(dir, `${playbook}-${Object.keys(env).length}.log`);
-  const preload = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOKS)}), import.meta.url, { data: { log: ${JSON.stringify(log)} } });`)}`;
-  const args = ['--import', preload, join(root, 'dist/src/cli/main.js'), join(dir, playbook), '-i', join(dir, 'hosts.ini'), '--list-hosts'];
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+  const r = nodeLoads([join(root, 'dist/src/cli/main.js'), join(dir, playbook), '-i', join(dir, 'hosts.ini'), '--list-hosts'], root, { ...process.env, ...env });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/web1/);
-  return { urls: readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:')), stdout: r.stdout };
+  return { urls: r.urls, stdout: r.stdout };
 }
 
 const url = (f: string) => pathToFileURL(join(dir, f)).href;

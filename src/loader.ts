@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { LvsError } from './errors.js';
 import { checkInputFile } from './input-file.js';
-import { beforeEvaluation, nodeLoadsTypeScript, registerTsResolve } from './native-ts.js';
+import { esmByPackageJson, jitiTakesOver, nodeLoadsTypeScript, registerTsResolve } from './native-ts.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // here = <root>/src (from sources, as under vitest) or <root>/dist/src (built)
@@ -30,10 +30,10 @@ export function loadTimeoutMs(): number {
 }
 
 /** Which loader reads user files: Node itself where it strips types (built copy), else jiti. */
-function useNative(): boolean {
+function useNative(absPath: string): boolean {
   // LVS_PLAY_LOADER=jiti forces jiti; from sources the engine's own .ts files (which import
   // './x.js' for x.ts and run under vitest's module runner) stay with jiti
-  return process.env.LVS_PLAY_LOADER !== 'jiti' && !fromSources && nodeLoadsTypeScript();
+  return process.env.LVS_PLAY_LOADER !== 'jiti' && !fromSources && nodeLoadsTypeScript() && esmByPackageJson(absPath);
 }
 
 async function importWithJiti(absPath: string): Promise<unknown> {
@@ -45,14 +45,14 @@ async function importWithJiti(absPath: string): Promise<unknown> {
 
 /** The module's default export, read by Node where it can (src/native-ts.ts), else by jiti. */
 async function loadModule(absPath: string): Promise<unknown> {
-  if (useNative()) {
+  if (useNative(absPath)) {
     registerTsResolve(selfAliases());
     try {
       const ns = (await import(pathToFileURL(absPath).href)) as Record<string, unknown>;
       // a module without a default export is handed back as jiti hands it back
       return 'default' in ns ? ns.default : { __esModule: true, ...ns };
     } catch (e) {
-      if (!beforeEvaluation(e)) throw e;
+      if (!jitiTakesOver(e)) throw e;
     }
   }
   return importWithJiti(absPath);

@@ -6,7 +6,8 @@
  * relative import from a .ts file may name './x.js' for x.ts or omit the extension ('./x').
  */
 import * as nodeModule from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 interface ResolveResult { url: string; format?: string | null; shortCircuit?: boolean }
@@ -21,6 +22,25 @@ const registerHooks = (nodeModule as unknown as { registerHooks?: RegisterHooks 
 export function nodeLoadsTypeScript(): boolean {
   const features = process.features as { typescript?: string | false };
   return Boolean(features.typescript) && typeof registerHooks === 'function';
+}
+
+/**
+ * Whether Node reads `file` as an ES module without a word: its nearest package.json says
+ * "type": "module". Else (CommonJS by "type", or no "type", as `npm init` writes them) Node would warn
+ * or fail on a playbook's `import`/`export`, and jiti reads the file.
+ */
+export function esmByPackageJson(file: string): boolean {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: unknown }).type === 'module';
+      } catch {
+        return false;
+      }
+    }
+    if (dirname(dir) === dir) return false;
+  }
 }
 
 /** The file names a relative specifier from a TypeScript file may mean, as jiti and tsc find them. */
@@ -61,10 +81,13 @@ export function registerTsResolve(aliases: Record<string, string>): void {
   });
 }
 
-/** Errors Node raises before it runs any of the user's code, for which jiti gets the file instead. */
-export function beforeEvaluation(e: unknown): boolean {
+/**
+ * Errors for which jiti gets the file instead: Node's own before it runs any of the user's code, and
+ * any SyntaxError (a type imported without `type` fails linking; a SyntaxError the user's code
+ * throws itself is thrown again by jiti).
+ */
+export function jitiTakesOver(e: unknown): boolean {
   const code = (e as { code?: unknown })?.code;
   if (typeof code === 'string' && /^ERR_(UNSUPPORTED_TYPESCRIPT_SYNTAX|INVALID_TYPESCRIPT_SYNTAX|UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING|UNKNOWN_FILE_EXTENSION|MODULE_NOT_FOUND)$/.test(code)) return true;
-  // a named import of a type without `type` ("does not provide an export named"): linking fails
-  return e instanceof SyntaxError && /does not provide an export named/.test(e.message);
+  return e instanceof SyntaxError;
 }

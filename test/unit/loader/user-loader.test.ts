@@ -2,7 +2,7 @@
 // the CI step on Node 24), else jiti (Node 20, or LVS_PLAY_LOADER=jiti). The BUILT CLI runs in a
 // child node whose module.register() hook records every file: URL Node loads: a file jiti reads
 // never passes Node's loader, so the playbook's own URL in the record means Node loaded it.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,6 +30,11 @@ void port;
 writeFileSync(join(dir, 'untyped.ts'), `import { playbook, play, HostView } from 'lvs-play';
 export default playbook('untyped', [play('web', { hosts: 'web' }, (_h: HostView) => [])]);
 `);
+writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+// a repository whose package.json has no "type" (as \`npm init\` writes it): Node would warn, jiti reads it
+mkdirSync(join(dir, 'typeless'));
+writeFileSync(join(dir, 'typeless', 'package.json'), '{ "name": "typeless" }\n');
+writeFileSync(join(dir, 'typeless', 'site.ts'), `import { playbook, play } from 'lvs-play';\nexport default playbook('typeless', [play('web', { hosts: 'web' }, () => [])]);\n`);
 writeFileSync(join(dir, 'hosts.ini'), '[web]\nweb1 ansible_host=10.77.0.99\n');
 
 function run(playbook: string, env: Record<string, string> = {}): { urls: string[]; stdout: string } {
@@ -51,6 +56,8 @@ describe('loading a user playbook (built CLI)', () => {
     expect(jitiLoaded(urls)).toBe(false);
     // what Node cannot link (a type imported without `type`) goes to jiti
     expect(jitiLoaded(run('untyped.ts').urls)).toBe(true);
+    // a package.json without "type": "module" above the file: jiti, and no warning of Node's
+    expect(jitiLoaded(run('typeless/site.ts').urls)).toBe(true);
   });
 
   it('jiti loads it where Node does not strip types, or with LVS_PLAY_LOADER=jiti; same output', () => {

@@ -4,8 +4,6 @@
  */
 import type { Inventory, Vars } from '../types.js';
 import { onceWarner, type Warn } from '../warnings.js';
-import { loadInventory } from '../inventory/load.js';
-import { parseExtraVars } from '../inventory/extra-vars.js';
 import type { VaultSources } from '../vault/passwords.js';
 import type { Vault } from '../vault/vault.js';
 
@@ -44,6 +42,10 @@ export interface InputOptions {
 
 /** Vault passwords, `-e` vars and the inventory, in that order; the inventory carries what the vault opened. */
 export async function loadInputs(o: InputOptions, cwd: string, warn: Warn = onceWarner()): Promise<{ inv: Inventory; extraVars: Vars }> {
+  // the loaders (zod, the inventory formats) load only here: the CLI parser imports this file, and
+  // --version, --help and a usage error load nothing more (test/unit/cli/startup-imports.test.ts)
+  const { parseExtraVars } = await import('../inventory/extra-vars.js');
+  const { loadInventory } = await import('../inventory/load.js');
   const vault = await openVault(o.vault, cwd);
   const extraVars = await parseExtraVars(o.extraVars, { cwd, vault });
   const inv = await loadInventory(o.inventory, { cwd, extraVars, vault, warn });

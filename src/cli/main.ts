@@ -64,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
   let cmd: Command;
   try {
     cmd = parseCli(argv);
+    if (cmd.kind === 'status') closing = STATUS_CLOSING;
   } catch (e) {
     process.stderr.write(`lvs-play: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}\n`);
     return EXIT.usage;
@@ -83,6 +84,9 @@ const CLOSING: Record<number, string> = {
   [EXIT.unreachable]: 'a host was unreachable (see the recap)',
   [EXIT.interrupted]: 'interrupted',
 };
+/** status: exit 2 means problems found (an unreachable host is one of them), said in its report. */
+const STATUS_CLOSING: Record<number, string> = { 2: 'problems found (see the report above)', [EXIT.interrupted]: 'interrupted' };
+let closing = CLOSING;
 
 let settled = false;
 // the event loop emptied while the command still waited (a promise nobody will ever settle):
@@ -101,7 +105,7 @@ process.on('uncaughtException', (e) => {
 main(process.argv.slice(2)).then(
   (code) => {
     settled = true;
-    if (code in CLOSING) process.stderr.write(`lvs-play: exit ${code}: ${CLOSING[code]}\n`);
+    if (code in closing) process.stderr.write(`lvs-play: exit ${code}: ${closing[code]}\n`);
     process.exit(code);
   },
   (e: unknown) => {

@@ -4,12 +4,12 @@
  * the password is asked, as ansible-vault does.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
 import { isVaulted } from '../vault/format.js';
 import type { VaultSources } from '../vault/passwords.js';
 import type { Vault } from '../vault/vault.js';
 import { openVault, VAULT_OPTIONS, VAULT_USAGE, vaultSourcesOf } from './vault-options.js';
+import { parseCommandArgs } from './command-args.js';
 
 export const VAULT_CMD_USAGE = `Usage: lvs-play vault encrypt [FILE...] [--output FILE|-] [--encrypt-vault-id ID]
        lvs-play vault decrypt [FILE...] [--output FILE|-]
@@ -99,7 +99,7 @@ function parse(argv: readonly string[]): Parsed | 'help' {
   const [action, ...rest] = argv;
   if (action === undefined || action === '-h' || action === '--help') return 'help';
   if (!(ACTIONS as readonly string[]).includes(action)) throw usage(`unknown vault command "${action}"`, `one of ${ACTIONS.join(', ')}`);
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: rest,
     allowPositionals: true,
     strict: true,
@@ -110,7 +110,7 @@ function parse(argv: readonly string[]): Parsed | 'help' {
       'stdin-name': { type: 'string' },
       ...VAULT_OPTIONS,
     },
-  });
+  }, 'see lvs-play vault --help');
   const a = action as Action;
   const sources = vaultSourcesOf(values);
   if (a === 'view' && positionals.length === 0) throw usage('view: which file?', 'lvs-play vault view FILE');
@@ -127,13 +127,7 @@ function parse(argv: readonly string[]): Parsed | 'help' {
 }
 
 export async function vaultCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  let p;
-  try {
-    p = parse(argv);
-  } catch (e) {
-    if (e instanceof LvsError) throw e;
-    throw usage(e instanceof Error ? e.message : String(e));
-  }
+  const p = parse(argv);
   if (p === 'help') return out.write(`${VAULT_CMD_USAGE}\n`), 0;
   // no password option: ask, as ansible-vault does (unless the environment names one)
   const sources = p.sources ?? (process.env['ANSIBLE_VAULT_PASSWORD_FILE'] || process.env['ANSIBLE_VAULT_IDENTITY_LIST'] ? undefined : { ids: [], passwordFiles: [], ask: true });

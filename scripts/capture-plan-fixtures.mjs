@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { loadPlaybook } from '../dist/src/cli/run.js';
 import { makeConnector } from '../dist/src/cli/connect.js';
 import { loadInventory } from '../dist/src/inventory/load.js';
+import { builtinInventory } from '../dist/src/cli/builtin-inventory.js';
 import { selectHosts } from '../dist/src/inventory/pattern.js';
 import { SecretResolver } from '../dist/src/inventory/secret.js';
 import { execute } from '../dist/src/run/executor.js';
@@ -16,7 +17,7 @@ import { mapTasks, withPlanHook } from '../dist/src/plan/saved/record.js';
 
 const out = process.argv[2] ?? 'test/unit/plans/fixtures/lab-states.json';
 const pb = await loadPlaybook('playbooks/site.ts');
-const inv = await loadInventory('lab', { cwd: process.cwd() });
+const inv = await loadInventory('lab', { cwd: process.cwd(), fallback: builtinInventory });
 const plays = selectPlaybook(pb, { file: 'playbooks/site.ts', select: (p) => selectHosts(inv, p) });
 const states = {};
 const toJson = (v) =>

@@ -42,7 +42,7 @@ export { unarchive, type UnarchiveOptions, type UnarchiveState, type UnarchiveCh
 // ── inventories and secrets
 export { inventory } from './inventory/define.js';
 export { secret, secretFromEnv } from './inventory/secret.js';
-export { loadInventory, type LoadOptions } from './inventory/load.js';
+export { loadInventory, type LoadOptions, type InventoryFallback } from './inventory/load.js';
 export { resolveInventory, type ResolveOptions } from './inventory/resolve.js';
 export { selectHosts, type PatternOptions } from './inventory/pattern.js';
 export { parseExtraVars } from './inventory/extra-vars.js';

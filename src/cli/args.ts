@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
 import { parseShard, type Shard } from './shard.js';
-import type { VaultSources } from '../vault/passwords.js';
+import type { VaultSources } from './vault-passwords.js';
 import { VAULT_OPTIONS, VAULT_USAGE, vaultSourcesOf } from './vault-options.js';
 import { SSH_OPTIONS, sshOptionsOf } from './ssh-options.js';
 

@@ -7,7 +7,7 @@ import { LvsError } from '../errors.js';
 import { requireDirectors, type Site } from '../site/index.js';
 import { targetsOf } from '../status/collect.js';
 import type { Inventory } from '../types.js';
-import type { VaultSources } from '../vault/passwords.js';
+import type { VaultSources } from './vault-passwords.js';
 import { VAULT_OPTIONS, vaultSourcesOf } from './vault-options.js';
 import { SSH_OPTIONS, sshOptionsOf } from './ssh-options.js';
 import type { SshCliOptions } from './ssh-settings.js';

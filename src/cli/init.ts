@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
 import { readInventorySpec } from '../inventory/load.js';
-import { isIPv4 } from '../kit/net.js';
+import { isIPv4 } from '../schema/net.js';
 import type { SiteGroups } from '../site/index.js';
 import { isScheduler, SCHEDULER_NAMES, type SchedulerName } from '../kit/schedulers.js';
 import { lvsPlayDependency } from './init-dependency.js';

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { LvsError } from '../errors.js';
-import { isIp } from '../kit/net.js';
+import { isIp } from '../schema/net.js';
 import type { Sampler } from '../status/sampler.js';
 
 export interface Listen {

@@ -10,7 +10,7 @@ import { buildPlan, recordPlans, unplannable, type Slot } from '../plan/saved/re
 import type { SavedPlan } from '../plan/saved/format.js';
 import type { PlannedPlay } from '../run/select.js';
 import type { Redactor } from '../run/redact.js';
-import type { RunHooks } from './run.js';
+import type { RunHooks } from './run-hooks.js';
 import { lvsPlayVersion } from './version.js';
 import { EXIT } from './exit.js';
 

@@ -13,6 +13,7 @@ import { renderText, writeRenderDir } from '../render/output.js';
 import { selectPlaybook } from '../run/select.js';
 import { onceWarner } from '../warnings.js';
 import { parseCommandArgs } from './command-args.js';
+import { builtinInventory } from './builtin-inventory.js';
 import { EXIT } from './exit.js';
 import { loadPlaybook } from './run.js';
 
@@ -57,7 +58,7 @@ export async function renderCommand(argv: readonly string[], out: NodeJS.Writabl
   const extraVars = await parseExtraVars(o.extraVars, { cwd });
   const pb = await loadPlaybook(o.playbook);
   const warn = onceWarner();
-  const inv = await loadInventory(o.inventory, { cwd, extraVars, warn });
+  const inv = await loadInventory(o.inventory, { cwd, extraVars, warn, fallback: builtinInventory });
   const plays = selectPlaybook(pb, {
     file: o.playbook,
     ...(inv.vars ? { vars: inv.vars } : {}),

@@ -10,10 +10,11 @@ import { Redactor } from '../run/redact.js';
 import { recapText } from '../run/report.js';
 import { selectPlaybook } from '../run/select.js';
 import { preflight } from '../run/preflight.js';
-import type { HostView, Inventory, Playbook, RunReport, Transport, Vars } from '../types.js';
+import type { Inventory, Playbook, RunReport, Vars } from '../types.js';
 import type { PlannedPlay } from '../run/select.js';
 import { EXIT } from './exit.js';
 import { planOutHooks } from './plan-out.js';
+import type { RunContext, RunHooks } from './run-hooks.js';
 import type { CliOptions } from './args.js';
 import { makeConnector } from './connect.js';
 import { provenanceText, resolveSshHosts } from './ssh-settings.js';
@@ -61,26 +62,6 @@ export function exitCodeOf(report: RunReport): number {
 /** --check --detailed-exitcode: a run that would change something (and nothing worse) exits 7, not 0. */
 export function detailedExitCode(report: RunReport, code: number): number {
   return code === EXIT.ok && report.check && report.results.some((r) => r.status === 'changed') ? EXIT.changes : code;
-}
-
-/** What a run is made of once everything is validated, before any host is contacted. */
-export interface RunContext {
-  options: CliOptions;
-  inventory: Inventory;
-  extraVars: Vars;
-  plays: PlannedPlay[];
-  connect(host: HostView): Promise<Transport>;
-  redactor: Redactor;
-  signal: AbortSignal;
-  out: NodeJS.WritableStream;
-}
-
-/** Extensions of a run (saved plans: src/cli/plan-out.ts, src/cli/apply.ts). */
-export interface RunHooks {
-  /** After validation and preflight: may replace the plays and the connector, or end the run with an exit code. */
-  beforeExecute?(ctx: RunContext): Promise<Partial<Pick<RunContext, 'plays' | 'connect'>> | number>;
-  /** After the recap: may replace the exit code. */
-  afterExecute?(report: RunReport, ctx: RunContext, code: number): Promise<number>;
 }
 
 /** The main job: load, validate everything, then run (or list). Returns the exit code. */

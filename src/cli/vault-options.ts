@@ -3,8 +3,9 @@
  * a command loads its inputs: vault passwords first, then `-e` vars, then the inventory.
  */
 import type { Inventory, Vars } from '../types.js';
+import { builtinInventory } from './builtin-inventory.js';
 import { onceWarner, type Warn } from '../warnings.js';
-import type { VaultSources } from '../vault/passwords.js';
+import type { VaultSources } from './vault-passwords.js';
 import type { Vault } from '../vault/vault.js';
 
 export const VAULT_OPTIONS = {
@@ -30,7 +31,7 @@ export function vaultSourcesOf(values: { 'vault-password-file'?: string[]; 'vaul
 export async function openVault(src: VaultSources | undefined, cwd: string, env: NodeJS.ProcessEnv = process.env, newPassword = false): Promise<Vault> {
   const { Vault } = await import('../vault/vault.js');
   if (!src && !env['ANSIBLE_VAULT_PASSWORD_FILE'] && !env['ANSIBLE_VAULT_IDENTITY_LIST']) return new Vault();
-  const { loadVaultPasswords } = await import('../vault/passwords.js');
+  const { loadVaultPasswords } = await import('./vault-passwords.js');
   return new Vault(await loadVaultPasswords(src ?? { ids: [], passwordFiles: [], ask: false }, { cwd, env, newPassword }));
 }
 
@@ -48,6 +49,6 @@ export async function loadInputs(o: InputOptions, cwd: string, warn: Warn = once
   const { loadInventory } = await import('../inventory/load.js');
   const vault = await openVault(o.vault, cwd);
   const extraVars = await parseExtraVars(o.extraVars, { cwd, vault });
-  const inv = await loadInventory(o.inventory, { cwd, extraVars, vault, warn });
+  const inv = await loadInventory(o.inventory, { cwd, extraVars, vault, warn, fallback: builtinInventory });
   return { inv, extraVars };
 }

@@ -6,7 +6,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { LvsError } from '../errors.js';
 import { isVaulted } from '../vault/format.js';
-import type { VaultSources } from '../vault/passwords.js';
+import type { VaultSources } from './vault-passwords.js';
 import type { Vault } from '../vault/vault.js';
 import { openVault, VAULT_OPTIONS, VAULT_USAGE, vaultSourcesOf } from './vault-options.js';
 import { parseCommandArgs } from './command-args.js';

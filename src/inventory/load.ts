@@ -28,7 +28,12 @@ export interface LoadOptions {
   warn?: Warn;
   /** The run's vault passwords: opens encrypted files and `!vault` values; what it opens is a secret. */
   vault?: Vault;
+  /** The inventory `ref` stands for when it names no file (the CLI: `-i lab`, the built-in lab); undefined: none. */
+  fallback?: InventoryFallback;
 }
+
+/** A spec the caller supplies for a `ref` that names no inventory file, or undefined. */
+export type InventoryFallback = (ref: string) => Promise<InventorySpec | undefined>;
 
 const MODULE_EXTS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 const YAML_EXTS = ['.yml', '.yaml', '.json'];
@@ -147,22 +152,16 @@ async function readDir(dir: string, cwd: string, vault: Vault | undefined): Prom
   return spec;
 }
 
-/**
- * `-i lab` with no inventory/lab.* in the working directory: the built-in lab (`lvs-play lab up`).
- * Imported only here, so no other run loads the lab's code.
- */
-async function builtinLab(): Promise<{ spec: InventorySpec; source: string }> {
-  const { labInventory } = await import('../lab/inventory.js');
-  return { spec: validateInventorySpec(labInventory(), 'lab'), source: 'lab' };
-}
-
 /** Reads the spec behind `ref` (validated), without resolving it. */
-export async function readInventorySpec(ref: string, cwd: string, vault?: Vault): Promise<{ spec: InventorySpec; source: string }> {
-  const found = await locateInventory(ref, cwd).catch((e: unknown) => {
-    if (ref === 'lab' && e instanceof LvsError && e.code === 'E_LOAD') return null;
-    throw e;
-  });
-  if (!found) return builtinLab();
+export async function readInventorySpec(ref: string, cwd: string, vault?: Vault, fallback?: InventoryFallback): Promise<{ spec: InventorySpec; source: string }> {
+  let found: Awaited<ReturnType<typeof locateInventory>>;
+  try {
+    found = await locateInventory(ref, cwd);
+  } catch (e) {
+    const spec = e instanceof LvsError && e.code === 'E_LOAD' && fallback ? await fallback(ref) : undefined;
+    if (!spec) throw e;
+    return { spec: validateInventorySpec(spec, ref), source: ref };
+  }
   const { path, kind } = found;
   const source = shown(cwd, path);
   let spec: InventorySpec;
@@ -176,7 +175,7 @@ export async function readInventorySpec(ref: string, cwd: string, vault?: Vault)
 
 /** Loads, validates and resolves an inventory. Connects to nothing. */
 export async function loadInventory(ref: string, opts: LoadOptions): Promise<Inventory> {
-  const { spec, source } = await readInventorySpec(ref, opts.cwd, opts.vault);
+  const { spec, source } = await readInventorySpec(ref, opts.cwd, opts.vault, opts.fallback);
   const secrets = opts.vault?.revealed() ?? [];
   const inv = resolveInventory(spec, { source, ...(opts.extraVars ? { extraVars: opts.extraVars } : {}), ...(opts.warn ? { warn: opts.warn } : {}), ...(secrets.length ? { secrets } : {}) });
   if (opts.warn) warnUnappliedAnsibleVars(inv, opts.warn);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { LvsError, ValidationErrors } from '../errors.js';
 import type { Connection, InventorySpec } from '../types.js';
 import { isIPv6 } from 'node:net';
-import { canonicalIp } from '../kit/net.js';
+import { canonicalIp } from '../schema/net.js';
 import { isSecretRef, MASK } from './secret.js';
 import { distance } from './suggest.js';
 import { ADDRESS_FIX, GROUP_NAME, GROUP_NAME_FIX, HOST_NAME_FIX, IMPLICIT_GROUPS, isAddress, isHostName } from './names.js';

@@ -5,7 +5,7 @@
  */
 import { osFactScript, parseOsFacts, type OsFacts } from '../resources/osfamily.js';
 import { parseKv } from '../resources/common.js';
-import { isFact } from '../plan/converge.js';
+import { isFact } from '../run/converge.js';
 import { raw, sh } from '../shell/quote.js';
 import type { Fact, Resource } from '../types.js';
 

@@ -9,7 +9,7 @@
 
 // ── option schemas: zod (the same instance the engine uses) and one definition per shared value
 export { z } from 'zod';
-export { anyIpv4, ipv4, ipv6, ipAddress, cidr, port, absPath, hostPath, ifaceName, flag, wholeNumber, listOf, words } from './schemas.js';
+export { anyIpv4, ipv4, ipv6, ipAddress, cidr, port, absPath, hostPath, ifaceName, flag, wholeNumber, listOf, words } from '../schema/schemas.js';
 export {
   parseIPv4,
   parseIPv6,
@@ -24,14 +24,14 @@ export {
   isIPv4Netmask,
   isInterfaceName,
   type IpFamily,
-} from './net.js';
+} from '../schema/net.js';
 
 // ── the IPVS schedulers: one list (names, one-line descriptions, the zod schema) and a director's check for one
 export { IPVS_SCHEDULERS, SCHEDULER_NAMES, scheduler, isScheduler, schedulerModule, type SchedulerName } from './schedulers.js';
 export { schedulerCheck, schedulerFact, parseSchedulerState, missingSchedulerMessage, type SchedulerModuleState } from './scheduler-check.js';
 
 // ── facts: a command plus a pure parser; helpers for the usual outputs
-export { isFact } from '../plan/converge.js';
+export { isFact } from '../run/converge.js';
 export { parseKv, kv, b64, checkFactResult, runOk, commandError, tail, octal, invalid, metaOf, type Meta } from '../resources/common.js';
 
 // ── OS gating: branch per host on its OS facts, in the same round trip

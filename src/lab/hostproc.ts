@@ -9,7 +9,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { exec, type ExecOptions, type ExecResult } from './exec.js';
 import { INIT_PATH, SSHD_LOG } from './configure.js';
-import type { BindMount } from './kinds.js';
+import type { BindMount } from './kind-setup.js';
 import { netnsName, paths } from './paths.js';
 
 const PATH_ENV = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -1,22 +1,9 @@
 /** Per-kind extra setup of lab hosts (linux: nothing; powershell: see powershell-host.ts, winrm.ts). */
 import type { Progress } from './exec.js';
+import type { BindMount, KindSetupContext } from './kind-setup.js';
 import { powershellHostBindMounts, preparePowershellHost } from './powershell-host.js';
 import type { LabHost } from './topology.js';
 import { ensureLabWinrm } from './winrm.js';
-
-export interface KindSetupContext {
-  host: LabHost;
-  /** The host's rootfs on the control node. */
-  rootfs: string;
-  progress: (line: string) => void;
-}
-
-/** `source` on the control node appears at `target` (absolute, inside the host). */
-export interface BindMount {
-  source: string;
-  target: string;
-  readonly?: boolean;
-}
 
 export async function prepareKind(ctx: KindSetupContext): Promise<void> {
   if (ctx.host.kind === 'powershell') await preparePowershellHost(ctx);

@@ -17,7 +17,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initPid, startSshdIn, stopSshdIn } from './hostproc.js';
-import type { BindMount, KindSetupContext } from './kinds.js';
+import type { BindMount, KindSetupContext } from './kind-setup.js';
 import { writeFileAtomic } from './state.js';
 
 /** Where the simulation keeps its state, inside the host. */

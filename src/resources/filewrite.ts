@@ -87,7 +87,7 @@ export function parseFileState(m: Map<string, string[]>, path: string, prefix = 
 export function fileFact(path: string, opts: { content?: boolean; sha256?: boolean } = {}): Fact<FileState> {
   return {
     command: fileFactScript(path, opts),
-    // in a host's batch, read together with every other fact's paths (src/plan/file-batch.ts)
+    // in a host's batch, read together with every other fact's paths (src/run/file-batch.ts)
     split: { files: [{ path, ...opts }] },
     parse(r) {
       checkFactResult(path, r);

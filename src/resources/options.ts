@@ -6,7 +6,7 @@
  */
 import { z, type ZodType, type ZodTypeDef } from 'zod';
 import { fromZod } from '../dsl/zod-errors.js';
-import { hostPath } from '../kit/schemas.js';
+import { hostPath } from '../schema/schemas.js';
 import type { ShellCommand } from '../types.js';
 import { invalid } from './common.js';
 

@@ -1,6 +1,6 @@
 import { LvsError } from '../errors.js';
-import { isFact } from '../plan/converge.js';
-import { readFacts, type FactOutcome } from '../plan/facts.js';
+import { isFact } from './converge.js';
+import { readFacts, type FactOutcome } from './facts.js';
 import type { Fact, PowerShellTransport, Transport } from '../types.js';
 import { InvokeBatch } from './invoke-batch.js';
 import type { PlannedTask } from './select.js';

@@ -1,4 +1,4 @@
-import { converge } from '../plan/converge.js';
+import { converge } from './converge.js';
 import type { HostView, ResultStatus, TaskResult, Transport } from '../types.js';
 import { FactCache } from './fact-cache.js';
 import type { HostPlay, PlannedTask } from './select.js';

@@ -2,7 +2,7 @@
  * Many PowerShell reads of a host in ONE round trip: a PowerShell transport that collects the
  * `invoke`s made in the same turn of the event loop and sends them as one script, which runs each
  * (script, `$data`) pair through the same wrapper a lone invoke uses and returns their results.
- * What the posix fact batch (src/plan/facts.ts) is for shell hosts, for Windows hosts — over WinRM
+ * What the posix fact batch (src/run/facts.ts) is for shell hosts, for Windows hosts — over WinRM
  * each command is a powershell.exe start, so this is most of a no-change run's time.
  */
 import { ps } from '../shell/powershell.js';

@@ -4,7 +4,7 @@
  * builds every play from these; `siteOf` (model.ts) reads the same for status, drain and init.
  */
 import { z } from 'zod';
-import { absPath, ipv4, listOf, wholeNumber } from '../kit/schemas.js';
+import { absPath, ipv4, listOf, wholeNumber } from '../schema/schemas.js';
 import type { HostView } from '../types.js';
 import { groupOf } from './groups.js';
 

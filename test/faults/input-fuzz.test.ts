@@ -12,8 +12,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeConnector } from '../../src/cli/connect.js';
 import { loadInventory } from '../../src/inventory/load.js';
+import { builtinInventory } from '../../src/cli/builtin-inventory.js';
 import { SecretResolver } from '../../src/inventory/secret.js';
-import { converge } from '../../src/plan/converge.js';
+import { converge } from '../../src/run/converge.js';
 import { directory } from '../../src/resources/directory.js';
 import { file } from '../../src/resources/file.js';
 import { lineInFile } from '../../src/resources/lineinfile.js';
@@ -79,7 +80,7 @@ const transports: Transport[] = [];
 
 beforeAll(async () => {
   await ensureLab();
-  const inv = await loadInventory('lab', { cwd: ROOT });
+  const inv = await loadInventory('lab', { cwd: ROOT, fallback: builtinInventory });
   const connect = makeConnector({ secrets: new SecretResolver(), redactor: new Redactor(), acceptNewHostKeys: false });
   const host = (n: string) => inv.hosts.find((h) => h.name === n)!;
   rs1 = (await connect(host('rs1'))) as PosixTransport;

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { makeConnector } from '../../src/cli/connect.js';
 import { loadInventory } from '../../src/inventory/load.js';
+import { builtinInventory } from '../../src/cli/builtin-inventory.js';
 import { selectHosts } from '../../src/inventory/pattern.js';
 import { SecretResolver } from '../../src/inventory/secret.js';
 import { labUp, hostExec } from '../../src/lab/index.js';
@@ -35,7 +36,7 @@ export interface LabRunOptions {
 }
 
 export async function runOnLab(pb: Playbook, o: LabRunOptions = {}): Promise<RunReport> {
-  const inv = await loadInventory('lab', { cwd: ROOT, ...(o.extraVars ? { extraVars: o.extraVars } : {}) });
+  const inv = await loadInventory('lab', { cwd: ROOT, fallback: builtinInventory, ...(o.extraVars ? { extraVars: o.extraVars } : {}) });
   const plays = selectPlaybook(pb, {
     file: 'test',
     select: (p) => selectHosts(inv, p),

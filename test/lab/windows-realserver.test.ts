@@ -10,7 +10,7 @@ import { hostExec, labHosts, labPaths, loadTopology } from '../../src/lab/index.
 import { sshAnswers } from '../../src/lab/hostproc.js';
 import { WINSIM_STATE_PATH, hostPwshPath } from '../../src/lab/powershell-host.js';
 import { writeFileAtomic } from '../../src/lab/state.js';
-import { converge, type Outcome } from '../../src/plan/converge.js';
+import { converge, type Outcome } from '../../src/run/converge.js';
 import { connectPowerShell, type PowerShellTransport } from '../../src/transport/powershell.js';
 import { freshSimState, type SimState } from '../sim/windows/state.js';
 

@@ -2,7 +2,7 @@
 // modules.builtin, modprobe -n), and the probe's verdict matches what modprobe itself says.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { converge } from '../../../src/plan/converge.js';
+import { converge } from '../../../src/run/converge.js';
 import { schedulerCheck } from '../../../src/kit/scheduler-check.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { converge } from '../../../src/plan/converge.js';
+import { converge } from '../../../src/run/converge.js';
 import { sysctl } from '../../../src/resources/sysctl.js';
 import { sh } from '../../../src/shell/quote.js';
 import { LocalTransport } from '../../../src/transport/local.js';

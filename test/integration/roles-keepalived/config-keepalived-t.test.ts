@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keepalived } from '../../../roles/keepalived/index.js';
 import { directorConfig, type DirectorSite } from '../../../roles/keepalived/site.js';
-import { converge } from '../../../src/plan/converge.js';
+import { converge } from '../../../src/run/converge.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 
 const PASS = 'S3cr-t!x'.replace('!', '9');

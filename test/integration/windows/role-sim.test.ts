@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 vi.setConfig({ testTimeout: 60_000 });
 import { windowsRealServer } from '../../../roles/windows-realserver/index.js';
-import { converge, type Outcome } from '../../../src/plan/converge.js';
+import { converge, type Outcome } from '../../../src/run/converge.js';
 import type { RoleInstance } from '../../../src/types.js';
 import { SimLocalTransport } from '../../sim/windows/local-transport.js';
 import { freshSimState, type SimState } from '../../sim/windows/state.js';

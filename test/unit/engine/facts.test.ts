@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFacts } from '../../../src/plan/facts.js';
+import { readFacts } from '../../../src/run/facts.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import type { Fact, RunResult, ShellCommand } from '../../../src/types.js';
 

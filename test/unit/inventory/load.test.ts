@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LvsError, ValidationErrors } from '../../../src/errors.js';
 import { loadInventory, locateInventory } from '../../../src/inventory/load.js';
+import { builtinInventory } from '../../../src/cli/builtin-inventory.js';
 import { secret } from '../../../src/inventory/secret.js';
 import { tree } from './tree.js';
 
@@ -81,8 +82,8 @@ describe('locating -i NAME', () => {
 });
 
 describe('-i lab', () => {
-  it('is the built-in lab where the working directory has no inventory/lab.*, with its keepalived tarball', async () => {
-    const inv = await loadInventory('lab', { cwd: tree({}) });
+  it('is the built-in lab (the CLI\'s fallback) where the working directory has no inventory/lab.*, with its keepalived tarball', async () => {
+    const inv = await loadInventory('lab', { cwd: tree({}), fallback: builtinInventory });
     expect(inv.source).toBe('lab');
     expect(inv.hosts.find((h) => h.name === 'lvs1')?.address).toBe('10.77.0.14');
     expect(inv.hosts[0]!.vars['keepalived_tarball']).toMatch(/\/sources\/keepalived_2\.2\.7\.orig\.tar\.gz$/);
@@ -90,7 +91,13 @@ describe('-i lab', () => {
 
   it('is inventory/lab.* where there is one', async () => {
     const cwd = tree({ 'inventory/lab.yml': 'web:\n  hosts:\n    w1: { ansible_host: 192.0.2.1 }\n' });
-    expect((await loadInventory('lab', { cwd })).groups['web']).toEqual(['w1']);
+    expect((await loadInventory('lab', { cwd, fallback: builtinInventory })).groups['web']).toEqual(['w1']);
+  });
+
+  it('is not found by the inventory loader alone: the lab is the CLI\'s to supply', async () => {
+    const e = await loadInventory('lab', { cwd: tree({}) }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(LvsError);
+    expect((e as LvsError).code).toBe('E_LOAD');
   });
 });
 

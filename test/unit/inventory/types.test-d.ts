@@ -55,7 +55,7 @@ describe('inventory() types', () => {
 
 describe('loading and selecting', () => {
   it('signatures', () => {
-    expectTypeOf(loadInventory).toEqualTypeOf<(ref: string, opts: { cwd: string; extraVars?: Vars; warn?: (message: string) => void; vault?: Vault }) => Promise<Inventory>>();
+    expectTypeOf(loadInventory).toEqualTypeOf<(ref: string, opts: { cwd: string; extraVars?: Vars; warn?: (message: string) => void; vault?: Vault; fallback?: (ref: string) => Promise<InventorySpec | undefined> }) => Promise<Inventory>>();
     expectTypeOf(parseExtraVars).returns.toEqualTypeOf<Promise<Vars>>();
     expectTypeOf(selectHosts).returns.toEqualTypeOf<HostView[]>();
     expectTypeOf<HostView['get']>().toBeCallableWith('vip', '');

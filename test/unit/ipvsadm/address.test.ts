@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   canonicalIp, compareIp, formatHostPort, ipFamily, isIPv4, isIPv4Netmask, isIPv6, isInterfaceName,
-} from '../../../src/kit/net.js';
+} from '../../../src/schema/net.js';
 
 describe('address helpers', () => {
   it.each(['10.77.0.10', '0.0.0.0', '255.255.255.255'])('accepts IPv4 %s', (a) => expect(isIPv4(a)).toBe(true));

@@ -1,8 +1,8 @@
 import { mkdir, symlink as fsSymlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { converge, isFact } from '../../../src/plan/converge.js';
-import { readFacts } from '../../../src/plan/facts.js';
+import { converge, isFact } from '../../../src/run/converge.js';
+import { readFacts } from '../../../src/run/facts.js';
 import { runHostPlay } from '../../../src/run/host-play.js';
 import type { HostPlay } from '../../../src/run/select.js';
 import { command, directory, file, lineInFile, osFamilyFact, pkg, service, symlink, unarchive } from '../../../src/resources/index.js';

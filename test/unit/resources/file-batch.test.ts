@@ -1,10 +1,10 @@
-// The batch's one file read (src/plan/file-batch.ts) gives every fact exactly what its own command
+// The batch's one file read (src/run/file-batch.ts) gives every fact exactly what its own command
 // gives, on real files (LocalTransport): each kind of path, each option, a path several facts read.
 import { execFileSync } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readFacts } from '../../../src/plan/facts.js';
+import { readFacts } from '../../../src/run/facts.js';
 import { CONTENT_CAP, fileFact } from '../../../src/resources/filewrite.js';
 import { sysctlFact } from '../../../src/resources/sysctl.js';
 import type { Fact, ShellCommand } from '../../../src/types.js';

@@ -3,7 +3,7 @@ import { lstat, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
-import { converge, type Outcome } from '../../../src/plan/converge.js';
+import { converge, type Outcome } from '../../../src/run/converge.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import type { PosixTransport, Resource, RunOptions, RunResult, ShellCommand } from '../../../src/types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFacts } from '../../../src/plan/facts.js';
+import { readFacts } from '../../../src/run/facts.js';
 import { osFamilyFact, parseOsFacts } from '../../../src/resources/osfamily.js';
 import { parsePkgState, pkg, pkgCommands, planPkg } from '../../../src/resources/pkg.js';
 import { parseKv } from '../../../src/resources/common.js';

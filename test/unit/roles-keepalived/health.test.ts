@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backupFirst, healthProblem, keepalivedHealth, parseDataDump, type HealthState } from '../../../roles/keepalived/health.js';
-import { converge } from '../../../src/plan/converge.js';
+import { converge } from '../../../src/run/converge.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import type { HostView } from '../../../src/types.js';
 import { makeHostView } from '../../../src/inventory/host-view.js';

@@ -2,7 +2,7 @@
  * A PosixTransport that answers fact commands with canned output (pyinfra style: facts in,
  * commands out) and records every other command, so check-mode plans are tested without a host.
  */
-import { converge, type Outcome } from '../../../src/plan/converge.js';
+import { converge, type Outcome } from '../../../src/run/converge.js';
 import type { AnyResource, PosixTransport, RunResult, ShellCommand } from '../../../src/types.js';
 
 export function b64(s: string): string {

@@ -3,7 +3,7 @@ import { ipvsadm, ipvsadmResources, ipvsadmSchema, type IpvsadmInput } from '../
 import { ipvsPersist, ipvsTable, planIpvs, planIpvsPersist, type IpvsState, type PersistState } from '../../../roles/ipvsadm/resources.js';
 import { parseIpvsadmSave } from '../../../roles/ipvsadm/parse.js';
 import type { VirtualService } from '../../../roles/ipvsadm/model.js';
-import { converge } from '../../../src/plan/converge.js';
+import { converge } from '../../../src/run/converge.js';
 import { SITE, SITE_PLUS_EXTRA, siteDesired } from '../ipvsadm/fixtures.js';
 import { b64, checkWith, FakeHost, osLines } from './fake.js';
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { LvsError } from '../../../src/errors.js';
 import { encrypt } from '../../../src/vault/aes256.js';
 import { formatEnvelope, formatPayload, isVaulted } from '../../../src/vault/format.js';
-import { loadVaultPasswords } from '../../../src/vault/passwords.js';
+import { loadVaultPasswords } from '../../../src/cli/vault-passwords.js';
 import { Vault } from '../../../src/vault/vault.js';
 
 const fx = join(import.meta.dirname, 'fixtures');

@@ -12,8 +12,8 @@ import { homedir } from 'node:os';
 import { basename, extname, resolve } from 'node:path';
 import { LvsError } from '../errors.js';
 import { resolveSecret, secret, type PromptInput } from '../inventory/secret.js';
-import { DEFAULT_ID } from './format.js';
-import type { VaultPassword } from './vault.js';
+import { DEFAULT_ID } from '../vault/format.js';
+import type { VaultPassword } from '../vault/vault.js';
 
 export interface VaultSources {
   /** `--vault-id` values in order: `LABEL@SOURCE` or `SOURCE`. */

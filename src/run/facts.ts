@@ -59,7 +59,7 @@ function parseOne<T>(fact: Fact<T>, r: RunResult): FactOutcome<T> {
   }
 }
 
-/** A fact whose file reads join the batch's one file read (src/plan/file-batch.ts). */
+/** A fact whose file reads join the batch's one file read (src/run/file-batch.ts). */
 const splits = (f: Fact<unknown>): boolean => Boolean(f.split?.files.length && f.split.files.every(batchable));
 
 /**

@@ -35,7 +35,8 @@ export interface ConvergeOptions {
   pendingChanges?: boolean;
 }
 
-function describe(res: AnyResource, change: unknown): string {
+/** A planned change in one human line: the resource's `describe`, or `KIND would change` (runs, saved plans). */
+export function describeChange(res: AnyResource, change: unknown): string {
   return res.describe ? res.describe(change) : `${res.kind} would change`;
 }
 
@@ -54,16 +55,16 @@ export async function converge(res: AnyResource, t: Transport, opts: ConvergeOpt
     const change: unknown = res.plan(current);
     if (planStart) addHostTime(t.host, 'plan', sinceStart() - planStart);
     if (change === null) return { status: 'ok', message: (res.note as ((c: unknown) => string | undefined) | undefined)?.(current) ?? 'already as wanted' };
-    if (res.probe) return { status: 'failed', error: describe(res, change) };
+    if (res.probe) return { status: 'failed', error: describeChange(res, change) };
     const diff = res.diff?.(current, change);
-    const message = describe(res, change);
+    const message = describeChange(res, change);
     if (opts.check) return { status: 'changed', message, ...(diff ? { diff } : {}) };
     await timed(t.host, 'apply', () => (res.apply as (t: Transport, c: unknown) => Promise<void>)(t, change));
     const verify = res.verify ?? isFact(res.read);
     if (verify) {
       const after = res.plan(await readResource(res, t));
       if (after !== null) {
-        return { status: 'failed', message, ...(diff ? { diff } : {}), error: `did not converge: still ${describe(res, after)}` };
+        return { status: 'failed', message, ...(diff ? { diff } : {}), error: `did not converge: still ${describeChange(res, after)}` };
       }
     }
     return { status: 'changed', message, ...(diff ? { diff } : {}) };

@@ -1,5 +1,5 @@
 /**
- * The file reads of a host's batch (src/plan/facts.ts). Facts that say which paths they read with
+ * The file reads of a host's batch (src/run/facts.ts). Facts that say which paths they read with
  * `fileFactScript` (`Fact.split`) have those paths read together by ONE script — one `find`
  * listing type, attributes and link target of every path, one `cat | base64` for every regular
  * file whose content is wanted (picked from the listing by the shell), a `sha256sum` only for

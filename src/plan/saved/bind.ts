@@ -17,10 +17,7 @@ import { canonical, digestOf, type CanonicalOptions } from './canonical.js';
 import { entryOf } from './drift.js';
 import type { SavedPlan } from './format.js';
 import { mapTasks, withPlanHook } from './record.js';
-
-function describeChange(res: AnyResource, change: unknown): string {
-  return res.describe ? (res.describe as (c: unknown) => string)(change) : `${res.kind} would change`;
-}
+import { describeChange } from '../../run/converge.js';
 
 export function bindToPlan(plan: SavedPlan, plays: readonly PlannedPlay[], o: CanonicalOptions): PlannedPlay[] {
   /** Hosts on which this run already changed something (a resource or a handler). */

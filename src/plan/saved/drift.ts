@@ -5,8 +5,8 @@
  * the whole apply.
  */
 import { LvsError } from '../../errors.js';
-import { isFact, readResource } from '../converge.js';
-import { readFacts, type FactOutcome } from '../facts.js';
+import { describeChange, isFact, readResource } from '../../run/converge.js';
+import { readFacts, type FactOutcome } from '../../run/facts.js';
 import type { PlannedPlay } from '../../run/select.js';
 import type { AnyResource, Fact, HostView, JsonValue, Transport } from '../../types.js';
 import { canonical, digestOf, type CanonicalOptions } from './canonical.js';
@@ -71,8 +71,8 @@ async function readAll(t: Transport, checks: readonly Check[]): Promise<FactOutc
   return out;
 }
 
-function describeChange(res: AnyResource, change: unknown): string {
-  return change === null ? 'nothing to change' : res.describe ? (res.describe as (c: unknown) => string)(change) : `${res.kind} would change`;
+function describeOrNothing(res: AnyResource, change: unknown): string {
+  return change === null ? 'nothing to change' : describeChange(res, change);
 }
 
 /** One host's drift: every planned resource whose state differs from what the plan was made against. */
@@ -95,7 +95,7 @@ export async function hostDrift(plan: SavedPlan, plays: readonly PlannedPlay[], 
     }
     const now = change === null ? null : digestOf(canonical(change, { ...o, maxText: Infinity }));
     const planned = c.entry.action === 'change' ? c.entry.changeDigest ?? null : null;
-    if (now !== planned) out.push({ ...base, changes: [], reason: `its plan is not reproducible: planned "${c.entry.message ?? ''}", now "${o.redact(describeChange(c.res, change))}"` });
+    if (now !== planned) out.push({ ...base, changes: [], reason: `its plan is not reproducible: planned "${c.entry.message ?? ''}", now "${o.redact(describeOrNothing(c.res, change))}"` });
   });
   return out;
 }

@@ -3,6 +3,7 @@
  * resource is wrapped so that its `plan(current)` also records what the plan depends on (reads.ts)
  * and the change it computed. After the run the records become a SavedPlan (format.ts).
  */
+import { describeChange } from '../../run/converge.js';
 import type { PlannedPlay, PlannedTask } from '../../run/select.js';
 import type { AnyResource, Diff, RunReport } from '../../types.js';
 import { canonical, digestOf, type CanonicalOptions } from './canonical.js';
@@ -65,7 +66,7 @@ export function recordPlans(plays: readonly PlannedPlay[], o: CanonicalOptions):
       slot.change = change;
       if (!res.probe) slot.reads = dependencyOf(res, current, o);
       if (change !== null) {
-        slot.message = res.describe ? (res.describe as (c: unknown) => string)(change) : `${res.kind} would change`;
+        slot.message = describeChange(res, change);
         const diff = res.diff ? (res.diff as (c: unknown, ch: unknown) => Diff)(current, change) : undefined;
         if (diff) slot.diff = { ...diff, before: o.redact(diff.before), after: o.redact(diff.after) };
       }

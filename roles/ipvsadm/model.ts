@@ -10,6 +10,7 @@ import {
   formatHostPort,
   ipFamily,
   isIPv4Netmask,
+  isPort,
   type IpFamily,
 } from 'lvs-play/kit';
 
@@ -274,7 +275,7 @@ type Report = (field: string, message: string, value: unknown, fix: string) => v
 
 function identityValid(s: VirtualService): boolean {
   if (s.protocol === 'fwmark') return s.fwmark !== undefined && s.fwmark >= 1 && s.fwmark <= 0xffffffff;
-  return ipFamily(s.vip ?? '') !== null && s.port !== undefined && s.port >= 1 && s.port <= 65535;
+  return ipFamily(s.vip ?? '') !== null && s.port !== undefined && isPort(s.port);
 }
 
 const PORT_FIX = 'a port is an integer from 1 to 65535';
@@ -290,7 +291,7 @@ function checkService(s: VirtualService, at: string, err: Report): void {
     if (s.vip === undefined) err(`${at}.vip`, `a ${s.protocol} service needs a vip`, s.vip, 'set vip to the virtual IPv4 or IPv6 address clients connect to');
     else if (!ipFamily(s.vip)) err(`${at}.vip`, 'invalid IP address', s.vip, 'give an IPv4 address like 10.77.0.10 or an IPv6 address like 2001:db8::10 (no host names, no prefix length)');
     if (s.port === undefined) err(`${at}.port`, `a ${s.protocol} service needs a port`, s.port, PORT_FIX);
-    else if (s.port < 1 || s.port > 65535) err(`${at}.port`, 'port out of range', s.port, PORT_FIX);
+    else if (!isPort(s.port)) err(`${at}.port`, 'port out of range', s.port, PORT_FIX);
     if (s.fwmark !== undefined) err(`${at}.fwmark`, `a ${s.protocol} service has no fwmark`, s.fwmark, 'drop fwmark, or use protocol "fwmark" without vip and port');
     if (s.family !== undefined) err(`${at}.family`, 'family is for fwmark services only', s.family, 'drop family: the vip says which family a tcp/udp service is');
   }

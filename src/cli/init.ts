@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
 import { readInventorySpec } from '../inventory/load.js';
-import { isIPv4 } from '../schema/net.js';
+import { isIPv4, isPort } from '../schema/net.js';
 import type { SiteGroups } from '../site/index.js';
 import { isScheduler, SCHEDULER_NAMES, type SchedulerName } from '../kit/schedulers.js';
 import { lvsPlayDependency } from './init-dependency.js';
@@ -100,7 +100,7 @@ export function parseInitArgs(argv: readonly string[], interactive: boolean): In
   if (positionals.length > 1) throw usage(`unexpected arguments: ${positionals.slice(1).join(' ')}`, 'lvs-play init [DIR] [options]');
   if (values.vip !== undefined && !isIPv4(values.vip)) throw usage(`--vip: "${values.vip}" is not an IPv4 address`, 'e.g. --vip 192.168.1.10');
   const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw usage(`--port: "${values.port}" is not a port (1-65535)`, 'e.g. --port 80');
+  if (port !== undefined && !isPort(port)) throw usage(`--port: "${values.port}" is not a port (1-65535)`, 'e.g. --port 80');
   const lbAlgo = values['lb-algo'] ?? 'wrr';
   if (!isScheduler(lbAlgo)) throw usage(`--lb-algo: "${lbAlgo}" is not an IPVS scheduler`, `use one of: ${SCHEDULER_NAMES.join(', ')} (docs/site.md)`);
   return {
@@ -155,7 +155,7 @@ async function answers(o: InitOptions): Promise<PromptAnswers> {
     const vip = given.vip ?? (await ask('VIP (the service address)', REFERENCE.vip));
     if (!isIPv4(vip)) throw usage(`VIP "${vip}" is not an IPv4 address`, 'e.g. 192.168.1.10');
     const port = given.port ?? Number(await ask('Service port', String(REFERENCE.port)));
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw usage(`port "${port}" is not a port (1-65535)`, 'e.g. 80');
+    if (!isPort(port)) throw usage(`port "${port}" is not a port (1-65535)`, 'e.g. 80');
     const directors = given.directors ?? parseList('directors', await ask('Directors (NAME=ADDRESS,…)', show(REFERENCE.directors)), 'lvs');
     const none = (s: string) => (s === '-' ? '' : s);
     const linux = given.linux ?? parseList('linux', none(await ask('Linux real servers (none: -)', '-')), 'rs');

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { LvsError } from '../errors.js';
-import { isIp } from '../schema/net.js';
+import { isIp, isPort } from '../schema/net.js';
 import type { Sampler } from '../status/sampler.js';
 
 export interface Listen {
@@ -16,7 +16,7 @@ export function parseListen(text: string, option: string, fix: string): Listen {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]:|([0-9.]+):)?(\d{1,5})$/.exec(text.trim());
   const host = m?.[1] ?? m?.[2] ?? '127.0.0.1';
   const port = Number(m?.[3]);
-  if (!m || !isIp(host) || !(port >= 1 && port <= 65535)) {
+  if (!m || !isIp(host) || !isPort(port)) {
     throw new LvsError('E_USAGE', `${option} takes [ADDRESS:]PORT, e.g. 127.0.0.1:9469 or [::1]:9469 (got ${text})`, { file: 'command line', fix });
   }
   return { host, port };

@@ -5,6 +5,7 @@
 import { LvsError } from '../errors.js';
 import type { Vars } from '../types.js';
 import { MASK } from '../mask.js';
+import { isPort } from '../schema/net.js';
 import { secret } from './secret.js';
 import { parseSshArgs } from './ssh-args.js';
 
@@ -127,7 +128,7 @@ export function mapAnsibleVars(input: Vars, origin: VarsOrigin, errors: LvsError
       else out.address = s;
     } else if (field === 'port') {
       const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : NaN;
-      if (Number.isInteger(n) && n >= 1 && n <= 65535) c['port'] = n;
+      if (isPort(n)) c['port'] = n;
       else fail(name, v, `${name} is not a port number`, 'an integer from 1 to 65535');
     } else if (field === 'user' || field === 'keyFile' || field === 'caFile') {
       const s = text(name, v);

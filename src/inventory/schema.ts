@@ -8,6 +8,7 @@ import { LvsError, ValidationErrors } from '../errors.js';
 import type { Connection, InventorySpec } from '../types.js';
 import { isIPv6 } from 'node:net';
 import { canonicalIp } from '../schema/net.js';
+import { port } from '../schema/schemas.js';
 import { isSecretRef, MASK } from './secret.js';
 import { distance } from './suggest.js';
 import { ADDRESS_FIX, GROUP_NAME, GROUP_NAME_FIX, HOST_NAME_FIX, IMPLICIT_GROUPS, isAddress, isHostName } from './names.js';
@@ -32,7 +33,7 @@ const secretRule = { schema: z.custom((v) => isSecretRef(v), { message: 'expecte
 
 const FIELD_RULES: Readonly<Record<string, { schema: z.ZodTypeAny; fix: string }>> = {
   user: { schema: z.string().min(1), fix: 'a non-empty user name, e.g. root' },
-  port: { schema: z.number().int().min(1).max(65535), fix: 'an integer from 1 to 65535' },
+  port: { schema: port, fix: 'an integer from 1 to 65535' },
   keyFile: path('a private key file'),
   knownHosts: path('a known_hosts file'),
   caFile: path('a PEM file of CA certificates'),

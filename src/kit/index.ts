@@ -23,6 +23,7 @@ export {
   formatHostPort,
   isIPv4Netmask,
   isInterfaceName,
+  isPort,
   type IpFamily,
 } from '../schema/net.js';
 

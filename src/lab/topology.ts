@@ -4,15 +4,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { LvsError } from '../errors.js';
+import { anyIpv4 as ipv4, cidr, port } from '../schema/schemas.js';
 
 const hostName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'lower-case letters, digits, dashes');
-const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'an IPv4 address');
 
 /** The shape of lab/topology.json. */
 export const TopologySchema = z.object({
   network: z.object({
     bridge: z.string().regex(/^[A-Za-z0-9_-]{1,15}$/),
-    cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/),
+    cidr,
     gateway: ipv4,
     vip: ipv4.optional(),
   }),
@@ -26,7 +26,7 @@ export const TopologySchema = z.object({
       groups: z.array(z.string()).default([]),
       vars: z.record(z.unknown()).default({}),
       /** Serve a tiny HTTP server answering the host's name on this port (src/lab/web.ts). */
-      web: z.number().int().min(1).max(65535).optional(),
+      web: port.optional(),
     }),
   ),
 });

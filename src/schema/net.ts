@@ -150,6 +150,11 @@ export function formatHostPort(address: string, port: number): string {
   return isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
+/** A TCP/UDP port number, 1-65535: the `port` schema's rule, for a value checked outside a schema (CLI options, ssh_config). */
+export function isPort(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= 65535;
+}
+
 /** A Linux interface name: 1–15 bytes, no slash, whitespace, colon (aliases aside) or quote. */
 export function isInterfaceName(s: string): boolean {
   return /^[A-Za-z0-9_.@-]{1,15}$/.test(s) && s !== '.' && s !== '..';

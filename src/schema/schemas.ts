@@ -33,7 +33,7 @@ export const cidr = z.string().refine((s) => {
   return false;
 }, 'an address with a prefix length, e.g. 10.77.0.0/24 or 2001:db8::/64').describe('10.77.0.0/24');
 
-/** A TCP/UDP port number. */
+/** A TCP/UDP port number (`isPort`, for values checked outside a schema). */
 export const port = z
   .number({ invalid_type_error: 'a port number' })
   .int('a whole number')

@@ -6,6 +6,7 @@
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { LvsError } from '../errors.js';
+import { isPort } from '../schema/net.js';
 import { quote } from '../shell/quote.js';
 import type { SshConnection } from '../types.js';
 import { defaultConfigFiles, resolveSshConfig, type GivenOption, type Value } from './resolve.js';
@@ -86,7 +87,7 @@ export function parseProxyJump(value: string, where: string): JumpSpec[] | null 
     const m = /^(?:ssh:\/\/)?(?:([^@\s]+)@)?(\[[^\]]+\]|[^:@\s]+)(?::(\d+))?$/.exec(part.trim());
     if (!m) throw new LvsError('E_INVENTORY', `cannot read the jump host "${part}"`, { field: where, value, fix: '[user@]host[:port], several separated by commas' });
     const port = m[3] ? Number(m[3]) : undefined;
-    if (port !== undefined && (port < 1 || port > 65535)) throw new LvsError('E_INVENTORY', `jump host port ${port} is out of range`, { field: where, value });
+    if (port !== undefined && !isPort(port)) throw new LvsError('E_INVENTORY', `jump host port ${port} is out of range`, { field: where, value });
     return { host: (m[2] as string).replace(/^\[|\]$/g, ''), ...(m[1] ? { user: m[1] } : {}), ...(port ? { port } : {}) };
   });
 }
@@ -122,7 +123,7 @@ function endpointOf(one: One, host: string): { hostname: string; port: number; u
   const hostname = hostnameV ? expandTokens(hostnameV.args[0] ?? host, { h: host }, hostnameV.from) : host;
   const portV = one('port');
   const port = portV ? Number(portV.args[0]) : 22;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new LvsError('E_INVENTORY', 'Port is not a port number', { field: portV?.from, value: portV?.args[0] });
+  if (!isPort(port)) throw new LvsError('E_INVENTORY', 'Port is not a port number', { field: portV?.from, value: portV?.args[0] });
   return { hostname, port, user: one('user')?.args[0] ?? userInfo().username };
 }
 

@@ -39,6 +39,17 @@ describe('lab topology', () => {
     }
   });
 
+  it.each([
+    ['network.gateway', { gateway: '999.1.1.1' }, {}],
+    ['network.cidr', { cidr: '10.0.0.0/33' }, {}],
+    ['hosts.a.address', {}, { address: '10.0.0.256' }],
+    ['hosts.a.web', {}, { web: 70000 }],
+  ])('checks %s with the kit\'s schemas (999.1.1.1 is no address, 70000 no port)', (field, network, host) => {
+    const f = join(mkdtempSync(join(tmpdir(), 'lvs-topo-')), 't.json');
+    writeFileSync(f, JSON.stringify({ network: { bridge: 'b', cidr: '10.0.0.0/24', gateway: '10.0.0.1', ...network }, hosts: { a: { address: '10.0.0.2', kind: 'linux', ...host } } }));
+    expect(() => loadTopology(f)).toThrow(expect.objectContaining({ code: 'E_VALIDATION', detail: expect.objectContaining({ field }) }));
+  });
+
   it('names kernel objects with the lvs- prefix within 15 bytes', () => {
     expect(netnsName('lvs1')).toBe('lvs-lvs1');
     expect(vethName('client')).toBe('lvs-client');

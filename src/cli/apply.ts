@@ -5,6 +5,7 @@
  */
 import { parseCommandArgs } from './command-args.js';
 import { LvsError } from '../errors.js';
+import { forksOf, optionsOf } from './options.js';
 import { bindToPlan } from '../plan/saved/bind.js';
 import { checkHosts, driftReport } from '../plan/saved/drift.js';
 import { readPlanFile, type PlanInputs, type SavedPlan } from '../plan/saved/format.js';
@@ -126,24 +127,13 @@ export async function applyCommand(argv: readonly string[], out: NodeJS.Writable
     allowPositionals: true,
     strict: true,
     options: {
-      'allow-stale': { type: 'boolean' },
-      'max-age': { type: 'string' },
-      'extra-vars': { type: 'string', short: 'e', multiple: true },
-      diff: { type: 'boolean', short: 'D' },
-      forks: { type: 'string', short: 'f' },
-      json: { type: 'string' },
-      verbose: { type: 'boolean', short: 'v', multiple: true },
-      'accept-new-host-keys': { type: 'boolean' },
-      'plan-key': { type: 'string' },
-      playbook: { type: 'string' },
-      inventory: { type: 'string', short: 'i' },
+      ...optionsOf('allow-stale', 'max-age', 'extra-vars', 'diff', 'forks', 'json', 'verbose', 'accept-new-host-keys', 'plan-key', 'playbook', 'inventory'),
       ...VAULT_OPTIONS,
     },
   }, APPLY_USAGE);
   if (positionals.length !== 1) throw usage('give exactly one plan file');
   const file = positionals[0]!;
-  const forks = values.forks === undefined ? 10 : Number(values.forks);
-  if (!Number.isInteger(forks) || forks < 1 || forks > 1000) throw usage(`--forks must be an integer 1..1000 (got ${values.forks})`);
+  const forks = forksOf(values.forks, APPLY_USAGE);
   if (values.json) checkWritable(values.json, '--json');
   const key = loadPlanKey(values['plan-key']);
   // the plan file first, whole: digest (and signature) before anything it names is believed

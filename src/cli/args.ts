@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LvsError } from '../errors.js';
+import { forksOf, optionsOf } from './options.js';
 import { parseShard, type Shard } from './shard.js';
 import type { VaultSources } from './vault-passwords.js';
 import { VAULT_OPTIONS, VAULT_USAGE, vaultSourcesOf } from './vault-options.js';
@@ -126,28 +127,9 @@ export function parseCli(argv: readonly string[]): Command {
     allowPositionals: true,
     strict: true,
     options: {
-      inventory: { type: 'string', short: 'i' },
-      check: { type: 'boolean', short: 'C' },
-      diff: { type: 'boolean', short: 'D' },
-      limit: { type: 'string', short: 'l' },
-      tags: { type: 'string', short: 't' },
-      'skip-tags': { type: 'string' },
-      'extra-vars': { type: 'string', short: 'e', multiple: true },
-      forks: { type: 'string', short: 'f' },
-      'max-fail-percentage': { type: 'string' },
-      'accept-new-host-keys': { type: 'boolean' },
-      'list-hosts': { type: 'boolean' },
-      'list-tasks': { type: 'boolean' },
-      json: { type: 'string' },
-      'plan-out': { type: 'string' },
-      'plan-key': { type: 'string' },
-      'detailed-exitcode': { type: 'boolean' },
-      junit: { type: 'string' },
-      shard: { type: 'string' },
+      ...optionsOf('inventory', 'check', 'diff', 'limit', 'tags', 'skip-tags', 'extra-vars', 'forks', 'max-fail-percentage', 'accept-new-host-keys'),
+      ...optionsOf('list-hosts', 'list-tasks', 'json', 'plan-out', 'plan-key', 'detailed-exitcode', 'junit', 'shard', 'verbose', 'help', 'version'),
       ...SSH_OPTIONS,
-      verbose: { type: 'boolean', short: 'v', multiple: true },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean' },
       ...VAULT_OPTIONS,
     },
   });
@@ -157,8 +139,7 @@ export function parseCli(argv: readonly string[]): Command {
   if (!playbook) throw usage('no playbook given', 'lvs-play PLAYBOOK -i INVENTORY (see --help)');
   if (rest.length) throw usage(`unexpected arguments: ${rest.join(' ')}`, 'one playbook per run; options start with -');
   if (!values.inventory) throw usage('no inventory given', 'add -i INVENTORY, e.g. -i lab or -i inventory/prod.ts');
-  const forks = values.forks === undefined ? 10 : Number(values.forks);
-  if (!Number.isInteger(forks) || forks < 1 || forks > 1000) throw usage(`--forks must be an integer 1..1000 (got ${values.forks})`, 'e.g. --forks 20');
+  const forks = forksOf(values.forks, 'e.g. --forks 20');
   let maxFail: number | undefined;
   if (values['max-fail-percentage'] !== undefined) {
     maxFail = Number(values['max-fail-percentage']);

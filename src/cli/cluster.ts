@@ -2,8 +2,9 @@
  * The cluster the read-only commands watch (status, status --serve, exporter): which hosts are
  * directors and real servers, and the VIPs — the site model (src/site), as status reads it.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { LvsError } from '../errors.js';
+import { parseCommandArgs } from './command-args.js';
+import { optionsOf, type OPTIONS } from './options.js';
 import { requireDirectors, type Site } from '../site/index.js';
 import { targetsOf } from '../status/collect.js';
 import type { Inventory } from '../types.js';
@@ -26,29 +27,16 @@ export interface ClusterOptions extends SshCliOptions {
   vault?: VaultSources;
 }
 
-const COMMON = {
-  inventory: { type: 'string', short: 'i' },
-  'extra-vars': { type: 'string', short: 'e', multiple: true },
-  'accept-new-host-keys': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  ...VAULT_OPTIONS,
-  ...SSH_OPTIONS,
-} as const;
+const COMMON = { ...optionsOf('inventory', 'extra-vars', 'accept-new-host-keys', 'help'), ...VAULT_OPTIONS, ...SSH_OPTIONS } as const;
 
 /**
  * The command line of a read-only cluster command (status, exporter): the common options checked,
  * the command's own `options` returned as parsed (strings or booleans). Every mistake is E_USAGE
  * (exit 5) with `fix`, the command's usage line.
  */
-export function parseClusterArgs(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>, fix: string): { common: ClusterOptions; values: Record<string, string | boolean | undefined> } | 'help' {
+export function parseClusterArgs(argv: readonly string[], options: Partial<typeof OPTIONS>, fix: string): { common: ClusterOptions; values: Record<string, string | boolean | undefined> } | 'help' {
   const usage = (msg: string) => new LvsError('E_USAGE', msg, { file: 'command line', fix });
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { ...COMMON, ...options } });
-  } catch (e) {
-    throw usage(e instanceof Error ? e.message : String(e));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs({ args: [...argv], allowPositionals: true, strict: true, options: { ...COMMON, ...options } }, fix);
   if (values.help) return 'help';
   if (positionals.length) throw usage(`unexpected arguments: ${positionals.join(' ')}`);
   if (typeof values.inventory !== 'string') throw usage('no inventory given: add -i INVENTORY (e.g. -i lab)');

@@ -6,6 +6,7 @@
  * Both run a playbook of the drain role (roles/drain) through the engine: idempotent, --check.
  */
 import { parseArgs } from 'node:util';
+import { optionsOf } from './options.js';
 import { drain, drainWait, undrain } from '../../roles/drain/index.js';
 import { play, playbook } from '../dsl/play.js';
 import { LvsError } from '../errors.js';
@@ -53,15 +54,7 @@ export function parseDrainArgs(mode: DrainMode, argv: readonly string[]): DrainO
     allowPositionals: true,
     strict: true,
     options: {
-      inventory: { type: 'string', short: 'i' },
-      wait: { type: 'string' },
-      check: { type: 'boolean', short: 'C' },
-      diff: { type: 'boolean', short: 'D' },
-      'extra-vars': { type: 'string', short: 'e', multiple: true },
-      json: { type: 'string' },
-      verbose: { type: 'boolean', short: 'v', multiple: true },
-      'accept-new-host-keys': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+      ...optionsOf('inventory', 'wait', 'check', 'diff', 'extra-vars', 'json', 'verbose', 'accept-new-host-keys', 'help'),
       ...VAULT_OPTIONS,
       ...SSH_OPTIONS,
     },

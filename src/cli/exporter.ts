@@ -6,6 +6,7 @@
  */
 import { LvsError } from '../errors.js';
 import { loadInputs } from './vault-options.js';
+import { DEFAULT_FORKS, optionsOf } from './options.js';
 import { SecretResolver } from '../inventory/secret.js';
 import { Redactor } from '../run/redact.js';
 import { StatusCollector } from '../status/collect.js';
@@ -38,7 +39,7 @@ const FIX = EXPORTER_USAGE.split('\n')[0]!;
 const usage = (msg: string) => new LvsError('E_USAGE', msg, { file: 'command line', fix: FIX });
 
 export function parseExporterArgs(argv: readonly string[]): ExporterOptions | 'help' {
-  const p = parseClusterArgs(argv, { listen: { type: 'string' }, interval: { type: 'string' } }, FIX);
+  const p = parseClusterArgs(argv, optionsOf('listen', 'interval'), FIX);
   if (p === 'help') return 'help';
   const values = p.values as { listen?: string; interval?: string };
   const intervalMs = parseDuration(values.interval ?? '15s');
@@ -55,7 +56,7 @@ export async function exporterCommand(argv: readonly string[], out: NodeJS.Writa
   const redactor = new Redactor().add(...(inv.secrets ?? []));
   const connect = makeConnector({ secrets: new SecretResolver({}, redactor), redactor, acceptNewHostKeys: o.acceptNewHostKeys, ...(o.sshConfig ? { sshConfig: o.sshConfig } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) });
   // a host slower than the interval (at least 5 s, at most 30 s) counts as down for that round
-  const collector = new StatusCollector(targets, connect, inv.source, Math.min(30_000, Math.max(5_000, o.intervalMs)));
+  const collector = new StatusCollector(targets, connect, inv.source, { forks: DEFAULT_FORKS, timeoutMs: Math.min(30_000, Math.max(5_000, o.intervalMs)) });
   const sampler = new Sampler(collector, o.intervalMs);
   const retainer = new Retainer();
   let points: readonly Point[] = [];

@@ -10,6 +10,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { optionsOf } from './options.js';
 import { LvsError } from '../errors.js';
 import { readInventorySpec } from '../inventory/load.js';
 import { isIPv4, isPort } from '../schema/net.js';
@@ -84,17 +85,7 @@ export function parseInitArgs(argv: readonly string[], interactive: boolean): In
     allowPositionals: true,
     strict: true,
     options: {
-      vip: { type: 'string' },
-      port: { type: 'string' },
-      'lb-algo': { type: 'string' },
-      directors: { type: 'string' },
-      linux: { type: 'string' },
-      windows: { type: 'string' },
-      'from-ansible': { type: 'string' },
-      'directors-group': { type: 'string' },
-      'linux-group': { type: 'string' },
-      'windows-group': { type: 'string' },
-      yes: { type: 'boolean', short: 'y' },
+      ...optionsOf('vip', 'port', 'lb-algo', 'directors', 'linux', 'windows', 'from-ansible', 'directors-group', 'linux-group', 'windows-group', 'yes'),
     },
   });
   if (positionals.length > 1) throw usage(`unexpected arguments: ${positionals.slice(1).join(' ')}`, 'lvs-play init [DIR] [options]');

@@ -13,6 +13,7 @@ import { renderText, writeRenderDir } from '../render/output.js';
 import { selectPlaybook } from '../run/select.js';
 import { onceWarner } from '../warnings.js';
 import { parseCommandArgs } from './command-args.js';
+import { optionsOf } from './options.js';
 import { builtinInventory } from './builtin-inventory.js';
 import { EXIT } from './exit.js';
 import { loadPlaybook } from './run.js';
@@ -33,10 +34,7 @@ export function parseRenderArgs(argv: readonly string[]): RenderOptions {
     allowPositionals: true,
     strict: true,
     options: {
-      inventory: { type: 'string', short: 'i' },
-      limit: { type: 'string', short: 'l' },
-      'extra-vars': { type: 'string', short: 'e', multiple: true },
-      out: { type: 'string' },
+      ...optionsOf('inventory', 'limit', 'extra-vars', 'out'),
     },
   }, RENDER_USAGE);
   if (positionals.length !== 1) throw new LvsError('E_USAGE', positionals.length ? `unexpected arguments: ${positionals.slice(1).join(' ')}` : 'no playbook given', { file: 'command line', fix: RENDER_USAGE });

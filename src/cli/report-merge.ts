@@ -6,7 +6,8 @@
  * modes, are refused (exit 4): they are not shards of one run.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './command-args.js';
+import { optionsOf } from './options.js';
 import { LvsError } from '../errors.js';
 import { recapText } from '../run/report.js';
 import type { HostSummary, RunReport } from '../types.js';
@@ -65,13 +66,7 @@ export function mergeReports(reports: readonly { file: string; report: RunReport
 
 export async function reportCommand(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const [sub, ...rest] = argv;
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { json: { type: 'string' } } });
-  } catch (e) {
-    throw new LvsError('E_USAGE', (e as Error).message, { file: 'command line', fix: 'lvs-play report merge A.json B.json … [--json FILE]' });
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs({ args: rest, allowPositionals: true, strict: true, options: optionsOf('json') }, 'lvs-play report merge A.json B.json … [--json FILE]');
   if (sub !== 'merge' || positionals.length === 0) {
     throw new LvsError('E_USAGE', 'usage: lvs-play report merge A.json B.json … [--json FILE]', { file: 'command line', fix: 'give the --json reports of the shards of one run' });
   }

@@ -2,7 +2,8 @@
  * `lvs-play show PLAN.json [--json]`: a saved plan as `--check --diff` prints it (secrets were
  * masked when the plan was written), or as JSON for review tools.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './command-args.js';
+import { SHOW_OPTIONS } from './options.js';
 import { LvsError } from '../errors.js';
 import { readPlanFile, type SavedPlan } from '../plan/saved/format.js';
 import { escapeControls as x } from '../plan/saved/escape.js';
@@ -46,12 +47,7 @@ export function renderPlan(plan: SavedPlan, opts: { all?: boolean; file?: string
 }
 
 export async function showCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, all: { type: 'boolean' }, 'plan-key': { type: 'string' } } });
-  } catch (e) {
-    throw new LvsError('E_USAGE', e instanceof Error ? e.message : String(e), { file: 'command line', fix: 'lvs-play show PLAN.json [--json] [--all] [--plan-key FILE]' });
-  }
+  const parsed = parseCommandArgs({ args: [...argv], allowPositionals: true, strict: true, options: SHOW_OPTIONS }, 'lvs-play show PLAN.json [--json] [--all] [--plan-key FILE]');
   if (parsed.positionals.length !== 1) throw new LvsError('E_USAGE', 'give exactly one plan file', { file: 'command line', fix: 'lvs-play show PLAN.json [--json] [--all] [--plan-key FILE]' });
   // the checks apply makes first: a plan that apply would refuse is not shown as if it were reviewable
   const key = loadPlanKey(parsed.values['plan-key']);

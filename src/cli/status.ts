@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { LvsError } from '../errors.js';
 import { loadInputs } from './vault-options.js';
+import { DEFAULT_FORKS, optionsOf } from './options.js';
 import { SecretResolver } from '../inventory/secret.js';
 import { Redactor } from '../run/redact.js';
 import { StatusCollector } from '../status/collect.js';
@@ -49,7 +50,7 @@ export function parseStatusArgs(argv: readonly string[]): StatusOptions | 'help'
   // --serve takes an optional [ADDRESS:]PORT: the default when the next word is an option or absent
   const sv = args.findIndex((a) => a === '--serve');
   if (sv >= 0 && (args[sv + 1] === undefined || args[sv + 1]!.startsWith('-'))) args.splice(sv + 1, 0, DEFAULT_SERVE);
-  const p = parseClusterArgs(args, { watch: { type: 'string' }, json: { type: 'string' }, serve: { type: 'string' } }, STATUS_USAGE.split('\n')[0]!);
+  const p = parseClusterArgs(args, optionsOf('watch', 'json', 'serve'), STATUS_USAGE.split('\n')[0]!);
   if (p === 'help') return 'help';
   const values = p.values as { watch?: string; json?: string; serve?: string };
   const watch = values.watch === undefined ? null : Number(values.watch);
@@ -75,7 +76,7 @@ export async function statusCommand(argv: readonly string[], out: NodeJS.Writabl
   const { inv } = await loadInputs(o, cwd);
   const targets = clusterTargets(inv);
   const redactor = new Redactor().add(...(inv.secrets ?? []));
-  const collector = new StatusCollector(targets, makeConnector({ secrets: new SecretResolver({}, redactor), redactor, acceptNewHostKeys: o.acceptNewHostKeys, ...(o.sshConfig ? { sshConfig: o.sshConfig } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) }), inv.source);
+  const collector = new StatusCollector(targets, makeConnector({ secrets: new SecretResolver({}, redactor), redactor, acceptNewHostKeys: o.acceptNewHostKeys, ...(o.sshConfig ? { sshConfig: o.sshConfig } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) }), inv.source, { forks: DEFAULT_FORKS });
   if (o.serve) return serve(collector, o.serve, o.watch ?? 2, redactor, out);
   const tty = Boolean((out as NodeJS.WriteStream).isTTY);
   const color = tty && !process.env.NO_COLOR && !process.env.CI;

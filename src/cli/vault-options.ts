@@ -3,7 +3,6 @@
  * a command loads its inputs: vault passwords first, then `-e` vars, then the inventory.
  */
 import type { Inventory, Vars } from '../types.js';
-import { builtinInventory } from './builtin-inventory.js';
 import { onceWarner, type Warn } from '../warnings.js';
 import type { VaultSources } from './vault-passwords.js';
 import type { Vault } from '../vault/vault.js';
@@ -47,6 +46,7 @@ export async function loadInputs(o: InputOptions, cwd: string, warn: Warn = once
   // --version, --help and a usage error load nothing more (test/unit/cli/startup-imports.test.ts)
   const { parseExtraVars } = await import('../inventory/extra-vars.js');
   const { loadInventory } = await import('../inventory/load.js');
+  const { builtinInventory } = await import('./builtin-inventory.js');
   const vault = await openVault(o.vault, cwd);
   const extraVars = await parseExtraVars(o.extraVars, { cwd, vault });
   const inv = await loadInventory(o.inventory, { cwd, extraVars, vault, warn, fallback: builtinInventory });

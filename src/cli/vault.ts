@@ -10,6 +10,7 @@ import type { VaultSources } from './vault-passwords.js';
 import type { Vault } from '../vault/vault.js';
 import { openVault, VAULT_OPTIONS, VAULT_USAGE, vaultSourcesOf } from './vault-options.js';
 import { parseCommandArgs } from './command-args.js';
+import { optionsOf } from './options.js';
 
 export const VAULT_CMD_USAGE = `Usage: lvs-play vault encrypt [FILE...] [--output FILE|-] [--encrypt-vault-id ID]
        lvs-play vault decrypt [FILE...] [--output FILE|-]
@@ -104,10 +105,7 @@ function parse(argv: readonly string[]): Parsed | 'help' {
     allowPositionals: true,
     strict: true,
     options: {
-      output: { type: 'string' },
-      'encrypt-vault-id': { type: 'string' },
-      name: { type: 'string', short: 'n', multiple: true },
-      'stdin-name': { type: 'string' },
+      ...optionsOf('output', 'encrypt-vault-id', 'name', 'stdin-name'),
       ...VAULT_OPTIONS,
     },
   }, 'see lvs-play vault --help');

@@ -2,6 +2,7 @@
  * Reads every director and real server of an inventory: one connection per host (kept across
  * `--watch` rounds), one round trip per host and round. Produces the status report.
  */
+import { Pool } from '../pool.js';
 import { siteOf, type Site, type SiteMember } from '../site/index.js';
 import type { HostView, Inventory, Transport } from '../types.js';
 import { directorStatus, realServerStatus, vipHolders, vipsOf, type HostRead } from './analyze.js';
@@ -54,6 +55,9 @@ export interface HostReadStats {
 
 export class StatusCollector {
   private conns = new Map<string, Promise<Transport>>();
+  /** Hosts read at once (the rest wait their turn; a host's timeout starts with its read). */
+  private readonly pool: Pool;
+  private readonly timeoutMs: number;
   /** Timing and read count per host name, updated by every round. */
   readonly stats = new Map<string, HostReadStats>();
 
@@ -61,9 +65,12 @@ export class StatusCollector {
     private readonly targets: StatusTargets,
     private readonly connect: (h: HostView) => Promise<Transport>,
     private readonly inventory: string,
-    /** A host that takes longer counts as unreachable this round (its connection is dropped). */
-    private readonly timeoutMs = READ_TIMEOUT_MS,
-  ) {}
+    /** forks: hosts read at once; timeoutMs: a host that takes longer counts as unreachable this round (its connection is dropped). */
+    o: { forks: number; timeoutMs?: number },
+  ) {
+    this.pool = new Pool(o.forks);
+    this.timeoutMs = o.timeoutMs ?? READ_TIMEOUT_MS;
+  }
 
   /** Drops a host's connection after a failed read: the next round reconnects. */
   private forget(name: string): void {
@@ -131,12 +138,12 @@ export class StatusCollector {
     }
   }
 
-  /** One round: every host read once, in parallel. */
+  /** One round: every host read once, `forks` at a time (the directors first). */
   async read(): Promise<StatusReport> {
     const t0 = Date.now();
     const [directors, realServers] = await Promise.all([
-      Promise.all(this.targets.directors.map((h) => this.readDirector(h))),
-      Promise.all(this.targets.realServers.map((m) => this.readRealServer(m))),
+      Promise.all(this.targets.directors.map((h) => this.pool.use(() => this.readDirector(h)))),
+      Promise.all(this.targets.realServers.map((m) => this.pool.use(() => this.readRealServer(m)))),
     ]);
     return buildReport({ directors, realServers, inventoryVips: this.targets.vips, inventory: this.inventory, takenAt: new Date(t0).toISOString(), durationMs: Date.now() - t0 });
   }

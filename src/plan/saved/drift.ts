@@ -5,6 +5,7 @@
  * the whole apply.
  */
 import { LvsError } from '../../errors.js';
+import { Pool } from '../../pool.js';
 import { describeChange, isFact, readResource } from '../../run/converge.js';
 import { readFacts, type FactOutcome } from '../../run/facts.js';
 import type { PlannedPlay } from '../../run/select.js';
@@ -154,29 +155,28 @@ export async function checkHosts(
   const hosts = new Map<string, HostView>();
   for (const p of plays) for (const hp of p.perHost.values()) if (hp.tasks.length) hosts.set(hp.host.name, hp.host);
   const out: HostsCheck = { open: new Map(), drifts: [], unreachable: [], hosts: hosts.size };
-  const queue = [...hosts.values()];
-  const worker = async () => {
-    for (let h = queue.shift(); h && !opts.signal.aborted; h = queue.shift()) {
-      let t: Transport;
-      try {
-        t = await opts.connect(h);
-        out.open.set(h.name, t);
-      } catch (e) {
-        out.unreachable.push(`${h.name}: ${opts.redact(e instanceof Error ? e.message : String(e))}`);
-        continue;
-      }
-      try {
-        out.drifts.push(...(await hostDrift(plan, plays, h.name, t, opts.o)));
-      } catch (e) {
-        // the first read could not run: the host lock, taken by it, is another run's (E_LOCKED), sudo
-        // refused it (E_CONNECT), or another transport error: the host is not checked, as the executor has it
-        if (!(e instanceof LvsError)) throw e;
-        out.unreachable.push(`${h.name}: ${opts.redact(e.message)}`);
-      }
+  const pool = new Pool(opts.forks);
+  const check = async (h: HostView): Promise<void> => {
+    if (opts.signal.aborted) return;
+    let t: Transport;
+    try {
+      t = await opts.connect(h);
+      out.open.set(h.name, t);
+    } catch (e) {
+      out.unreachable.push(`${h.name}: ${opts.redact(e instanceof Error ? e.message : String(e))}`);
+      return;
+    }
+    try {
+      out.drifts.push(...(await hostDrift(plan, plays, h.name, t, opts.o)));
+    } catch (e) {
+      // the first read could not run: the host lock, taken by it, is another run's (E_LOCKED), sudo
+      // refused it (E_CONNECT), or another transport error: the host is not checked, as the executor has it
+      if (!(e instanceof LvsError)) throw e;
+      out.unreachable.push(`${h.name}: ${opts.redact(e.message)}`);
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(opts.forks, queue.length) }, worker));
+    await Promise.all([...hosts.values()].map((h) => pool.use(() => check(h))));
   } catch (e) {
     await Promise.allSettled([...out.open.values()].map((t) => t.close()));
     throw e;

@@ -22,6 +22,7 @@ export type ErrorCode =
   /** The host patterns and --limit leave no host to run on (exit 6, as Ansible refuses it). */
   | 'E_NO_HOSTS';
 
+/** Where an error is and how to fix it: file, field, value, fix. */
 export interface ErrorDetail {
   /** File the bad value came from (playbook, inventory, vars file, or "-e"). */
   file?: string;

@@ -6,7 +6,48 @@
  * OS gating, the file-write path) is in 'lvs-play/kit'; the lab is 'lvs-play/lab'. Nothing here
  * loads the lab. The public surface is recorded in api/ (`npm run api`).
  */
-export type * from './types.js';
+// ── the types a playbook, role or inventory author writes (and those their signatures name); the
+// engine's own (the --json report's rows, render's desired state) stay inside
+export type {
+  Playbook,
+  Play,
+  PlayOptions,
+  HostOrder,
+  Task,
+  RoleInstance,
+  Resource,
+  AnyResource,
+  ResourceMeta,
+  Fact,
+  FileRead,
+  Diff,
+  DesiredState,
+  DesiredFile,
+  HostView,
+  Vars,
+  JsonValue,
+  Inventory,
+  InventorySpec,
+  GroupSpec,
+  HostSpec,
+  Connection,
+  SshConnection,
+  WinRmConnection,
+  PsrpSshConnection,
+  LocalConnection,
+  SecretRef,
+  Transport,
+  TransportBase,
+  TransportFor,
+  PosixTransport,
+  PowerShellTransport,
+  ShellKind,
+  ShellCommand,
+  PsScript,
+  RunResult,
+  RunOptions,
+  PutOptions,
+} from './types.js';
 
 // ── the DSL: resources, roles, plays, playbooks
 export { defineResource } from './dsl/resource.js';

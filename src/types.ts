@@ -24,10 +24,12 @@ declare const psBrand: unique symbol;
  */
 export type PsScript = string & { readonly [psBrand]: 'powershell' };
 
+/** A value JSON can carry (saved plans, --json reports, PowerShell's data). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 // ───────────────────────────── transports ─────────────────────────────
 
+/** What a shell command on a host returned. */
 export interface RunResult {
   /** Exit code; `null` means the session dropped (treated as failure). */
   code: number | null;
@@ -35,6 +37,7 @@ export interface RunResult {
   stderr: string;
 }
 
+/** How `Transport.run` runs a command: stdin, become, a timeout. */
 export interface RunOptions {
   /** Bytes or text written to the command's stdin. */
   stdin?: string | Buffer;
@@ -43,11 +46,13 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/** How `Transport.put` writes a file: its mode. */
 export interface PutOptions {
   /** Octal mode, e.g. 0o644. */
   mode?: number;
 }
 
+/** What every transport has: the host it reaches, and close(). */
 export interface TransportBase {
   /** Inventory name of the host this transport reaches. */
   readonly host: string;
@@ -75,8 +80,11 @@ export interface PowerShellTransport extends TransportBase {
   invoke<T extends JsonValue = JsonValue>(script: PsScript, data: JsonValue): Promise<T>;
 }
 
+/** One host's connection: a POSIX shell or PowerShell. */
 export type Transport = PosixTransport | PowerShellTransport;
+/** 'posix' or 'powershell': which shell a transport (and a resource) speaks. */
 export type ShellKind = Transport['shell'];
+/** The transport of one shell kind. */
 export type TransportFor<S extends ShellKind> = Extract<Transport, { shell: S }>;
 
 // ───────────────────────────── resources ─────────────────────────────
@@ -115,6 +123,7 @@ export interface Diff {
   label?: string;
 }
 
+/** What every resource and role instance may carry: tags, notify, when, secrets. */
 export interface ResourceMeta {
   /** Tags this resource (and everything it belongs to) carries. */
   tags?: readonly string[];
@@ -220,10 +229,13 @@ export interface RoleInstance {
   delegateTo?: HostView;
 }
 
+/** One entry of a play's task list: a resource, or a role's instance. */
 export type Task = AnyResource | RoleInstance;
 
+/** The order a play takes its hosts in (Ansible's `order`), or a comparison. */
 export type HostOrder = 'inventory' | 'reverse' | 'sorted' | ((a: HostView, b: HostView) => number);
 
+/** A play's settings: its hosts, batches, order, tags, vars and handlers. */
 export interface PlayOptions {
   /**
    * Host pattern: group or host names, globs, `a:b` union, `a:&b` intersection, `a:!b` exclusion.
@@ -245,6 +257,7 @@ export interface PlayOptions {
   requireHosts?: boolean;
 }
 
+/** A play (`play()`): hosts and, per host, the tasks to run there. */
 export interface Play {
   readonly type: 'play';
   name: string;
@@ -252,6 +265,7 @@ export interface Play {
   tasks(host: HostView): readonly Task[];
 }
 
+/** A playbook (`playbook()`): plays run in order; a playbook file's default export. */
 export interface Playbook {
   readonly type: 'playbook';
   name: string;
@@ -260,6 +274,7 @@ export interface Playbook {
 
 // ───────────────────────────── inventory ─────────────────────────────
 
+/** Variables by name (inventory vars, `-e`, play vars). */
 export type Vars = Record<string, unknown>;
 
 /** A secret resolved only when a connection needs it; prints as "********". */
@@ -268,6 +283,7 @@ export interface SecretRef {
   readonly source: { env: string } | { prompt: string } | { value: string };
 }
 
+/** `connection: { type: 'ssh' }`: a host reached over SSH (node-ssh, known_hosts verified). */
 export interface SshConnection {
   type: 'ssh';
   user?: string;
@@ -293,6 +309,7 @@ export interface SshConnection {
   sshOptions?: Readonly<Record<string, string>>;
 }
 
+/** `connection: { type: 'winrm' }`: a Windows host reached over WinRM (WinRS over HTTP(S)). */
 export interface WinRmConnection {
   type: 'winrm';
   user: string;
@@ -319,18 +336,22 @@ export interface PsrpSshConnection {
   sshOptions?: Readonly<Record<string, string>>;
 }
 
+/** `connection: { type: 'local' }`: this machine, no network. */
 export interface LocalConnection {
   type: 'local';
 }
 
+/** How a host is reached: ssh, winrm, psrp-ssh or local. */
 export type Connection = SshConnection | WinRmConnection | PsrpSshConnection | LocalConnection;
 
+/** A host in an inventory spec: its address, vars and connection settings. */
 export interface HostSpec {
   address?: string;
   vars?: Vars;
   connection?: Partial<Connection> & { type?: Connection['type'] };
 }
 
+/** A group in an inventory spec: hosts, child groups, vars, connection settings. */
 export interface GroupSpec {
   hosts?: Readonly<Record<string, HostSpec | null>>;
   children?: readonly string[];
@@ -338,6 +359,7 @@ export interface GroupSpec {
   connection?: Partial<Connection> & { type?: Connection['type'] };
 }
 
+/** A typed inventory (`inventory()`'s argument and an inventory file's default export). */
 export interface InventorySpec {
   /** Vars of every host (lowest precedence). */
   vars?: Vars;
@@ -369,6 +391,7 @@ export interface HostView {
   var<T>(name: string, schema: ZodType<T, ZodTypeDef, unknown>, fallback: NoInfer<T>): T;
 }
 
+/** A loaded inventory: resolved hosts with merged vars, its groups and where it came from. */
 export interface Inventory {
   /** Where it was loaded from, for messages. */
   source: string;
@@ -387,6 +410,7 @@ export interface Inventory {
 
 // ───────────────────────────── results ─────────────────────────────
 
+/** How a task ended on a host. */
 export type ResultStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
 
 /** One structured result per host and resource (the `results` rows of `--json`). */
@@ -405,6 +429,7 @@ export interface TaskResult {
   error?: string;
 }
 
+/** One host's counts in the recap. */
 export interface HostSummary {
   ok: number;
   changed: number;

@@ -7,6 +7,7 @@ export const IPVS_MODULES_LOAD_FILE = '/etc/modules-load.d/lvs-play-ipvs.conf';
 
 const sysctlName = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.@/-]*[A-Za-z0-9_]$/, 'a dotted kernel parameter, e.g. net.ipv4.tcp_syncookies');
 
+/** The options of `directorBase()`: the zod schema, defaults included. */
 export const directorBaseSchema = z
   .object({
     /** The packet filter package to install: iptables, nftables, or none. */
@@ -67,5 +68,7 @@ export const directorBaseSchema = z
     }
   });
 
+/** What `directorBase()` takes (before defaults). */
 export type DirectorBaseInput = z.input<typeof directorBaseSchema>;
+/** The options of `directorBase()` after defaults. */
 export type DirectorBaseOptions = z.output<typeof directorBaseSchema>;

@@ -24,6 +24,7 @@ const target = {
   configPath: z.string().regex(/^\//, 'configPath must be an absolute path').default(DEFAULT_CONF),
 };
 
+/** Drains a real server on a director: weight 0 live and in keepalived.conf, the drain recorded. */
 export const drain = defineRole({
   name: 'drain',
   options: z.object(target).strict(),
@@ -36,12 +37,14 @@ export const drain = defineRole({
   }),
 });
 
+/** Waits (bounded) until a drained real server has no active connections on the director. */
 export const drainWait = defineRole({
   name: 'drain wait',
   options: z.object({ address: anyIpv4, host: z.string().min(1), seconds: z.number().int().min(0).max(86_400).default(60) }).strict(),
   build: (o) => ({ resources: [activeConns(o)] }),
 });
 
+/** Gives a real server its weight back (live and in keepalived.conf), the drained record removed. */
 export const undrain = defineRole({
   name: 'undrain',
   options: z
@@ -67,6 +70,7 @@ export function onHost(host: HostView, role: RoleInstance): RoleInstance {
   return { ...role, delegateTo: host };
 }
 
+/** The options of `realServerMaintenance`: the real servers' pattern, the directors, the work to do drained. */
 export interface MaintenanceOptions {
   /** Play name. Default "real server maintenance". */
   name?: string;

@@ -4,6 +4,7 @@ import { absPath, anyIpv4, ipv4, port, z } from 'lvs-play/kit';
 export const DEFAULT_NFT_FILE = '/etc/nftables.d/lvs-play.nft';
 export const NFT_TABLE = 'lvs_play';
 
+/** The options of `firewall()`: the zod schema, defaults included. */
 export const firewallSchema = z
   .object({
     /** iptables (rules with a `lvs-play: ID` comment) or nftables (its own `table inet lvs_play`). */
@@ -50,5 +51,7 @@ export const firewallSchema = z
     vrrpPeers: [...new Set(o.vrrpPeers)],
   }));
 
+/** What `firewall()` takes (before defaults). */
 export type FirewallInput = z.input<typeof firewallSchema>;
+/** The options of `firewall()` after defaults. */
 export type FirewallOptions = z.output<typeof firewallSchema>;

@@ -6,6 +6,7 @@ import type { FirewallOptions } from './options.js';
 
 export const COMMENT_PREFIX = 'lvs-play: ';
 
+/** One firewall rule, as iptables arguments and as nftables text, with its stable id. */
 export interface FwRule {
   /** Stable and unique; encodes everything the rule matches, so a changed rule is a new id. */
   id: string;

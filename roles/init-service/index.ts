@@ -23,6 +23,7 @@ const PLAIN_PATH = /^\/[A-Za-z0-9_@%+=:,./-]*$/;
 const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 const path = (what: string) => z.string().regex(PLAIN_PATH, `${what} must be an absolute path of letters, digits and _@%+=:,./- (it goes into init scripts and units)`);
 
+/** The options of `initService()`: the zod schema, defaults included. */
 export const initServiceOptions = z
   .object({
     /** Service name (init script, unit, defaults file). */
@@ -51,7 +52,9 @@ export const initServiceOptions = z
   })
   .strict();
 
+/** What `initService()` takes (before defaults). */
 export type InitServiceInput = z.input<typeof initServiceOptions>;
+/** The options of `initService()` after defaults. */
 export type InitServiceOptions = z.output<typeof initServiceOptions>;
 
 /** The daemon as the scripts see it. */

@@ -27,6 +27,7 @@ export {
   type IpvsAvailability,
 } from './resources.js';
 
+/** The options of `ipvsadm()`: the zod schema, defaults included. */
 export const ipvsadmSchema = z
   .object({
     /** The virtual services (checked by validateServices: addresses, ports, schedulers, duplicates …). */
@@ -42,7 +43,9 @@ export const ipvsadmSchema = z
   })
   .strict();
 
+/** What `ipvsadm()` takes (before defaults). */
 export type IpvsadmInput = z.input<typeof ipvsadmSchema>;
+/** The options of `ipvsadm()` after defaults. */
 export type IpvsadmOptions = z.output<typeof ipvsadmSchema>;
 
 const FIELD = 'ipvsadm(options)';

@@ -16,21 +16,27 @@ import {
 
 /** IPVS schedulers (kernel modules ip_vs_NAME): the kit's one list. */
 export const SCHEDULERS = SCHEDULER_NAMES;
+/** An IPVS scheduler's name. */
 export type Scheduler = SchedulerName;
 
 /** Scheduler flags (`-b`), in the order ipvsadm prints them. */
 export const SCHED_FLAGS = ['sh-fallback', 'sh-port', 'mh-fallback', 'mh-port', 'flag-1', 'flag-2', 'flag-3'] as const;
+/** A scheduler flag (`-b`). */
 export type SchedFlag = (typeof SCHED_FLAGS)[number];
 
+/** A virtual service's protocol: tcp, udp or fwmark. */
 export type Protocol = 'tcp' | 'udp' | 'fwmark';
 /** dr = `-g` (gatewaying, direct routing), nat = `-m` (masquerading), tunnel = `-i` (ipip). */
 export type Forwarding = 'dr' | 'nat' | 'tunnel';
+/** A tunnel's encapsulation (`--tun-type`). */
 export type TunnelType = 'ipip' | 'gue' | 'gre';
+/** A tunnel's checksum mode (`--tun-nocsum`, `--tun-csum`, `--tun-remcsum`). */
 export type TunnelCsum = 'nocsum' | 'csum' | 'remcsum';
 
 /** ipvsadm's longest persistence timeout (31 days), in seconds. */
 export const MAX_PERSISTENCE = 2_678_400;
 
+/** A real server of a virtual service: address, port, forwarding, weight, thresholds. */
 export interface RealServer {
   address: string;
   /** Defaults to the virtual port (tcp/udp); absent for fwmark services means "any" (0). */
@@ -50,6 +56,7 @@ export interface RealServer {
   tunCsum?: TunnelCsum;
 }
 
+/** A virtual service (`ipvsadm -A`): its address and port or fwmark, scheduler, real servers. */
 export interface VirtualService {
   protocol: Protocol;
   /** tcp/udp only. */
@@ -212,6 +219,7 @@ function compareRealServers(a: RealServer, b: RealServer): number {
 
 // ───────────────────────────── validation ─────────────────────────────
 
+/** Where a services list came from, for messages (exported as IpvsadmWhere). */
 export interface Where {
   file?: string;
   /** Path of the services list in that file, e.g. "services" or "vars.ipvs.services". */

@@ -8,6 +8,7 @@
 import { defineResource, type HostView, type Resource, type RunResult, type ShellCommand } from 'lvs-play';
 import { b64, fromZod, kv, parseKv, sh, z } from 'lvs-play/kit';
 
+/** A VRRP instance's state, as keepalived's data dump says it. */
 export type VrrpState = 'MASTER' | 'BACKUP' | 'FAULT' | 'INIT' | 'unknown';
 
 /** The health check's options (the keepalived-health role's, plus where the daemon keeps its files). */
@@ -22,6 +23,7 @@ export const healthCheckOptions = z
   })
   .strict();
 
+/** The options of keepalived's rollout health check (exported as KeepalivedHealthOptions). */
 export interface HealthOptions {
   /** keepalived binary on the host (for `--signum=DATA`). */
   binary: string;
@@ -35,6 +37,7 @@ export interface HealthOptions {
   dataFile?: string;
 }
 
+/** What the health check reads: installed, running, each VRRP instance's state (KeepalivedHealthState). */
 export interface HealthState {
   installed: boolean;
   running: boolean;
@@ -46,6 +49,7 @@ export interface HealthState {
   waitedMs: number;
 }
 
+/** Why keepalived is not healthy, in one line (KeepalivedHealthProblem). */
 export interface HealthProblem {
   problem: string;
 }

@@ -25,6 +25,7 @@ export { LB_ALGOS, type KeepalivedConfig, type VrrpInstance, type VrrpScript, ty
 
 export { build as keepalivedBuild, service as keepalivedService, buildOptions, configOptions, healthOptions, keepalivedPaths, type KeepalivedBuildInput, type KeepalivedInstall, type KeepalivedServiceInput } from './parts.js';
 
+/** The keepalived role's parts: build, config, service, health, the director plays and the validators. */
 export const keepalived = {
   build,
   config,

@@ -7,7 +7,9 @@ import { MAX_PERSISTENCE } from '../ipvsadm/model.js';
 
 /** lb_algo values keepalived 2.2.7 accepts: the kit's one list of IPVS schedulers. */
 export const LB_ALGOS = SCHEDULER_NAMES;
+/** A virtual_server's lb_algo: an IPVS scheduler name. */
 export type LbAlgo = SchedulerName;
+/** A virtual_server's lb_kind (forwarding): DR, NAT or TUN. */
 export type LbKind = 'DR' | 'NAT' | 'TUN';
 
 /**
@@ -17,6 +19,7 @@ export type LbKind = 'DR' | 'NAT' | 'TUN';
  */
 export type ScriptCommand = string | { path: string; args?: string[] };
 
+/** keepalived.conf's global_defs block. */
 export interface GlobalDefs {
   /** Unique per director (shown in logs and notifications). */
   routerId: string;
@@ -31,6 +34,7 @@ export interface GlobalDefs {
   vrrpGarpMasterDelay?: number;
 }
 
+/** A vrrp_script block: a check script keepalived runs. */
 export interface VrrpScript {
   name: string;
   script: ScriptCommand;
@@ -45,17 +49,20 @@ export interface VrrpScript {
   user?: string;
 }
 
+/** A VRRP instance's authentication: PASS or AH, and its password (a secret, at most 8 bytes). */
 export interface VrrpAuthentication {
   type: 'PASS' | 'AH';
   /** At most 8 bytes (keepalived silently cuts longer ones). A secret: never logged. */
   pass: string;
 }
 
+/** A vrrp_script a VRRP instance tracks (with an optional weight). */
 export interface TrackScriptRef {
   name: string;
   weight?: number;
 }
 
+/** A vrrp_instance block: state, interface, router id, priority, VIPs. */
 export interface VrrpInstance {
   name: string;
   state: 'MASTER' | 'BACKUP';
@@ -83,6 +90,7 @@ export interface VrrpInstance {
   notify?: ScriptCommand;
 }
 
+/** A TCP_CHECK health check: a TCP connect. */
 export interface TcpCheck {
   type: 'TCP_CHECK';
   connectTimeout: number;
@@ -91,6 +99,7 @@ export interface TcpCheck {
   delayBeforeRetry?: number;
 }
 
+/** One url of an HTTP_GET check: path, expected status or digest. */
 export interface HttpUrl {
   path: string;
   statusCode?: number;
@@ -98,6 +107,7 @@ export interface HttpUrl {
   digest?: string;
 }
 
+/** An HTTP_GET health check. */
 export interface HttpGetCheck {
   type: 'HTTP_GET' | 'SSL_GET';
   url: HttpUrl[];
@@ -107,6 +117,7 @@ export interface HttpGetCheck {
   delayBeforeRetry?: number;
 }
 
+/** A MISC_CHECK health check: a script on the director. */
 export interface MiscCheck {
   type: 'MISC_CHECK';
   script: ScriptCommand;
@@ -114,8 +125,10 @@ export interface MiscCheck {
   timeout?: number;
 }
 
+/** A real server's health check: TCP_CHECK, HTTP_GET or MISC_CHECK. */
 export type HealthCheck = TcpCheck | HttpGetCheck | MiscCheck;
 
+/** A real_server block of a virtual_server. */
 export interface KaRealServer {
   address: string;
   /** Required for a vip/port virtual server; absent for a fwmark one (keepalived clears it). */
@@ -124,6 +137,7 @@ export interface KaRealServer {
   check?: HealthCheck;
 }
 
+/** A virtual_server block: the VIP and port (or fwmark), scheduler, forwarding, real servers. */
 export interface VirtualServer {
   /** With `port`; or use `fwmark`. */
   vip?: string;
@@ -142,6 +156,7 @@ export interface VirtualServer {
   realServers: KaRealServer[];
 }
 
+/** A whole keepalived.conf, as a typed model (rendered by the role, validated first). */
 export interface KeepalivedConfig {
   globalDefs: GlobalDefs;
   vrrpScripts?: VrrpScript[];
@@ -151,6 +166,7 @@ export interface KeepalivedConfig {
   raw?: string;
 }
 
+/** Where a keepalived config came from, for messages (exported as KeepalivedWhere). */
 export interface Where {
   file?: string;
   /** Path of the config (or of the hosts map for a director pair) in that file. */

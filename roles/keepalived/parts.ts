@@ -12,6 +12,7 @@ import { healthCheckOptions, keepalivedHealth } from './health.js';
 /** The kit's host path, in the characters keepalived.conf and the build script take as one word. */
 const absPath = (what: string) => hostPath.refine((p) => /^\/[A-Za-z0-9_@%+=:,./-]*$/.test(p), `${what} must be an absolute path of letters, digits and _@%+=:,./-`);
 
+/** The options of `keepalived.build`: version, source (tarball or url) and sha256 (exported as keepalivedBuildOptions). */
 export const buildOptions = z
   .object({
     /** The version to build, e.g. '2.2.7' (compared with `keepalived --version`). */
@@ -40,6 +41,7 @@ export const buildOptions = z
     if (o.sha256 === undefined) ctx.addIssue({ code: 'custom', path: ['sha256'], message: 'sha256 is required for a source build (sha256sum FILE)' });
   });
 
+/** What `keepalived.build` takes (before defaults). */
 export type KeepalivedBuildInput = z.input<typeof buildOptions>;
 
 /** Where keepalived ends up for an install mode. */
@@ -49,6 +51,7 @@ export interface KeepalivedInstall {
   binary: string;
 }
 
+/** Where keepalived's binary, config and unit live for an install kind and prefix. */
 export function keepalivedPaths(o: { install?: 'source' | 'package'; prefix?: string } = {}): KeepalivedInstall {
   const install = o.install ?? 'source';
   const prefix = install === 'package' ? '/usr' : o.prefix ?? DEFAULT_PREFIX;
@@ -124,6 +127,7 @@ export const health = defineRole({
   build: (o) => ({ resources: [keepalivedHealth(o)] }),
 });
 
+/** What `keepalived.service` takes: install kind, prefix, config path. */
 export interface KeepalivedServiceInput {
   install?: 'source' | 'package';
   prefix?: string;

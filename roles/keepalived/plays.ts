@@ -21,6 +21,7 @@ export type PerHost<T> = T | ((host: HostView) => T);
 
 const resolve = <T>(v: PerHost<T>, host: HostView): T => (typeof v === 'function' ? (v as (h: HostView) => T)(host) : v);
 
+/** The options of `keepalived.directorsPlays`. */
 export interface DirectorsPlaysOptions {
   site: PerHost<DirectorSite>;
   build: PerHost<KeepalivedBuildInput>;
@@ -39,6 +40,7 @@ export interface DirectorsPlaysOptions {
   tags?: readonly string[];
 }
 
+/** The plays that roll keepalived out to the directors (build, config, service, health; BACKUP first). */
 export function directorsPlays(o: DirectorsPlaysOptions): Play[] {
   const groupOf = (host: HostView): string => resolve(o.group ?? 'directors', host);
   const hosts = o.hosts ?? (typeof o.group === 'function' ? undefined : (o.group ?? 'directors'));

@@ -8,6 +8,7 @@ import { canonicalIp, ipFamily, LvsError, ValidationErrors, z } from 'lvs-play/k
 import type { HealthCheck, KeepalivedConfig, LbAlgo, LbKind, ScriptCommand, VirtualServer, VrrpInstance } from './model.js';
 import { validateDirectorPair, validateKeepalived } from './validate.js';
 
+/** A real server of a site service: its address, port, weight and health check. */
 export interface SiteRealServer {
   address: string;
   /** Default: the service's port. */
@@ -17,6 +18,7 @@ export interface SiteRealServer {
   check?: HealthCheck | false;
 }
 
+/** A service of the site: its port, protocol, scheduler, forwarding, VIP and real servers. */
 export interface SiteService {
   port: number;
   protocol?: 'TCP' | 'UDP';
@@ -40,6 +42,7 @@ export interface SiteNotify {
   any?: ScriptCommand;
 }
 
+/** A director pair's site, as keepalived needs it: VIPs, interface, VRRP router id and auth, services. */
 export interface DirectorSite {
   /** VIPs, bare addresses (`/32 dev IFACE` is added) or full virtual_ipaddress entries. */
   vips: readonly string[];
@@ -72,6 +75,7 @@ export const directorVarsSchema = z
   .strict()
   .describe('{ state: MASTER, priority: 150 }');
 
+/** A director's own vars (`vrrp`: state, priority, routerId), after validation. */
 export type DirectorVars = z.output<typeof directorVarsSchema>;
 
 /**

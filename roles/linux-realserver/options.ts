@@ -4,6 +4,7 @@ import { absPath, ifaceName, ipv4, port, z } from 'lvs-play/kit';
 export const DEFAULT_REALSERVER_SYSCTL_FILE = '/etc/sysctl.d/60-lvs-play-realserver.conf';
 export const DEFAULT_REALSERVER_PERSIST_NAME = 'lvs-play-vips';
 
+/** The options of `linuxRealServer()`: the zod schema, defaults included. */
 export const linuxRealServerSchema = z
   .object({
     /** The VIPs this real server answers for (put on `lo` as /32). */
@@ -44,5 +45,7 @@ export const linuxRealServerSchema = z
     sysctlFile: o.sysctlFile,
   }));
 
+/** What `linuxRealServer()` takes (before defaults). */
 export type LinuxRealServerInput = z.input<typeof linuxRealServerSchema>;
+/** The options of `linuxRealServer()` after defaults. */
 export type LinuxRealServerOptions = z.output<typeof linuxRealServerSchema>;

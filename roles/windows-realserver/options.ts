@@ -27,6 +27,7 @@ const ruleName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,199}$/, 'letters, digits, spaces and . _ ( ) - (at most 200; it is a netsh argument on 2008 R2)');
 
 
+/** The options of `windowsRealServer()`: the zod schema, defaults included. */
 export const windowsRealServerSchema = z
   .object({
     /** The VIPs this real server answers for (put on the loopback adapter). */
@@ -76,5 +77,7 @@ export const windowsRealServerSchema = z
     ruleGroup: FIREWALL_GROUP,
   }));
 
+/** What `windowsRealServer()` takes (before defaults). */
 export type WindowsRealServerInput = z.input<typeof windowsRealServerSchema>;
+/** The options of `windowsRealServer()` after defaults. */
 export type WindowsRealServerOptions = z.output<typeof windowsRealServerSchema>;

@@ -2,11 +2,13 @@ import type { ZodType, ZodTypeDef } from 'zod';
 import type { AnyResource, RoleInstance } from '../types.js';
 import { fromZod } from './zod-errors.js';
 
+/** What a role's use may carry beside its options: tags and `when`. */
 export interface RoleMeta {
   tags?: readonly string[];
   when?: boolean;
 }
 
+/** What `defineRole` takes: the role's name, its options schema (defaults included) and `build`. */
 export interface RoleDefinition<Input, Options> {
   name: string;
   /** Options schema: defaults live here (zod `.default()`), so types and defaults cannot drift. */

@@ -1,6 +1,7 @@
 import type { ZodEffects, ZodError, ZodIssue, ZodTypeAny, output } from 'zod';
 import { LvsError, ValidationErrors } from '../errors.js';
 
+/** Where a validated value came from, for messages: its file and field path prefix. */
 export interface Where {
   file?: string;
   /** Field path prefix, e.g. "roles.keepalived" or "groups.directors". */

@@ -20,6 +20,7 @@ import { validateInventorySpec } from './schema.js';
 import { readPossiblyVaulted } from '../vault/reveal.js';
 import type { Vault } from '../vault/vault.js';
 
+/** How `loadInventory` loads: the working directory, -e vars, warnings, the vault, a fallback. */
 export interface LoadOptions {
   cwd: string;
   /** `-e` vars, above every inventory var. */

@@ -9,6 +9,7 @@ import { LvsError } from '../errors.js';
 import type { HostView, Inventory } from '../types.js';
 import { didYouMean } from './suggest.js';
 
+/** How `selectHosts` reads a pattern: its source, field, and what to do with a term naming nothing. */
 export interface PatternOptions {
   /** Where the pattern came from ("--limit", a playbook file), for messages. */
   source?: string;

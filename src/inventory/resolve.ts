@@ -17,6 +17,7 @@ import { makeHostView, type HostRow } from './host-view.js';
 /** A resolved host before it becomes a view: its row, and where each var was set. */
 export type ResolvedRow = HostRow & { origins?: Readonly<Record<string, string>> };
 
+/** How `resolveInventory` resolves a spec: its source, -e vars, warnings. */
 export interface ResolveOptions {
   /** Where the spec came from (file path), for messages and Inventory.source. */
   source: string;

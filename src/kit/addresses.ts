@@ -10,6 +10,7 @@ import { checkFactResult, kv, parseKv, runOk } from '../resources/common.js';
 import { osFactScript, parseOsFacts, type OsFamily } from '../resources/osfamily.js';
 import { raw, sh } from '../shell/quote.js';
 
+/** An address on an interface: the IP, its prefix length, the interface (and a label). */
 export interface AddressSpec {
   address: string;
   /** Prefix length; 32 for a VIP. */
@@ -21,6 +22,7 @@ export interface AddressSpec {
 
 // ───────────────────────────── live address ─────────────────────────────
 
+/** An interface's addresses as read: whether it exists, its IPv4 and IPv6 addresses. */
 export interface InterfaceAddresses {
   /** false when the interface does not exist. */
   exists: boolean;
@@ -48,6 +50,7 @@ function addressFact(iface: string): Fact<InterfaceAddresses> {
   };
 }
 
+/** What an address resource will do: remove the same IP's other prefixes, add it. */
 export interface AddressChange {
   /** Addresses (with prefix) of the same IP but another prefix, removed first. */
   remove: string[];
@@ -71,6 +74,7 @@ export function addressCommands(spec: AddressSpec, c: AddressChange): ShellComma
   return cmds;
 }
 
+/** An address on an interface, live (`ip addr`); exported by the kit as `interfaceAddress`. */
 export function ipAddress(spec: AddressSpec): Resource<InterfaceAddresses, AddressChange, 'posix'> {
   const want = `${spec.address}/${spec.prefix}`;
   return defineResource<InterfaceAddresses, AddressChange>({
@@ -94,12 +98,14 @@ export function ipAddress(spec: AddressSpec): Resource<InterfaceAddresses, Addre
 
 // ───────────────────────────── persistence ─────────────────────────────
 
+/** How addresses persist: chosen by the OS (auto), ifupdown or ifcfg. */
 export type PersistMethod = 'auto' | 'ifupdown' | 'ifcfg';
 
 export const MARKER = '# managed by lvs-play';
 const IFCFG_DIR = '/etc/sysconfig/network-scripts';
 const IFUPDOWN_DIR = '/etc/network/interfaces.d';
 
+/** What persisting addresses reads: the OS family and the files this resource may own. */
 export interface PersistState {
   family: OsFamily;
   ifcfgDir: boolean;
@@ -107,6 +113,7 @@ export interface PersistState {
   files: Record<string, string>;
 }
 
+/** What persisting addresses will do: the files to write or remove, and the method. */
 export interface PersistChange extends FileSetChange {
   method: 'ifupdown' | 'ifcfg';
 }
@@ -186,6 +193,7 @@ export function persistedFiles(name: string, addrs: readonly AddressSpec[], meth
   return [...ifupdown().map((f) => ({ ...f, only: 'Debian' })), ...ifcfg().map((f) => ({ ...f, only: 'RHEL' }))];
 }
 
+/** The addresses written for boot (ifupdown on Debian, ifcfg on RHEL), as one resource. */
 export function persistAddresses(name: string, addrs: readonly AddressSpec[], method: PersistMethod): Resource<PersistState, PersistChange, 'posix'> {
   const ifaces = [...new Set(addrs.map((a) => a.interface))];
   return defineResource<PersistState, PersistChange>({

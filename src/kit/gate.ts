@@ -9,6 +9,7 @@ import { isFact } from '../run/converge.js';
 import { raw, sh } from '../shell/quote.js';
 import type { Fact, Resource } from '../types.js';
 
+/** The state of a gated resource: the host's OS facts and the inner state where it applies. */
 export interface Gated<C> {
   os: OsFacts;
   /** The wrapped resource's state; null where it does not apply (not parsed there). */
@@ -23,10 +24,15 @@ export interface Condition {
   applies(os: OsFacts): boolean;
 }
 
+/** Applies where systemd runs. */
 export const onSystemd: Condition = { label: 'systemd', applies: (os) => os.systemd };
+/** Applies on Debian without systemd. */
 export const onDebianSysv: Condition = { label: 'Debian without systemd', applies: (os) => !os.systemd && os.family === 'debian' };
+/** Applies on RHEL without systemd. */
 export const onRhelSysv: Condition = { label: 'RHEL without systemd', applies: (os) => !os.systemd && os.family === 'rhel' };
+/** Applies on Debian (and its derivatives). */
 export const onDebian: Condition = { label: 'Debian', applies: (os) => os.family === 'debian' };
+/** Applies on RHEL (and its derivatives). */
 export const onRhel: Condition = { label: 'RHEL', applies: (os) => os.family === 'rhel' };
 
 /** A condition of your own: `osCondition('Debian 12', (os) => os.family === 'debian' && os.versionId === '12')`. */

@@ -6,6 +6,7 @@
 import { pkg, planPkg, type PkgChange, type PkgState } from '../resources/pkg.js';
 import type { Resource } from '../types.js';
 
+/** Package names per OS family: Debian's and RHEL's. */
 export interface FamilyNames {
   debian: readonly string[];
   rhel: readonly string[];
@@ -17,6 +18,7 @@ export function namesFor(names: FamilyNames, cur: PkgState): readonly string[] {
   return names.debian;
 }
 
+/** Packages installed under their family's names, the family read in the same round trip. */
 export function familyPackages(id: string, names: FamilyNames): Resource<PkgState, PkgChange, 'posix'> {
   const all = [...new Set([...names.debian, ...names.rhel])];
   const base = pkg({ names: all });

@@ -24,6 +24,7 @@ export const IPVS_SCHEDULERS = [
   { name: 'twos', description: 'weighted random twos choice: the less loaded of two servers picked at random by weight' },
 ] as const;
 
+/** An IPVS scheduler's name (rr, wrr, lc …). */
 export type SchedulerName = (typeof IPVS_SCHEDULERS)[number]['name'];
 
 /** The schedulers' names, in the list's order. */

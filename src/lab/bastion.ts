@@ -11,6 +11,7 @@ import { netnsName, paths } from './paths.js';
 import type { LabState } from './state.js';
 import type { LabHost, Topology } from './topology.js';
 
+/** The name of the lab's bastion host (a jump host). */
 export const BASTION_NAME = 'bastion';
 const BASTION_OCTET = 30;
 const COMMENT = 'lvs-play-lab-bastion';

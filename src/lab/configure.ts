@@ -9,6 +9,7 @@ import type { LabHost } from './topology.js';
 
 /** Non-root users in every host: `deploy` (passwordless sudo) and `deploy-pw` (sudo asks this). */
 export const LAB_BECOME_USER = 'deploy';
+/** The lab user whose sudo asks a password (LAB_SUDO_PASSWORD). */
 export const LAB_BECOME_PW_USER = 'deploy-pw';
 /** The sudo password of `deploy-pw` (a throwaway lab credential; sshd allows keys only). */
 export const LAB_SUDO_PASSWORD = 'lvs-lab-sudo';

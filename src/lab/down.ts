@@ -13,12 +13,14 @@ import { readState, removeState, withLabLock } from './state.js';
 import { labHosts, loadTopology, type Topology } from './topology.js';
 import { join } from 'node:path';
 
+/** The options of `labDown`. */
 export interface LabDownOptions {
   /** Also delete the host rootfs copies and host keys (the base rootfs cache stays). */
   purge?: boolean;
   progress?: Progress;
 }
 
+/** `lab down`: stops every lab host (with purge: deletes their rootfs copies and host keys too). */
 export async function labDown(opts: LabDownOptions = {}): Promise<void> {
   requireRoot('lab down');
   const progress = opts.progress ?? printProgress;

@@ -2,7 +2,9 @@
 import { spawnCapture, type SpawnOptions } from '../transport/spawn.js';
 import type { RunResult } from '../types.js';
 
+/** What a command run by the lab returned (a RunResult). */
 export type ExecResult = RunResult;
+/** How the lab runs a command on the control node (SpawnOptions). */
 export type ExecOptions = SpawnOptions;
 
 export function exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {

@@ -61,6 +61,7 @@ export function stopSshd(host: string): Promise<void> {
   return stopSshdIn(host, addressOf(host));
 }
 
+/** Starts a lab host's sshd again (after `stopSshd`). */
 export function startSshd(host: string): Promise<void> {
   return startSshdIn(host, addressOf(host));
 }

@@ -12,6 +12,7 @@ import { labHosts, loadTopology } from './topology.js';
 import { extraHosts } from './extras.js';
 import { labBastion } from './bastion.js';
 
+/** The built-in lab's inventory spec (`-i lab` when the working directory has no inventory/lab.*). */
 export function labInventory(): InventorySpec {
   const topo = loadTopology();
   // behind `lab up --bastion` every host is reached through it (its key: the lab's known_hosts)

@@ -31,6 +31,7 @@ export function baseRootfsDir(): string {
   return join(cacheDir(), 'rootfs', `${SUITE}-minbase-${h}`);
 }
 
+/** The lab's files on the control node (state, keys …); exported as `labPaths`. */
 export const paths = {
   state: () => join(labDir(), 'state.json'),
   key: () => join(labDir(), 'id_ed25519'),

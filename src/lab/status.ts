@@ -3,6 +3,7 @@ import { initPid, sshAnswers } from './hostproc.js';
 import { labHosts, loadTopology } from './topology.js';
 import { extraHosts } from './extras.js';
 
+/** One lab host's status: its address, kind, whether it runs and whether its sshd answers. */
 export interface LabHostStatus {
   name: string;
   address: string;
@@ -11,6 +12,7 @@ export interface LabHostStatus {
   sshd: boolean;
 }
 
+/** `lab status`: every lab host's status. */
 export async function labStatus(): Promise<LabHostStatus[]> {
   const hosts = [...labHosts(loadTopology()), ...extraHosts()];
   return Promise.all(

@@ -31,9 +31,12 @@ export const TopologySchema = z.object({
   ),
 });
 
+/** The lab's topology, as lab/topology.json gives it. */
 export type Topology = z.infer<typeof TopologySchema>;
+/** A lab host's kind: linux, or powershell (the simulated Windows host). */
 export type LabHostKind = Topology['hosts'][string]['kind'];
 
+/** A lab host: name, address, kind, groups, vars and an optional web port. */
 export interface LabHost {
   name: string;
   address: string;
@@ -55,6 +58,7 @@ export function topologyPath(): string {
   throw new LvsError('E_LOAD', 'lab/topology.json not found', { fix: 'set LVS_PLAY_TOPOLOGY to its path' });
 }
 
+/** Reads and validates lab/topology.json (or `file`); a bad one is E_VALIDATION naming the field. */
 export function loadTopology(file: string = topologyPath()): Topology {
   let json: unknown;
   try {
@@ -70,6 +74,7 @@ export function loadTopology(file: string = topologyPath()): Topology {
   return r.data;
 }
 
+/** The lab's hosts from a topology (lab/topology.json by default). */
 export function labHosts(t: Topology = loadTopology()): LabHost[] {
   return Object.entries(t.hosts).map(([name, h]) => ({ name, ...h }));
 }

@@ -20,6 +20,7 @@ import { bastionHost, openSsh, sshOnlyFrom } from './bastion.js';
 import { join } from 'node:path';
 import { forgetNeighbours, releaseVmAddresses, upVmDirectors, vmDirectorHosts, type DirectorsMode, type LabReservation } from './vm-variant.js';
 
+/** The options of `labUp`. */
 export interface LabUpOptions {
   /** Recreate every host's rootfs from the base (new host state; host keys are kept). */
   fresh?: boolean;
@@ -44,6 +45,7 @@ export interface LabUpOptions {
   bastion?: boolean;
 }
 
+/** `lab up`: builds the lab's hosts and starts them (docs: lab/README.md). */
 export async function labUp(opts: LabUpOptions = {}): Promise<void> {
   requireRoot('lab up');
   const progress = opts.progress ?? printProgress;

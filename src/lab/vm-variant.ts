@@ -22,6 +22,7 @@ import { readPid, readState, sshBanner, stopVm } from './vm/vm.js';
 /** Where the lab's directors run: network namespaces (the default) or qemu VMs with real IPVS. */
 export type DirectorsMode = 'netns' | 'vm';
 
+/** The values of `lab up --directors`: netns or vm. */
 export const DIRECTORS_MODES: readonly DirectorsMode[] = ['netns', 'vm'];
 
 /** The group of lab/topology.json whose hosts become VMs in the 'vm' mode. */

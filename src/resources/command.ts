@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { checkFactResult, kv, metaOf, parseKv, redact, runOk, type Meta } from './common.js';
 import { hostPath, metaShape, parseOptions, shellCommand } from './options.js';
 
+/** The options of `command()`. */
 export interface CommandOptions extends Meta {
   /** Shown instead of the command line (id and messages). */
   name?: string;
@@ -33,6 +34,7 @@ const commandOptions = z.object({
   stdin: z.union([z.string(), z.instanceof(Buffer)], { errorMap: () => ({ message: "a string or a Buffer, e.g. stdin: 'y\\n'" }) }).optional(),
 });
 
+/** What a command's guards found on the host. */
 export interface CommandGuards {
   creates?: boolean;
   removes?: boolean;
@@ -40,6 +42,7 @@ export interface CommandGuards {
   onlyIf?: number;
 }
 
+/** What a command resource will do: run its command. */
 export interface CommandChange {
   /** Why it runs: 'no guard', 'PATH missing', … */
   because: string;
@@ -99,6 +102,7 @@ function guardText(g: { creates?: string | undefined; removes?: string | undefin
   ].filter(Boolean).join('; ');
 }
 
+/** A command run on the host, guarded (creates, removes, unless, onlyIf) so a run stays idempotent. */
 export function command(o: CommandOptions): Resource<CommandGuards, CommandChange, 'posix'> {
   const kind = 'command';
   const { cmd, creates, removes, unless, onlyIf } = parseOptions(kind, commandOptions, o, 'command({ cmd: sh`…` })');

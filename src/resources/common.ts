@@ -80,10 +80,12 @@ export function checkFactResult(what: string, r: RunResult): void {
   if (r.code !== 0) throw commandError(`reading ${what}`, r);
 }
 
+/** Base64 text (as a fact prints a file) back to its bytes. */
 export function b64(s: string): Buffer {
   return Buffer.from(s.trim(), 'base64');
 }
 
+/** A file mode as lvs-play prints it: 0644. */
 export function octal(mode: number): string {
   return `0${mode.toString(8).padStart(3, '0')}`;
 }

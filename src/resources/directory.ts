@@ -7,6 +7,7 @@ import { metaOf, octal, redact, runOk, type Meta } from './common.js';
 import { attrsShape, metaShape, parseOptions, presence, targetPath } from './options.js';
 import { attrChanges, fileFact, type FileAttrs, type FileState } from './filewrite.js';
 
+/** The options of `directory()`. */
 export interface DirectoryOptions extends Meta {
   path: string;
   /** Octal mode, e.g. 0o755. Default: mkdir's (0755 under the usual umask), not enforced. */
@@ -17,6 +18,7 @@ export interface DirectoryOptions extends Meta {
   state?: 'present' | 'absent';
 }
 
+/** What a directory resource will do: create it, change its attributes, or remove it. */
 export interface DirectoryChange extends FileAttrs {
   action: 'create' | 'attrs' | 'remove';
   reasons: string[];
@@ -30,6 +32,7 @@ function stateText(st: FileState): string {
   return `directory mode ${st.mode === undefined ? '?' : octal(st.mode)} owner ${st.user ?? '?'} group ${st.group ?? '?'}\n`;
 }
 
+/** A directory on the host, with its owner, group and mode (or absent). */
 export function directory(o: DirectoryOptions): Resource<FileState, DirectoryChange, 'posix'> {
   const kind = 'directory';
   const { path, state, mode, owner, group } = parseOptions(kind, directoryOptions, o, "directory({ path: '/etc/app' })");

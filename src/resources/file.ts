@@ -15,6 +15,7 @@ import {
   type FileState,
 } from './filewrite.js';
 
+/** The options of `file()`. */
 export interface FileOptions extends Meta {
   path: string;
   /** Wanted content (required unless state is 'absent'). */
@@ -32,6 +33,7 @@ export interface FileOptions extends Meta {
   mkdirs?: boolean;
 }
 
+/** The resource `file()` returns. */
 export type FileResource = Resource<FileState, FileChange, 'posix'>;
 
 const fileOptions = z.object({

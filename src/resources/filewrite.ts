@@ -12,6 +12,7 @@ import { b64, checkFactResult, kv, octal, parseKv, redact, runOk } from './commo
 /** Files up to this size travel in the fact; larger ones are compared by sha256 only. */
 export const CONTENT_CAP = 1024 * 1024;
 
+/** A file as read on the host: whether it exists, its digest, content and attributes. */
 export interface FileState {
   type: 'absent' | 'file' | 'dir' | 'link' | 'other';
   mode?: number;
@@ -96,18 +97,21 @@ export function fileFact(path: string, opts: { content?: boolean; sha256?: boole
   };
 }
 
+/** The sha256 of bytes or text, hex. */
 export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
 // ───────────────────────────── planning ─────────────────────────────
 
+/** A file's owner, group and mode. */
 export interface FileAttrs {
   mode?: number;
   owner?: string;
   group?: string;
 }
 
+/** What a file write will do: the new content and attributes, or removal. */
 export interface FileChange extends FileAttrs {
   action: 'write' | 'attrs' | 'remove';
   path: string;
@@ -154,6 +158,7 @@ export function planFileAbsent(path: string, cur: FileState): FileChange | null 
   return { action: 'remove', path, reasons: ['remove'] };
 }
 
+/** A file change in one line: write/remove/set attributes of PATH (reasons). */
 export function describeFileChange(c: FileChange): string {
   const verb = c.action === 'remove' ? 'remove' : c.action === 'attrs' ? 'set attributes of' : 'write';
   const extra = c.action === 'write' && c.mode !== undefined ? `, mode ${octal(c.mode)}` : '';
@@ -198,6 +203,7 @@ export function fileDiff(cur: FileState, c: FileChange, secrets?: readonly strin
 
 // ───────────────────────────── applying ─────────────────────────────
 
+/** How `applyFileChange` writes: attributes, a validate command, a backup. */
 export interface WriteOptions extends FileAttrs {
   /** Checks the temp file before it goes live; a non-zero exit leaves the live file untouched. */
   validate?: (tmpPath: string) => ShellCommand;

@@ -14,6 +14,7 @@ import {
   type FileState,
 } from './filewrite.js';
 
+/** The options of `lineInFile()`. */
 export interface LineInFileOptions extends Meta {
   path: string;
   /** The whole line (without newline). Not needed for state 'absent' with a regexp. */
@@ -30,6 +31,7 @@ export interface LineInFileOptions extends Meta {
   group?: string | number;
 }
 
+/** One edit of a file's lines: the whole new content (or null: unchanged) and what changed. */
 export interface LineEdit {
   /** The whole new content; null = unchanged. */
   content: string | null;
@@ -106,6 +108,7 @@ export function editLines(
   return { content: join(out), what: 'added line' };
 }
 
+/** What a lineInFile resource will do: the file's new content. */
 export interface LineInFileChange extends FileChange {
   what: string;
 }

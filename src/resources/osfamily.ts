@@ -3,9 +3,12 @@ import { sh } from '../shell/quote.js';
 import type { Fact, ShellCommand } from '../types.js';
 import { b64, checkFactResult, kv, parseKv } from './common.js';
 
+/** The OS families lvs-play knows. */
 export type OsFamily = 'debian' | 'rhel' | 'unknown';
+/** The package managers lvs-play drives. */
 export type PkgManager = 'apt' | 'dnf' | 'yum';
 
+/** A host's OS as read: family, os-release ID and version, package manager, systemd, tools on PATH. */
 export interface OsFacts {
   family: OsFamily;
   /** os-release ID (e.g. "debian", "centos"), '' when unknown. */

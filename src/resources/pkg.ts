@@ -7,6 +7,7 @@ import { checkFactResult, commandError, metaOf, parseKv, type Meta } from './com
 import { metaShape, parseOptions, presence } from './options.js';
 import { osFactScript, parseOsFacts, type OsFacts, type PkgManager } from './osfamily.js';
 
+/** The options of `pkg()`. */
 export interface PkgOptions extends Meta {
   names: readonly string[];
   state?: 'present' | 'absent';
@@ -14,12 +15,14 @@ export interface PkgOptions extends Meta {
   updateCache?: boolean;
 }
 
+/** Which of the packages are installed on the host. */
 export interface PkgState {
   os: OsFacts;
   /** name → installed (null: no package database found). */
   installed: Record<string, boolean | null>;
 }
 
+/** What a pkg resource will do: install or remove packages. */
 export interface PkgChange {
   manager: PkgManager;
   install?: string[];

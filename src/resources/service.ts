@@ -9,8 +9,10 @@ import { z } from 'zod';
 import { checkFactResult, invalid, kv, metaOf, parseKv, runOk, type Meta } from './common.js';
 import { metaShape, parseOptions, shellCommand } from './options.js';
 
+/** The host's init system. */
 export type InitSystem = 'systemd' | 'sysv';
 
+/** A service as read on the host: running, enabled, its init system. */
 export interface ServiceState {
   init: InitSystem;
   /** The unit / init script exists. */
@@ -21,6 +23,7 @@ export interface ServiceState {
   enableTool: 'update-rc.d' | 'chkconfig' | null;
 }
 
+/** The options of `service()`. */
 export interface ServiceOptions extends Meta {
   name: string;
   state?: 'started' | 'stopped';
@@ -30,6 +33,7 @@ export interface ServiceOptions extends Meta {
   reloadCommand?: ShellCommand;
 }
 
+/** What a service resource will do: start, stop, enable, disable. */
 export interface ServiceChange {
   init: InitSystem;
   start?: boolean;
@@ -163,6 +167,7 @@ ${raw(waitStatus(script, false))}`);
   return cmds;
 }
 
+/** The resource `service()` returns. */
 export type ServiceResource = Resource<ServiceState, ServiceChange, 'posix'> & {
   /** A handler that reloads this service (with `reloadCommand` when given). */
   reload(meta?: Meta): Resource<ServiceActionState, ServiceActionChange, 'posix'>;
@@ -170,6 +175,7 @@ export type ServiceResource = Resource<ServiceState, ServiceChange, 'posix'> & {
   restart(meta?: Meta): Resource<ServiceActionState, ServiceActionChange, 'posix'>;
 };
 
+/** A service's state (running, stopped) and whether it starts at boot. */
 export function service(o: ServiceOptions): ServiceResource {
   const kind = 'service';
   const { name, state, enabled, reloadCommand } = parseOptions(kind, serviceOptions, o, "service({ name: 'keepalived', state: 'started' })");
@@ -205,6 +211,7 @@ export function service(o: ServiceOptions): ServiceResource {
 
 // ───────────────────────────── serviceAction ─────────────────────────────
 
+/** The options of `serviceAction()`. */
 export interface ServiceActionOptions extends Meta {
   name: string;
   action: 'reload' | 'restart';
@@ -212,10 +219,12 @@ export interface ServiceActionOptions extends Meta {
   command?: ShellCommand;
 }
 
+/** What a service action reads: whether the service runs. */
 export interface ServiceActionState {
   init: InitSystem;
 }
 
+/** What a service action will do: restart or reload it. */
 export interface ServiceActionChange {
   init: InitSystem;
   action: 'reload' | 'restart';

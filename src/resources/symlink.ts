@@ -7,6 +7,7 @@ import { invalid, metaOf, redact, runOk, type Meta } from './common.js';
 import { metaShape, parseOptions, presence, targetPath } from './options.js';
 import { fileFact, tempPathFor, type FileState } from './filewrite.js';
 
+/** The options of `symlink()`. */
 export interface SymlinkOptions extends Meta {
   path: string;
   /** What the link points to (absolute or relative to the link's directory); stored as given. */
@@ -17,6 +18,7 @@ export interface SymlinkOptions extends Meta {
   state?: 'present' | 'absent';
 }
 
+/** What a symlink resource will do: create, repoint or remove the link. */
 export interface SymlinkChange {
   action: 'link' | 'remove';
   /** What is there now and gets replaced: 'absent', 'link', 'file', 'dir'. */
@@ -39,6 +41,7 @@ function stateText(st: FileState): string {
   return `(${st.type === 'dir' ? 'directory' : st.type})\n`;
 }
 
+/** A symbolic link on the host pointing at a target (or absent). */
 export function symlink(o: SymlinkOptions): Resource<FileState, SymlinkChange, 'posix'> {
   const kind = 'symlink';
   const { path, state, force, target: given } = parseOptions(kind, symlinkOptions, o, 'symlink({ path, target })');

@@ -10,6 +10,7 @@ import { editLines } from './lineinfile.js';
 
 export const DEFAULT_SYSCTL_FILE = '/etc/sysctl.d/99-lvs-play.conf';
 
+/** The options of `sysctl()`. */
 export interface SysctlOptions extends Meta {
   /** Dotted name, e.g. net.ipv4.ip_forward ('/' inside a component stands for '.', as sysctl(8) has it). */
   name: string;
@@ -21,6 +22,7 @@ export interface SysctlOptions extends Meta {
   live?: boolean;
 }
 
+/** A kernel parameter as read: its live value and the persisted one. */
 export interface SysctlState {
   /** Running value, whitespace normalised; null when the key does not exist. */
   live: string | null;
@@ -28,6 +30,7 @@ export interface SysctlState {
   file: FileState;
 }
 
+/** What a sysctl resource will do: set the value live and/or in the file. */
 export interface SysctlChange {
   /** Write this value to /proc/sys. */
   live?: string;
@@ -141,6 +144,7 @@ function parsedSysctl(o: SysctlOptions): ReturnType<typeof sysctlOptions.parse> 
   return parsed;
 }
 
+/** A kernel parameter, live and persisted in a sysctl.d file. */
 export function sysctl(o: SysctlOptions): Resource<SysctlState, SysctlChange, 'posix'> {
   const kind = 'sysctl';
   const { name, value, persist, live, file } = parsedSysctl(o);

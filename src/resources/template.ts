@@ -3,6 +3,7 @@ import { LvsError } from '../errors.js';
 import { buildFile, type FileOptions, type FileResource } from './file.js';
 import { invalid } from './common.js';
 
+/** The options of `template()`: a file whose content a function of the host renders. */
 export interface TemplateOptions extends Omit<FileOptions, 'content' | 'state'> {
   /** Renders the file's content; called once, when the resource is built. */
   render: () => string | Buffer;

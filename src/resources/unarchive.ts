@@ -9,6 +9,7 @@ import { hostPath, metaShape, parseOptions, targetPath } from './options.js';
 
 export const UNARCHIVE_MARKER = '.lvs-play-unarchive';
 
+/** The options of `unarchive()`. */
 export interface UnarchiveOptions extends Meta {
   /** Tarball path on the host (.tar, .tar.gz, .tar.xz, .tar.bz2: tar detects it). */
   src: string;
@@ -20,6 +21,7 @@ export interface UnarchiveOptions extends Meta {
   stripComponents?: number;
 }
 
+/** What an unarchive resource reads: the archive's sha256, the one the last extraction recorded, `creates`. */
 export interface UnarchiveState {
   /** sha256 of the archive, null when it is missing. */
   archiveSha: string | null;
@@ -28,6 +30,7 @@ export interface UnarchiveState {
   createsExists: boolean;
 }
 
+/** What an unarchive resource will do: extract the archive (of this sha256). */
 export interface UnarchiveChange {
   archiveSha: string | null;
 }
@@ -69,6 +72,7 @@ const unarchiveOptions = z.object({
   stripComponents: z.number().int('a whole number ≥ 0, e.g. stripComponents: 1').min(0, 'a whole number ≥ 0, e.g. stripComponents: 1').max(100, 'at most 100').optional(),
 });
 
+/** A tarball already on the host extracted into a directory, once per archive content. */
 export function unarchive(o: UnarchiveOptions): Resource<UnarchiveState, UnarchiveChange, 'posix'> {
   const kind = 'unarchive';
   const v = parseOptions(kind, unarchiveOptions, o, "unarchive({ src: '/usr/local/src/x.tar.gz', dest: '/usr/local/src' })");

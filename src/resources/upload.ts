@@ -9,6 +9,7 @@ import { invalid, metaOf, octal, runOk, type Meta } from './common.js';
 import { attrsShape, metaShape, parseOptions, targetPath } from './options.js';
 import { attrChanges, fileFact, sha256, type FileAttrs, type FileState } from './filewrite.js';
 
+/** The options of `upload()`. */
 export interface UploadOptions extends Meta {
   /** Path on the control node (relative paths: from the current directory). */
   src: string;
@@ -21,6 +22,7 @@ export interface UploadOptions extends Meta {
   sha256?: string;
 }
 
+/** What an upload resource will do: copy the file, or only set its attributes. */
 export interface UploadChange extends FileAttrs {
   action: 'upload' | 'attrs';
   reasons: string[];
@@ -49,6 +51,7 @@ const uploadOptions = z.object({
   ...attrsShape,
 });
 
+/** A file from the control node copied to the host when its sha256 differs. */
 export function upload(o: UploadOptions): Resource<FileState, UploadChange, 'posix'> {
   const kind = 'upload';
   const v = parseOptions(kind, uploadOptions, o, "upload({ src: 'files/x.tar.gz', dest: '/usr/local/src/x.tar.gz' })");

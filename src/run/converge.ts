@@ -9,6 +9,7 @@ export interface Outcome {
   error?: string;
 }
 
+/** Whether a resource's read is a Fact (a command plus a parser, batched per host) rather than a function. */
 export function isFact(read: AnyResource['read']): read is Fact<unknown> {
   return typeof read === 'object' && read !== null && 'command' in read && 'parse' in read;
 }

@@ -59,18 +59,22 @@ export function parseIPv6(s: string): number[] | null {
   return [...head, ...zeros, ...rest];
 }
 
+/** An IPv4 address in strict dotted form (four octets 0-255, no leading zeros). */
 export function isIPv4(s: string): boolean {
   return parseIPv4(s) !== null;
 }
 
+/** An IPv6 address (no zone id, no prefix length). */
 export function isIPv6(s: string): boolean {
   return parseIPv6(s) !== null;
 }
 
+/** An IPv4 or IPv6 address. */
 export function isIp(s: string): boolean {
   return isIPv4(s) || isIPv6(s);
 }
 
+/** 'inet' for an IPv4 address, 'inet6' for an IPv6 one, null for neither. */
 export function ipFamily(s: string): IpFamily | null {
   return isIPv4(s) ? 'inet' : isIPv6(s) ? 'inet6' : null;
 }

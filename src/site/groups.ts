@@ -18,6 +18,7 @@ export const SITE_GROUPS = {
   linux: { name: 'linux_realservers_group', fallback: 'linux_realservers' },
   windows: { name: 'windows_realservers_group', fallback: 'windows' },
 } as const;
+/** A role a host plays in the site: directors, Linux or Windows real servers. */
 export type SiteRole = keyof typeof SITE_GROUPS;
 
 /** The group name of each part. */

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { RunResult } from '../types.js';
 
+/** How a program runs on the control node: its stdin, a timeout, its environment. */
 export interface SpawnOptions {
   stdin?: string | Buffer;
   timeoutMs?: number;

@@ -7,6 +7,7 @@ import { Redactor } from '../mask.js';
 import { decrypt, encrypt } from './aes256.js';
 import { CIPHER, DEFAULT_ID, formatEnvelope, formatPayload, parseEnvelope, parsePayload, VaultFormatError } from './format.js';
 
+/** One vault password and the vault id it is for. */
 export interface VaultPassword {
   /** The vault id (label): "default" for --vault-password-file and --ask-vault-pass. */
   id: string;
@@ -17,6 +18,7 @@ export interface VaultPassword {
 
 export const NO_PASSWORD_FIX = 'add --vault-password-file FILE, --ask-vault-pass or --vault-id LABEL@SOURCE (or set ANSIBLE_VAULT_PASSWORD_FILE)';
 
+/** The run's vault passwords: opens Ansible Vault files and `!vault` values; what it opens is a secret. */
 export class Vault {
   /** What was decrypted, kept in the one holder of secret values (src/mask.ts). */
   readonly #revealed: Redactor;

@@ -5,18 +5,12 @@
  */
 import type { GlobalDefs, ScriptCommand, TrackInterfaceRef, VrrpInstance, VrrpScript } from './model.js';
 
-/** A check the director runs on itself (a vrrp_script tracked by the site's instance). */
-export interface SiteTrackScript {
-  name: string;
-  script: ScriptCommand;
-  /** Seconds between runs (default keepalived's 1). */
-  interval?: number;
-  timeout?: number;
-  /** Subtracted from (negative) or added to the priority while the script fails/succeeds; none: FAULT on failure. */
-  weight?: number;
-  fall?: number;
-  rise?: number;
-}
+/**
+ * A check the director runs on itself: a vrrp_script the site's instance tracks. Its `weight` is
+ * put on the instance's track_script line (negative: subtracted while the script fails; none:
+ * FAULT on failure).
+ */
+export type SiteTrackScript = Omit<VrrpScript, 'user'>;
 
 /** IPVS connection sync (`lvs_sync_daemon`); the interface defaults to the VRRP interface. */
 export interface SiteLvsSync {

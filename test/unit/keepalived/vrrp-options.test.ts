@@ -4,24 +4,13 @@
  * one director at a time and across the directors, and built from a site description.
  */
 import { describe, expect, it } from 'vitest';
-import { LvsError, ValidationErrors } from '../../../src/errors.js';
 import { renderKeepalivedConf } from '../../../roles/keepalived/render.js';
 import { validateDirectorPair, validateKeepalived } from '../../../roles/keepalived/validate.js';
 import { directorConfigs, type DirectorSite } from '../../../roles/keepalived/site.js';
 import type { KeepalivedConfig } from '../../../roles/keepalived/model.js';
-import { siteConfig } from './fixtures.js';
+import { errorsOf, siteConfig } from './fixtures.js';
 
 const where = { file: 'site.ts', field: 'k' };
-
-function errorsOf(run: () => unknown): LvsError[] {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationErrors);
-    return [...(e as ValidationErrors).errors];
-  }
-  throw new Error('expected validation errors');
-}
 
 function edited(host: 'lvs1' | 'lvs2', edit: (c: KeepalivedConfig) => void): KeepalivedConfig {
   const c = siteConfig(host);

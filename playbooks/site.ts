@@ -18,6 +18,9 @@
  *   ipvs_tuning          load ip_vs and set net.ipv4.vs.expire_nodest_conn=1 (default true): without it
  *                        IPVS silently drops a client whose reused source port still maps to a removed
  *                        real server (seen in the e2e as request timeouts). The netns lab has no IPVS: off.
+ *   lvs_sync             IPVS connection sync between the directors (keepalived lvs_sync_daemon), default
+ *                        true with two or more directors; needs IPVS (the netns lab: off). vrrp_version,
+ *                        vrrp_advert_int, vrrp_track_interfaces, vrrp_track_scripts: docs/site.md.
  */
 import { directorsOf, groupOf, groupPattern, play, playbook, portsOf, realServersOf, vipsOf, type HostView } from 'lvs-play';
 import { absPath, flag, words, z } from 'lvs-play/kit';
@@ -48,9 +51,13 @@ function site(host: HostView): DirectorSite {
     interface: vrrp.interface,
     virtualRouterId: vrrp.virtualRouterId,
     ...(vrrp.authPass ? { authPass: vrrp.authPass } : {}),
-    advertInt: 1,
+    advertInt: vrrp.advertInt,
+    ...(vrrp.version !== 2 ? { vrrpVersion: vrrp.version } : {}),
     unicast: vrrp.unicast,
     ...(vrrp.notify ? { notify: { any: vrrp.notify } } : {}),
+    ...(vrrp.trackInterfaces.length > 0 ? { trackInterfaces: vrrp.trackInterfaces } : {}),
+    ...(vrrp.trackScripts.length > 0 ? { trackScripts: vrrp.trackScripts } : {}),
+    ...(vrrp.lvsSync ? { lvsSync: vrrp.lvsSync } : {}),
     // one virtual service per VIP and port (the seed: one VIP, port 80)
     services: vips.flatMap((vip) =>
       portsOf(host).map((port) => ({
@@ -82,17 +89,22 @@ export default playbook('lvs-dr', [
     windowsRealServer({ vips: vipsOf(host), tcpPorts: portsOf(host), ...windowsNicsOf(host) }),
   ]),
 
-  play('directors: base', { hosts: groupPattern('directors') }, (host) => [
-    directorBase(host.var('ipvs_tuning', flag, true) ? { loadIpvsModule: true, ipvs: { expireNodestConn: true } } : {}),
-    firewall({
-      vips: vipsOf(host),
-      tcpPorts: portsOf(host),
-      vrrpPeers: directorsOf(host).filter((d) => d.name !== host.name).map((d) => d.address),
-      vrrpMulticast: !vrrpOf(host).unicast,
-    }),
-    // keepalived owns the IPVS table: ipvsadm is only installed (for looking), never persisted
-    ipvsadm(),
-  ]),
+  play('directors: base', { hosts: groupPattern('directors') }, (host) => {
+    const peers = directorsOf(host).filter((d) => d.name !== host.name).map((d) => d.address);
+    return [
+      directorBase(host.var('ipvs_tuning', flag, true) ? { loadIpvsModule: true, ipvs: { expireNodestConn: true } } : {}),
+      firewall({
+        vips: vipsOf(host),
+        tcpPorts: portsOf(host),
+        vrrpPeers: peers,
+        vrrpMulticast: !vrrpOf(host).unicast,
+        // the IPVS sync daemon's multicast from the other directors (lvs_sync)
+        ...(vrrpOf(host).lvsSync && peers.length > 0 ? { lvsSync: { peers } } : {}),
+      }),
+      // keepalived owns the IPVS table: ipvsadm is only installed (for looking), never persisted
+      ipvsadm(),
+    ];
+  }),
 
   // keepalived: built on every director at once, then rolled out one director at a time,
   // BACKUP first, each one reloaded and healthy before the next (the VIP is never unserved)

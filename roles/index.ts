@@ -89,6 +89,9 @@ export {
   type ScriptCommand,
 } from './keepalived/index.js';
 
+// keepalived: VRRP version, the director's own health (track_interface / track_script), IPVS connection sync
+export { SYNC_GROUP, SYNC_PORT, vrrpVersionOf, type SiteVrrpOptions, type SiteTrackScript, type SiteLvsSync, type TrackInterfaceRef, type LvsSyncDaemon } from './keepalived/index.js';
+
 // init-service
 export { initService, initServiceOptions, type InitServiceInput, type InitServiceOptions } from './init-service/index.js';
 

@@ -1,5 +1,6 @@
 /** Options of the firewall role (zod, with defaults). */
 import { absPath, anyIpv4, ipv4, port, z } from 'lvs-play/kit';
+import { SYNC_GROUP, SYNC_PORT } from '../keepalived/sync.js';
 
 export const DEFAULT_NFT_FILE = '/etc/nftables.d/lvs-play.nft';
 export const NFT_TABLE = 'lvs_play';
@@ -18,6 +19,14 @@ export const firewallSchema = z
     vrrpPeers: z.array(anyIpv4).default([]),
     /** Also accept VRRP to its multicast group 224.0.0.18 (from anyone). */
     vrrpMulticast: z.boolean().default(true),
+    /**
+     * IPVS connection sync (keepalived's lvs_sync_daemon): accept the sync daemon's UDP datagrams
+     * from the other directors to its multicast group (default 224.0.0.81, port 8848).
+     */
+    lvsSync: z
+      .object({ peers: z.array(anyIpv4).min(1, 'list the other directors (their addresses)'), group: anyIpv4.refine((a) => /^2(2[4-9]|3\d)\./.test(a), 'a multicast group (224.0.0.0 to 239.255.255.255)').default(SYNC_GROUP), port: port.default(SYNC_PORT) })
+      .strict()
+      .optional(),
     /** The SSH port kept open; its accept rule is always ensured first. */
     sshPort: port.default(22),
     /** The iptables chain (nftables: always the role's own input chain). */

@@ -73,5 +73,9 @@ export function firewallRules(o: FirewallOptions): FwRule[] {
   }
   for (const peer of o.vrrpPeers) out.push(rule(`vrrp from ${peer}`, { src: peer, proto: '112' }));
   if (o.vrrpMulticast) out.push(rule('vrrp to 224.0.0.18', { dst: '224.0.0.18', proto: '112' }));
+  const sync = o.lvsSync;
+  for (const peer of sync ? [...new Set(sync.peers)] : []) {
+    out.push(rule(`ipvs sync from ${peer} to ${sync!.group} udp/${sync!.port}`, { src: peer, dst: sync!.group, proto: 'udp', dport: sync!.port }));
+  }
   return out;
 }

@@ -32,6 +32,29 @@ export interface GlobalDefs {
   vrrpSkipCheckAdvAddr?: boolean;
   /** Seconds to wait before sending a second set of gratuitous ARPs after becoming MASTER. */
   vrrpGarpMasterDelay?: number;
+  /**
+   * `vrrp_version`: 2 (keepalived's default: advert_int in whole seconds) or 3 (RFC 5798:
+   * centiseconds, so sub-second adverts; no authentication).
+   */
+  vrrpVersion?: 2 | 3;
+  /** IPVS connection synchronisation between the directors (`lvs_sync_daemon`, sync.ts). */
+  lvsSyncDaemon?: LvsSyncDaemon;
+}
+
+/**
+ * `lvs_sync_daemon INTERFACE VRRP_INSTANCE [id N] [maxlen N]`: the kernel's IPVS sync daemon, MASTER
+ * (sending the connection table) while the instance is MASTER, BACKUP (receiving) otherwise, by
+ * multicast to 224.0.0.81 UDP 8848 on `interface`. Needs IPVS in the kernel (keepalived 2.2.7's
+ * VRRP process crashes without it).
+ */
+export interface LvsSyncDaemon {
+  interface: string;
+  /** The vrrp_instance whose state the daemons follow. */
+  instance: string;
+  /** 0–255, the same on every director; keepalived's default is the instance's virtual_router_id. */
+  syncId?: number;
+  /** Largest sync packet (bytes, 1–65507; at most the interface MTU − 28). */
+  maxlen?: number;
 }
 
 /** A vrrp_script block: a check script keepalived runs. */
@@ -62,6 +85,12 @@ export interface TrackScriptRef {
   weight?: number;
 }
 
+/** `track_interface { NAME [weight W] }`: weight 0 (none) puts the instance in FAULT when NAME is down. */
+export interface TrackInterfaceRef {
+  name: string;
+  weight?: number;
+}
+
 /** A vrrp_instance block: state, interface, router id, priority, VIPs. */
 export interface VrrpInstance {
   name: string;
@@ -81,7 +110,7 @@ export interface VrrpInstance {
   unicastSrcIp?: string;
   unicastPeers?: string[];
   trackScripts?: (string | TrackScriptRef)[];
-  trackInterfaces?: string[];
+  trackInterfaces?: (string | TrackInterfaceRef)[];
   nopreempt?: boolean;
   preemptDelay?: number;
   notifyMaster?: ScriptCommand;
@@ -187,6 +216,7 @@ const rule = fieldRule;
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const WORD_NAME_FIX = 'use letters, digits, "_", "-" or "."';
 const trackWeight = rule(int, (w) => w >= -253 && w <= 253, 'weight out of range', 'give a weight from -253 to 253');
+const trackedIface = rule(z.string(), isInterfaceName, 'invalid interface name', 'give a Linux interface name, e.g. eth1');
 const above0 = (what: string, fix: string) => rule(num, (v) => v > 0, `${what} must be above 0`, fix);
 
 const script = z.union([z.string(), z.object({ path: z.string(), args: z.array(z.string()).optional() }).strict()]);
@@ -224,6 +254,13 @@ export const keepalivedConfigSchema = z
         vrrpStrict: z.boolean().optional(),
         vrrpSkipCheckAdvAddr: z.boolean().optional(),
         vrrpGarpMasterDelay: int.optional(),
+        vrrpVersion: z.union([z.literal(2), z.literal(3)]).optional(),
+        lvsSyncDaemon: z.object({
+          interface: rule(z.string(), isInterfaceName, 'invalid interface name', 'give a Linux interface name, e.g. eth0 (the directors\' own network)'),
+          instance: z.string(),
+          syncId: rule(int, (v) => v >= 0 && v <= 255, 'sync id out of range', 'give a number from 0 to 255, the same on every director').optional(),
+          maxlen: rule(int, (v) => v >= 1 && v <= 65507, 'maxlen out of range', 'give bytes from 1 to 65507 (at most the MTU - 28), or leave it out').optional(),
+        }).strict().optional(),
       })
       .strict(),
     vrrpScripts: z
@@ -252,7 +289,7 @@ export const keepalivedConfigSchema = z
         unicastSrcIp: z.string().optional(),
         unicastPeers: z.array(z.string()).optional(),
         trackScripts: z.array(z.union([z.string(), z.object({ name: z.string(), weight: trackWeight.optional() }).strict()])).optional(),
-        trackInterfaces: z.array(rule(z.string(), isInterfaceName, 'invalid interface name', 'give a Linux interface name, e.g. eth1')).optional(),
+        trackInterfaces: z.array(z.union([trackedIface, z.object({ name: trackedIface, weight: trackWeight.optional() }).strict()])).optional(),
         nopreempt: z.boolean().optional(),
         preemptDelay: rule(num, (v) => v >= 0 && v <= 1000, 'preempt_delay out of range', 'give seconds from 0 to 1000').optional(),
         notifyMaster: script.optional(),

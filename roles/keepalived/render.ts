@@ -4,6 +4,7 @@
  * Validate first (validate.ts): the renderer trusts its input.
  */
 import { MASK } from 'lvs-play/kit';
+import { lvsSyncLine } from './sync.js';
 import { scriptWords, type HealthCheck, type KaRealServer, type KeepalivedConfig, type ScriptCommand, type VirtualServer, type VrrpInstance, type VrrpScript } from './model.js';
 
 const HEADER = '# managed by lvs-play: do not edit by hand, changes are overwritten';
@@ -43,6 +44,8 @@ function globalDefs(cfg: KeepalivedConfig): Line[] {
   if (g.vrrpStrict) body.push('vrrp_strict');
   if (g.vrrpSkipCheckAdvAddr) body.push('vrrp_skip_check_adv_addr');
   if (g.vrrpGarpMasterDelay !== undefined) body.push(`vrrp_garp_master_delay ${g.vrrpGarpMasterDelay}`);
+  if (g.vrrpVersion !== undefined) body.push(`vrrp_version ${g.vrrpVersion}`);
+  if (g.lvsSyncDaemon) body.push(lvsSyncLine(g.lvsSyncDaemon));
   return block('global_defs', body);
 }
 
@@ -88,20 +91,18 @@ function vrrpInstance(i: VrrpInstance): Line[] {
     body.push(...block('authentication', [`auth_type ${i.authentication.type}`, `auth_pass ${i.authentication.pass}`]));
   }
   body.push(...block('virtual_ipaddress', i.virtualIpAddresses.map(normaliseVip)));
-  if (i.trackInterfaces && i.trackInterfaces.length > 0) body.push(...block('track_interface', [...i.trackInterfaces]));
-  if (i.trackScripts && i.trackScripts.length > 0) {
-    body.push(
-      ...block(
-        'track_script',
-        i.trackScripts.map((t) => (typeof t === 'string' ? t : t.weight === undefined ? t.name : `${t.name} weight ${t.weight}`)),
-      ),
-    );
-  }
+  if (i.trackInterfaces && i.trackInterfaces.length > 0) body.push(...block('track_interface', i.trackInterfaces.map(tracked)));
+  if (i.trackScripts && i.trackScripts.length > 0) body.push(...block('track_script', i.trackScripts.map(tracked)));
   if (i.notifyMaster) body.push(`notify_master ${quoteCommand(i.notifyMaster)}`);
   if (i.notifyBackup) body.push(`notify_backup ${quoteCommand(i.notifyBackup)}`);
   if (i.notifyFault) body.push(`notify_fault ${quoteCommand(i.notifyFault)}`);
   if (i.notify) body.push(`notify ${quoteCommand(i.notify)}`);
   return block(`vrrp_instance ${i.name}`, body);
+}
+
+/** A track_interface / track_script entry: `NAME` or `NAME weight W`. */
+function tracked(t: string | { name: string; weight?: number }): string {
+  return typeof t === 'string' ? t : t.weight === undefined ? t.name : `${t.name} weight ${t.weight}`;
 }
 
 function virtualServer(v: VirtualServer): Line[] {

@@ -7,6 +7,7 @@ import type { HostView } from 'lvs-play';
 import { canonicalIp, ipFamily, LvsError, ValidationErrors, z } from 'lvs-play/kit';
 import type { HealthCheck, KeepalivedConfig, LbAlgo, LbKind, ScriptCommand, VirtualServer, VrrpInstance } from './model.js';
 import { validateDirectorPair, validateKeepalived } from './validate.js';
+import { vrrpExtras, type SiteVrrpOptions } from './site-vrrp.js';
 
 /** A real server of a site service: its address, port, weight and health check. */
 export interface SiteRealServer {
@@ -43,7 +44,7 @@ export interface SiteNotify {
 }
 
 /** A director pair's site, as keepalived needs it: VIPs, interface, VRRP router id and auth, services. */
-export interface DirectorSite {
+export interface DirectorSite extends SiteVrrpOptions {
   /** VIPs, bare addresses (`/32 dev IFACE` is added) or full virtual_ipaddress entries. */
   vips: readonly string[];
   interface: string;
@@ -104,6 +105,7 @@ function notifyOf(n: SiteNotify | undefined): Partial<VrrpInstance> {
 
 /** One director's config as the site gives it, not yet validated (directorConfig and directorConfigs validate it). */
 function buildDirectorConfig(site: DirectorSite, host: string, vars: DirectorWithAddress, peers: readonly string[]): KeepalivedConfig {
+  const extras = vrrpExtras(site, site.instanceName ?? 'VI_1', site.interface);
   const inst: VrrpInstance = {
     name: site.instanceName ?? 'VI_1',
     state: vars.state,
@@ -115,6 +117,7 @@ function buildDirectorConfig(site: DirectorSite, host: string, vars: DirectorWit
     virtualIpAddresses: site.vips.map((v) => vipEntry(v, site.interface)),
     ...(site.unicast ? { ...(vars.address ? { unicastSrcIp: vars.address } : {}), unicastPeers: [...peers] } : {}),
     ...notifyOf(site.notify),
+    ...extras.instance,
   };
   const firstVip = site.vips[0] === undefined ? '' : bareVip(site.vips[0]);
   const services: VirtualServer[] = site.services.map((s) => ({
@@ -132,9 +135,11 @@ function buildDirectorConfig(site: DirectorSite, host: string, vars: DirectorWit
       return { address: r.address, port, weight: r.weight ?? 1, ...(check ? { check } : {}) };
     }),
   }));
+  const scripts = (site.notify && Object.keys(site.notify).length > 0) || extras.vrrpScripts.length > 0;
   return {
     // scripts run as root with script security on (keepalived refuses scripts without either)
-    globalDefs: { routerId: vars.routerId ?? host, ...(site.notify && Object.keys(site.notify).length > 0 ? { enableScriptSecurity: true, scriptUser: 'root' } : {}) },
+    globalDefs: { routerId: vars.routerId ?? host, ...(scripts ? { enableScriptSecurity: true, scriptUser: 'root' } : {}), ...extras.globalDefs },
+    ...(extras.vrrpScripts.length > 0 ? { vrrpScripts: extras.vrrpScripts } : {}),
     vrrpInstances: [inst],
     virtualServers: services,
     ...(site.raw !== undefined ? { raw: site.raw } : {}),

@@ -7,6 +7,8 @@ import { LvsError, pathSuffix, ruleOf, ValidationErrors, valueAt } from 'lvs-pla
 import { canonicalIp, ipFamily, isInterfaceName } from 'lvs-play/kit';
 import { keepalivedConfigSchema, scriptWords, type KeepalivedConfig, type ScriptCommand, type VrrpInstance, type Where } from './model.js';
 import { normaliseVip } from './render.js';
+import { checkLvsSync, checkLvsSyncPair } from './sync.js';
+import { checkVrrpTiming } from './vrrp-version.js';
 
 type Report = (field: string, message: string, value: unknown, fix: string) => void;
 
@@ -88,6 +90,7 @@ export function validateDirectorPair(configsByHost: Record<string, unknown>, whe
     }
   }
 
+  checkLvsSyncPair(typed, at, err);
   const [firstHost, ...others] = typed;
   if (firstHost) {
     const want = sameShape(firstHost[1].virtualServers);
@@ -152,6 +155,7 @@ function checkConfig(input: unknown, base: string, err: Report): KeepalivedConfi
   const names = new Set<string>();
   const vrids = new Map<string, string>();
   cfg.vrrpInstances.forEach((inst, i) => checkInstance(inst, `${base}.vrrpInstances[${i}]`, cfg, scripts, names, vrids, err));
+  checkLvsSync(cfg, base, err);
 
   const vsKeys = new Set<string>();
   cfg.virtualServers.forEach((vs, i) => {
@@ -246,8 +250,13 @@ function checkInstance(
     err(`${at}.unicastPeers`, 'unicast peers are not allowed with vrrp_strict', inst.unicastPeers, 'drop unicastPeers (use multicast), or drop globalDefs.vrrpStrict');
   }
   if (fam === 'mixed') err(`${at}.virtualIpAddresses`, 'IPv4 and IPv6 virtual addresses in one instance', inst.virtualIpAddresses, 'put IPv6 addresses in a vrrp_instance of their own');
+  checkVrrpTiming(cfg, inst, at, err);
+  const ifaces = new Set<string>();
   (inst.trackInterfaces ?? []).forEach((t, j) => {
-    if (t === inst.interface) err(`${at}.trackInterfaces[${j}]`, 'the instance interface is tracked anyway', t, 'drop it from trackInterfaces (keepalived ignores it): list other interfaces only');
+    const name = typeof t === 'string' ? t : t.name;
+    if (name === inst.interface) err(`${at}.trackInterfaces[${j}]`, 'the instance interface is tracked anyway', name, 'drop it from trackInterfaces (keepalived ignores it): list other interfaces only');
+    else if (ifaces.has(name)) err(`${at}.trackInterfaces[${j}]`, 'duplicate track_interface', name, 'track each interface once');
+    ifaces.add(name);
   });
   const tracked = new Set<string>();
   (inst.trackScripts ?? []).forEach((t, j) => {

@@ -61,9 +61,9 @@ function labWinRm(name: string): WinRmConnection | null {
 /**
  * A director replaced by a qemu VM (`lab up --directors vm`) has a real IPVS kernel and systemd:
  * keepalived comes from Debian's package there (building under TCG is slow) and runs in full, and
- * the IPVS sysctls are set.
+ * the IPVS sysctls are set, and the directors sync their connections (lvs_sync).
  */
-const VM_DIRECTOR_VARS: Vars = { keepalived_install: 'package', keepalived_args: ['-D'], ipvs_tuning: true };
+const VM_DIRECTOR_VARS: Vars = { keepalived_install: 'package', keepalived_args: ['-D'], ipvs_tuning: true, lvs_sync: true };
 
 /** Whether the lab VM of this name runs now (its qemu pidfile names a live qemu). Sync, cheap. */
 function runsAsVm(name: string): boolean {

@@ -3,7 +3,7 @@
  */
 import type { DirectorFacts, RealServerFacts } from './facts.js';
 import { hostOf } from './ipvs.js';
-import type { DirectorStatus, InstanceStatus, IpvsListing, RealServerStatus, VrrpStatus } from './model.js';
+import type { DirectorStatus, InstanceStatus, IpvsListing, RealServerStatus, SyncStatus, VrrpStatus } from './model.js';
 
 export interface HostRead<F> {
   name: string;
@@ -23,7 +23,7 @@ function instanceState(f: DirectorFacts, iface: string, vips: readonly string[])
 export function directorStatus(d: HostRead<DirectorFacts>, allVips: readonly string[]): DirectorStatus {
   const f = d.facts;
   if (!f) {
-    return { name: d.name, address: d.address, reachable: false, error: d.error, keepalived: null, configFound: false, instances: [], vipsHeld: [], ipvs: { available: false, reason: 'unreachable', services: [] }, drained: [] };
+    return { name: d.name, address: d.address, reachable: false, error: d.error, keepalived: null, configFound: false, instances: [], vipsHeld: [], ipvs: { available: false, reason: 'unreachable', services: [] }, sync: syncStatus(null), drained: [] };
   }
   const instances: InstanceStatus[] = (f.conf?.instances ?? []).map((i) => ({
     name: i.name,
@@ -43,7 +43,21 @@ export function directorStatus(d: HostRead<DirectorFacts>, allVips: readonly str
     instances,
     vipsHeld: allVips.filter((v) => f.addresses.some((a) => a.address === v && a.iface !== 'lo')),
     ipvs: { available: f.ipvs !== null, reason: f.ipvsUnavailable, services: f.ipvs ?? [] },
+    sync: syncStatus(f),
     drained: Object.keys(f.drained),
+  };
+}
+
+function syncStatus(f: DirectorFacts | null): SyncStatus {
+  const configured = f?.conf?.syncDaemon != null;
+  if (!f?.sync) return { configured, available: false, reason: f ? 'not available (no IPVS)' : 'unreachable', daemons: [], connections: null, byState: {} };
+  return {
+    configured,
+    available: true,
+    reason: null,
+    daemons: f.sync.daemons.map((d) => ({ role: d.role, interface: d.interface, syncId: d.syncId })),
+    connections: f.sync.connections.total,
+    byState: f.sync.connections.byState,
   };
 }
 

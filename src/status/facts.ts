@@ -5,6 +5,7 @@ import { parseDrainedList } from '../site/drained.js';
 import { parseIpvs, type IpvsService } from './ipvs.js';
 import { parseKeepalivedConf, type ConfSummary } from './keepalived-conf.js';
 import { sections } from './scripts.js';
+import { parseConnStates, parseSyncDaemons, type SyncDaemon } from './sync.js';
 
 export interface Address {
   iface: string;
@@ -21,6 +22,8 @@ export interface DirectorFacts {
   /** The IPVS table, or null with the reason (`no IPVS in this kernel …`). */
   ipvs: IpvsService[] | null;
   ipvsUnavailable: string | null;
+  /** The IPVS sync daemons and the connection entries per state; null without IPVS. */
+  sync: { daemons: SyncDaemon[]; connections: { total: number; byState: Record<string, number> } } | null;
   /** Drained real-server addresses recorded on this director (`lvs-play drain`), with their notes. */
   drained: Record<string, string>;
 }
@@ -78,6 +81,7 @@ export function parseDirector(stdout: string): DirectorFacts {
     downLinks: downLinks(s.get('link') ?? ''),
     ipvs: ipvsLine === 'ok' ? parseIpvs(s.get('list') ?? '', s.get('stats') ?? '', s.get('rate') ?? '') : null,
     ipvsUnavailable: ipvsLine === 'ok' ? null : ipvsLine || 'unknown',
+    sync: ipvsLine === 'ok' ? { daemons: parseSyncDaemons(s.get('syncd') ?? ''), connections: parseConnStates(s.get('conns') ?? '') } : null,
     drained,
   };
 }

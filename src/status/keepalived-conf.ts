@@ -31,6 +31,8 @@ export interface ConfVirtualServer {
 }
 
 export interface ConfSummary {
+  /** `lvs_sync_daemon INTERFACE [inst] INSTANCE …` in global_defs, or null. */
+  syncDaemon: { interface: string; instance: string } | null;
   instances: ConfInstance[];
   virtualServers: ConfVirtualServer[];
 }
@@ -64,5 +66,12 @@ function virtualServer(st: KeepalivedStatement): ConfVirtualServer {
 /** Parses keepalived.conf text (lenient: unknown keywords are skipped with their blocks). */
 export function parseKeepalivedConf(text: string): ConfSummary {
   const top = parseKeepalivedStatements(text);
-  return { instances: blocksNamed(top, 'vrrp_instance').map(instance), virtualServers: blocksNamed(top, 'virtual_server').map(virtualServer) };
+  return { syncDaemon: syncDaemon(top), instances: blocksNamed(top, 'vrrp_instance').map(instance), virtualServers: blocksNamed(top, 'virtual_server').map(virtualServer) };
+}
+
+function syncDaemon(top: KeepalivedStatement[]): ConfSummary['syncDaemon'] {
+  const st = blocksNamed(top, 'global_defs').flatMap((g) => g.block ?? []).find((s) => s.keyword === 'lvs_sync_daemon');
+  if (!st) return null;
+  const [iface = '', a = '', b = ''] = st.args;
+  return { interface: iface, instance: a === 'inst' ? b : a };
 }

@@ -18,6 +18,20 @@ export interface InstanceStatus {
   vips: string[];
 }
 
+/** IPVS connection sync on one director (keepalived's lvs_sync_daemon; docs/site.md lvs_sync). */
+export interface SyncStatus {
+  /** keepalived.conf has lvs_sync_daemon. */
+  configured: boolean;
+  /** IPVS is there to ask (false on the netns lab). */
+  available: boolean;
+  reason: string | null;
+  /** The kernel's sync daemons running now: master sends, backup receives. */
+  daemons: { role: 'master' | 'backup'; interface: string; syncId: number | null }[];
+  /** Connection entries in this director's IPVS table (on a BACKUP: the synced ones). */
+  connections: number | null;
+  byState: Record<string, number>;
+}
+
 export interface DirectorStatus {
   name: string;
   address: string;
@@ -30,6 +44,7 @@ export interface DirectorStatus {
   /** VIPs (of any instance) on this director's interfaces. */
   vipsHeld: string[];
   ipvs: { available: boolean; reason: string | null; services: IpvsService[] };
+  sync: SyncStatus;
   /** Real-server addresses recorded as drained here (`lvs-play drain`). */
   drained: string[];
 }
@@ -71,7 +86,7 @@ export interface RealServerStatus {
 export interface Problem {
   /** Stable identifier: two-masters, no-master, vip-on-two-hosts, ipvs-differs, keepalived-down,
    * unreachable, no-config, rs-down, rs-missing, rs-weight-0, rs-not-configured, rs-no-vip, rs-answers-arp,
-   * rs-weak-host. */
+   * rs-weak-host, sync-down. */
   id: string;
   host: string | null;
   message: string;

@@ -32,6 +32,7 @@ function directorProblems(ds: readonly DirectorStatus[]): Problem[] {
       out.push(p('no-master', null, `VRRP instance ${inst}: no director is MASTER — nobody serves its VIPs`, `start keepalived on the directors (the one with the highest priority becomes MASTER); check its log (journalctl -u keepalived) for FAULT reasons such as a down interface`));
     }
   }
+  out.push(...syncProblems(live));
   const master = live.find((d) => d.instances.some((i) => i.state === 'MASTER') && d.keepalived?.running);
   if (master?.ipvs.available) {
     const want = ipvsShape(master.ipvs.services);
@@ -47,6 +48,13 @@ function directorProblems(ds: readonly DirectorStatus[]): Problem[] {
     }
   }
   return out;
+}
+
+/** keepalived.conf asks for connection sync, IPVS is there, keepalived runs, but no sync daemon does. */
+function syncProblems(live: readonly DirectorStatus[]): Problem[] {
+  return live
+    .filter((d) => d.sync.configured && d.sync.available && d.keepalived?.running && d.sync.daemons.length === 0)
+    .map((d) => p('sync-down', d.name, `${d.name}: keepalived.conf has lvs_sync_daemon but no IPVS sync daemon runs — a failover would lose the open connections`, `check keepalived's log on ${d.name} (journalctl -u keepalived: "IPVS: … sync daemon") and that the sync interface exists; re-running the site playbook reloads keepalived`));
 }
 
 function realServerProblems(rs: RealServerStatus, ds: readonly DirectorStatus[], vips: readonly string[]): Problem[] {

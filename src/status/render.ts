@@ -3,6 +3,7 @@
  */
 import { ipvsShape } from './ipvs.js';
 import type { DirectorStatus, RealServerStatus, StatusReport } from './model.js';
+import { syncLine } from './sync.js';
 
 type Paint = (text: string, code: number) => string;
 const RED = 31, GREEN = 32, YELLOW = 33, DIM = 2, BOLD = 1;
@@ -121,6 +122,8 @@ export function renderStatus(r: StatusReport, color = false): string {
     const who = v.holders.length ? v.holders.join(' and ') : 'nobody';
     lines.push(`VIP ${v.address} on ${v.holders.length === 1 ? paint(who, GREEN) : paint(who, RED)}`);
   }
+  const sync = syncLine(r.directors);
+  if (sync) lines.push(sync.includes('not available') ? paint(sync, DIM) : sync);
   lines.push('', ...directorsBlock(r, master, paint));
   const shown = master?.ipvs.available ? master : r.directors.find((d) => d.ipvs.available);
   if (shown) lines.push('', ...ipvsBlock(shown, paint));

@@ -8,6 +8,7 @@
 import { DRAINED_DIR, drainedListCommand } from '../site/drained.js';
 import { KEEPALIVED_CONF } from '../site/members.js';
 import { raw, sh } from '../shell/quote.js';
+import { CONN_STATES_PIPE } from './sync.js';
 import { ps } from '../shell/powershell.js';
 import type { PsScript, ShellCommand } from '../types.js';
 
@@ -37,6 +38,10 @@ echo @@stats
 ipvsadm -L -n --stats --exact 2>&1
 echo @@rate
 ipvsadm -L -n --rate --exact 2>&1
+echo @@syncd
+ipvsadm -L --daemon 2>&1
+echo @@conns
+ipvsadm -L -n -c 2>/dev/null | ${raw(CONN_STATES_PIPE)}
 fi
 echo @@drained
 ${raw(drainedListCommand(o.drainedDir ?? DRAINED_DIR))}

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureKeepalivedTarball } from '../../src/lab/sources.js';
 import type { DirectorSite } from '../../roles/keepalived/site.js';
-import { VIP, holders, labPlaybook } from './keepalived-support.js';
+import { VIP, holders, labPlaybook, untilHolders as until } from './keepalived-support.js';
 import { ensureLab, failures, onHost, runOnLab, totals } from './support.js';
 
 const ADVERT_INT = 1;
@@ -25,17 +25,6 @@ function labSite(weight = 3): DirectorSite {
 }
 
 
-
-/** Polls every `everyMs` until `ok`; returns the elapsed ms (throws after `ms`). */
-async function until(what: string, ok: (l: string[]) => boolean, ms: number, t0: number, everyMs = 20): Promise<number> {
-  for (;;) {
-    const l = await holders();
-    const elapsed = performance.now() - t0;
-    if (ok(l)) return elapsed;
-    if (elapsed > ms) throw new Error(`${what}: not within ${ms} ms (holders now: ${l.join(', ') || 'none'})`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 describe('VRRP failover between the lab directors', () => {
   let tarball = '';

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderKeepalivedConf } from '../../../roles/keepalived/render.js';
 import { validateDirectorPair, validateKeepalived } from '../../../roles/keepalived/validate.js';
 import type { KeepalivedConfig } from '../../../roles/keepalived/model.js';
+import { directorConfigs, type DirectorSite } from '../../../roles/keepalived/site.js';
 import { fullConfig, siteConfig } from '../../unit/keepalived/fixtures.js';
 
 function findKeepalived(): string | null {
@@ -84,6 +85,29 @@ describe.skipIf(skip !== null)(`keepalived -t on rendered configs${skip ? ` (ski
     const cfg = validateKeepalived(fullConfig(iface ?? '', join(dir, 'lvs play')), { field: 'keepalived' });
     const r = await check(await write('full.conf', cfg));
     expect(r, r.output).toMatchObject({ code: 0 });
+  });
+
+  it('accepts VRRPv3 with advert_int 0.2, connection sync and tracked interface/script, without a warning that it ignores or rounds something', async () => {
+    const site: DirectorSite = {
+      vips: ['10.77.0.10'],
+      interface: iface ?? '',
+      virtualRouterId: 51,
+      advertInt: 0.2,
+      vrrpVersion: 3,
+      trackInterfaces: [{ name: 'lo', weight: -60 }],
+      trackScripts: [{ name: 'chk_self', script: { path: '/bin/bash', args: ['-c', '</dev/tcp/127.0.0.1/80'] }, interval: 1, weight: -60 }],
+      lvsSync: { syncId: 51, maxlen: 1400 },
+      services: [{ port: 80, realServers: [{ address: '10.77.0.16' }] }],
+    };
+    const variants: Record<string, DirectorSite> = { v3: site, v2: { ...site, vrrpVersion: 2, advertInt: 1, authPass: 'pw' }, 'v3-unicast': { ...site, unicast: true } };
+    for (const [name, s] of Object.entries(variants)) {
+      const configs = directorConfigs(s, { lvs1: { state: 'MASTER', priority: 150, address: '10.77.0.14' }, lvs2: { state: 'BACKUP', priority: 100, address: '10.77.0.15' } });
+      for (const [host, cfg] of Object.entries(configs)) {
+        const r = await check(await write(`${name}-${host}.conf`, cfg));
+        expect(r, r.output).toMatchObject({ code: 0 });
+        expect(r.output, `${name} ${host}`).not.toMatch(/ignor|round|unknown keyword/i);
+      }
+    }
   });
 
   it('rejects broken configs (exit code non-zero)', async () => {

@@ -1,4 +1,17 @@
+import { expect } from 'vitest';
+import { LvsError, ValidationErrors } from '../../../src/errors.js';
 import type { KeepalivedConfig } from '../../../roles/keepalived/model.js';
+
+/** The errors a validation throws (it must throw ValidationErrors). */
+export function errorsOf(run: () => unknown): LvsError[] {
+  try {
+    run();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ValidationErrors);
+    return [...(e as ValidationErrors).errors];
+  }
+  throw new Error('expected validation errors');
+}
 
 /** The reference site: two directors that differ only in router_id, state and priority. */
 export function siteConfig(host: 'lvs1' | 'lvs2', iface = 'eth0'): KeepalivedConfig {

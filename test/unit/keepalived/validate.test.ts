@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LvsError, ValidationErrors } from '../../../src/errors.js';
+import type { LvsError } from '../../../src/errors.js';
 import { validateDirectorPair, validateKeepalived } from '../../../roles/keepalived/validate.js';
 import type { KeepalivedConfig } from '../../../roles/keepalived/model.js';
-import { fullConfig, siteConfig } from './fixtures.js';
+import { errorsOf, fullConfig, siteConfig } from './fixtures.js';
 
 const where = { file: 'inventory/prod.ts', field: 'keepalived' };
-
-function errorsOf(run: () => unknown): LvsError[] {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationErrors);
-    return [...(e as ValidationErrors).errors];
-  }
-  throw new Error('expected validation errors');
-}
 
 function one(edit: (c: KeepalivedConfig) => void, field: string, value?: unknown): LvsError {
   const cfg = siteConfig('lvs1');

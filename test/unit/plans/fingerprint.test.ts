@@ -25,7 +25,7 @@ import { mutations, O, outcome, revive } from './support.js';
 
 /** The lab as an inventory, written out (the fixtures were captured on it with playbooks/site.ts). */
 const LAB: InventorySpec = {
-  vars: { keepalived_args: ['-D', '--vrrp'], vrrp_auth_pass: 'lvs-lab', ipvs_tuning: false, vip: '10.77.0.10', keepalived_tarball: '/var/cache/lvs-play/sources/keepalived_2.2.7.orig.tar.gz' },
+  vars: { keepalived_args: ['-D', '--vrrp'], vrrp_auth_pass: 'lvs-lab', ipvs_tuning: false, lvs_sync: false, vip: '10.77.0.10', keepalived_tarball: '/var/cache/lvs-play/sources/keepalived_2.2.7.orig.tar.gz' },
   connection: { type: 'ssh', user: 'root' },
   groups: {
     directors: {

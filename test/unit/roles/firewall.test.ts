@@ -33,6 +33,18 @@ describe('firewall: rules', () => {
     expect(ids.slice(-2)).toEqual(['iptables INPUT policy DROP', 'iptables rules saved for boot']);
   });
 
+  it('lvsSync: the IPVS sync daemon\'s multicast (224.0.0.81 udp/8848 by default) from each other director', () => {
+    const rules = firewallRules(firewallSchema.parse({ ...site, lvsSync: { peers: ['10.77.0.15'] } }));
+    const sync = rules.filter((r) => r.id.startsWith('ipvs sync'));
+    expect(sync.map((r) => r.id)).toEqual(['ipvs sync from 10.77.0.15 to 224.0.0.81 udp/8848']);
+    expect(sync[0]?.ipt).toEqual(['-s', '10.77.0.15/32', '-d', '224.0.0.81/32', '-p', 'udp', '-m', 'udp', '--dport', '8848', '-m', 'comment', '--comment', 'lvs-play: ipvs sync from 10.77.0.15 to 224.0.0.81 udp/8848', '-j', 'ACCEPT']);
+    expect(sync[0]?.nft).toBe('ip saddr 10.77.0.15 ip daddr 224.0.0.81 udp dport 8848 accept comment "lvs-play: ipvs sync from 10.77.0.15 to 224.0.0.81 udp/8848"');
+    const other = firewallRules(firewallSchema.parse({ ...site, lvsSync: { peers: ['10.77.0.15'], group: '239.1.2.3', port: 9000 } }));
+    expect(other.map((r) => r.id)).toContain('ipvs sync from 10.77.0.15 to 239.1.2.3 udp/9000');
+    expect(firewallSchema.safeParse({ ...site, lvsSync: { peers: ['10.77.0.15'], group: '10.0.0.1' } }).success).toBe(false);
+    expect(firewallRules(firewallSchema.parse(site)).some((r) => r.id.startsWith('ipvs sync'))).toBe(false);
+  });
+
   it('a custom SSH port is the first rule', () => {
     expect(firewallRules(firewallSchema.parse({ sshPort: 2222 }))[0]?.ipt.slice(0, 6)).toEqual(['-p', 'tcp', '-m', 'tcp', '--dport', '2222']);
   });

@@ -64,7 +64,20 @@ virtual_server 10.77.0.10 80 {
 }
 `;
 
-export function directorOut(o: { pid?: number | null; vip?: boolean; ipvs?: string | null; conf?: string; drained?: string; list?: string } = {}): string {
+/** `ipvsadm -L --daemon` (ipvsadm 1.31, Linux 6.1) on a MASTER and a BACKUP with keepalived's lvs_sync_daemon. */
+export const SYNCD_MASTER = 'master sync daemon (mcast=eth0, syncid=51, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)\n';
+export const SYNCD_BACKUP = 'backup sync daemon (mcast=eth0, syncid=51, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)\n';
+
+/** `ipvsadm -L -n -c` on a BACKUP holding synced connections (and a persistence template). */
+export const IPVS_CONNS = `IPVS connection entries
+pro expire state       source             virtual            destination
+TCP 14:58  ESTABLISHED 10.77.0.20:40810   10.77.0.10:80      10.77.0.16:80
+TCP 14:59  ESTABLISHED 10.77.0.20:40812   10.77.0.10:80      10.77.0.17:80
+TCP 00:41  FIN_WAIT    10.77.0.20:40790   10.77.0.10:80      10.77.0.16:80
+TCP 05:00  NONE        10.77.0.20:0       10.77.0.10:80      10.77.0.16:80
+`;
+
+export function directorOut(o: { pid?: number | null; vip?: boolean; ipvs?: string | null; conf?: string; drained?: string; list?: string; syncd?: string; conns?: string } = {}): string {
   const pid = o.pid === undefined ? 1234 : o.pid;
   const ipvs = o.ipvs === undefined ? 'ok' : o.ipvs ?? 'no IPVS in this kernel (ip_vs is not loaded)';
   return [
@@ -79,7 +92,7 @@ export function directorOut(o: { pid?: number | null; vip?: boolean; ipvs?: stri
     '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00',
     '2: eth0@if12: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default qlen 1000\\    link/ether 52:54:00:4c:00:0e brd ff:ff:ff:ff:ff:ff',
     '@@ipvs', ipvs,
-    ...(ipvs === 'ok' ? ['@@list', o.list ?? IPVS_LIST, '@@stats', IPVS_STATS, '@@rate', IPVS_RATE] : []),
+    ...(ipvs === 'ok' ? ['@@list', o.list ?? IPVS_LIST, '@@stats', IPVS_STATS, '@@rate', IPVS_RATE, '@@syncd', o.syncd ?? '', '@@conns', o.conns ?? ''] : []),
     '@@drained', o.drained ?? '',
     '@@end', '',
   ].join('\n');

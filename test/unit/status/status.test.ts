@@ -42,6 +42,7 @@ describe('status: parsers', () => {
 
   it('keepalived.conf: instances, VIPs, real servers and weights (auth lines never sent)', () => {
     expect(parseKeepalivedConf(CONF)).toEqual({
+      syncDaemon: null,
       instances: [{ name: 'VI_1', state: 'MASTER', priority: 150, interface: 'eth0', vips: ['10.77.0.10'] }],
       virtualServers: [{ address: '10.77.0.10', port: 80, protocol: 'TCP', realServers: [{ address: '10.77.0.16', port: 80, weight: 3 }, { address: '10.77.0.17', port: 80, weight: 1 }] }],
     });

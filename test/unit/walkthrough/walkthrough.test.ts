@@ -56,7 +56,9 @@ describe('the walkthrough\'s MASTER and BACKUP keepalived.conf', () => {
     for (const host of ['lvs1', 'lvs2'] as const) {
       const start = text.indexOf(`----- ${host}:/etc/keepalived/keepalived.conf`);
       const conf = text.slice(text.indexOf('\n', start) + 1).split('\n----- ')[0]!;
-      expect(blocksOf(conf)).toEqual(blocksOf(FIXTURE[host].replace('auth_pass 1111', 'auth_pass ********')));
+      // the one addition to the seed's config: IPVS connection sync between the two directors (lvs_sync, on by default)
+      const want = FIXTURE[host].replace('auth_pass 1111', 'auth_pass ********').replace(/^(\s*)router_id (\S+)$/m, '$1router_id $2\n$1lvs_sync_daemon eth0 VI_1');
+      expect(blocksOf(conf)).toEqual(blocksOf(want));
     }
   });
 });

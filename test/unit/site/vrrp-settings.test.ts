@@ -1,0 +1,69 @@
+/**
+ * The reference site's VRRP settings (playbooks/site-settings.ts) for issue 22: vrrp_version,
+ * vrrp_advert_int (whole seconds under VRRPv2), vrrp_track_interfaces / vrrp_track_scripts and
+ * lvs_sync (on with two or more directors), read through their schemas with their defaults.
+ */
+import { describe, expect, it } from 'vitest';
+import { LvsError } from '../../../src/errors.js';
+import type { InventorySpec, Vars } from '../../../src/types.js';
+import { vrrpOf } from '../../../playbooks/site-settings.js';
+import { DEFAULT_SPEC, inv } from './fixtures.js';
+
+const lvs1 = (extra?: Vars, spec: InventorySpec = DEFAULT_SPEC) => inv(spec, extra).hosts.find((h) => h.name === 'lvs1')!;
+
+function thrown(run: () => unknown): LvsError {
+  try {
+    run();
+  } catch (e) {
+    expect(e).toBeInstanceOf(LvsError);
+    return e as LvsError;
+  }
+  throw new Error('expected an error');
+}
+
+describe('site VRRP settings', () => {
+  it('defaults: VRRPv2, advert_int 1, nothing tracked, connection sync on the VRRP interface (two directors)', () => {
+    const v = vrrpOf(lvs1());
+    expect(v).toMatchObject({ version: 2, advertInt: 1, trackInterfaces: [], trackScripts: [], lvsSync: { interface: 'eth0' } });
+    expect(vrrpOf(lvs1({ vrrp_interface: 'ens3' })).lvsSync).toEqual({ interface: 'ens3' });
+  });
+
+  it('lvs_sync: off by the var (also "no" as INI gives it), or with one director; interface, id and maxlen settable', () => {
+    expect(vrrpOf(lvs1({ lvs_sync: false })).lvsSync).toBeUndefined();
+    expect(vrrpOf(lvs1({ lvs_sync: 'no' })).lvsSync).toBeUndefined();
+    const one: InventorySpec = { ...DEFAULT_SPEC, groups: { ...DEFAULT_SPEC.groups, directors: { ...DEFAULT_SPEC.groups!.directors!, hosts: { lvs1: { address: '10.77.0.14' } } } } };
+    expect(vrrpOf(lvs1(undefined, one)).lvsSync).toBeUndefined();
+    expect(vrrpOf(lvs1({ lvs_sync_interface: 'eth1', lvs_sync_id: '7', lvs_sync_maxlen: 1400 })).lvsSync).toEqual({ interface: 'eth1', syncId: 7, maxlen: 1400 });
+    expect(thrown(() => vrrpOf(lvs1({ lvs_sync_id: 256 }))).message).toContain('lvs_sync_id');
+  });
+
+  it('vrrp_version 3 takes a sub-second vrrp_advert_int (also as a string)', () => {
+    expect(vrrpOf(lvs1({ vrrp_version: 3, vrrp_advert_int: 0.2 }))).toMatchObject({ version: 3, advertInt: 0.2 });
+    expect(vrrpOf(lvs1({ vrrp_version: '3', vrrp_advert_int: '0.1' }))).toMatchObject({ version: 3, advertInt: 0.1 });
+    expect(thrown(() => vrrpOf(lvs1({ vrrp_version: 3, vrrp_advert_int: 0.123 }))).message).toContain('vrrp_advert_int');
+    expect(thrown(() => vrrpOf(lvs1({ vrrp_version: 4 }))).message).toContain('vrrp_version');
+  });
+
+  it('a fractional vrrp_advert_int under VRRPv2 is refused, naming the var and the fix (set vrrp_version: 3)', () => {
+    const e = thrown(() => vrrpOf(lvs1({ vrrp_advert_int: 0.2 })));
+    expect(e.code).toBe('E_INVENTORY');
+    expect(e.message).toContain('variable "vrrp_advert_int" is invalid');
+    expect(e.message).toContain('set vrrp_version: 3');
+    expect(e.detail).toMatchObject({ field: 'host lvs1', value: 0.2 });
+    expect(vrrpOf(lvs1({ vrrp_advert_int: 2 })).advertInt).toBe(2);
+  });
+
+  it('vrrp_track_interfaces and vrrp_track_scripts: names or objects with weights', () => {
+    const v = vrrpOf(lvs1({
+      vrrp_track_interfaces: ['eth1', { interface: 'eth2', weight: -60 }],
+      vrrp_track_scripts: [{ name: 'chk_web', script: ['/bin/bash', '-c', '</dev/tcp/127.0.0.1/80'], weight: -60, interval: 1, fall: 2 }, { name: 'chk_disk', script: '/usr/local/sbin/check-disk' }],
+    }));
+    expect(v.trackInterfaces).toEqual([{ name: 'eth1' }, { name: 'eth2', weight: -60 }]);
+    expect(v.trackScripts).toEqual([
+      { name: 'chk_web', script: { path: '/bin/bash', args: ['-c', '</dev/tcp/127.0.0.1/80'] }, weight: -60, interval: 1, fall: 2 },
+      { name: 'chk_disk', script: '/usr/local/sbin/check-disk' },
+    ]);
+    expect(thrown(() => vrrpOf(lvs1({ vrrp_track_interfaces: [{ interface: 'eth1', weight: -300 }] }))).message).toContain('vrrp_track_interfaces');
+    expect(thrown(() => vrrpOf(lvs1({ vrrp_track_scripts: [{ name: 'x', script: 'relative.sh' }] }))).message).toContain('vrrp_track_scripts');
+  });
+});

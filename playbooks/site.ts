@@ -32,6 +32,8 @@ import {
   type KeepalivedBuildInput,
 } from 'lvs-play/roles';
 import { checkListenersOf, serviceOf, vrrpOf, windowsNicsOf } from './site-settings.js';
+import { checkFor, healthChecksOf, inhibitOnFailureOf } from './site-checks.js';
+import { instancesPart, siteVipsOf } from './site-vip-groups.js';
 
 const KEEPALIVED = {
   version: '2.2.7',
@@ -41,27 +43,31 @@ const KEEPALIVED = {
 function site(host: HostView): DirectorSite {
   const vrrp = vrrpOf(host);
   const svc = serviceOf(host);
-  const vips = vipsOf(host);
-  const members = realServersOf(host).map((rs) => ({ address: rs.address, weight: rs.weight }));
+  const ports = portsOf(host);
+  const checks = healthChecksOf(host, ports);
+  const inhibit = inhibitOnFailureOf(host) ? { inhibitOnFailure: true } : {};
+  const vips = siteVipsOf(host, vrrp.virtualRouterId);
+  const members = realServersOf(host).map((rs) => ({ address: rs.address, weight: rs.weight, ...inhibit }));
   return {
-    vips,
+    vips: vips.vips,
+    ...instancesPart(vips),
     interface: vrrp.interface,
     virtualRouterId: vrrp.virtualRouterId,
     ...(vrrp.authPass ? { authPass: vrrp.authPass } : {}),
     advertInt: 1,
     unicast: vrrp.unicast,
     ...(vrrp.notify ? { notify: { any: vrrp.notify } } : {}),
-    // one virtual service per VIP and port (the seed: one VIP, port 80)
-    services: vips.flatMap((vip) =>
-      portsOf(host).map((port) => ({
-        vip,
+    // one virtual service per VIP (or VIP group) and port (the seed: one VIP, port 80)
+    services: vips.addresses.flatMap((at) =>
+      ports.map((port) => ({
+        ...at,
         port,
         lbAlgo: svc.lbAlgo,
         lbKind: 'DR' as const,
         delayLoop: svc.delayLoop,
         ...(svc.persistenceTimeout !== undefined ? { persistenceTimeout: svc.persistenceTimeout } : {}),
         ...(svc.sorryServer ? { sorryServer: { address: svc.sorryServer, port } } : {}),
-        realServers: members.map((rs) => ({ ...rs, check: { type: 'TCP_CHECK' as const, connectPort: port, ...svc.check } })),
+        realServers: members.map((rs) => ({ ...rs, check: checkFor(port, checks.get(port), svc.check) })),
       })),
     ),
   };

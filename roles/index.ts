@@ -87,6 +87,9 @@ export {
   type HttpUrl,
   type MiscCheck,
   type ScriptCommand,
+  type SiteVipGroup,
+  type VrrpSyncGroup,
+  type VirtualServerGroup,
 } from './keepalived/index.js';
 
 // init-service

@@ -110,6 +110,9 @@ function notifyOf(n: SiteNotify | undefined): Partial<VrrpInstance> {
   };
 }
 
+/** keepalived runs scripts for MISC_CHECKs too (and refuses them without script security). */
+const runsMiscChecks = (services: readonly VirtualServer[]): boolean => services.some((v) => v.realServers.some((r) => r.check?.type === 'MISC_CHECK'));
+
 /** One director's config as the site gives it, not yet validated (directorConfig and directorConfigs validate it). */
 function buildDirectorConfig(site: DirectorSite, host: string, vars: DirectorWithAddress, peers: readonly string[], directors: Readonly<Record<string, DirectorVars>> = { [host]: vars }): KeepalivedConfig {
   const inst: VrrpInstance = {
@@ -142,7 +145,7 @@ function buildDirectorConfig(site: DirectorSite, host: string, vars: DirectorWit
   }));
   return {
     // scripts run as root with script security on (keepalived refuses scripts without either)
-    globalDefs: { routerId: vars.routerId ?? host, ...(site.notify && Object.keys(site.notify).length > 0 ? { enableScriptSecurity: true, scriptUser: 'root' } : {}) },
+    globalDefs: { routerId: vars.routerId ?? host, ...((site.notify && Object.keys(site.notify).length > 0) || runsMiscChecks(services) ? { enableScriptSecurity: true, scriptUser: 'root' } : {}) },
     vrrpInstances: site.vipGroups ? vipGroupInstances(inst, site.vipGroups, host, directors, (v) => vipEntry(v, site.interface)) : [inst],
     ...(site.syncGroups && Object.keys(site.syncGroups).length > 0 ? { vrrpSyncGroups: syncGroupsOf(site.syncGroups) } : {}),
     ...(site.services.some((s) => group(s)) ? { virtualServerGroups: site.services.flatMap((s) => { const g = group(s); return g ? [serverGroupOf(g, s.port, bareVip)] : []; }) } : {}),

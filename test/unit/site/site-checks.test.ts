@@ -24,7 +24,7 @@ describe('health_checks: per port, beside the TCP_CHECK default', () => {
     for (const vars of [{ health_checks: yaml }, { health_checks: JSON.stringify(yaml) }]) {
       const m = healthChecksOf(host(vars), [53, 80, 443]);
       expect(checkFor(80, m.get(80), timing)).toEqual({ type: 'HTTP_GET', url: [{ path: '/health', statusCode: 200 }], connectTimeout: 3, connectPort: 80, retry: 3, delayBeforeRetry: 3 });
-      expect(checkFor(443, m.get(443), {})).toEqual({ type: 'SSL_GET', url: [{ path: '/', statusCode: 200 }], virtualhost: 'www.example.com', connectTimeout: 2, connectPort: 443 });
+      expect(checkFor(443, m.get(443), { connectTimeout: 3 })).toEqual({ type: 'SSL_GET', url: [{ path: '/', statusCode: 200 }], virtualhost: 'www.example.com', connectTimeout: 2, connectPort: 443 });
       expect(checkFor(53, m.get(53), timing)).toEqual({ type: 'MISC_CHECK', script: { path: '/usr/local/bin/check_dns', args: ['10.77.0.10'] }, timeout: 5, dynamic: true });
     }
   });

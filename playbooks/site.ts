@@ -33,7 +33,7 @@ import {
 } from 'lvs-play/roles';
 import { checkListenersOf, serviceOf, vrrpOf, windowsNicsOf } from './site-settings.js';
 import { checkFor, healthChecksOf, inhibitOnFailureOf } from './site-checks.js';
-import { instancesPart, siteVipsOf } from './site-vip-groups.js';
+import { instancesPart, marksOf, siteVipsOf } from './site-vip-groups.js';
 
 const KEEPALIVED = {
   version: '2.2.7',
@@ -58,8 +58,9 @@ function site(host: HostView): DirectorSite {
     unicast: vrrp.unicast,
     ...(vrrp.notify ? { notify: { any: vrrp.notify } } : {}),
     // one virtual service per VIP (or VIP group) and port (the seed: one VIP, port 80)
+    // (a fwmark service covers every port: its health checks connect to the first)
     services: vips.addresses.flatMap((at) =>
-      ports.map((port) => ({
+      ('fwmark' in at ? ports.slice(0, 1) : ports).map((port) => ({
         ...at,
         port,
         lbAlgo: svc.lbAlgo,
@@ -95,6 +96,7 @@ export default playbook('lvs-dr', [
       tcpPorts: portsOf(host),
       vrrpPeers: directorsOf(host).filter((d) => d.name !== host.name).map((d) => d.address),
       vrrpMulticast: !vrrpOf(host).unicast,
+      ...marksOf(host),
     }),
     // keepalived owns the IPVS table: ipvsadm is only installed (for looking), never persisted
     ipvsadm(),

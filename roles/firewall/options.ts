@@ -17,6 +17,10 @@ export const firewallSchema = z
     vrrpPeers: z.array(anyIpv4).default([]),
     /** Also accept VRRP to its multicast group 224.0.0.18 (from anyone). */
     vrrpMulticast: z.boolean().default(true),
+    /** Firewall marks for IPVS fwmark services: packets to VIP:port get `mark` (marks.ts). */
+    marks: z
+      .array(z.object({ vip: ipv4, port, proto: z.enum(['tcp', 'udp']).default('tcp'), mark: z.number().int().min(1, 'a mark from 1 to 4294967295').max(0xffffffff, 'a mark from 1 to 4294967295') }).strict())
+      .default([]),
     /** The SSH port kept open; its accept rule is always ensured first. */
     sshPort: port.default(22),
     /** The iptables chain (nftables: always the role's own input chain). */

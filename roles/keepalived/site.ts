@@ -7,7 +7,7 @@ import type { HostView } from 'lvs-play';
 import { canonicalIp, ipFamily, LvsError, ValidationErrors, z } from 'lvs-play/kit';
 import type { HealthCheck, KeepalivedConfig, LbAlgo, LbKind, ScriptCommand, VirtualServer, VrrpInstance } from './model.js';
 import { validateDirectorPair, validateKeepalived } from './validate.js';
-import { serverGroupName, serverGroupOf, syncGroupsOf, vipGroupErrors, vipGroupInstances, type SiteVipGroup } from './vip-groups.js';
+import { serverGroupOf, serviceAddress, syncGroupsOf, vipGroupErrors, vipGroupInstances, type SiteVipGroup } from './vip-groups.js';
 
 export interface SiteRealServer {
   address: string;
@@ -31,6 +31,11 @@ export interface SiteService {
   vip?: string;
   /** Instead of `vip`: every VIP of this VIP group, as one `virtual_server_group` (vip-groups.ts). */
   vipGroup?: string;
+  /**
+   * Instead of `vip`/`vipGroup`: the packets the firewall marks N (`virtual_server fwmark N`: one
+   * service, and one persistence, for several ports); `port` is then the port health checks connect to.
+   */
+  fwmark?: number;
   /** Served when every real server is down (`sorry_server ADDRESS PORT`). */
   sorryServer?: { address: string; port: number };
   realServers: readonly SiteRealServer[];
@@ -130,17 +135,16 @@ function buildDirectorConfig(site: DirectorSite, host: string, vars: DirectorWit
   const firstVip = site.vips[0] === undefined ? '' : bareVip(site.vips[0]);
   const group = (s: SiteService) => site.vipGroups?.find((g) => g.name === s.vipGroup);
   const services: VirtualServer[] = site.services.map((s) => ({
-    ...(s.vipGroup !== undefined ? { group: serverGroupName(s.vipGroup, s.port) } : { vip: s.vip ?? firstVip, port: s.port }),
+    ...serviceAddress(s, firstVip),
     ...(s.delayLoop !== undefined ? { delayLoop: s.delayLoop } : {}),
     lbAlgo: s.lbAlgo ?? 'wrr',
     lbKind: s.lbKind ?? 'DR',
     ...(s.persistenceTimeout !== undefined ? { persistenceTimeout: s.persistenceTimeout } : {}),
-    protocol: s.protocol ?? 'TCP',
     ...(s.sorryServer ? { sorryServer: s.sorryServer } : {}),
     realServers: s.realServers.map((r) => {
       const port = r.port ?? s.port;
       const check: HealthCheck | undefined = r.check === false ? undefined : r.check ?? { type: 'TCP_CHECK', connectTimeout: 3, connectPort: port };
-      return { address: r.address, port, weight: r.weight ?? 1, ...(r.inhibitOnFailure ? { inhibitOnFailure: true } : {}), ...(check ? { check } : {}) };
+      return { address: r.address, ...(s.fwmark === undefined ? { port } : {}), weight: r.weight ?? 1, ...(r.inhibitOnFailure ? { inhibitOnFailure: true } : {}), ...(check ? { check } : {}) };
     }),
   }));
   return {

@@ -5,7 +5,7 @@
  * on every VIP of a group. Pure; site.ts calls these when the site has `vipGroups`.
  */
 import { LvsError } from 'lvs-play/kit';
-import type { VirtualServerGroup, VrrpInstance, VrrpSyncGroup } from './model.js';
+import type { VirtualServer, VirtualServerGroup, VrrpInstance, VrrpSyncGroup } from './model.js';
 
 export interface SiteVipGroup {
   /** The vrrp_instance's name (letters, digits, "_", "-", "."). */
@@ -61,6 +61,16 @@ export function syncGroupsOf(sync: Readonly<Record<string, readonly string[]>> |
 
 /** The name of the virtual_server_group of a VIP group's service on `port`. */
 export const serverGroupName = (group: string, port: number): string => `${group}_${port}`;
+
+/** A service's address part: `fwmark N`, a VIP group's virtual_server_group, or its VIP and port (with the protocol). */
+export function serviceAddress(
+  s: { port: number; vip?: string; vipGroup?: string; fwmark?: number; protocol?: 'TCP' | 'UDP' },
+  firstVip: string,
+): Pick<VirtualServer, 'vip' | 'port' | 'group' | 'fwmark' | 'protocol'> {
+  if (s.fwmark !== undefined) return { fwmark: s.fwmark };
+  const protocol = s.protocol ?? 'TCP';
+  return s.vipGroup !== undefined ? { group: serverGroupName(s.vipGroup, s.port), protocol } : { vip: s.vip ?? firstVip, port: s.port, protocol };
+}
 
 /** The virtual_server_group of a VIP group's service on `port`: every VIP of the group on that port. */
 export function serverGroupOf(g: SiteVipGroup, port: number, bareVip: (v: string) => string): VirtualServerGroup {

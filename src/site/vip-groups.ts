@@ -20,8 +20,11 @@ const vipGroup = z
     router_id: wholeNumber(1, 255, 'a VRRP router id is 1-255').optional(),
     /** Serve its VIPs as one virtual_server_group per port (one health check per real server for all of them). */
     virtual_server_group: flag.optional(),
+    /** Serve its VIPs and ports as one fwmark service: the directors' firewall marks them N. */
+    fwmark: wholeNumber(1, 4294967295, 'a firewall mark from 1 to 4294967295').optional(),
   })
-  .strict();
+  .strict()
+  .refine((g) => !(g.fwmark !== undefined && g.virtual_server_group), { message: 'a VIP group is served either as one fwmark service or as a virtual_server_group: drop one', path: ['fwmark'] });
 
 export type VipGroupVar = z.output<typeof vipGroup>;
 

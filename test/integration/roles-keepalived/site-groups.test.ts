@@ -35,7 +35,7 @@ async function render(vars: Record<string, unknown>): Promise<Record<string, str
   let text = '';
   const out = new Writable({ write: (c, _e, cb) => ((text += String(c)), cb()) });
   expect(await renderCommand(['playbooks/site.ts', '-i', 'prod', '--limit', 'directors', '-e', JSON.stringify({ vrrp_interface: iface, ...vars })], out)).toBe(0);
-  const confs: Record<string, string> = {};
+  const confs: Record<string, string> = { all: text };
   for (const host of ['lvs1', 'lvs2']) {
     const start = text.indexOf(`----- ${host}:/etc/keepalived/keepalived.conf`);
     expect(start, text.slice(0, 2000)).toBeGreaterThanOrEqual(0);
@@ -77,6 +77,10 @@ const COMBINATIONS: Record<string, { vars: Record<string, unknown>; lines: strin
     },
     lines: ['vrrp_sync_group VG_1 {', 'virtual_server_group VI_web_80 {', 'virtual_server group VI_web_80 {', 'virtual_server 192.168.1.11 80', 'virtual_router_id 60', 'virtual_router_id 52'],
   },
+  'a fwmark service on two VIPs and two ports (the firewall marks them), HTTP_GET on the first port': {
+    vars: { ports: [80, 443], vip_groups: [{ name: 'VI_web', vips: ['192.168.1.10', '192.168.1.11'], fwmark: 7 }], health_checks: { 80: { type: 'http', path: '/health' } }, persistence_timeout: 50 },
+    lines: ['virtual_server fwmark 7 {', 'persistence_timeout 50', 'real_server 192.168.1.16 {', 'connect_port 80', 'path /health'],
+  },
 };
 
 describe.skipIf(!bin)('the site\'s health checks and VIP groups pass keepalived -t', () => {
@@ -84,7 +88,7 @@ describe.skipIf(!bin)('the site\'s health checks and VIP groups pass keepalived 
     it(name, { timeout: 60_000 }, async () => {
       const confs = await render(c.vars);
       for (const line of c.lines) expect(confs.lvs1).toContain(line);
-      for (const [host, conf] of Object.entries(confs)) {
+      for (const [host, conf] of Object.entries(confs).filter(([h]) => h !== 'all')) {
         const r = await keepalivedT(`${name.replace(/\W+/g, '-')}-${host}`, conf);
         expect(r, `${host}: ${r.out}`).toMatchObject({ code: 0 });
       }
@@ -97,5 +101,16 @@ describe.skipIf(!bin)('the site\'s health checks and VIP groups pass keepalived 
     expect([stateOf(confs.lvs1!, 'VI_web'), stateOf(confs.lvs1!, 'VI_api'), stateOf(confs.lvs2!, 'VI_web'), stateOf(confs.lvs2!, 'VI_api')]).toEqual([
       ['MASTER', '150'], ['BACKUP', '100'], ['BACKUP', '100'], ['MASTER', '150'],
     ]);
+  });
+
+  it('a fwmark group: one virtual server, no per-VIP ones; the firewall marks each VIP and port with iptables -t mangle', async () => {
+    const confs = await render(COMBINATIONS['a fwmark service on two VIPs and two ports (the firewall marks them), HTTP_GET on the first port']!.vars);
+    expect(confs.lvs1).not.toMatch(/virtual_server 192/);
+    expect(confs.lvs1).not.toMatch(/protocol TCP/);
+    for (const vip of ['192.168.1.10', '192.168.1.11']) {
+      for (const port of [80, 443]) {
+        expect(confs.all).toContain(`iptables -w -A PREROUTING -t mangle -d ${vip}/32 -p tcp -m tcp --dport ${port} -m comment --comment 'lvs-play: mark 7 tcp/${port} to ${vip}' -j MARK --set-mark 7`);
+      }
+    }
   });
 });

@@ -53,13 +53,21 @@ describe('vip_groups: several VIPs, active/active', () => {
         vipGroups: [{ name: 'VI_web', vips: ['10.77.0.10'], master: 'lvs1', virtualRouterId: 51 }, { name: 'VI_api', vips: ['10.77.0.11', '10.77.0.12'], master: 'lvs2', virtualRouterId: 52 }],
         syncGroups: { VG: ['VI_web', 'VI_api'] },
         addresses: [{ vip: '10.77.0.10' }, { vipGroup: 'VI_api' }],
+        marks: [],
       });
     }
     expect(siteOf(inv(DEFAULT_SPEC, { vip_groups: groups })).vips).toEqual(['10.77.0.10', '10.77.0.11', '10.77.0.12']);
   });
 
   it('without vip_groups: the one-instance site of vips/vip, unchanged', () => {
-    expect(siteVipsOf(host({ vips: '10.77.0.10,10.77.0.11' }), 51)).toEqual({ vips: ['10.77.0.10', '10.77.0.11'], addresses: [{ vip: '10.77.0.10' }, { vip: '10.77.0.11' }] });
+    expect(siteVipsOf(host({ vips: '10.77.0.10,10.77.0.11' }), 51)).toEqual({ vips: ['10.77.0.10', '10.77.0.11'], addresses: [{ vip: '10.77.0.10' }, { vip: '10.77.0.11' }], marks: [] });
+  });
+
+  it('fwmark: one service for the group\'s VIPs and every port; the firewall marks each VIP and port', () => {
+    const h = host({ ports: '80,443', vip_groups: [{ name: 'VI_web', vips: ['10.77.0.10', '10.77.0.11'], fwmark: '7' }] });
+    const v = siteVipsOf(h, 51);
+    expect([v.addresses, v.marks]).toEqual([[{ fwmark: 7 }], [{ vip: '10.77.0.10', port: 80, mark: 7 }, { vip: '10.77.0.10', port: 443, mark: 7 }, { vip: '10.77.0.11', port: 80, mark: 7 }, { vip: '10.77.0.11', port: 443, mark: 7 }]]);
+    expect(() => vipsOf(host({ vip_groups: [{ name: 'VI_web', vips: ['10.77.0.10'], fwmark: 7, virtual_server_group: true }] }))).toThrow(/either as one fwmark service or as a virtual_server_group/);
   });
 
   it('a group without VIPs or with a bad name: named with host and variable', () => {

@@ -77,6 +77,11 @@ const COMBINATIONS: Record<string, { vars: Record<string, unknown>; lines: strin
     },
     lines: ['vrrp_sync_group VG_1 {', 'virtual_server_group VI_web_80 {', 'virtual_server group VI_web_80 {', 'virtual_server 192.168.1.11 80', 'virtual_router_id 60', 'virtual_router_id 52'],
   },
+  // what the e2e suite's HTTP_GET 500 case adds to its SITE_EXTRA_VARS (its realserver_groups: prod has no Linux real servers)
+  'the e2e HTTP_GET case: delay_loop 2, connect_timeout 1, retry 0': {
+    vars: { delay_loop: 2, health_checks: { 80: { type: 'http', path: '/', status: 200, connect_timeout: 1, retry: 0 } } },
+    lines: ['delay_loop 2', 'HTTP_GET {\n            url {\n                path /\n                status_code 200\n            }\n            connect_timeout 1\n            connect_port 80\n            retry 0\n'],
+  },
   'a fwmark service on two VIPs and two ports (the firewall marks them), HTTP_GET on the first port': {
     vars: { ports: [80, 443], vip_groups: [{ name: 'VI_web', vips: ['192.168.1.10', '192.168.1.11'], fwmark: 7 }], health_checks: { 80: { type: 'http', path: '/health' } }, persistence_timeout: 50 },
     lines: ['virtual_server fwmark 7 {', 'persistence_timeout 50', 'real_server 192.168.1.16 {', 'connect_port 80', 'path /health'],

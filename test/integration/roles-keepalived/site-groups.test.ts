@@ -5,13 +5,13 @@
  * virtual_server_group. Every director's rendered keepalived.conf passes this machine's
  * `keepalived -t` (Debian's 2.2.7), combination by combination.
  */
-import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderCommand } from '../../../src/cli/render.js';
+import { KEEPALIVED_BIN, keepalivedTest, REAL_IFACE } from './keepalived-t.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lvs-ka-groups-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,15 +20,7 @@ const script = join(dir, 'check_app');
 writeFileSync(script, '#!/bin/sh\nexit 0\n');
 chmodSync(script, 0o755);
 
-const iface = Object.entries(networkInterfaces()).filter(([, a]) => (a ?? []).some((x) => !x.internal)).map(([n]) => n).sort()[0] ?? 'eth0';
-const bin = (() => {
-  try {
-    execFileSync('/usr/sbin/keepalived', ['--version'], { stdio: 'ignore' });
-    return '/usr/sbin/keepalived';
-  } catch {
-    return null;
-  }
-})();
+const iface = REAL_IFACE;
 
 /** Each director's keepalived.conf as `lvs-play render` prints it (the password masked). */
 async function render(vars: Record<string, unknown>): Promise<Record<string, string>> {
@@ -47,9 +39,7 @@ async function render(vars: Record<string, unknown>): Promise<Record<string, str
 function keepalivedT(name: string, conf: string): Promise<{ code: number; out: string }> {
   const file = join(dir, `${name}.conf`);
   writeFileSync(file, conf);
-  return new Promise((res) =>
-    execFile(bin!, ['-t', '-l', '-f', file], { timeout: 30_000 }, (e, so, se) => res({ code: e ? (typeof e.code === 'number' ? e.code : -1) : 0, out: `${so}${se}` })),
-  );
+  return keepalivedTest(file);
 }
 
 const COMBINATIONS: Record<string, { vars: Record<string, unknown>; lines: string[] }> = {
@@ -88,7 +78,7 @@ const COMBINATIONS: Record<string, { vars: Record<string, unknown>; lines: strin
   },
 };
 
-describe.skipIf(!bin)('the site\'s health checks and VIP groups pass keepalived -t', () => {
+describe.skipIf(!KEEPALIVED_BIN)('the site\'s health checks and VIP groups pass keepalived -t', () => {
   for (const [name, c] of Object.entries(COMBINATIONS)) {
     it(name, { timeout: 60_000 }, async () => {
       const confs = await render(c.vars);

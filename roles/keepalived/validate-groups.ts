@@ -5,7 +5,7 @@
  */
 import { canonicalIp } from 'lvs-play/kit';
 import type { KeepalivedConfig } from './model.js';
-import { checkIp, checkPort, type Report } from './validate.js';
+import { checkIp, checkPort, type Report } from './validate-fields.js';
 
 /** Each sync group names two or more defined instances; an instance is in one sync group at most. */
 export function checkSyncGroups(cfg: KeepalivedConfig, base: string, err: Report): void {

@@ -8,8 +8,8 @@ import { canonicalIp, ipFamily, isInterfaceName } from 'lvs-play/kit';
 import { keepalivedConfigSchema, scriptWords, type KeepalivedConfig, type ScriptCommand, type VrrpInstance, type Where } from './model.js';
 import { normaliseVip } from './render.js';
 import { checkGroupServer, checkServerGroups, checkSyncGroups } from './validate-groups.js';
+import { checkIp, checkPort, type Report } from './validate-fields.js';
 
-export type Report = (field: string, message: string, value: unknown, fix: string) => void;
 
 function collector(where: Where): { errors: LvsError[]; err: Report } {
   const errors: LvsError[] = [];
@@ -303,18 +303,6 @@ function checkVips(inst: VrrpInstance, at: string, err: Report): 'inet' | 'inet6
     }
   });
   return fams.size > 1 ? 'mixed' : ((fams.values().next().value as 'inet' | 'inet6' | undefined) ?? null);
-}
-
-export function checkIp(v: string | undefined, field: string, what: string, err: Report): boolean {
-  if (v !== undefined && ipFamily(v)) return true;
-  err(field, v === undefined ? `${what} needs an address` : 'invalid IP address', v, 'give an IPv4 address like 10.77.0.16 or an IPv6 address like 2001:db8::16 (no host names)');
-  return false;
-}
-
-export function checkPort(v: number | undefined, field: string, err: Report): boolean {
-  if (v !== undefined && v >= 1 && v <= 65535) return true;
-  err(field, v === undefined ? 'a port is needed' : 'port out of range', v, 'a port is an integer from 1 to 65535');
-  return false;
 }
 
 function checkCommand(c: ScriptCommand, field: string, err: Report): void {

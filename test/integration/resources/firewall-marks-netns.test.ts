@@ -9,7 +9,7 @@ import { iptablesRule } from '../../../roles/firewall/iptables.js';
 import { MARK_CHAIN, markRules } from '../../../roles/firewall/marks.js';
 import { renderNftTable } from '../../../roles/firewall/nftables.js';
 import { firewallRules } from '../../../roles/firewall/rules.js';
-import { converge } from '../../../src/plan/converge.js';
+import { converge } from '../../../src/run/converge.js';
 import { tempDir } from '../../unit/resources/helpers.js';
 import { NetnsTransport } from './netns.js';
 

@@ -35,6 +35,8 @@ import {
   type KeepalivedBuildInput,
 } from 'lvs-play/roles';
 import { checkListenersOf, serviceOf, vrrpOf, windowsNicsOf } from './site-settings.js';
+import { checkFor, healthChecksOf, inhibitOnFailureOf } from './site-checks.js';
+import { instancesPart, marksOf, siteVipsOf } from './site-vip-groups.js';
 
 const KEEPALIVED = {
   version: '2.2.7',
@@ -44,10 +46,14 @@ const KEEPALIVED = {
 function site(host: HostView): DirectorSite {
   const vrrp = vrrpOf(host);
   const svc = serviceOf(host);
-  const vips = vipsOf(host);
-  const members = realServersOf(host).map((rs) => ({ address: rs.address, weight: rs.weight }));
+  const ports = portsOf(host);
+  const checks = healthChecksOf(host, ports);
+  const inhibit = inhibitOnFailureOf(host) ? { inhibitOnFailure: true } : {};
+  const vips = siteVipsOf(host, vrrp.virtualRouterId);
+  const members = realServersOf(host).map((rs) => ({ address: rs.address, weight: rs.weight, ...inhibit }));
   return {
-    vips,
+    vips: vips.vips,
+    ...instancesPart(vips),
     interface: vrrp.interface,
     virtualRouterId: vrrp.virtualRouterId,
     ...(vrrp.authPass ? { authPass: vrrp.authPass } : {}),
@@ -58,17 +64,18 @@ function site(host: HostView): DirectorSite {
     ...(vrrp.trackInterfaces.length > 0 ? { trackInterfaces: vrrp.trackInterfaces } : {}),
     ...(vrrp.trackScripts.length > 0 ? { trackScripts: vrrp.trackScripts } : {}),
     ...(vrrp.lvsSync ? { lvsSync: vrrp.lvsSync } : {}),
-    // one virtual service per VIP and port (the seed: one VIP, port 80)
-    services: vips.flatMap((vip) =>
-      portsOf(host).map((port) => ({
-        vip,
+    // one virtual service per VIP (or VIP group) and port (the seed: one VIP, port 80)
+    // (a fwmark service covers every port: its health checks connect to the first)
+    services: vips.addresses.flatMap((at) =>
+      ('fwmark' in at ? ports.slice(0, 1) : ports).map((port) => ({
+        ...at,
         port,
         lbAlgo: svc.lbAlgo,
         lbKind: 'DR' as const,
         delayLoop: svc.delayLoop,
         ...(svc.persistenceTimeout !== undefined ? { persistenceTimeout: svc.persistenceTimeout } : {}),
         ...(svc.sorryServer ? { sorryServer: { address: svc.sorryServer, port } } : {}),
-        realServers: members.map((rs) => ({ ...rs, check: { type: 'TCP_CHECK' as const, connectPort: port, ...svc.check } })),
+        realServers: members.map((rs) => ({ ...rs, check: checkFor(port, checks.get(port), svc.check) })),
       })),
     ),
   };
@@ -100,6 +107,7 @@ export default playbook('lvs-dr', [
         vrrpMulticast: !vrrpOf(host).unicast,
         // the IPVS sync daemon's multicast from the other directors (lvs_sync)
         ...(vrrpOf(host).lvsSync && peers.length > 0 ? { lvsSync: { peers } } : {}),
+        ...marksOf(host),
       }),
       // keepalived owns the IPVS table: ipvsadm is only installed (for looking), never persisted
       ipvsadm(),

@@ -87,6 +87,9 @@ export {
   type HttpUrl,
   type MiscCheck,
   type ScriptCommand,
+  type SiteVipGroup,
+  type VrrpSyncGroup,
+  type VirtualServerGroup,
 } from './keepalived/index.js';
 
 // keepalived: VRRP version, the director's own health (track_interface / track_script), IPVS connection sync

@@ -11,9 +11,11 @@ import { iptablesDropPolicy, iptablesPersist, iptablesPrune, iptablesRule } from
 import { nftBoot, nftTable } from './nftables.js';
 import { firewallSchema, type FirewallOptions } from './options.js';
 import { firewallRules } from './rules.js';
+import { MARK_CHAIN, markRules } from './marks.js';
 
 export { firewallSchema, DEFAULT_NFT_FILE, NFT_TABLE, type FirewallInput, type FirewallOptions } from './options.js';
 export { firewallRules, COMMENT_PREFIX, type FwRule } from './rules.js';
+export { markRules, nftMarkChain, MARK_CHAIN } from './marks.js';
 export {
   iptablesRule,
   iptablesPrune,
@@ -40,11 +42,13 @@ export function firewallResources(o: FirewallOptions): AnyResource[] {
     }
     // SSH is rules[0]: ensured before anything else can change the chain.
     rules.forEach((r, i) => res.push(iptablesRule(o.chain, r, rules.slice(0, i), o.position)));
+    // fwmark services: appended to mangle PREROUTING (not pruned: a mark the options drop stays until removed by hand)
+    for (const m of markRules(o)) res.push(iptablesRule(MARK_CHAIN, m, [], 'append'));
     if (o.prune) res.push(iptablesPrune(o.chain, rules.map((r) => r.id)));
     if (o.defaultDrop) res.push(iptablesDropPolicy(o.chain));
     if (o.persist) res.push(iptablesPersist(o.persistFile, { chain: o.chain, ids: rules.map((r) => r.id), prune: o.prune }));
   } else {
-    res.push(nftTable(o.nftFile, rules, o.defaultDrop));
+    res.push(nftTable(o.nftFile, rules, o.defaultDrop, markRules(o)));
     if (o.persist) res.push(nftBoot(o.nftFile));
   }
   return res;

@@ -7,6 +7,7 @@ import { defineResource, type Fact, type Resource, type ShellCommand } from 'lvs
 import { applyFileSet, b64, checkFactResult, editLines, fileSetDiff, fileSetScript, type FileSetChange, kv, osFactScript, type OsFamily, parseFileSet, parseKv, parseOsFacts, planFileSet, raw, runOk, sh } from 'lvs-play/kit';
 import { NFT_TABLE } from './options.js';
 import type { FwRule } from './rules.js';
+import { nftMarkChain } from './marks.js';
 
 /** Where the listing of the table as last loaded is kept, to notice hand edits of the live table. */
 export const NFT_STAMP = `/var/lib/lvs-play/nft-${NFT_TABLE}.list`;
@@ -18,7 +19,7 @@ const nftCheck = (tmp: string): ShellCommand => sh`nft -c -f ${tmp}`;
 const NEED_NFT = sh`command -v nft >/dev/null 2>&1 || { echo 'nft is not installed (director-base with firewall: nftables installs it)' >&2; exit 127; }`;
 
 /** The table file: create-then-delete makes the load replace the table atomically, first time or not. */
-export function renderNftTable(rules: readonly FwRule[], defaultDrop: boolean): string {
+export function renderNftTable(rules: readonly FwRule[], defaultDrop: boolean, marks: readonly FwRule[] = []): string {
   return [
     '#!/usr/sbin/nft -f',
     '# managed by lvs-play (firewall role): rewritten on every change; other tables are left alone',
@@ -29,6 +30,7 @@ export function renderNftTable(rules: readonly FwRule[], defaultDrop: boolean): 
     `\t\ttype filter hook input priority 0; policy ${defaultDrop ? 'drop' : 'accept'};`,
     ...rules.map((r) => `\t\t${r.nft}`),
     '\t}',
+    ...nftMarkChain(marks),
     '}',
     '',
   ].join('\n');
@@ -79,8 +81,8 @@ export function planNft(content: string, cur: NftState): NftChange | null {
   return reasons.length ? { ...(cur.file !== content ? { content } : {}), reasons } : null;
 }
 
-export function nftTable(file: string, rules: readonly FwRule[], defaultDrop: boolean): Resource<NftState, NftChange, 'posix'> {
-  const content = renderNftTable(rules, defaultDrop);
+export function nftTable(file: string, rules: readonly FwRule[], defaultDrop: boolean, marks: readonly FwRule[] = []): Resource<NftState, NftChange, 'posix'> {
+  const content = renderNftTable(rules, defaultDrop, marks);
   return defineResource<NftState, NftChange>({
     id: `nftables table inet ${NFT_TABLE}`,
     kind: 'nftables-table',

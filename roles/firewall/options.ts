@@ -27,6 +27,10 @@ export const firewallSchema = z
       .object({ peers: z.array(anyIpv4).min(1, 'list the other directors (their addresses)'), group: anyIpv4.refine((a) => /^2(2[4-9]|3\d)\./.test(a), 'a multicast group (224.0.0.0 to 239.255.255.255)').default(SYNC_GROUP), port: port.default(SYNC_PORT) })
       .strict()
       .optional(),
+    /** Firewall marks for IPVS fwmark services: packets to VIP:port get `mark` (marks.ts). */
+    marks: z
+      .array(z.object({ vip: ipv4, port, proto: z.enum(['tcp', 'udp']).default('tcp'), mark: z.number().int().min(1, 'a mark from 1 to 4294967295').max(0xffffffff, 'a mark from 1 to 4294967295') }).strict())
+      .default([]),
     /** The SSH port kept open; its accept rule is always ensured first. */
     sshPort: port.default(22),
     /** The iptables chain (nftables: always the role's own input chain). */

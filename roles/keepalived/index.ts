@@ -18,13 +18,14 @@ export { directorConfig, directorConfigs, directorVarsOf, directorVarsSchema, si
 export { vrrpExtras, type SiteVrrpOptions, type SiteTrackScript, type SiteLvsSync } from './site-vrrp.js';
 export { lvsSyncLine, SYNC_GROUP, SYNC_PORT } from './sync.js';
 export { versionOf as vrrpVersionOf } from './vrrp-version.js';
+export { vipGroupInstances, rankIn, groupMaster, serverGroupName, type SiteVipGroup } from './vip-groups.js';
 export { keepalivedBuildResource, planBuild, parseKeepalivedVersion, BUILD_DEPS, type BuildSpec, type BuildState, type BuildChange } from './build.js';
 export { keepalivedConfigResources, authSecrets, RELOAD_HANDLER, HEALTH_HANDLER, DEFAULT_CONFIG_PATH } from './config.js';
 export { directorsPlays, expectedStates, type DirectorsPlaysOptions, type PerHost } from './plays.js';
 export { schedulerChecks, programsIpvs } from './schedulers.js';
 export { renderKeepalivedConf, redactKeepalivedConf } from './render.js';
 export { validateKeepalived, validateDirectorPair } from './validate.js';
-export { LB_ALGOS, type KeepalivedConfig, type VrrpInstance, type VrrpScript, type VrrpAuthentication, type TrackScriptRef, type TrackInterfaceRef, type LvsSyncDaemon, type VirtualServer, type KaRealServer, type HealthCheck, type TcpCheck, type HttpGetCheck, type HttpUrl, type MiscCheck, type GlobalDefs, type LbAlgo, type LbKind, type ScriptCommand, type Where as KeepalivedWhere } from './model.js';
+export { LB_ALGOS, type KeepalivedConfig, type VrrpInstance, type VrrpScript, type VrrpAuthentication, type TrackScriptRef, type TrackInterfaceRef, type LvsSyncDaemon, type VrrpSyncGroup, type VirtualServerGroup, type VirtualServer, type KaRealServer, type HealthCheck, type TcpCheck, type HttpGetCheck, type HttpUrl, type MiscCheck, type GlobalDefs, type LbAlgo, type LbKind, type ScriptCommand, type Where as KeepalivedWhere } from './model.js';
 
 export { build as keepalivedBuild, service as keepalivedService, buildOptions, configOptions, healthOptions, keepalivedPaths, type KeepalivedBuildInput, type KeepalivedInstall, type KeepalivedServiceInput } from './parts.js';
 

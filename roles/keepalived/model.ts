@@ -140,6 +140,8 @@ export interface HttpUrl {
 export interface HttpGetCheck {
   type: 'HTTP_GET' | 'SSL_GET';
   url: HttpUrl[];
+  /** The Host header sent (`virtualhost`); default: the real server's address. */
+  virtualhost?: string;
   connectTimeout: number;
   connectPort?: number;
   retry?: number;
@@ -152,6 +154,8 @@ export interface MiscCheck {
   script: ScriptCommand;
   /** misc_timeout, seconds. */
   timeout?: number;
+  /** misc_dynamic: the script's exit code 2-255 sets the weight (code - 2). */
+  dynamic?: boolean;
 }
 
 /** A real server's health check: TCP_CHECK, HTTP_GET or MISC_CHECK. */
@@ -164,14 +168,18 @@ export interface KaRealServer {
   port?: number;
   weight: number;
   check?: HealthCheck;
+  /** A failed check sets the weight to 0 instead of removing the server (`inhibit_on_failure`). */
+  inhibitOnFailure?: boolean;
 }
 
 /** A virtual_server block: the VIP and port (or fwmark), scheduler, forwarding, real servers. */
 export interface VirtualServer {
-  /** With `port`; or use `fwmark`. */
+  /** With `port`; or use `fwmark`, or `group`. */
   vip?: string;
   port?: number;
   fwmark?: number;
+  /** A `virtual_server group NAME`: the service on every address of that virtual_server_group. */
+  group?: string;
   /** Seconds between health checks (delay_loop). */
   delayLoop?: number;
   lbAlgo: LbAlgo;
@@ -185,11 +193,25 @@ export interface VirtualServer {
   realServers: KaRealServer[];
 }
 
+/** Instances that change state together (`vrrp_sync_group NAME { group { … } }`). */
+export interface VrrpSyncGroup {
+  name: string;
+  instances: string[];
+}
+
+/** A service's addresses (`virtual_server_group NAME { VIP PORT … | fwmark N … }`). */
+export interface VirtualServerGroup {
+  name: string;
+  members: ({ vip: string; port: number } | { fwmark: number })[];
+}
+
 /** A whole keepalived.conf, as a typed model (rendered by the role, validated first). */
 export interface KeepalivedConfig {
   globalDefs: GlobalDefs;
   vrrpScripts?: VrrpScript[];
   vrrpInstances: VrrpInstance[];
+  vrrpSyncGroups?: VrrpSyncGroup[];
+  virtualServerGroups?: VirtualServerGroup[];
   virtualServers: VirtualServer[];
   /** Appended verbatim at the end, for options the model lacks. Not validated. */
   raw?: string;
@@ -238,9 +260,10 @@ const healthCheckSchema = z.discriminatedUnion('type', [
         digest: rule(z.string(), (d) => /^[0-9a-fA-F]{32}$/.test(d), 'invalid digest', 'give the 32 hex digits genhash prints (keepalived -T)').optional(),
       }).strict(),
     ),
+    virtualhost: rule(z.string(), (h) => /^[A-Za-z0-9.:[\]-]{1,253}$/.test(h), 'invalid virtualhost', 'give a host name such as www.example.com (letters, digits, "-", ".")').optional(),
     ...connect,
   }).strict(),
-  z.object({ type: z.literal('MISC_CHECK'), script, timeout: above0('misc_timeout', 'give seconds, e.g. 5').optional() }).strict(),
+  z.object({ type: z.literal('MISC_CHECK'), script, timeout: above0('misc_timeout', 'give seconds, e.g. 5').optional(), dynamic: z.boolean().optional() }).strict(),
 ]);
 
 export const keepalivedConfigSchema = z
@@ -298,11 +321,20 @@ export const keepalivedConfigSchema = z
         notify: script.optional(),
       }).strict(),
     ),
+    vrrpSyncGroups: z.array(z.object({
+      name: rule(z.string(), (n) => NAME.test(n), 'invalid vrrp_sync_group name', WORD_NAME_FIX),
+      instances: z.array(z.string()),
+    }).strict()).optional(),
+    virtualServerGroups: z.array(z.object({
+      name: rule(z.string(), (n) => NAME.test(n), 'invalid virtual_server_group name', WORD_NAME_FIX),
+      members: z.array(z.union([z.object({ vip: z.string(), port: int }).strict(), z.object({ fwmark: int }).strict()])),
+    }).strict()).optional(),
     virtualServers: z.array(
       z.object({
         vip: z.string().optional(),
         port: int.optional(),
         fwmark: int.optional(),
+        group: rule(z.string(), (n) => NAME.test(n), 'invalid virtual_server_group name', WORD_NAME_FIX).optional(),
         delayLoop: above0('delay_loop', 'give the seconds between health checks, e.g. 6').optional(),
         lbAlgo: rule(z.string(), (a) => (LB_ALGOS as readonly string[]).includes(a), 'unknown lb_algo', `use one of: ${LB_ALGOS.join(', ')}`),
         lbKind: z.enum(['DR', 'NAT', 'TUN']).optional(),
@@ -316,6 +348,7 @@ export const keepalivedConfigSchema = z
             port: int.optional(),
             weight: rule(int, (w) => w >= 0 && w <= 65535, 'weight out of range', 'give a weight from 0 to 65535'),
             check: healthCheckSchema.optional(),
+            inhibitOnFailure: z.boolean().optional(),
           }).strict(),
         ),
       }).strict(),

@@ -86,7 +86,9 @@ export function directorsPlays(o: DirectorsPlaysOptions): Play[] {
       ...(checks ? [checks] : []),
       keepalived.config({ config, binary: paths.binary, path: configPath, healthTimeoutSeconds: timeout, ...(o.file ? { file: o.file } : {}) }),
       keepalived.service({ ...service, install: paths.install, prefix: paths.prefix, configPath }),
-      keepalived.health({ binary: paths.binary, timeoutSeconds: timeout, instances: config.vrrpInstances.map((i) => i.name) }),
+      // any known state of the running keepalived: after a config change it still runs the old
+      // instances until the reload handler (whose health check then waits for the new ones)
+      keepalived.health({ binary: paths.binary, timeoutSeconds: timeout }),
     ];
   });
   // The last step: a run never ends with a VIP unheld. Every director waits (bounded) until its

@@ -5,7 +5,7 @@
  */
 import { MASK } from 'lvs-play/kit';
 import { lvsSyncLine } from './sync.js';
-import { scriptWords, type HealthCheck, type KaRealServer, type KeepalivedConfig, type ScriptCommand, type VirtualServer, type VrrpInstance, type VrrpScript } from './model.js';
+import { scriptWords, type HealthCheck, type KaRealServer, type KeepalivedConfig, type ScriptCommand, type VirtualServer, type VirtualServerGroup, type VrrpInstance, type VrrpScript } from './model.js';
 
 const HEADER = '# managed by lvs-play: do not edit by hand, changes are overwritten';
 
@@ -16,6 +16,8 @@ export function renderKeepalivedConf(cfg: KeepalivedConfig): string {
   const blocks: Line[][] = [globalDefs(cfg)];
   for (const s of cfg.vrrpScripts ?? []) blocks.push(vrrpScript(s));
   for (const i of cfg.vrrpInstances) blocks.push(vrrpInstance(i));
+  for (const g of cfg.vrrpSyncGroups ?? []) blocks.push(block(`vrrp_sync_group ${g.name}`, block('group', [...g.instances])));
+  for (const g of cfg.virtualServerGroups ?? []) blocks.push(virtualServerGroup(g));
   for (const v of cfg.virtualServers) blocks.push(virtualServer(v));
   let out = `${HEADER}\n\n${blocks.map((b) => flatten(b, 0).join('')).join('\n')}`;
   const raw = cfg.raw?.replace(/\s+$/, '');
@@ -100,13 +102,18 @@ function vrrpInstance(i: VrrpInstance): Line[] {
   return block(`vrrp_instance ${i.name}`, body);
 }
 
+function virtualServerGroup(g: VirtualServerGroup): Line[] {
+  return block(`virtual_server_group ${g.name}`, g.members.map((m) => ('fwmark' in m ? `fwmark ${m.fwmark}` : `${m.vip} ${m.port}`)));
+}
+
 /** A track_interface / track_script entry: `NAME` or `NAME weight W`. */
 function tracked(t: string | { name: string; weight?: number }): string {
   return typeof t === 'string' ? t : t.weight === undefined ? t.name : `${t.name} weight ${t.weight}`;
 }
 
 function virtualServer(v: VirtualServer): Line[] {
-  const head = v.fwmark !== undefined ? `virtual_server fwmark ${v.fwmark}` : `virtual_server ${v.vip ?? ''} ${v.port ?? 0}`;
+  const head =
+    v.group !== undefined ? `virtual_server group ${v.group}` : v.fwmark !== undefined ? `virtual_server fwmark ${v.fwmark}` : `virtual_server ${v.vip ?? ''} ${v.port ?? 0}`;
   const body: Line[] = [];
   if (v.delayLoop !== undefined) body.push(`delay_loop ${v.delayLoop}`);
   body.push(`lb_algo ${v.lbAlgo}`, `lb_kind ${v.lbKind ?? 'DR'}`);
@@ -120,6 +127,7 @@ function virtualServer(v: VirtualServer): Line[] {
 
 function realServer(r: KaRealServer): Line[] {
   const body: Line[] = [`weight ${r.weight}`];
+  if (r.inhibitOnFailure) body.push('inhibit_on_failure');
   if (r.check) body.push(...healthCheck(r.check));
   return block(r.port === undefined ? `real_server ${r.address}` : `real_server ${r.address} ${r.port}`, body);
 }
@@ -128,6 +136,7 @@ function healthCheck(c: HealthCheck): Line[] {
   if (c.type === 'MISC_CHECK') {
     const body: Line[] = [`misc_path ${quoteCommand(c.script)}`];
     if (c.timeout !== undefined) body.push(`misc_timeout ${c.timeout}`);
+    if (c.dynamic) body.push('misc_dynamic');
     return block('MISC_CHECK', body);
   }
   const body: Line[] = [];
@@ -138,6 +147,7 @@ function healthCheck(c: HealthCheck): Line[] {
       if (u.statusCode !== undefined) url.push(`status_code ${u.statusCode}`);
       body.push(...block('url', url));
     }
+    if (c.virtualhost !== undefined) body.push(`virtualhost ${c.virtualhost}`);
   }
   body.push(`connect_timeout ${c.connectTimeout}`);
   if (c.connectPort !== undefined) body.push(`connect_port ${c.connectPort}`);

@@ -8,6 +8,7 @@ import { canonicalIp, ipFamily, LvsError, ValidationErrors, z } from 'lvs-play/k
 import type { HealthCheck, KeepalivedConfig, LbAlgo, LbKind, ScriptCommand, VirtualServer, VrrpInstance } from './model.js';
 import { validateDirectorPair, validateKeepalived } from './validate.js';
 import { vrrpExtras, type SiteVrrpOptions } from './site-vrrp.js';
+import { serverGroupOf, serviceAddress, syncGroupsOf, vipGroupErrors, vipGroupInstances, type SiteVipGroup } from './vip-groups.js';
 
 /** A real server of a site service: its address, port, weight and health check. */
 export interface SiteRealServer {
@@ -17,6 +18,8 @@ export interface SiteRealServer {
   weight?: number;
   /** Default: TCP_CHECK on the real server's port, connect_timeout 3. `false`: no check. */
   check?: HealthCheck | false;
+  /** A failed check sets weight 0 instead of removing the server (`inhibit_on_failure`). */
+  inhibitOnFailure?: boolean;
 }
 
 /** A service of the site: its port, protocol, scheduler, forwarding, VIP and real servers. */
@@ -29,6 +32,13 @@ export interface SiteService {
   delayLoop?: number;
   /** Default: the site's first VIP. */
   vip?: string;
+  /** Instead of `vip`: every VIP of this VIP group, as one `virtual_server_group` (vip-groups.ts). */
+  vipGroup?: string;
+  /**
+   * Instead of `vip`/`vipGroup`: the packets the firewall marks N (`virtual_server fwmark N`: one
+   * service, and one persistence, for several ports); `port` is then the port health checks connect to.
+   */
+  fwmark?: number;
   /** Served when every real server is down (`sorry_server ADDRESS PORT`). */
   sorryServer?: { address: string; port: number };
   realServers: readonly SiteRealServer[];
@@ -60,6 +70,13 @@ export interface DirectorSite extends SiteVrrpOptions {
    */
   unicast?: boolean;
   notify?: SiteNotify;
+  /**
+   * Several VRRP instances (active/active), one per group, instead of one holding `vips`: each
+   * with its own virtual_router_id and master (vip-groups.ts). `vips` still lists every VIP.
+   */
+  vipGroups?: readonly SiteVipGroup[];
+  /** `vrrp_sync_group`s: name → the VIP groups that move together. */
+  syncGroups?: Readonly<Record<string, readonly string[]>>;
   services: readonly SiteService[];
   /** Extra keepalived.conf text appended verbatim (not validated by the model). */
   raw?: string;
@@ -103,9 +120,14 @@ function notifyOf(n: SiteNotify | undefined): Partial<VrrpInstance> {
   };
 }
 
+/** keepalived runs scripts for MISC_CHECKs too (and refuses them without script security). */
+const runsMiscChecks = (services: readonly VirtualServer[]): boolean => services.some((v) => v.realServers.some((r) => r.check?.type === 'MISC_CHECK'));
+
 /** One director's config as the site gives it, not yet validated (directorConfig and directorConfigs validate it). */
-function buildDirectorConfig(site: DirectorSite, host: string, vars: DirectorWithAddress, peers: readonly string[]): KeepalivedConfig {
-  const extras = vrrpExtras(site, site.instanceName ?? 'VI_1', site.interface);
+function buildDirectorConfig(site: DirectorSite, host: string, vars: DirectorWithAddress, peers: readonly string[], directors: Readonly<Record<string, DirectorVars>> = { [host]: vars }): KeepalivedConfig {
+  // the sync daemons follow one instance (keepalived starts one role per director): with VIP
+  // groups, the first group's, so the connections through that group's VIPs are the ones kept
+  const extras = vrrpExtras(site, site.vipGroups?.[0]?.name ?? site.instanceName ?? 'VI_1', site.interface);
   const inst: VrrpInstance = {
     name: site.instanceName ?? 'VI_1',
     state: vars.state,
@@ -120,27 +142,28 @@ function buildDirectorConfig(site: DirectorSite, host: string, vars: DirectorWit
     ...extras.instance,
   };
   const firstVip = site.vips[0] === undefined ? '' : bareVip(site.vips[0]);
+  const group = (s: SiteService) => site.vipGroups?.find((g) => g.name === s.vipGroup);
   const services: VirtualServer[] = site.services.map((s) => ({
-    vip: s.vip ?? firstVip,
-    port: s.port,
+    ...serviceAddress(s, firstVip),
     ...(s.delayLoop !== undefined ? { delayLoop: s.delayLoop } : {}),
     lbAlgo: s.lbAlgo ?? 'wrr',
     lbKind: s.lbKind ?? 'DR',
     ...(s.persistenceTimeout !== undefined ? { persistenceTimeout: s.persistenceTimeout } : {}),
-    protocol: s.protocol ?? 'TCP',
     ...(s.sorryServer ? { sorryServer: s.sorryServer } : {}),
     realServers: s.realServers.map((r) => {
       const port = r.port ?? s.port;
       const check: HealthCheck | undefined = r.check === false ? undefined : r.check ?? { type: 'TCP_CHECK', connectTimeout: 3, connectPort: port };
-      return { address: r.address, port, weight: r.weight ?? 1, ...(check ? { check } : {}) };
+      return { address: r.address, ...(s.fwmark === undefined ? { port } : {}), weight: r.weight ?? 1, ...(r.inhibitOnFailure ? { inhibitOnFailure: true } : {}), ...(check ? { check } : {}) };
     }),
   }));
   const scripts = (site.notify && Object.keys(site.notify).length > 0) || extras.vrrpScripts.length > 0;
   return {
     // scripts run as root with script security on (keepalived refuses scripts without either)
-    globalDefs: { routerId: vars.routerId ?? host, ...(scripts ? { enableScriptSecurity: true, scriptUser: 'root' } : {}), ...extras.globalDefs },
+    globalDefs: { routerId: vars.routerId ?? host, ...(scripts || runsMiscChecks(services) ? { enableScriptSecurity: true, scriptUser: 'root' } : {}), ...extras.globalDefs },
     ...(extras.vrrpScripts.length > 0 ? { vrrpScripts: extras.vrrpScripts } : {}),
-    vrrpInstances: [inst],
+    vrrpInstances: site.vipGroups ? vipGroupInstances(inst, site.vipGroups, host, directors, (v) => vipEntry(v, site.interface)) : [inst],
+    ...(site.syncGroups && Object.keys(site.syncGroups).length > 0 ? { vrrpSyncGroups: syncGroupsOf(site.syncGroups) } : {}),
+    ...(site.services.some((s) => group(s)) ? { virtualServerGroups: site.services.flatMap((s) => { const g = group(s); return g ? [serverGroupOf(g, s.port, bareVip)] : []; }) } : {}),
     virtualServers: services,
     ...(site.raw !== undefined ? { raw: site.raw } : {}),
   };
@@ -181,7 +204,7 @@ export function directorConfigs(
     Object.entries(directors)
       .filter(([h, v]) => h !== host && v.address !== undefined)
       .map(([, v]) => v.address as string);
-  const configs = Object.fromEntries(Object.entries(directors).map(([h, v]) => [h, buildDirectorConfig(site, h, v, peersOf(h))]));
+  const configs = Object.fromEntries(Object.entries(directors).map(([h, v]) => [h, buildDirectorConfig(site, h, v, peersOf(h), directors)]));
   return validateDirectorPair(configs, { ...(where.file ? { file: where.file } : {}), field: where.field ?? 'directors' });
 }
 
@@ -196,12 +219,18 @@ export function siteAddressErrors(site: DirectorSite, directors: Readonly<Record
   const out: LvsError[] = [];
   const file = where.file ? { file: where.file } : {};
   const base = where.field ?? 'directors';
-  const vips = [...site.vips.map(bareVip), ...site.services.flatMap((s) => (s.vip !== undefined ? [s.vip] : []))];
+  const vips = [...site.vips.map(bareVip), ...(site.vipGroups ?? []).flatMap((g) => g.vips.map(bareVip)), ...site.services.flatMap((s) => (s.vip !== undefined ? [s.vip] : []))];
   const bad = [...new Set(vips)].filter((v) => ipFamily(v) === null);
   if (bad.length > 0) {
     // one error per bad VIP here, not one per config field it would reach
     return bad.map((v) => new LvsError('E_VALIDATION', `the VIP ${JSON.stringify(v)} is not an IP address`, { ...file, field: 'vips', value: v, fix: 'give an IPv4 address like 10.77.0.10 or an IPv6 address like 2001:db8::10 (in the reference site: the inventory var vip)' }));
   }
+  if (site.vipGroups) out.push(...vipGroupErrors(site.vipGroups, site.syncGroups, directors, bareVip, file));
+  site.services.forEach((s, i) => {
+    if (s.vipGroup !== undefined && !site.vipGroups?.some((g) => g.name === s.vipGroup)) {
+      out.push(new LvsError('E_VALIDATION', `service ${s.port} names no VIP group ${s.vipGroup}`, { ...file, field: `services[${i}].vipGroup`, value: s.vipGroup, fix: `use one of the vip_groups: ${(site.vipGroups ?? []).map((g) => g.name).join(', ') || '(none)'}` }));
+    }
+  });
   const named = Object.entries(directors).filter(([, v]) => v.address !== undefined) as [string, DirectorVars & { address: string }][];
   for (const vip of [...new Set(vips)]) {
     for (const [host, v] of named) {

@@ -9,8 +9,9 @@ import { keepalivedConfigSchema, scriptWords, type KeepalivedConfig, type Script
 import { normaliseVip } from './render.js';
 import { checkLvsSync, checkLvsSyncPair } from './sync.js';
 import { checkVrrpTiming } from './vrrp-version.js';
+import { checkGroupServer, checkServerGroups, checkSyncGroups } from './validate-groups.js';
+import { checkIp, checkPort, type Report } from './validate-fields.js';
 
-type Report = (field: string, message: string, value: unknown, fix: string) => void;
 
 function collector(where: Where): { errors: LvsError[]; err: Report } {
   const errors: LvsError[] = [];
@@ -98,6 +99,9 @@ export function validateDirectorPair(configsByHost: Record<string, unknown>, whe
       if (sameShape(c.virtualServers) !== want) {
         err(at(host, '.virtualServers'), `virtual_server blocks differ from ${firstHost[0]}'s`, c.virtualServers.map((v) => v.fwmark !== undefined ? `fwmark ${v.fwmark}` : `${v.vip} ${v.port}`), 'give every director the same virtual servers, so a BACKUP that takes over balances the same way');
       }
+      for (const k of ['vrrpSyncGroups', 'virtualServerGroups'] as const) {
+        if (sameShape(c[k] ?? []) !== sameShape(firstHost[1][k] ?? [])) err(at(host, `.${k}`), `${k === 'vrrpSyncGroups' ? 'vrrp_sync_group' : 'virtual_server_group'} blocks differ from ${firstHost[0]}'s`, (c[k] ?? []).map((g) => g.name), 'give every director the same groups');
+      }
     }
   }
   if (errors.length > 0) throw new ValidationErrors(errors);
@@ -156,12 +160,15 @@ function checkConfig(input: unknown, base: string, err: Report): KeepalivedConfi
   const vrids = new Map<string, string>();
   cfg.vrrpInstances.forEach((inst, i) => checkInstance(inst, `${base}.vrrpInstances[${i}]`, cfg, scripts, names, vrids, err));
   checkLvsSync(cfg, base, err);
+  checkSyncGroups(cfg, base, err);
+  const serverGroups = checkServerGroups(cfg, base, err);
 
   const vsKeys = new Set<string>();
   cfg.virtualServers.forEach((vs, i) => {
     const at = `${base}.virtualServers[${i}]`;
     let key: string | null = null;
-    if (vs.fwmark !== undefined) {
+    if (vs.group !== undefined) key = checkGroupServer(vs, at, serverGroups, err);
+    else if (vs.fwmark !== undefined) {
       if (vs.protocol !== undefined) err(`${at}.protocol`, 'a fwmark virtual server has no protocol', vs.protocol, 'drop protocol (keepalived ignores it: the firewall mark selects the packets)');
       if (vs.vip !== undefined || vs.port !== undefined) err(at, 'a virtual server has either fwmark or vip and port', { vip: vs.vip, port: vs.port, fwmark: vs.fwmark }, 'drop vip/port for a fwmark virtual server, or drop fwmark');
       if (vs.fwmark < 1 || vs.fwmark > 0xffffffff) err(`${at}.fwmark`, 'fwmark out of range', vs.fwmark, 'give a mark from 1 to 4294967295');
@@ -305,18 +312,6 @@ function checkVips(inst: VrrpInstance, at: string, err: Report): 'inet' | 'inet6
     }
   });
   return fams.size > 1 ? 'mixed' : ((fams.values().next().value as 'inet' | 'inet6' | undefined) ?? null);
-}
-
-function checkIp(v: string | undefined, field: string, what: string, err: Report): boolean {
-  if (v !== undefined && ipFamily(v)) return true;
-  err(field, v === undefined ? `${what} needs an address` : 'invalid IP address', v, 'give an IPv4 address like 10.77.0.16 or an IPv6 address like 2001:db8::16 (no host names)');
-  return false;
-}
-
-function checkPort(v: number | undefined, field: string, err: Report): boolean {
-  if (v !== undefined && v >= 1 && v <= 65535) return true;
-  err(field, v === undefined ? 'a port is needed' : 'port out of range', v, 'a port is an integer from 1 to 65535');
-  return false;
 }
 
 function checkCommand(c: ScriptCommand, field: string, err: Report): void {

@@ -9,7 +9,7 @@
 
 // ── option schemas: zod (the same instance the engine uses) and one definition per shared value
 export { z } from 'zod';
-export { anyIpv4, ipv4, ipv6, ipAddress, cidr, port, absPath, hostPath, ifaceName, flag, wholeNumber, listOf, words } from '../schema/schemas.js';
+export { anyIpv4, ipv4, ipv6, ipAddress, cidr, port, absPath, hostPath, ifaceName, flag, wholeNumber, listOf, words, structured } from '../schema/schemas.js';
 export {
   parseIPv4,
   parseIPv6,

@@ -1,7 +1,8 @@
 /**
  * The lab's real servers serve web, like the real ones an LVS site fronts: a tiny HTTP server that
  * answers every GET with the host's own name (so a client can tell who answered); `GET /slow/MS`
- * answers after MS milliseconds (a long request, for drains). Hosts with a `web` port in
+ * answers after MS milliseconds (a long request, for drains); while FAIL_FLAG exists on the host every
+ * GET answers 500 (a broken application, for HTTP_GET health checks: `failWeb`). Hosts with a `web` port in
  * lab/topology.json get it at `lab up`; tests stop and start it to kill a real server, and
  * `restartWebScript` restarts it from a playbook (over ssh).
  */
@@ -10,13 +11,13 @@ import type { ShellCommand } from '../types.js';
 import { hostExec } from './hostproc.js';
 import type { LabHost } from './topology.js';
 
-const SERVER_PY = `import http.server, sys, time
+const SERVER_PY = `import http.server, os, sys, time
 name = sys.argv[1].encode() + b"\\n"
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path.startswith("/slow/"):
             time.sleep(min(int(self.path[6:] or 0), 60000) / 1000)
-        self.send_response(200)
+        self.send_response(500 if os.path.exists("/run/lvs-lab-web.fail") else 200)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(name)))
         self.end_headers()
@@ -29,6 +30,8 @@ class S(http.server.ThreadingHTTPServer):
 S(("0.0.0.0", int(sys.argv[2])), H).serve_forever()
 `;
 const PIDFILE = '/run/lvs-lab-web.pid';
+/** While this file exists on a host, its web server answers every GET with 500. */
+export const FAIL_FLAG = '/run/lvs-lab-web.fail';
 
 async function inHost(host: string, script: string): Promise<void> {
   const r = await hostExec(host, ['sh', '-c', script], { timeoutMs: 30_000 });
@@ -54,6 +57,11 @@ export async function startWeb(host: string, port = 80): Promise<void> {
 /** Stops it (SIGTERM by its recorded pid) and waits until the port is closed. */
 export async function stopWeb(host: string, port = 80): Promise<void> {
   await inHost(host, stopScript(port));
+}
+
+/** Makes the web server on `host` answer 500 (`on`), or 200 again: no restart, the next request sees it. */
+export async function failWeb(host: string, on: boolean): Promise<void> {
+  await inHost(host, on ? sh`: > ${FAIL_FLAG}` : sh`rm -f -- ${FAIL_FLAG}`);
 }
 
 /** Stop, then start: one shell script, for a playbook task on the host (e.g. a maintenance play). */

@@ -81,3 +81,17 @@ export const listOf = <T extends z.ZodTypeAny>(item: T) =>
 
 /** A list of words; also one string of space-separated words (`-D --vrrp`). */
 export const words = z.preprocess((v) => (typeof v === 'string' ? v.trim().split(/\s+/).filter(Boolean) : v), z.array(z.string()));
+
+/**
+ * A map or a list as YAML/JSON give it; also as JSON text (an INI `[all:vars]` value such as
+ * `health_checks={"80": {"type": "http"}}`). Text that is not JSON is left to `schema` to refuse.
+ */
+export const structured = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => {
+    if (typeof v !== 'string' || !/^\s*[[{]/.test(v)) return v;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      return v;
+    }
+  }, schema);

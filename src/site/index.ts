@@ -4,5 +4,6 @@
  */
 export { SITE_GROUPS, groupName, groupIn, siteGroupsIn, groupPattern, groupOf, type SiteRole, type SiteGroups } from './groups.js';
 export { configuredVips, vipsOf, portsOf, weightOf, realServerGroupsOf, realServersOf, memberOf, directorsOf, KEEPALIVED_CONF, keepalivedConfOf, type SiteMember } from './members.js';
+export { vipGroupsOf, syncGroupsOf, type VipGroupVar } from './vip-groups.js';
 export { siteOf, requireDirectors, realServerNamed, type Site } from './model.js';
 export { DRAINED_DIR, drainedPath, drainedListCommand, parseDrainedList } from './drained.js';

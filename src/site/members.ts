@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { absPath, ipv4, listOf, wholeNumber } from '../schema/schemas.js';
 import type { HostView } from '../types.js';
 import { groupOf } from './groups.js';
+import { vipGroupsOf } from './vip-groups.js';
 
 /** A real server of the site, as the directors balance it. */
 export interface SiteMember {
@@ -23,15 +24,17 @@ export interface SiteMember {
 const VIPS = listOf(ipv4).describe('[192.168.1.10, 192.168.1.11]').optional();
 const VIP = ipv4.optional();
 
-/** The VIPs a host sets (`vips`, a list, else `vip`), or undefined when it sets neither. */
+/** The VIPs a host sets (every VIP of `vip_groups`, else `vips`, a list, else `vip`), or undefined when it sets none. */
 export function configuredVips(host: HostView): string[] | undefined {
+  const groups = vipGroupsOf(host);
+  if (groups) return [...new Set(groups.flatMap((g) => g.vips))];
   const list = host.var('vips', VIPS);
   if (list) return list;
   const one = host.var('vip', VIP);
   return one === undefined ? undefined : [one];
 }
 
-/** The VIPs: `vips` (a list), else `vip` (required). */
+/** The VIPs: every VIP of `vip_groups`, else `vips` (a list), else `vip` (one of them required). */
 export const vipsOf = (host: HostView): string[] => configuredVips(host) ?? [host.var('vip', ipv4)];
 
 const servicePort = wholeNumber(1, 65535).describe('80');

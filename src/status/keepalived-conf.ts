@@ -23,7 +23,7 @@ export interface ConfRealServer {
 }
 
 export interface ConfVirtualServer {
-  /** Address, or `fwmark N`. */
+  /** Address, or `fwmark N`, or `group NAME`. */
   address: string;
   port: number | null;
   protocol: string;
@@ -49,10 +49,11 @@ function instance(st: KeepalivedStatement): ConfInstance {
 }
 
 function virtualServer(st: KeepalivedStatement): ConfVirtualServer {
-  const fw = st.args[0] === 'fwmark';
+  // `virtual_server fwmark N` and `virtual_server group NAME` (a virtual_server_group) have no port
+  const fw = st.args[0] === 'fwmark' || st.args[0] === 'group';
   const port = fw ? null : Number(st.args[1] ?? NaN);
   return {
-    address: fw ? `fwmark ${st.args[1] ?? ''}` : (st.args[0] ?? ''),
+    address: fw ? `${st.args[0]} ${st.args[1] ?? ''}` : (st.args[0] ?? ''),
     port,
     protocol: valueIn(st.block, 'protocol') ?? 'TCP',
     realServers: blocksNamed(st.block, 'real_server').map((rs) => ({

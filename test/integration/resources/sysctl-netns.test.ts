@@ -6,27 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { converge } from '../../../src/run/converge.js';
 import { sysctl } from '../../../src/resources/sysctl.js';
 import { sh } from '../../../src/shell/quote.js';
-import { LocalTransport } from '../../../src/transport/local.js';
-import type { PosixTransport, RunOptions, RunResult, ShellCommand } from '../../../src/types.js';
+import { NetnsTransport } from './netns.js';
 import { tempDir, treeHash } from '../../unit/resources/helpers.js';
-
-/** Runs every command inside a network namespace (net.* sysctls are per namespace). */
-class NetnsTransport implements PosixTransport {
-  readonly shell = 'posix' as const;
-  readonly host = 'netns';
-  private local = new LocalTransport('netns');
-  constructor(private ns: string) {}
-  run(cmd: ShellCommand, opts?: RunOptions): Promise<RunResult> {
-    return this.local.run(sh`ip netns exec ${this.ns} sh -c ${cmd}`, opts);
-  }
-  put(path: string, content: string | Buffer): Promise<void> {
-    return this.local.put(path, content);
-  }
-  get(path: string): Promise<Buffer> {
-    return this.local.get(path);
-  }
-  async close(): Promise<void> {}
-}
 
 const ns = `lvs-res-test-${process.pid}`;
 let haveNetns = false;

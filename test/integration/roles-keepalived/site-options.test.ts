@@ -3,13 +3,13 @@
  * delay_before_retry, several services and VIPs, unicast VRRP peers from the director group, a
  * sorry_server, notify scripts. Each rendered config passes the control node's `keepalived -t`.
  */
-import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderKeepalivedConf } from '../../../roles/keepalived/render.js';
 import { directorConfigs, directorVarsOf, type DirectorSite } from '../../../roles/keepalived/site.js';
+import { KEEPALIVED_BIN, keepalivedTest, REAL_IFACE } from './keepalived-t.js';
 import { makeHostView } from '../../../src/inventory/host-view.js';
 import type { HostView } from '../../../src/types.js';
 
@@ -19,7 +19,7 @@ const notify = join(dir, 'notify.sh');
 writeFileSync(notify, '#!/bin/sh\nexit 0\n');
 chmodSync(notify, 0o755);
 
-const iface = Object.entries(networkInterfaces()).filter(([, a]) => (a ?? []).some((x) => !x.internal)).map(([n]) => n).sort()[0] ?? 'eth0';
+const iface = REAL_IFACE;
 const check = (port: number) => ({ type: 'TCP_CHECK' as const, connectTimeout: 3, connectPort: port, retry: 3, delayBeforeRetry: 3 });
 const rs = (port: number) => [{ address: '10.77.0.16', check: check(port) }, { address: '10.77.0.17', weight: 2, check: check(port) }];
 const site: DirectorSite = {
@@ -54,21 +54,11 @@ describe('the seed options through directorConfigs', () => {
     }
   });
 
-  const bin = (() => {
-    try {
-      execFileSync('/usr/sbin/keepalived', ['--version'], { stdio: 'ignore' });
-      return '/usr/sbin/keepalived';
-    } catch {
-      return null;
-    }
-  })();
-  it.skipIf(!bin)('keepalived -t accepts every director\'s config', async () => {
+  it.skipIf(!KEEPALIVED_BIN)('keepalived -t accepts every director\'s config', async () => {
     for (const [name, cfg] of Object.entries(configs)) {
       const file = join(dir, `${name}.conf`);
       writeFileSync(file, renderKeepalivedConf(cfg));
-      const r = await new Promise<{ code: number; out: string }>((res) =>
-        execFile(bin!, ['-t', '-l', '-f', file], { timeout: 30_000 }, (e, so, se) => res({ code: e ? (typeof e.code === 'number' ? e.code : -1) : 0, out: `${so}${se}` })),
-      );
+      const r = await keepalivedTest(file);
       expect(r, r.out).toMatchObject({ code: 0 });
     }
   });

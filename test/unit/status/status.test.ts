@@ -49,6 +49,15 @@ describe('status: parsers', () => {
     expect(directorScript()).toContain("-e '/auth_pass/d'");
   });
 
+  it('keepalived.conf with two instances and a virtual_server_group (vip_groups): each instance, the group service without a port', () => {
+    const conf = `vrrp_instance VI_a {\n state MASTER\n interface eth0\n priority 150\n virtual_ipaddress {\n  10.77.0.10/32 dev eth0\n }\n}\nvrrp_instance VI_b {\n state BACKUP\n interface eth0\n priority 100\n virtual_ipaddress {\n  10.77.0.11/32 dev eth0\n }\n}\nvirtual_server_group VI_a_80 {\n 10.77.0.10 80\n}\nvirtual_server group VI_a_80 {\n protocol TCP\n real_server 10.77.0.16 80 {\n  weight 2\n }\n}\n`;
+    expect(parseKeepalivedConf(conf)).toEqual({
+      instances: [{ name: 'VI_a', state: 'MASTER', priority: 150, interface: 'eth0', vips: ['10.77.0.10'] }, { name: 'VI_b', state: 'BACKUP', priority: 100, interface: 'eth0', vips: ['10.77.0.11'] }],
+      virtualServers: [{ address: 'group VI_a_80', port: null, protocol: 'TCP', realServers: [{ address: '10.77.0.16', port: 80, weight: 2 }] }],
+      syncDaemon: null,
+    });
+  });
+
   it('the host scripts only read: no redirection into files, no temp files, no signals', () => {
     for (const s of [directorScript(), linuxRealServerScript()]) {
       expect(s).not.toMatch(/>\s*(?!&|\/dev\/null)\S/); // output goes only to stdout, stderr or /dev/null

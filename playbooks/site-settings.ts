@@ -114,8 +114,9 @@ function lvsSyncOf(host: HostView, vrrpInterface: string): VrrpSettings['lvsSync
 }
 
 export function vrrpOf(host: HostView): VrrpSettings {
-  // an empty $LVS_VRRP_PASS is no password (as for every secret): the inventory's, else no auth
-  const authPass = secretFromEnv('LVS_VRRP_PASS') ?? host.var('vrrp_auth_pass', z.string().min(1).max(8, 'at most 8 bytes (keepalived PASS auth)').optional());
+  // an empty $LVS_VRRP_PASS is no password (as for every secret): the inventory's, else no auth;
+  // vrrp_auth_pass '' (e.g. -e vrrp_auth_pass=) says no authentication (VRRPv3 has none)
+  const authPass = secretFromEnv('LVS_VRRP_PASS') ?? host.var('vrrp_auth_pass', z.string().max(8, 'at most 8 bytes (keepalived PASS auth)').optional());
   const notify = host.var('vrrp_notify', absPath.describe('/usr/local/sbin/vrrp-notify').optional());
   const iface = host.var('vrrp_interface', ifaceName, 'eth0');
   const version = host.var('vrrp_version', z.preprocess((v) => (v === '2' || v === '3' ? Number(v) : v), z.union([z.literal(2), z.literal(3)])).describe('2'), 2);

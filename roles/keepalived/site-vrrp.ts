@@ -20,6 +20,7 @@ export interface SiteLvsSync {
   maxlen?: number;
 }
 
+/** The site's VRRP options beyond the basic instance (DirectorSite extends it). */
 export interface SiteVrrpOptions {
   /** 2 (default) or 3 (sub-second advert_int, no authentication). */
   vrrpVersion?: 2 | 3;

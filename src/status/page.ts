@@ -75,7 +75,8 @@ function draw(r) {
       d.reachable ? ("keepalived " + (d.keepalived && d.keepalived.running ? "v" + (d.keepalived.version || "?") : "not running")) : "unreachable",
       d.vipsHeld.length ? "holds " + d.vipsHeld.join(", ") : "holds no VIP",
       d.ipvs.available ? "IPVS: " + d.ipvs.services.length + " service(s)" : "IPVS: " + (d.ipvs.reason || "n/a"),
-    ]);
+      d.sync && d.sync.available ? "sync: " + (d.sync.daemons.map((x) => x.role).join(" + ") || "no daemon") + ", " + d.sync.connections + " conn(s)" : "",
+    ].filter((x) => x !== ""));
     b.dataset.state = st;
     return b;
   }));

@@ -3,7 +3,9 @@
  * vrrp_advert_int (whole seconds under VRRPv2), vrrp_track_interfaces / vrrp_track_scripts and
  * lvs_sync (on with two or more directors), read through their schemas with their defaults.
  */
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { renderCommand } from '../../../src/cli/render.js';
 import { LvsError } from '../../../src/errors.js';
 import type { InventorySpec, Vars } from '../../../src/types.js';
 import { vrrpOf } from '../../../playbooks/site-settings.js';
@@ -42,6 +44,9 @@ describe('site VRRP settings', () => {
     expect(vrrpOf(lvs1({ vrrp_version: '3', vrrp_advert_int: '0.1' }))).toMatchObject({ version: 3, advertInt: 0.1 });
     expect(thrown(() => vrrpOf(lvs1({ vrrp_version: 3, vrrp_advert_int: 0.123 }))).message).toContain('vrrp_advert_int');
     expect(thrown(() => vrrpOf(lvs1({ vrrp_version: 4 }))).message).toContain('vrrp_version');
+    // VRRPv3 has no authentication: an inventory's password is switched off by -e vrrp_auth_pass=
+    expect(vrrpOf(lvs1({ vrrp_version: 3, vrrp_auth_pass: 'lvs-lab' })).authPass).toBe('lvs-lab');
+    expect(vrrpOf(inv(DEFAULT_SPEC, { vrrp_version: 3, vrrp_auth_pass: '' }).hosts.find((h) => h.name === 'lvs1')!).authPass).toBeUndefined();
   });
 
   it('a fractional vrrp_advert_int under VRRPv2 is refused, naming the var and the fix (set vrrp_version: 3)', () => {
@@ -65,5 +70,28 @@ describe('site VRRP settings', () => {
     ]);
     expect(thrown(() => vrrpOf(lvs1({ vrrp_track_interfaces: [{ interface: 'eth1', weight: -300 }] }))).message).toContain('vrrp_track_interfaces');
     expect(thrown(() => vrrpOf(lvs1({ vrrp_track_scripts: [{ name: 'x', script: 'relative.sh' }] }))).message).toContain('vrrp_track_scripts');
+  });
+});
+
+describe('the reference site rendered with them (lvs-play render -i prod)', () => {
+  const render = async (vars: Vars): Promise<string> => {
+    let text = '';
+    const out = new Writable({ write: (c, _e, cb) => ((text += String(c)), cb()) });
+    expect(await renderCommand(['playbooks/site.ts', '-i', 'prod', '--limit', 'lvs1', '-e', JSON.stringify(vars)], out)).toBe(0);
+    return text;
+  };
+
+  it('VRRPv3 at 0.2 s, a tracked interface, connection sync by default; lvs_sync false drops it', { timeout: 60_000 }, async () => {
+    const text = await render({ vrrp_version: 3, vrrp_advert_int: 0.2, vrrp_auth_pass: '', vrrp_track_interfaces: [{ interface: 'eth1', weight: -60 }] });
+    expect(text).toMatch(/global_defs \{\n {4}router_id lvs1\n {4}vrrp_version 3\n {4}lvs_sync_daemon eth0 VI_1\n\}/);
+    expect(text).toContain('    advert_int 0.2\n');
+    expect(text).toContain('    track_interface {\n        eth1 weight -60\n    }');
+    expect(text).not.toContain('authentication');
+    expect(await render({ lvs_sync: false, vrrp_auth_pass: 'x' })).not.toContain('lvs_sync_daemon');
+  });
+
+  it('a fractional vrrp_advert_int under VRRPv2 stops the render, naming the var and the fix', { timeout: 60_000 }, async () => {
+    const out = new Writable({ write: (_c, _e, cb) => cb() });
+    await expect(renderCommand(['playbooks/site.ts', '-i', 'prod', '--limit', 'lvs1', '-e', 'vrrp_advert_int=0.5'], out)).rejects.toThrow(/vrrp_advert_int[\s\S]*set vrrp_version: 3/);
   });
 });

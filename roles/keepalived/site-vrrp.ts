@@ -20,6 +20,7 @@ export interface SiteLvsSync {
   maxlen?: number;
 }
 
+/** A director site's VRRP extras: VRRP version, tracked interfaces and scripts, connection sync. */
 export interface SiteVrrpOptions {
   /** 2 (default) or 3 (sub-second advert_int, no authentication). */
   vrrpVersion?: 2 | 3;

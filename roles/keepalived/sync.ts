@@ -8,6 +8,7 @@ import type { KeepalivedConfig, LvsSyncDaemon } from './model.js';
 
 /** keepalived's defaults for the sync daemon's traffic (firewall rules, docs). */
 export const SYNC_GROUP = '224.0.0.81';
+/** The UDP port of keepalived's sync daemon traffic (its default). */
 export const SYNC_PORT = 8848;
 
 /** `lvs_sync_daemon eth0 VI_1 id 51 maxlen 1400` (the optional words only when set). */

@@ -7,6 +7,7 @@
 import { LvsError } from 'lvs-play/kit';
 import type { VirtualServer, VirtualServerGroup, VrrpInstance, VrrpSyncGroup } from './model.js';
 
+/** A VIP group of a director site: its own VRRP instance, VIPs, master and router id. */
 export interface SiteVipGroup {
   /** The vrrp_instance's name (letters, digits, "_", "-", "."). */
   name: string;

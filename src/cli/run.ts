@@ -87,14 +87,8 @@ function refuseNoHosts(plays: readonly PlannedPlay[], o: CliOptions, inv: Invent
   });
 }
 
-/** Runs a playbook value against a loaded inventory (also for commands that build their playbook: drain). */
-export async function runLoadedPlaybook(
-  pb: Playbook,
-  inv: Inventory,
-  o: CliOptions,
-  { out = process.stdout, hooks = {}, warn = onceWarner(), extraVars = {} }: { out?: NodeJS.WritableStream; hooks?: RunHooks; warn?: ReturnType<typeof onceWarner>; extraVars?: Vars } = {},
-): Promise<number> {
-  // every host's tasks are built (and validated) in every shard; then this shard's part is kept
+/** The plays of this run: every host's tasks built (and validated) in every shard, then this shard's part kept. */
+function playsOf(pb: Playbook, inv: Inventory, o: CliOptions, warn: ReturnType<typeof onceWarner>): PlannedPlay[] {
   const selected = selectPlaybook(pb, {
     file: o.playbook,
     ...(inv.vars ? { vars: inv.vars } : {}),
@@ -105,14 +99,67 @@ export async function runLoadedPlaybook(
     ...(o.listHosts && !o.listTasks ? { hostsOnly: true } : {}),
   });
   refuseNoHosts(selected, o, inv);
-  const plays = applyShard(selected, o.shard);
+  return applyShard(selected, o.shard);
+}
+
+/** --list-hosts / --list-tasks: what would run, nothing contacted. */
+function writeLists(pb: Playbook, plays: readonly PlannedPlay[], o: CliOptions, out: NodeJS.WritableStream): number {
+  out.write(`playbook: ${o.playbook} (${pb.name})\n`);
+  if (o.listHosts) out.write(`${listHosts(plays)}\n`);
+  if (o.listTasks) out.write(`${listTasks(plays)}\n`);
+  return EXIT.ok;
+}
+
+/**
+ * Ctrl-C (and SIGTERM) aborts the run: connections close, the recap is still written; a second
+ * Ctrl-C quits at once. And the event loop emptying while the run still waits (a host request
+ * nobody will ever answer) is an internal error, never a silent exit 0 without a recap.
+ */
+function interruptible(): { signal: AbortSignal; release(): void } {
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(EXIT.interrupted);
+    process.stderr.write('\ninterrupted: closing connections (Ctrl-C again to quit at once)\n');
+    abort.abort();
+  };
+  const onStall = () => {
+    process.stderr.write('lvs-play: internal error: the run stopped waiting on a host request that can no longer finish\n');
+    process.exitCode = EXIT.internal;
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  process.on('beforeExit', onStall);
+  return {
+    signal: abort.signal,
+    release() {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+      process.off('beforeExit', onStall);
+    },
+  };
+}
+
+/** The recap on `out`, then --json and --junit. */
+async function writeReport(report: RunReport, o: CliOptions, out: NodeJS.WritableStream, redactor: Redactor): Promise<void> {
+  const color = Boolean((out as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR;
+  out.write(`\n${recapText(report, color)}\n`);
+  if (report.stopped) out.write(`stopped: ${report.stopped}\n`);
+  if (o.json) await writeFile(o.json, `${JSON.stringify(report, null, 2)}\n`);
+  if (o.junit) await writeFile(o.junit, junitXml(report, (t) => redactor.redact(t)));
+}
+
+/** Runs a playbook value against a loaded inventory (also for commands that build their playbook: drain). */
+export async function runLoadedPlaybook(
+  pb: Playbook,
+  inv: Inventory,
+  o: CliOptions,
+  { out = process.stdout, hooks = {}, warn = onceWarner(), extraVars = {} }: { out?: NodeJS.WritableStream; hooks?: RunHooks; warn?: ReturnType<typeof onceWarner>; extraVars?: Vars } = {},
+): Promise<number> {
+  const plays = playsOf(pb, inv, o, warn);
   mark('selected');
-  if (o.listHosts || o.listTasks) {
-    out.write(`playbook: ${o.playbook} (${pb.name})\n`);
-    if (o.listHosts) out.write(`${listHosts(plays)}\n`);
-    if (o.listTasks) out.write(`${listTasks(plays)}\n`);
-    return EXIT.ok;
-  }
+  if (o.listHosts || o.listTasks) return writeLists(pb, plays, o, out);
   // connection settings are needed only now, and only for the hosts this run contacts
   const contacted = new Set(plays.flatMap((p) => [...p.perHost.keys()]));
   assertConnectable(inv, contacted);
@@ -123,23 +170,7 @@ export async function runLoadedPlaybook(
   // what Ansible Vault opened is known now: hidden from the first line of output
   const redactor = new Redactor().add(...(inv.secrets ?? []));
   const secrets = new SecretResolver({}, redactor); // resolved values land in the run's one holder
-  const abort = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(EXIT.interrupted);
-    process.stderr.write('\ninterrupted: closing connections (Ctrl-C again to quit at once)\n');
-    abort.abort();
-  };
-  // the event loop emptied while the run still waits (a host request nobody will ever answer):
-  // never let that end as a silent exit 0 without a recap
-  const onStall = () => {
-    process.stderr.write('lvs-play: internal error: the run stopped waiting on a host request that can no longer finish\n');
-    process.exitCode = EXIT.internal;
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  process.on('beforeExit', onStall);
+  const run = interruptible();
   try {
     const connect = makeConnector({
       secrets,
@@ -151,7 +182,7 @@ export async function runLoadedPlaybook(
       // a real run holds each host's lock: a second run at once is refused there, never interleaved
       ...(o.check ? {} : { lockHolder: `lvs-play pid ${process.pid} on ${hostname()} since ${new Date().toISOString()} (${o.playbook})` }),
     });
-    const ctx: RunContext = { options: o, inventory: inv, extraVars, plays, connect, redactor, signal: abort.signal, out };
+    const ctx: RunContext = { options: o, inventory: inv, extraVars, plays, connect, redactor, signal: run.signal, out };
     const before = hooks.beforeExecute ? await hooks.beforeExecute(ctx) : {};
     if (typeof before === 'number') return before;
     Object.assign(ctx, before);
@@ -163,24 +194,18 @@ export async function runLoadedPlaybook(
       ...(o.maxFailPercentage !== undefined ? { maxFailPercentage: o.maxFailPercentage } : {}),
       connect: ctx.connect,
       redactor,
-      signal: abort.signal,
+      signal: run.signal,
       playbook: o.playbook,
       inventory: inv.source,
     });
     mark('executed');
-    const color = Boolean((out as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR;
-    out.write(`\n${recapText(report, color)}\n`);
-    if (report.stopped) out.write(`stopped: ${report.stopped}\n`);
-    if (o.json) await writeFile(o.json, `${JSON.stringify(report, null, 2)}\n`);
-    if (o.junit) await writeFile(o.junit, junitXml(report, (t) => redactor.redact(t)));
+    await writeReport(report, o, out, redactor);
     mark('recap');
     const code = hooks.afterExecute ? await hooks.afterExecute(report, ctx, exitCodeOf(report)) : exitCodeOf(report);
     return o.detailedExitcode ? detailedExitCode(report, code) : code;
   } finally {
     await closeJumpHosts();
     writeProfile();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-    process.off('beforeExit', onStall);
+    run.release();
   }
 }

@@ -10,7 +10,21 @@ import type { HostView } from '../types.js';
 
 const NAME = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a name of letters, digits, "_", "-" or "." (it names the vrrp_instance)');
 
-const vipGroup = z
+/** One entry of `vip_groups`: a VRRP instance of its own, holding its VIPs. */
+export interface VipGroupVar {
+  name: string;
+  vips: string[];
+  /** The director that is MASTER for it (default: the one with vrrp.state MASTER). */
+  master?: string | undefined;
+  /** Its virtual_router_id (default: vrrp_router_id + its position: 51, 52, …). */
+  router_id?: number | undefined;
+  /** Serve its VIPs as one virtual_server_group per port. */
+  virtual_server_group?: boolean | undefined;
+  /** Serve its VIPs and ports as one fwmark service: the directors' firewall marks them N. */
+  fwmark?: number | undefined;
+}
+
+const vipGroup: z.ZodType<VipGroupVar, z.ZodTypeDef, unknown> = z
   .object({
     name: NAME,
     vips: listOf(ipv4),
@@ -25,8 +39,6 @@ const vipGroup = z
   })
   .strict()
   .refine((g) => !(g.fwmark !== undefined && g.virtual_server_group), { message: 'a VIP group is served either as one fwmark service or as a virtual_server_group: drop one', path: ['fwmark'] });
-
-export type VipGroupVar = z.output<typeof vipGroup>;
 
 const VIP_GROUPS = structured(z.array(vipGroup).min(1))
   .describe('[{ name: VI_web, vips: [10.77.0.10], master: lvs1 }, { name: VI_api, vips: [10.77.0.11], master: lvs2 }]')

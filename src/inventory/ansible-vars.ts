@@ -88,10 +88,8 @@ export function knownHostsFromSshArgs(args: string): string | undefined {
   return m?.[1]?.replace(/^["']|["']$/g, '');
 }
 
-/** Splits Ansible vars into address, connection fields and remaining vars; problems go to `errors`. */
-export function mapAnsibleVars(input: Vars, origin: VarsOrigin, errors: LvsError[]): MappedVars {
-  const out: MappedVars = { connection: {}, vars: {} };
-  const c = out.connection;
+/** The checks of one vars block: problems go to `errors`, named by the block's file and field. */
+function checksOf(origin: VarsOrigin, errors: LvsError[]) {
   const fail = (name: string, value: unknown, message: string, fix: string): void => {
     const secretLike = /pass/.test(name);
     errors.push(new LvsError('E_INVENTORY', message, { file: origin.file, field: origin.field ? `${origin.field}.${name}` : name, value: secretLike ? MASK : value, fix }));
@@ -106,66 +104,83 @@ export function mapAnsibleVars(input: Vars, origin: VarsOrigin, errors: LvsError
     fail(name, v, `${name} uses a Jinja template, which lvs-play does not evaluate`, "write the value itself (for passwords, {{ lookup('env', 'NAME') }} is understood)");
     return true;
   };
-  const secretOf = (name: string, v: unknown): void => {
+  /** A whole number from a number or a string of digits; NaN otherwise. */
+  const whole = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : NaN);
+  return { fail, text, templated, whole };
+}
+
+type Checks = ReturnType<typeof checksOf>;
+
+/** One of Ansible's connection vars (SPECIAL) into `out`; `ansible_shell_type` is returned, applied after all. */
+function mapSpecial(name: string, v: unknown, out: MappedVars, origin: VarsOrigin, { fail, text, templated, whole }: Checks): string | undefined {
+  const c = out.connection;
+  const field = fieldOf(name);
+  if (field === 'address') {
     const s = text(name, v);
-    if (s === undefined) return;
-    const env = ENV_LOOKUP.exec(s);
-    if (env) return void (c[fieldOf(name)] = secret.env(env[1] as string));
-    if (!templated(name, s)) c[fieldOf(name)] = secret.value(s);
-  };
+    if (s === undefined || templated(name, s)) return undefined;
+    if (origin.level === 'group') fail(name, v, `${name} in group vars is not supported`, 'set ansible_host on each host');
+    else out.address = s;
+  } else if (field === 'port') {
+    const n = whole(v);
+    if (isPort(n)) c['port'] = n;
+    else fail(name, v, `${name} is not a port number`, 'an integer from 1 to 65535');
+  } else if (field === 'user' || field === 'keyFile' || field === 'caFile') {
+    const s = text(name, v);
+    // a key file's ~ is expanded on the control node when connecting (src/sshconfig), as Ansible does
+    if (s !== undefined && !templated(name, s)) c[field] = s;
+  } else if (field === 'connectTimeoutMs') {
+    const n = whole(v);
+    if (Number.isInteger(n) && n >= 1) c['connectTimeoutMs'] = n * 1000;
+    else fail(name, v, `${name} is not a number of seconds`, 'a positive integer, e.g. 30');
+  } else if (name === 'ansible_become_method') {
+    if (String(v) !== 'sudo') fail(name, v, `${name} ${String(v)} is not supported: lvs-play escalates with sudo`, 'ansible_become_method: sudo (or leave it unset)');
+  } else if (name === 'ansible_become_user') {
+    if (String(v) !== 'root') fail(name, v, `${name} ${String(v)} is not supported: the site's tasks run as root`, 'ansible_become_user: root (or leave it unset)');
+  } else if (field === 'password' || field === 'becomePassword') {
+    const s = text(name, v);
+    const env = s === undefined ? null : ENV_LOOKUP.exec(s);
+    if (env) c[field] = secret.env(env[1] as string);
+    else if (s !== undefined && !templated(name, s)) c[field] = secret.value(s);
+  } else if (field === 'become') {
+    const b = ansibleBool(v);
+    if (b === undefined) fail(name, v, `${name} is not a boolean`, 'yes/no, true/false, 1/0');
+    else c['become'] = b;
+  } else if (field === 'type') {
+    const t = CONNECTION_TYPE[String(v)];
+    if (t) c['type'] = t;
+    else fail(name, v, `unsupported ${name}`, `one of ${Object.keys(CONNECTION_TYPE).join(', ')}`);
+  } else if (name === 'ansible_shell_type') {
+    return String(v);
+  } else mapWinRm(name, v, c, fail);
+  return undefined;
+}
+
+/** The WinRM / PSRP transport vars: authentication, scheme, certificate validation. */
+function mapWinRm(name: string, v: unknown, c: MappedVars['connection'], fail: Checks['fail']): void {
+  if (name === 'ansible_winrm_transport' || name === 'ansible_psrp_auth') {
+    const first = String(v).split(',')[0]?.trim().toLowerCase() ?? '';
+    const auth = WINRM_AUTH[first];
+    if (auth) c['authentication'] = auth;
+    else fail(name, v, `unsupported ${name}`, `one of ${Object.keys(WINRM_AUTH).join(', ')}`);
+  } else if (name === 'ansible_winrm_scheme' || name === 'ansible_psrp_protocol') {
+    c['useSsl'] = String(v).toLowerCase() === 'https';
+  } else {
+    c['skipCertCheck'] = String(v).toLowerCase() === 'ignore';
+  }
+}
+
+/** Splits Ansible vars into address, connection fields and remaining vars; problems go to `errors`. */
+export function mapAnsibleVars(input: Vars, origin: VarsOrigin, errors: LvsError[]): MappedVars {
+  const out: MappedVars = { connection: {}, vars: {} };
+  const checks = checksOf(origin, errors);
   let shellType: string | undefined;
-  mapSshArgs(input, c);
+  mapSshArgs(input, out.connection);
   for (const [name, v] of Object.entries(input)) {
-    if (!SPECIAL.has(name)) {
-      out.vars[name] = v;
-      continue;
-    }
-    const field = fieldOf(name);
-    if (field === 'address') {
-      const s = text(name, v);
-      if (s === undefined || templated(name, s)) continue;
-      if (origin.level === 'group') fail(name, v, `${name} in group vars is not supported`, 'set ansible_host on each host');
-      else out.address = s;
-    } else if (field === 'port') {
-      const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : NaN;
-      if (isPort(n)) c['port'] = n;
-      else fail(name, v, `${name} is not a port number`, 'an integer from 1 to 65535');
-    } else if (field === 'user' || field === 'keyFile' || field === 'caFile') {
-      const s = text(name, v);
-      // a key file's ~ is expanded on the control node when connecting (src/sshconfig), as Ansible does
-      if (s !== undefined && !templated(name, s)) c[field] = s;
-    } else if (field === 'connectTimeoutMs') {
-      const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : NaN;
-      if (Number.isInteger(n) && n >= 1) c['connectTimeoutMs'] = n * 1000;
-      else fail(name, v, `${name} is not a number of seconds`, 'a positive integer, e.g. 30');
-    } else if (name === 'ansible_become_method') {
-      if (String(v) !== 'sudo') fail(name, v, `${name} ${String(v)} is not supported: lvs-play escalates with sudo`, 'ansible_become_method: sudo (or leave it unset)');
-    } else if (name === 'ansible_become_user') {
-      if (String(v) !== 'root') fail(name, v, `${name} ${String(v)} is not supported: the site's tasks run as root`, 'ansible_become_user: root (or leave it unset)');
-    } else if (field === 'password' || field === 'becomePassword') {
-      secretOf(name, v);
-    } else if (field === 'become') {
-      const b = ansibleBool(v);
-      if (b === undefined) fail(name, v, `${name} is not a boolean`, 'yes/no, true/false, 1/0');
-      else c['become'] = b;
-    } else if (field === 'type') {
-      const t = CONNECTION_TYPE[String(v)];
-      if (t) c['type'] = t;
-      else fail(name, v, `unsupported ${name}`, `one of ${Object.keys(CONNECTION_TYPE).join(', ')}`);
-    } else if (name === 'ansible_shell_type') {
-      shellType = String(v);
-    } else if (name === 'ansible_winrm_transport' || name === 'ansible_psrp_auth') {
-      const first = String(v).split(',')[0]?.trim().toLowerCase() ?? '';
-      const auth = WINRM_AUTH[first];
-      if (auth) c['authentication'] = auth;
-      else fail(name, v, `unsupported ${name}`, `one of ${Object.keys(WINRM_AUTH).join(', ')}`);
-    } else if (name === 'ansible_winrm_scheme' || name === 'ansible_psrp_protocol') {
-      c['useSsl'] = String(v).toLowerCase() === 'https';
-    } else {
-      c['skipCertCheck'] = String(v).toLowerCase() === 'ignore';
-    }
+    if (!SPECIAL.has(name)) out.vars[name] = v;
+    else shellType = mapSpecial(name, v, out, origin, checks) ?? shellType;
   }
   // PowerShell over SSH (Windows OpenSSH) is Ansible's ssh connection with the powershell shell.
+  const c = out.connection;
   if (shellType === 'powershell' && (c['type'] === undefined || c['type'] === 'ssh')) c['type'] = 'psrp-ssh';
   return out;
 }

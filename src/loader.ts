@@ -1,4 +1,5 @@
 import type { createJiti } from 'jiti';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -37,8 +38,9 @@ function useNative(absPath: string): boolean {
 }
 
 async function importWithJiti(absPath: string): Promise<unknown> {
-  // jiti loads only when it reads a file (start-up time; not at all where Node strips types)
-  jiti ??= (await import('jiti')).createJiti(import.meta.url, { alias: selfAliases(), interopDefault: true, moduleCache: true });
+  // jiti loads only when it reads a file (start-up time; not at all where Node strips types), and
+  // through require: its CommonJS build costs Node 20 ~45 ms less CPU than import() of the same code
+  jiti ??= (createRequire(import.meta.url)('jiti') as typeof import('jiti')).createJiti(import.meta.url, { alias: selfAliases(), interopDefault: true, moduleCache: true });
   const mod = await jiti.import<{ default?: unknown }>(absPath);
   return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
 }

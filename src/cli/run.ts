@@ -5,7 +5,6 @@ import { hostname } from 'node:os';
 import { isPlaybook } from '../dsl/play.js';
 import { LvsError } from '../errors.js';
 import { importUserModule } from '../loader.js';
-import { execute } from '../run/executor.js';
 import { Redactor } from '../run/redact.js';
 import { recapText } from '../run/report.js';
 import { selectPlaybook } from '../run/select.js';
@@ -13,12 +12,8 @@ import { preflight } from '../run/preflight.js';
 import type { Inventory, Playbook, RunReport, Vars } from '../types.js';
 import type { PlannedPlay } from '../run/select.js';
 import { EXIT } from './exit.js';
-import { planOutHooks } from './plan-out.js';
 import type { RunContext, RunHooks } from './run-hooks.js';
 import type { CliOptions } from './args.js';
-import { makeConnector } from './connect.js';
-import { provenanceText, resolveSshHosts } from './ssh-settings.js';
-import { closeJumpHosts } from '../transport/ssh-route.js';
 import { listHosts, listTasks } from './list.js';
 import { loadInputs } from './vault-options.js';
 import { selectHosts } from '../inventory/pattern.js';
@@ -28,9 +23,21 @@ import { SecretResolver } from '../inventory/secret.js';
 import { mark, writeProfile } from '../profile.js';
 import { applyShard } from './shard.js';
 import { checkWritable } from './outputs.js';
-import { junitXml } from '../run/junit.js';
 
 export { EXIT };
+
+/**
+ * What only a run that contacts hosts needs (the executor and listr2, the transports and ssh2, the
+ * ssh settings): imported once the plan is built, so --list-hosts/--list-tasks never load them.
+ */
+async function runEngine() {
+  // one after the other: these graphs overlap (concurrent imports of one graph once raced, src/cli/connect.ts)
+  const { execute } = await import('../run/executor.js');
+  const { makeConnector } = await import('./connect.js');
+  const { provenanceText, resolveSshHosts } = await import('./ssh-settings.js');
+  const { closeJumpHosts } = await import('../transport/ssh-route.js');
+  return { execute, makeConnector, provenanceText, resolveSshHosts, closeJumpHosts };
+}
 
 export async function loadPlaybook(path: string): Promise<Playbook> {
   const abs = resolve(path);
@@ -65,8 +72,10 @@ export function detailedExitCode(report: RunReport, code: number): number {
 }
 
 /** The main job: load, validate everything, then run (or list). Returns the exit code. */
-export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = process.stdout, hooks: RunHooks = o.planOut ? planOutHooks(o.planKey) : {}): Promise<number> {
+export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = process.stdout, given?: RunHooks): Promise<number> {
   mark('modules');
+  // a saved plan's hooks (and their modules) only when --plan-out asks for one
+  const hooks = given ?? (o.planOut ? (await import('./plan-out.js')).planOutHooks(o.planKey) : {});
   if (o.json) checkWritable(o.json, '--json');
   if (o.planOut) checkWritable(o.planOut, '--plan-out');
   if (o.junit) checkWritable(o.junit, '--junit');
@@ -147,7 +156,10 @@ async function writeReport(report: RunReport, o: CliOptions, out: NodeJS.Writabl
   out.write(`\n${recapText(report, color)}\n`);
   if (report.stopped) out.write(`stopped: ${report.stopped}\n`);
   if (o.json) await writeFile(o.json, `${JSON.stringify(report, null, 2)}\n`);
-  if (o.junit) await writeFile(o.junit, junitXml(report, (t) => redactor.redact(t)));
+  if (o.junit) {
+    const { junitXml } = await import('../run/junit.js');
+    await writeFile(o.junit, junitXml(report, (t) => redactor.redact(t)));
+  }
 }
 
 /** Runs a playbook value against a loaded inventory (also for commands that build their playbook: drain). */
@@ -159,7 +171,12 @@ export async function runLoadedPlaybook(
 ): Promise<number> {
   const plays = playsOf(pb, inv, o, warn);
   mark('selected');
-  if (o.listHosts || o.listTasks) return writeLists(pb, plays, o, out);
+  if (o.listHosts || o.listTasks) {
+    const code = writeLists(pb, plays, o, out);
+    writeProfile(); // LVS_PLAY_PROFILE: a listing's marks too (its start-up, without a host)
+    return code;
+  }
+  const { execute, makeConnector, provenanceText, resolveSshHosts, closeJumpHosts } = await runEngine();
   // connection settings are needed only now, and only for the hosts this run contacts
   const contacted = new Set(plays.flatMap((p) => [...p.perHost.keys()]));
   assertConnectable(inv, contacted);

@@ -4,7 +4,7 @@
  * opened or, before that, locally. Invocations on one instance are serialised by node-powershell:
  * use one instance per host.
  */
-import { PowerShell } from 'node-powershell';
+import type { PowerShell } from 'node-powershell';
 import { redact } from '../mask.js';
 import type { JsonValue, PsScript } from '../types.js';
 import { LOCAL_PRELUDE, REMOTE_WRAPPER, RESULT_PREFIX } from './pwsh-scripts.js';
@@ -57,12 +57,14 @@ export class PwshHost {
 
   /** Starts pwsh and loads the helpers. The caller must have checked that pwshPath exists. */
   static async start(opts: PwshHostOptions): Promise<PwshHost> {
+    // node-powershell loads with the first pwsh started (a run without Windows hosts never needs it)
+    const { PowerShell: Shell } = await import('node-powershell');
     // node-powershell prefers $NODE_POWERSHELL over `executable`; the caller already chose.
     const saved = process.env.NODE_POWERSHELL;
     delete process.env.NODE_POWERSHELL;
     let shell: PowerShell;
     try {
-      shell = new PowerShell({
+      shell = new Shell({
         executable: opts.pwshPath,
         executableOptions: { '-NoProfile': true, '-NonInteractive': true },
         throwOnInvocationError: false,

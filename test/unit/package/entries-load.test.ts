@@ -41,6 +41,14 @@ describe('the built entries (npm run build)', () => {
     expect(loadedByCli(['playbooks/site.ts', '-i', 'lab', '--list-hosts']).filter((u) => u.startsWith(labDir)).length).toBeGreaterThan(3);
   });
 
+  it('a listing (--list-hosts, --list-tasks) loads none of what only contacting hosts needs: ssh2, listr2, node-powershell, the executor, saved plans', () => {
+    const engineOnly = ['/node_modules/ssh2/', '/node_modules/node-ssh/', '/node_modules/listr2/', '/node_modules/node-powershell/', `${dist}/src/run/executor.js`, `${dist}/src/transport/`, `${dist}/src/plan/saved/`];
+    for (const flag of ['--list-hosts', '--list-tasks']) {
+      const urls = loadedByCli(['playbooks/site.ts', '-i', 'prod', flag]);
+      expect(urls.filter((u) => engineOnly.some((e) => u.includes(e)))).toEqual([]);
+    }
+  });
+
   it('lvs-play/lab loads the lab (the recorder sees it)', () => {
     expect(loadedBy('lvs-play/lab').filter((u) => u.startsWith(labDir)).length).toBeGreaterThan(5);
   });

@@ -177,6 +177,7 @@ export async function runLoadedPlaybook(
     return code;
   }
   const { execute, makeConnector, provenanceText, resolveSshHosts, closeJumpHosts } = await runEngine();
+  mark('engine');
   // connection settings are needed only now, and only for the hosts this run contacts
   const contacted = new Set(plays.flatMap((p) => [...p.perHost.keys()]));
   assertConnectable(inv, contacted);

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { LvsError } from '../../errors.js';
 import { redact } from '../../mask.js';
+import { timed } from '../../profile.js';
 import { ps } from '../../shell/powershell.js';
 import type { JsonValue, PowerShellTransport as PowerShellTransportContract, PsScript, SecretRef, WinRmConnection } from '../../types.js';
 import { findPwsh } from '../pwsh-find.js';
@@ -135,7 +136,7 @@ export async function connectWinRm(o: ConnectWinRmOptions): Promise<WinRmTranspo
     }
   }
   const basic = o.conn.authentication === 'Basic';
-  const helper = basic ? null : await startHelper(o, password, url);
+  const helper = basic ? null : await timed(o.host, 'helper', () => startHelper(o, password, url));
   const opSec = o.operationTimeoutSec ?? 20;
   const http = new WinRmHttp({
     url,
@@ -147,11 +148,12 @@ export async function connectWinRm(o: ConnectWinRmOptions): Promise<WinRmTranspo
   const parts = { http, helper, secrets: [password], commandTimeoutMs: o.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS };
   let t: WinRmTransport | undefined;
   try {
-    const shell = await WinRsShell.open(http, { to: url.href, operationTimeoutSec: opSec });
-    t = new WinRmTransport(o.host, o.address, shell, parts);
+    const shell = await timed(o.host, 'handshake', () => WinRsShell.open(http, { to: url.href, operationTimeoutSec: opSec }));
+    const opened = new WinRmTransport(o.host, o.address, shell, parts);
+    t = opened;
     // the first command checks PowerShell 3.0+ (the bootstrap does): the lock's command, or a probe
-    if (o.lockHolder !== undefined) await takeWinRmLock(o.host, shell, o.lockHolder, 60_000);
-    else await t.invoke(PROBE, null);
+    if (o.lockHolder !== undefined) await timed(o.host, 'probe', () => takeWinRmLock(o.host, shell, o.lockHolder!, 60_000));
+    else await timed(o.host, 'probe', () => opened.invoke(PROBE, null));
     return t;
   } catch (e) {
     if (t) await t.close();

@@ -9,7 +9,7 @@ import { Redactor } from '../run/redact.js';
 import { recapText } from '../run/report.js';
 import { selectPlaybook } from '../run/select.js';
 import { preflight } from '../run/preflight.js';
-import type { Inventory, Playbook, RunReport, Vars } from '../types.js';
+import type { HostView, Inventory, Playbook, RunReport, Vars } from '../types.js';
 import type { PlannedPlay } from '../run/select.js';
 import { EXIT } from './exit.js';
 import type { RunContext, RunHooks } from './run-hooks.js';
@@ -71,6 +71,23 @@ export function detailedExitCode(report: RunReport, code: number): number {
   return code === EXIT.ok && report.check && report.results.some((r) => r.status === 'changed') ? EXIT.changes : code;
 }
 
+/**
+ * The NTLM helpers of the WinRM hosts (a local pwsh each, about a second to start) start before the
+ * engine loads, so that start overlaps the rest of the start-up. Returns a disposer for those no host took.
+ */
+async function startWinRmHelpersEarly(hosts: readonly HostView[]): Promise<() => void> {
+  const ntlm = hosts.filter((h) => h.connection.type === 'winrm' && h.connection.authentication !== 'Basic');
+  if (!ntlm.length) return () => undefined;
+  const { findPwsh } = await import('../transport/pwsh-find.js');
+  let pwsh: string;
+  try {
+    pwsh = findPwsh();
+  } catch {
+    return () => undefined; // no pwsh here: each host's connect says so, as it always did
+  }
+  return (await import('../transport/winrm/auth-helper.js')).prestartHelpers(pwsh, ntlm.length);
+}
+
 /** The main job: load, validate everything, then run (or list). Returns the exit code. */
 export async function runPlaybook(o: CliOptions, out: NodeJS.WritableStream = process.stdout, given?: RunHooks): Promise<number> {
   mark('modules');
@@ -116,6 +133,7 @@ function writeLists(pb: Playbook, plays: readonly PlannedPlay[], o: CliOptions, 
   out.write(`playbook: ${o.playbook} (${pb.name})\n`);
   if (o.listHosts) out.write(`${listHosts(plays)}\n`);
   if (o.listTasks) out.write(`${listTasks(plays)}\n`);
+  writeProfile(); // LVS_PLAY_PROFILE: a listing's marks too (its start-up, without a host)
   return EXIT.ok;
 }
 
@@ -162,6 +180,23 @@ async function writeReport(report: RunReport, o: CliOptions, out: NodeJS.Writabl
   }
 }
 
+/**
+ * The engine (imported now), the ssh settings of the hosts the run contacts, and the disposer of the
+ * WinRM helpers started before it (ended here if this fails).
+ */
+async function engineFor(inv: Inventory, contacted: ReadonlySet<string>, o: CliOptions, warn: ReturnType<typeof onceWarner>) {
+  const hosts = inv.hosts.filter((h) => contacted.has(h.name));
+  const endEarlyHelpers = await startWinRmHelpersEarly(hosts);
+  try {
+    const engine = await runEngine();
+    mark('engine');
+    return { ...engine, sshSettings: engine.resolveSshHosts(hosts, o, warn), endEarlyHelpers };
+  } catch (e) {
+    endEarlyHelpers();
+    throw e;
+  }
+}
+
 /** Runs a playbook value against a loaded inventory (also for commands that build their playbook: drain). */
 export async function runLoadedPlaybook(
   pb: Playbook,
@@ -171,18 +206,12 @@ export async function runLoadedPlaybook(
 ): Promise<number> {
   const plays = playsOf(pb, inv, o, warn);
   mark('selected');
-  if (o.listHosts || o.listTasks) {
-    const code = writeLists(pb, plays, o, out);
-    writeProfile(); // LVS_PLAY_PROFILE: a listing's marks too (its start-up, without a host)
-    return code;
-  }
-  const { execute, makeConnector, provenanceText, resolveSshHosts, closeJumpHosts } = await runEngine();
-  mark('engine');
+  if (o.listHosts || o.listTasks) return writeLists(pb, plays, o, out);
   // connection settings are needed only now, and only for the hosts this run contacts
   const contacted = new Set(plays.flatMap((p) => [...p.perHost.keys()]));
   assertConnectable(inv, contacted);
   preflight(plays, o.playbook);
-  const sshSettings = resolveSshHosts(inv.hosts.filter((h) => contacted.has(h.name)), o, warn);
+  const { execute, makeConnector, provenanceText, closeJumpHosts, sshSettings, endEarlyHelpers } = await engineFor(inv, contacted, o, warn);
   if (o.verbose >= 2 && sshSettings.size) out.write(provenanceText(sshSettings));
 
   // what Ansible Vault opened is known now: hidden from the first line of output
@@ -222,6 +251,7 @@ export async function runLoadedPlaybook(
     const code = hooks.afterExecute ? await hooks.afterExecute(report, ctx, exitCodeOf(report)) : exitCodeOf(report);
     return o.detailedExitcode ? detailedExitCode(report, code) : code;
   } finally {
+    endEarlyHelpers();
     await closeJumpHosts();
     writeProfile();
     run.release();

@@ -33,6 +33,51 @@ export function splitUser(user: string): { user: string; domain: string } {
 
 const encoded = (script: string): string => Buffer.from(script, 'utf16le').toString('base64');
 
+function spawnHelper(pwshPath: string): ChildProcessWithoutNullStreams {
+  return spawn(pwshPath, ['-NoProfile', '-NonInteractive', '-EncodedCommand', encoded(AUTH_HELPER)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, TERM: 'dumb' },
+  });
+}
+
+/** Helpers started before their host connects, by pwsh path; each waits (no credentials yet) for its init. */
+const early = new Map<string, { child: ChildProcessWithoutNullStreams; dead: boolean }[]>();
+
+/** An early helper still running, if any (one that died is dropped: the caller spawns a fresh one, whose failure it reports). */
+function takeEarly(pwshPath: string): ChildProcessWithoutNullStreams | undefined {
+  const list = early.get(pwshPath) ?? [];
+  for (let e = list.shift(); e; e = list.shift()) if (!e.dead) return e.child;
+  return undefined;
+}
+
+/**
+ * Starts `count` helpers now, for the WinRM hosts a run is about to contact: pwsh takes about a second
+ * to start, which then overlaps the rest of the run's start-up instead of following it. Returns a
+ * disposer that ends those no host took. No credentials go to them until a host's start() takes one.
+ */
+export function prestartHelpers(pwshPath: string, count: number): () => void {
+  const list = early.get(pwshPath) ?? [];
+  early.set(pwshPath, list);
+  const mine: ChildProcessWithoutNullStreams[] = [];
+  for (let i = 0; i < count; i++) {
+    const e = { child: spawnHelper(pwshPath), dead: false };
+    e.child.on('error', () => (e.dead = true)); // a pwsh that cannot start: the host's own start() says so
+    e.child.on('exit', () => (e.dead = true));
+    e.child.stdin.on('error', () => undefined);
+    list.push(e);
+    mine.push(e.child);
+  }
+  return () => {
+    for (const child of mine) {
+      const i = list.findIndex((e) => e.child === child);
+      if (i < 0) continue; // taken by a host: its transport ends it
+      list.splice(i, 1);
+      child.stdin.end();
+      child.kill();
+    }
+  };
+}
+
 export class AuthHelper {
   private buf = '';
   private waiting: ((r: Reply) => void)[] = [];
@@ -51,12 +96,9 @@ export class AuthHelper {
     child.on('error', (e) => this.fail(`the local pwsh NTLM helper did not start: ${e.message}`));
   }
 
-  /** Starts the helper and hands it the credentials (on stdin). */
+  /** Starts the helper (or takes one started early: prestartHelpers) and hands it the credentials (on stdin). */
   static async start(pwshPath: string, cred: AuthCredentials): Promise<AuthHelper> {
-    const child = spawn(pwshPath, ['-NoProfile', '-NonInteractive', '-EncodedCommand', encoded(AUTH_HELPER)], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, TERM: 'dumb' },
-    });
+    const child = takeEarly(pwshPath) ?? spawnHelper(pwshPath);
     const h = new AuthHelper(child, [cred.password]);
     const { user, domain } = splitUser(cred.user);
     await h.request({ op: 'init', user, domain, password: cred.password, package: cred.package ?? 'NTLM', target: cred.target });

@@ -12,6 +12,8 @@
  *
  * Errors: {"ok":false,"error":"…"}. The password arrives only on stdin (never argv or env) and
  * lives only inside the NetworkCredential. The script is constant text (passed -EncodedCommand).
+ * It reads and writes JSON with .NET's System.Text.Json, not ConvertFrom-Json/ConvertTo-Json:
+ * those cmdlets load a module at the helper's start (~0.1 s of CPU on every WinRM host's session).
  */
 import type { PsScript } from '../../types.js';
 import { ps } from '../../shell/powershell.js';
@@ -20,60 +22,69 @@ export const AUTH_HELPER: PsScript = ps`
 $ErrorActionPreference = 'Stop'
 [AppContext]::SetSwitch('System.Net.Security.UseManagedNtlm', $true)
 $auth = $null
+$o = $null
 $stdin = [Console]::In
 $out = [Console]::Out
-function Reply($obj) { $out.WriteLine((ConvertTo-Json -InputObject $obj -Compress)); $out.Flush() }
+function Reply([string]$json) { $out.WriteLine($json); $out.Flush() }
+function Fail([string]$why) { Reply ('{"ok":false,"error":"' + [System.Text.Json.JsonEncodedText]::Encode($why).ToString() + '"}') }
+function Field($m, [string]$name) {
+  foreach ($p in $m.EnumerateObject()) { if ($p.Name -eq $name -and $p.Value.ValueKind -eq 'String') { return $p.Value.GetString() } }
+  return $null
+}
 while ($true) {
   $line = $stdin.ReadLine()
   if ($null -eq $line) { break }
   if ($line -eq '') { continue }
+  $doc = $null
   try {
-    $m = ConvertFrom-Json -InputObject $line
-    switch ([string]$m.op) {
+    $doc = [System.Text.Json.JsonDocument]::Parse($line)
+    $m = $doc.RootElement
+    switch (Field $m 'op') {
       'init' {
         $o = [System.Net.Security.NegotiateAuthenticationClientOptions]::new()
-        $o.Package = [string]$m.package
-        $o.Credential = [System.Net.NetworkCredential]::new([string]$m.user, [string]$m.password, [string]$m.domain)
-        $o.TargetName = [string]$m.target
+        $o.Package = Field $m 'package'
+        $o.Credential = [System.Net.NetworkCredential]::new((Field $m 'user'), (Field $m 'password'), (Field $m 'domain'))
+        $o.TargetName = Field $m 'target'
         $o.RequiredProtectionLevel = [System.Net.Security.ProtectionLevel]::EncryptAndSign
-        $m = $null
         if ($null -ne $auth) { $auth.Dispose() }
         $auth = [System.Net.Security.NegotiateAuthentication]::new($o)
-        Reply @{ ok = $true }
+        Reply '{"ok":true}'
       }
       'reset' {
         if ($null -ne $auth) { $auth.Dispose() }
         $auth = [System.Net.Security.NegotiateAuthentication]::new($o)
-        Reply @{ ok = $true }
+        Reply '{"ok":true}'
       }
       'step' {
         $st = [System.Net.Security.NegotiateAuthenticationStatusCode]::Completed
-        $in = $null
-        if ($m.token) { $in = [string]$m.token }
+        $in = Field $m 'token'
+        if ($in -eq '') { $in = $null }
         $tok = $auth.GetOutgoingBlob($in, [ref]$st)
-        $ok = $st -eq 'Completed' -or $st -eq 'ContinueNeeded'
-        if (-not $ok) { Reply @{ ok = $false; error = "NTLM handshake: $st" } ; continue }
+        if (-not ($st -eq 'Completed' -or $st -eq 'ContinueNeeded')) { Fail "NTLM handshake: $st"; continue }
         if ($null -eq $tok) { $tok = '' }
-        Reply @{ ok = $true; token = $tok; done = ($st -eq 'Completed') }
+        $done = if ($st -eq 'Completed') { 'true' } else { 'false' }
+        Reply ('{"ok":true,"token":"' + $tok + '","done":' + $done + '}')
       }
       'wrap' {
         $w = [System.Buffers.ArrayBufferWriter[byte]]::new()
         $enc = $false
-        $st = $auth.Wrap([byte[]][Convert]::FromBase64String([string]$m.data), $w, $true, [ref]$enc)
-        if ($st -ne 'Completed' -or -not $enc) { Reply @{ ok = $false; error = "wrap: $st (encrypted: $enc)" } ; continue }
-        Reply @{ ok = $true; data = [Convert]::ToBase64String($w.WrittenMemory.ToArray()) }
+        $st = $auth.Wrap([byte[]][Convert]::FromBase64String((Field $m 'data')), $w, $true, [ref]$enc)
+        if ($st -ne 'Completed' -or -not $enc) { Fail "wrap: $st (encrypted: $enc)"; continue }
+        Reply ('{"ok":true,"data":"' + [Convert]::ToBase64String($w.WrittenMemory.ToArray()) + '"}')
       }
       'unwrap' {
         $w = [System.Buffers.ArrayBufferWriter[byte]]::new()
         $enc = $false
-        $st = $auth.Unwrap([byte[]][Convert]::FromBase64String([string]$m.data), $w, [ref]$enc)
-        if ($st -ne 'Completed' -or -not $enc) { Reply @{ ok = $false; error = "unwrap: $st (encrypted: $enc)" } ; continue }
-        Reply @{ ok = $true; data = [Convert]::ToBase64String($w.WrittenMemory.ToArray()) }
+        $st = $auth.Unwrap([byte[]][Convert]::FromBase64String((Field $m 'data')), $w, [ref]$enc)
+        if ($st -ne 'Completed' -or -not $enc) { Fail "unwrap: $st (encrypted: $enc)"; continue }
+        Reply ('{"ok":true,"data":"' + [Convert]::ToBase64String($w.WrittenMemory.ToArray()) + '"}')
       }
-      default { Reply @{ ok = $false; error = "unknown op" } }
+      default { Fail 'unknown op' }
     }
   } catch {
-    Reply @{ ok = $false; error = $_.Exception.Message }
+    Fail $_.Exception.Message
+  } finally {
+    if ($null -ne $doc) { $doc.Dispose() }
   }
 }
 `;

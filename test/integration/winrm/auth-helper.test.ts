@@ -9,13 +9,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AuthHelper, splitUser } from '../../../src/transport/winrm/auth-helper.js';
+import { AuthHelper, prestartHelpers, splitUser } from '../../../src/transport/winrm/auth-helper.js';
 import { pwshPath } from '../windows/helpers.js';
 
 const PASSWORD = `S3c'r"et $(x) pw`;
 const dir = mkdtempSync(join(tmpdir(), 'lvs-ntlm-test-'));
 writeFileSync(join(dir, 'users'), `WORKGROUP:tester:${PASSWORD}\n`, { mode: 0o600 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** This process's child pwsh processes (their pids). */
+function pwshChildren(): string[] {
+  return readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').split(' ').filter(Boolean)
+    .filter((pid) => { try { return /pwsh|dotnet/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8')); } catch { return false; } });
+}
 
 type Msg = { ok: boolean; token?: string; done?: boolean; data?: string; error?: string; user?: string };
 
@@ -94,6 +100,27 @@ describe.skipIf(!pwshPath)('WinRM NTLM helper (managed NTLM) against gss-ntlmssp
     try {
       const done = await handshake(h, acc);
       expect(done.ok).toBe(false);
+    } finally {
+      h.dispose();
+      acc.kill();
+    }
+  });
+
+  it('a helper started early (prestartHelpers) is the one a host takes and authenticates; the disposer ends the one no host took', async () => {
+    const settle = () => new Promise((r) => setTimeout(r, 500)); // a child's /proc entry names pwsh once it has exec'd
+    await settle();
+    const before = pwshChildren();
+    const dispose = prestartHelpers(pwshPath!, 2);
+    await settle();
+    expect(pwshChildren().length).toBe(before.length + 2);
+    const acc = acceptor();
+    const h = await AuthHelper.start(pwshPath!, { user: 'WORKGROUP\\tester', password: PASSWORD, target: 'HTTP/localhost' });
+    try {
+      expect(pwshChildren().length).toBe(before.length + 2); // it took one of them, started none
+      expect(await handshake(h, acc)).toMatchObject({ ok: true, done: true });
+      dispose();
+      await settle();
+      expect(pwshChildren().length).toBe(before.length + 1); // the untaken one ended; the host's is still its own
     } finally {
       h.dispose();
       acc.kill();

@@ -5,7 +5,7 @@
 //   node --import jiti/register bench/chunk.ts SIZE:TOOL:MODE:COUNT,… RESULTS_FILE BENCH_ID [BUDGET_S]
 // (the lab gets the largest size's extra hosts; a size of n uses the first n of them)
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostExec, labUp, type LabHost } from '../src/lab/index.js';
 import { measure } from './measure.js';
@@ -27,6 +27,8 @@ export interface Sample {
   /** per-host means, counted on the hosts */
   perHost: { connections: number; sessions: number; execs: number; sftp: number; processes: number };
   at: string;
+  /** 1-minute load average when the sample started (the machine is shared) */
+  load1?: number;
   profile?: unknown;
 }
 
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
       const profileFile = join(work, 'profile.json');
       if (tool === 'lvs-play') env = { ...process.env, LVS_PLAY_PROFILE: profileFile };
       const c0 = machineCpuMs();
+      const load1 = Math.round(loadavg()[0]! * 100) / 100;
       const m = await measure(argv, { cwd: ROOT, ...(env ? { env } : {}) });
       const machineMs = Math.round(machineCpuMs() - c0);
       const counts = meanCounts(await countSince(names, mark));
@@ -119,7 +122,7 @@ async function main(): Promise<void> {
       const sample: Sample = {
         bench, size, tool, mode, ok,
         wallMs: Math.round(m.wallMs), cpuMs: Math.round(m.cpuMs), peakRssMb: Math.round(m.peakRssMb), peakCgroupMb: Math.round(m.peakCgroupMb), machineCpuMs: machineMs,
-        perHost: counts, at: new Date().toISOString(), ...(profile ? { profile } : {}),
+        perHost: counts, at: new Date().toISOString(), load1, ...(profile ? { profile } : {}),
       };
       mkdirSync(join(resultsFile, '..'), { recursive: true });
       appendFileSync(resultsFile, `${JSON.stringify(sample)}\n`);

@@ -5,6 +5,8 @@ import type { Sample } from './chunk.js';
 import type { Mode, Tool } from './tools.js';
 import type { WindowsBench } from './windows.js';
 import { startupSection, STARTUP_BEGIN, STARTUP_END, type StartupBench } from './startup.js';
+import { floorSection, FLOOR_BEGIN, FLOOR_END, samplesOfRun } from './floor-report.js';
+import { labSiteSection, LABSITE_BEGIN, LABSITE_END, type LabSiteBench } from './lab-site.js';
 
 interface Site50 {
   kind: 'site50';
@@ -61,24 +63,48 @@ export function bastionSection(b: Bastion50 & { bench: string }): string[] {
     BASTION_END, ''];
 }
 
-/** Replaces (or appends) a marked section of an existing RESULTS.md with the latest `kind` row of `bench`. */
-function updateSection<R>(file: string, bench: string, out: string, kind: string, build: (r: R) => string[], begin: string, end: string): string {
-  const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { bench: string; kind?: string });
-  const row = rows.filter((r) => r.bench === bench && r.kind === kind).at(-1) as R | undefined;
-  if (!row) throw new Error(`bench: no ${kind} row for run ${bench} in ${file}`);
+/** Replaces (or appends) the section between `begin` and `end` of an existing RESULTS.md; `drop`: lines removed elsewhere in it. */
+function replaceMarked(out: string, begin: string, end: string, section: string, drop?: RegExp): string {
   let md = '';
   try {
     md = readFileSync(out, 'utf8');
   } catch {
     md = '';
   }
-  const section = build(row).join('\n');
   const i = md.indexOf(begin);
   const j = md.indexOf(end);
   md = i >= 0 && j > i ? `${md.slice(0, i)}${section}${md.slice(j + end.length + 1)}` : `${md.replace(/\n*$/, '\n\n')}${section}`;
+  if (drop) {
+    const k = md.indexOf(begin);
+    const before = md.slice(0, k).split('\n').filter((l) => !drop.test(l)).join('\n');
+    md = `${before}${md.slice(k)}`;
+  }
   writeFileSync(out, md);
   return out;
 }
+
+/** Replaces (or appends) a marked section of an existing RESULTS.md with the latest `kind` row of `bench`. */
+function updateSection<R>(file: string, bench: string, out: string, kind: string, build: (r: R) => string[], begin: string, end: string): string {
+  const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { bench: string; kind?: string });
+  const row = rows.filter((r) => r.bench === bench && r.kind === kind).at(-1) as R | undefined;
+  if (!row) throw new Error(`bench: no ${kind} row for run ${bench} in ${file}`);
+  return replaceMarked(out, begin, end, build(row).join('\n'));
+}
+
+/** Replaces (or appends) the reference-site-on-the-lab section (bench/lab-site.ts). */
+export function updateLabSiteSection(file: string, bench: string, out: string): string {
+  return updateSection(file, bench, out, 'labsite', (r: LabSiteBench) => labSiteSection(r), LABSITE_BEGIN, LABSITE_END);
+}
+
+/** Replaces (or appends) the small-runs-against-the-floor section (bench/floor-report.ts); the floor lines of an older full run go. */
+export function updateFloorSection(file: string, bench: string, out: string): string {
+  const section = floorSection(samplesOfRun(file, bench), bench);
+  if (!section.length) throw new Error(`bench: no floor sample for run ${bench} in ${file}`);
+  return replaceMarked(out, FLOOR_BEGIN, FLOOR_END, section.join('\n'), FLOOR_LINE);
+}
+
+/** A floor line (the floor section writes them; a full run's head no longer does). */
+const FLOOR_LINE = /^(no-change converge|--check), \d+ hosts?: lvs-play\/floor = /;
 
 /** Replaces (or appends) the bastion section of an existing RESULTS.md with the latest bastion50 row of `bench`. */
 export function updateBastionSection(file: string, bench: string, out: string): string {
@@ -113,7 +139,7 @@ export function writeResults(file: string, bench: string, out: string): string {
   for (const mode of ['nochange', 'first', 'check'] as Mode[]) {
     const r = wall(50, 'lvs-play', mode) / wall(50, 'ansible', mode);
     if (mode === 'nochange') {
-      L.push('```', `no-change converge, 50 hosts: lvs-play/Ansible = ${f2(r)}`, `no-change converge, 50 hosts: lvs-play/floor = ${f2(wall(50, 'lvs-play', 'nochange') / wall(50, 'floor', 'nochange'))}`, '```', '');
+      L.push('```', `no-change converge, 50 hosts: lvs-play/Ansible = ${f2(r)}`, '```', '');
     }
   }
   const missing: string[] = [];
@@ -162,12 +188,15 @@ export function writeResults(file: string, bench: string, out: string): string {
   for (const size of sizes) {
     L.push(`| ${size} | ${f2(wall(size, 'lvs-play', 'nochange') / wall(size, 'ansible', 'nochange'))} | ${f2(wall(size, 'lvs-play', 'nochange') / wall(size, 'floor', 'nochange'))} | ${f2(wall(size, 'lvs-play', 'first') / wall(size, 'ansible', 'first'))} | ${f2(wall(size, 'lvs-play', 'check') / wall(size, 'ansible', 'check'))} |`);
   }
+  L.push('', ...floorSection(samples, bench));
   L.push('', ...targetsSection(sizes, of, wall));
   L.push('', ...profileSection(of(Math.max(...sizes), 'lvs-play', 'nochange'), Math.max(...sizes)));
   if (site) L.push(...siteSection(site));
   const bastion = rows.filter((r) => 'kind' in r && (r as { kind: string }).kind === 'bastion50').at(-1) as unknown as (Bastion50 & { bench: string }) | undefined;
   if (bastion) L.push(...bastionSection(bastion));
   if (win) L.push(...windowsSection(win));
+  const labSite = (rows as unknown[]).filter((r): r is LabSiteBench => (r as { kind?: string }).kind === 'labsite').at(-1);
+  if (labSite) L.push(...labSiteSection(labSite));
   const startup = (rows as unknown[]).filter((r): r is StartupBench => (r as { kind?: string }).kind === 'startup').at(-1);
   if (startup) L.push(...startupSection(startup));
   if (ups.length) {

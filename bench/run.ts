@@ -4,6 +4,8 @@
 //   npm run bench [-- --scale-only --no-scale --bench ID (add to that run) --site-only --sizes 1,10 --runs 5 --ansible-runs 50:3,100:1 --skip 100:ansible:first --no-site --no-windows --report-only BENCH_ID]
 //   npm run bench -- --bastion-only [--runs 5]   (only the 50 hosts via a bastion vs direct section, replaced in RESULTS.md)
 //   (--no-bastion: skip that section in a full run)
+//   npm run bench -- --floor-only [--runs 7]   (only lvs-play no-change and --check on 1 and 50 hosts beside the floor; its section replaced)
+//   npm run bench -- --lab-site-only [--runs 5]   (only the reference site on the standard lab against its floor, bench/lab-site.ts; its section replaced)
 //   npm run bench -- --startup-only [--runs 10]   (only the CLI start-up on this Node and Node 24, bench/startup.ts; no lab)
 //   npm run bench -- --windows-only   (only win1 over WinRM vs PowerShell over SSH, bench/windows.ts; replaced in RESULTS.md)
 //   npm run bench -- --exporter-only   (only bench/exporter.ts: the exporter's cost, bench/RESULTS-exporter.md); --exporter: also in a full run
@@ -12,7 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { updateBastionSection, updateStartupSection, updateWindowsSection, writeResults } from './report.js';
+import { FLOOR_ITEMS } from './floor-report.js';
+import { updateBastionSection, updateFloorSection, updateLabSiteSection, updateStartupSection, updateWindowsSection, writeResults } from './report.js';
 import { ROOT, type Mode, type Tool } from './tools.js';
 
 const OUT = process.env.LVS_BENCH_OUT ?? '/var/lib/lvs-play/bench';
@@ -38,6 +41,9 @@ const { values } = parseArgs({
     exporter: { type: 'boolean', default: false },
     'exporter-only': { type: 'boolean', default: false },
     'startup-only': { type: 'boolean', default: false },
+    'floor-only': { type: 'boolean', default: false },
+    'lab-site-only': { type: 'boolean', default: false },
+    'no-lab-site': { type: 'boolean', default: false },
   },
 });
 
@@ -54,9 +60,20 @@ function locked(args: string[]): number {
 
 const pause = (s: number) => spawnSync('sleep', [String(s)]);
 
+/** Takes the samples `want` asks for in chunks under the lab lock (each at most ~9 minutes), until none is missing. */
+function runChunks(file: string, bench: string, want: readonly (readonly [number, Tool, Mode, number])[]): void {
+  for (let tries = 0; tries < 6; tries++) {
+    const items = want.map(([z, t, m, n]) => [z, t, m, n - samplesOf(file, bench, z, t, m)] as const).filter(([, , , n]) => n > 0);
+    if (!items.length) break;
+    const code = locked(['bench/chunk.ts', items.map((i) => i.join(':')).join(','), file, bench, '540']);
+    if (code !== 0) process.stderr.write(`bench: chunk exited ${code}\n`);
+    pause(15); // let others waiting for the lab lock take it
+  }
+}
+
 async function main(): Promise<void> {
   // the control node alone (10 000 hosts, hostile inputs): no lab, no lock (bench/scale10k.ts → bench/SCALE.md)
-  if (!values['no-scale'] && !values['report-only'] && !values['windows-only'] && !values['bastion-only']) spawnSync('node', ['--import', 'jiti/register', 'bench/scale10k.ts'], { cwd: ROOT, stdio: 'inherit' });
+  if (!values['no-scale'] && !values['report-only'] && !values['windows-only'] && !values['bastion-only'] && !values['floor-only'] && !values['startup-only'] && !values['lab-site-only']) spawnSync('node', ['--import', 'jiti/register', 'bench/scale10k.ts'], { cwd: ROOT, stdio: 'inherit' });
   if (values['scale-only']) return;
   mkdirSync(OUT, { recursive: true });
   const file = join(OUT, 'results.jsonl');
@@ -65,6 +82,18 @@ async function main(): Promise<void> {
     // no lab: start-up only, its section replaced in RESULTS.md (at least 10 runs)
     if (!values['report-only']) spawnSync('node', ['--import', 'jiti/register', 'bench/startup.ts', file, bench, String(Math.max(10, Number(values.runs)))], { cwd: ROOT, stdio: 'inherit' });
     process.stdout.write(`bench: ${updateStartupSection(file, bench, join(ROOT, 'bench/RESULTS.md'))}\n`);
+    return;
+  }
+  if (values['floor-only']) {
+    // lvs-play no-change and --check on 1 and 50 hosts, the floor beside every no-change sample; its section replaced
+    if (!values['report-only']) runChunks(file, bench, FLOOR_ITEMS.map(([n, t, m]) => [n, t, m, Number(values.runs)] as const));
+    process.stdout.write(`bench: ${updateFloorSection(file, bench, join(ROOT, 'bench/RESULTS.md'))}\n`);
+    return;
+  }
+  if (values['lab-site-only']) {
+    // the reference site on the standard lab against its floor; its section replaced
+    if (!values['report-only']) locked(['bench/lab-site.ts', file, bench, values.runs]);
+    process.stdout.write(`bench: ${updateLabSiteSection(file, bench, join(ROOT, 'bench/RESULTS.md'))}\n`);
     return;
   }
   if (values['windows-only']) {
@@ -98,18 +127,11 @@ async function main(): Promise<void> {
         }
       }
     });
-    for (const want of groups) {
-      for (let tries = 0; tries < 6; tries++) {
-        const items = want.map(([z, t, m, n]) => [z, t, m, n - samplesOf(file, bench, z, t, m)] as const).filter(([, , , n]) => n > 0);
-        if (!items.length) break;
-        const code = locked(['bench/chunk.ts', items.map((i) => i.join(':')).join(','), file, bench, '540']);
-        if (code !== 0) process.stderr.write(`bench: chunk exited ${code}\n`);
-        pause(15); // let others waiting for the lab lock take it
-      }
-    }
+    for (const want of groups) runChunks(file, bench, want);
     if (!values['no-site']) locked(['bench/site50.ts', file, bench]);
     if (!values['no-bastion']) locked(['bench/bastion50.ts', file, bench, values.runs]);
     if (!values['no-windows']) locked(['bench/windows.ts', file, bench]);
+    if (!values['no-lab-site']) locked(['bench/lab-site.ts', file, bench, values.runs]);
     if (values.exporter) locked(['bench/exporter.ts']);
     spawnSync('node', ['--import', 'jiti/register', 'bench/startup.ts', file, bench, String(Math.max(10, Number(values.runs)))], { cwd: ROOT, stdio: 'inherit' });
   }

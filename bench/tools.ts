@@ -8,6 +8,8 @@ export type Mode = 'first' | 'nochange' | 'check';
 
 export const ROOT = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
 export const VIP = '10.77.0.10';
+/** The CLI measured: this checkout's build, or $LVS_BENCH_CLI (another build's main.js, for a before/after). */
+export const CLI = process.env.LVS_BENCH_CLI ?? join(ROOT, 'dist/src/cli/main.js');
 
 /** The one inventory both tools read (Ansible INI). */
 export function iniInventory(hosts: readonly LabHost[]): string {
@@ -45,7 +47,7 @@ export function ansibleEnv(forks: number, controlDir: string): NodeJS.ProcessEnv
 export function toolArgv(tool: Exclude<Tool, 'floor'>, mode: Mode, ini: string): string[] {
   const check = mode === 'check' ? ['--check'] : [];
   if (tool === 'ansible') return ['ansible-playbook', '-i', ini, join(ROOT, 'bench/job.yml'), ...check];
-  return ['node', join(ROOT, 'dist/src/cli/main.js'), join(ROOT, 'bench/job.ts'), '-i', ini, ...check];
+  return ['node', CLI, join(ROOT, 'bench/job.ts'), '-i', ini, ...check];
 }
 
 /** The job's reads, as one shell command (what the floor runs on every host). */

@@ -40,7 +40,10 @@ async function recordReads(): Promise<Map<string, HostReads>> {
   const sink = { write: () => true } as unknown as NodeJS.WritableStream;
   const o = { playbook: join(ROOT, 'playbooks/site.ts'), inventory: 'lab', check: true, diff: false, extraVars: [], forks: 10, listHosts: false, listTasks: false, verbose: 0, acceptNewHostKeys: false };
   const code = await runPlaybook(o as Parameters<typeof runPlaybook>[0], sink, {
-    beforeExecute: async (ctx) => ({ connect: async (h: HostView) => record(await ctx.connect(h)) }),
+    beforeExecute: async (ctx) => {
+      const inner = ctx.connect; // the run's own connector (ctx.connect becomes the one returned here)
+      return { connect: async (h: HostView) => record(await inner(h)) };
+    },
   });
   if (code !== 0) throw new Error(`bench: recording the site's reads: --check exited ${code}`);
   return reads;

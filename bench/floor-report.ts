@@ -17,7 +17,8 @@ const TARGET: Record<number, number> = { 1: 1.8, 50: 1.2 };
 
 interface Profile { marks: Record<string, number>; cpu?: Record<string, number>; hosts: Record<string, Record<string, number>> }
 
-const median = (xs: number[]): number => {
+/** The median (NaN for none). */
+export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;

@@ -10,6 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labDir, labPaths } from '../src/lab/index.js';
 import type { HostView, JsonValue, PsScript, RunResult, ShellCommand, Transport } from '../src/types.js';
+import { median } from './floor-report.js';
 import { measure } from './measure.js';
 import { CLI, ROOT } from './tools.js';
 
@@ -149,11 +150,6 @@ const LABSITE_BEGIN = '<!-- labsite (bench/lab-site.ts) -->';
 const LABSITE_END = '<!-- /labsite -->';
 export { LABSITE_BEGIN, LABSITE_END };
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '–');
 const s2 = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '–');
 

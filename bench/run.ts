@@ -73,38 +73,27 @@ function runChunks(file: string, bench: string, want: readonly (readonly [number
 
 async function main(): Promise<void> {
   // the control node alone (10 000 hosts, hostile inputs): no lab, no lock (bench/scale10k.ts → bench/SCALE.md)
-  if (!values['no-scale'] && !values['report-only'] && !values['windows-only'] && !values['bastion-only'] && !values['floor-only'] && !values['startup-only'] && !values['lab-site-only']) spawnSync('node', ['--import', 'jiti/register', 'bench/scale10k.ts'], { cwd: ROOT, stdio: 'inherit' });
+  const onlyOne = ['windows-only', 'bastion-only', 'floor-only', 'startup-only', 'lab-site-only'] as const;
+  if (!values['no-scale'] && !values['report-only'] && !onlyOne.some((k) => values[k])) spawnSync('node', ['--import', 'jiti/register', 'bench/scale10k.ts'], { cwd: ROOT, stdio: 'inherit' });
   if (values['scale-only']) return;
   mkdirSync(OUT, { recursive: true });
   const file = join(OUT, 'results.jsonl');
   const bench = values['report-only'] ?? values.bench ?? new Date().toISOString().replace(/[:.]/g, '-');
-  if (values['startup-only']) {
-    // no lab: start-up only, its section replaced in RESULTS.md (at least 10 runs)
-    if (!values['report-only']) spawnSync('node', ['--import', 'jiti/register', 'bench/startup.ts', file, bench, String(Math.max(10, Number(values.runs)))], { cwd: ROOT, stdio: 'inherit' });
-    process.stdout.write(`bench: ${updateStartupSection(file, bench, join(ROOT, 'bench/RESULTS.md'))}\n`);
-    return;
-  }
-  if (values['floor-only']) {
-    // lvs-play no-change and --check on 1 and 50 hosts, the floor beside every no-change sample; its section replaced
-    if (!values['report-only']) runChunks(file, bench, FLOOR_ITEMS.map(([n, t, m]) => [n, t, m, Number(values.runs)] as const));
-    process.stdout.write(`bench: ${updateFloorSection(file, bench, join(ROOT, 'bench/RESULTS.md'))}\n`);
-    return;
-  }
-  if (values['lab-site-only']) {
-    // the reference site on the standard lab against its floor; its section replaced
-    if (!values['report-only']) locked(['bench/lab-site.ts', file, bench, values.runs]);
-    process.stdout.write(`bench: ${updateLabSiteSection(file, bench, join(ROOT, 'bench/RESULTS.md'))}\n`);
-    return;
-  }
-  if (values['windows-only']) {
-    if (!values['report-only']) locked(['bench/windows.ts', file, bench]);
-    process.stdout.write(`bench: ${updateWindowsSection(file, bench, join(ROOT, 'bench/RESULTS.md'))}\n`);
-    return;
-  }
-  if (values['bastion-only']) {
-    // only the bastion section: measured, then replaced in RESULTS.md (the rest of it is kept)
-    if (!values['report-only']) locked(['bench/bastion50.ts', file, bench, values.runs]);
-    process.stdout.write(`bench: ${updateBastionSection(file, bench, join(ROOT, 'bench/RESULTS.md'))}\n`);
+  // a section measured alone (--NAME-only): its measurement, then only its part of RESULTS.md replaced
+  const alone: [keyof typeof values, () => unknown, (file: string, bench: string, out: string) => string][] = [
+    // no lab: start-up only (at least 10 runs)
+    ['startup-only', () => spawnSync('node', ['--import', 'jiti/register', 'bench/startup.ts', file, bench, String(Math.max(10, Number(values.runs)))], { cwd: ROOT, stdio: 'inherit' }), updateStartupSection],
+    // lvs-play no-change and --check on 1 and 50 hosts, the floor beside every no-change sample
+    ['floor-only', () => runChunks(file, bench, FLOOR_ITEMS.map(([n, t, m]) => [n, t, m, Number(values.runs)] as const)), updateFloorSection],
+    // the reference site on the standard lab against its floor
+    ['lab-site-only', () => locked(['bench/lab-site.ts', file, bench, values.runs]), updateLabSiteSection],
+    ['windows-only', () => locked(['bench/windows.ts', file, bench]), updateWindowsSection],
+    ['bastion-only', () => locked(['bench/bastion50.ts', file, bench, values.runs]), updateBastionSection],
+  ];
+  for (const [flag, measureIt, update] of alone) {
+    if (!values[flag]) continue;
+    if (!values['report-only']) measureIt();
+    process.stdout.write(`bench: ${update(file, bench, join(ROOT, 'bench/RESULTS.md'))}\n`);
     return;
   }
   if (values['exporter-only']) {

@@ -29,14 +29,14 @@ async function recordReads(): Promise<Map<string, HostReads>> {
   const record = (t: Transport): Transport => {
     const r: HostReads = reads.get(t.host) ?? { posix: [], ps: [] };
     reads.set(t.host, r);
+    // the transport itself, with its reads noted on the way (every other property, e.g. its address, as it is)
     if (t.shell === 'powershell') {
-      return { shell: 'powershell', host: t.host, close: () => t.close(), invoke: (script: PsScript, data: JsonValue) => (r.ps.push({ script: String(script), data }), t.invoke(script, data)) } as Transport;
+      return Object.assign(Object.create(t) as Transport, { invoke: (script: PsScript, data: JsonValue) => (r.ps.push({ script: String(script), data }), t.invoke(script, data)) });
     }
-    return {
-      shell: 'posix', host: t.host, close: () => t.close(), put: (...a) => t.put(...a),
+    return Object.assign(Object.create(t) as Transport, {
       run: (cmd: ShellCommand, o?: { stdin?: string | Buffer }): Promise<RunResult> => (o?.stdin === undefined && r.posix.push(String(cmd)), t.run(cmd, o)),
       get: (path: string) => (r.posix.push(`cat -- '${path.replace(/'/g, "'\\''")}'`), t.get(path)),
-    };
+    });
   };
   const sink = { write: () => true } as unknown as NodeJS.WritableStream;
   const o = { playbook: join(ROOT, 'playbooks/site.ts'), inventory: 'lab', check: true, diff: false, extraVars: [], forks: 10, listHosts: false, listTasks: false, verbose: 0, acceptNewHostKeys: false };

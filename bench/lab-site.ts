@@ -65,6 +65,9 @@ r = s.run_ps(open(sys.argv[2]).read())
 sys.exit(r.status_code)
 `;
 
+/** Debian 12's python3-ntlm-auth computes NT hashes with hashlib's MD4: OpenSSL 3 has it in its legacy provider only. */
+const OPENSSL_LEGACY = 'openssl_conf = openssl_init\n[openssl_init]\nproviders = provider_sect\n[provider_sect]\ndefault = default_sect\nlegacy = legacy_sect\n[default_sect]\nactivate = 1\n[legacy_sect]\nactivate = 1\n';
+
 /** The floor: every host's reads at once (OpenSSH per Linux host, one WinRM command for win1). */
 function floorArgv(dir: string, reads: ReadonlyMap<string, HostReads>): string[] {
   mkdirSync(dir, { recursive: true });
@@ -74,7 +77,8 @@ function floorArgv(dir: string, reads: ReadonlyMap<string, HostReads>): string[]
     if (r.ps.length) {
       writeFileSync(join(dir, `${host}.ps1`), psScript(r.ps));
       writeFileSync(join(dir, 'winrm.py'), WINRM);
-      jobs.push(`/usr/bin/python3 ${join(dir, 'winrm.py')} ${join(labDir(), `${host}-winrm.json`)} ${join(dir, `${host}.ps1`)} >/dev/null 2>&1 & pids="$pids $!"`);
+      writeFileSync(join(dir, 'openssl.cnf'), OPENSSL_LEGACY);
+      jobs.push(`OPENSSL_CONF=${join(dir, 'openssl.cnf')} /usr/bin/python3 ${join(dir, 'winrm.py')} ${join(labDir(), `${host}-winrm.json`)} ${join(dir, `${host}.ps1`)} >/dev/null 2>&1 & pids="$pids $!"`);
     } else {
       writeFileSync(join(dir, `${host}.sh`), posixScript(r.posix));
       jobs.push(`${ssh} root@${HOSTS[host]} sh -s < ${join(dir, `${host}.sh`)} >/dev/null 2>&1 & pids="$pids $!"`);

@@ -58,6 +58,7 @@ function psScript(items: readonly { script: string; data: JsonValue }[]): string
   return items.map(({ script, data }) => `& { param($data)\n${script}\n} (ConvertFrom-Json -InputObject @'\n${JSON.stringify(data ?? null)}\n'@) | Out-Null\n`).join('');
 }
 
+/** pywinrm, one run_ps (the file is not named winrm.py: it would import itself). */
 const WINRM = `import json, sys, winrm
 cfg = json.load(open(sys.argv[1]))
 s = winrm.Session('http://%s:%d/wsman' % (cfg['address'], cfg['http_port']), auth=(cfg['user'], cfg['password']), transport='ntlm', message_encryption='auto')
@@ -76,9 +77,9 @@ function floorArgv(dir: string, reads: ReadonlyMap<string, HostReads>): string[]
   for (const [host, r] of reads) {
     if (r.ps.length) {
       writeFileSync(join(dir, `${host}.ps1`), psScript(r.ps));
-      writeFileSync(join(dir, 'winrm.py'), WINRM);
+      writeFileSync(join(dir, 'winrm_floor.py'), WINRM);
       writeFileSync(join(dir, 'openssl.cnf'), OPENSSL_LEGACY);
-      jobs.push(`OPENSSL_CONF=${join(dir, 'openssl.cnf')} /usr/bin/python3 ${join(dir, 'winrm.py')} ${join(labDir(), `${host}-winrm.json`)} ${join(dir, `${host}.ps1`)} >/dev/null 2>&1 & pids="$pids $!"`);
+      jobs.push(`OPENSSL_CONF=${join(dir, 'openssl.cnf')} /usr/bin/python3 ${join(dir, 'winrm_floor.py')} ${join(labDir(), `${host}-winrm.json`)} ${join(dir, `${host}.ps1`)} >/dev/null 2>&1 & pids="$pids $!"`);
     } else {
       writeFileSync(join(dir, `${host}.sh`), posixScript(r.posix));
       jobs.push(`${ssh} root@${HOSTS[host]} sh -s < ${join(dir, `${host}.sh`)} >/dev/null 2>&1 & pids="$pids $!"`);

@@ -12,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDir, labHosts, labUp, loadTopology, reserveLab, vmVariantUnavailable, type LabReservation } from '../../src/lab/index.js';
 import { macFor } from '../../src/lab/vm/qemu.js';
 import { readPid } from '../../src/lab/vm/vm.js';
+import { setWebHealth } from '../../src/lab/web.js';
 import { sh } from '../../src/shell/quote.js';
-import { SITE, okReport, runSite } from './site.js';
+import { SITE, checkTiming, okReport, runSite } from './site.js';
 import { failoverLine, figures, holdStreams, startEcho, stopEcho, stopStreams, type FailoverFigures } from './streams.js';
 import { captureVrrp, failed, onNetns, onVm, requests, resetRealServers, sleep, startHttp, stopHttp, takeover, vmHasVip, waitFor } from './support.js';
 
@@ -35,6 +36,8 @@ const URL = `http://${VIP}:${WEB_PORT}/`;
 /** How many connections the client holds through each failover. */
 const N = 20;
 const PORTS = { ports: [WEB_PORT, ECHO_PORT] };
+/** Case (c)'s change: the web port's check becomes HTTP_GET of /health (site var health_checks). */
+const HTTP_CHECK = { [WEB_PORT]: { type: 'http', path: '/health', status: 200 } } as const;
 /** The site with IPVS connection sync off (site var `lvs_sync`, default on with two directors). */
 const SYNC_OFF = { lvs_sync: false };
 
@@ -163,20 +166,45 @@ describe.skipIf(reason !== null)(`director failover with long-lived connections 
     }
   });
 
-  it(`sync ON, (c) a rolling config change of both directors (the site again with delay_loop 3, BACKUP first): all ${N} connections are kept`, async () => {
+  it(`sync ON, (c) a rolling config change of both directors (the site again, port ${WEB_PORT}'s check now HTTP_GET; BACKUP first): all ${N} connections are kept`, async () => {
     let changed: string[] = [];
     const f = await failover({
       name: '(c) rolling config change',
       trigger: async () => {
-        const r = okReport(await runSite(20 * 60_000, { ...PORTS, delay_loop: 3 }));
+        const r = okReport(await runSite(20 * 60_000, { ...PORTS, health_checks: HTTP_CHECK }));
         changed = r.results.filter((x) => x.status === 'changed').map((x) => `${x.host} ${x.resource}`);
       },
       afterS: 3,
     });
-    log(`(c) ${SITE} with delay_loop 3 changed: ${changed.join('; ')}`);
+    log(`(c) ${SITE} with health_checks ${JSON.stringify(HTTP_CHECK)} changed: ${changed.join('; ')}`);
     expect(changed.some((x) => x.startsWith('lvs1 '))).toBe(true);
     expect(changed.some((x) => x.startsWith('lvs2 '))).toBe(true);
+    for (const a of [LVS1, LVS2]) expect(await onVm(a, 'cat /etc/keepalived/keepalived.conf')).toMatch(/HTTP_GET/);
     expect(f.kept, f.lost.join('; ')).toBe(f.n);
+  });
+
+  it(`an HTTP real server answering 500 to its check (HTTP_GET ${HTTP_CHECK[WEB_PORT].path}) leaves IPVS on both directors within delay_loop + connect_timeout + 1 s, and comes back`, async () => {
+    const t = checkTiming(await onVm(LVS1, 'cat /etc/keepalived/keepalived.conf'));
+    const bound = (t.delayLoop + t.connectTimeout + 1) * 1000;
+    const line = (p: number) => `-a -t ${VIP}:${p} -r ${addr('rs2')}:${p} `;
+    const listed = async (a: string, p: number) => (await onVm(a, 'ipvsadm -S -n')).includes(line(p));
+    const t0 = Date.now();
+    await setWebHealth('rs2', false);
+    try {
+      const gone = await Promise.all([LVS1, LVS2].map(async (a) => {
+        await waitFor(`rs2:${WEB_PORT} out of ${a}'s IPVS`, bound + 15_000, async () => !(await listed(a, WEB_PORT)), 100);
+        return Date.now() - t0;
+      }));
+      measured.http500 = { timing: t, boundMs: bound, goneMs: { lvs1: gone[0], lvs2: gone[1] } };
+      log(`rs2 answers 500 on ${HTTP_CHECK[WEB_PORT].path}: out of IPVS on lvs1 after ${gone[0]} ms, on lvs2 after ${gone[1]} ms (incl. ssh round trips; bound ${bound} ms = delay_loop ${t.delayLoop} + connect_timeout ${t.connectTimeout} + 1 s)`);
+      for (const ms of gone) expect(ms).toBeLessThanOrEqual(bound);
+      // the port whose check is TCP_CHECK keeps it; the web server itself still answers (only its check URL fails)
+      for (const a of [LVS1, LVS2]) expect(await listed(a, ECHO_PORT)).toBe(true);
+      expect((await requests(8, { url: URL, timeoutS: 2 })).map((x) => x.body)).toEqual(Array(8).fill('rs1'));
+    } finally {
+      await setWebHealth('rs2', true);
+      await waitFor('rs2 back in IPVS on both directors', bound + 15_000, async () => (await listed(LVS1, WEB_PORT)) && (await listed(LVS2, WEB_PORT)), 300);
+    }
   });
 
   it(`sync ON, (b) the MASTER VM dies (its qemu SIGKILLed): all ${N} connections are kept`, async () => {

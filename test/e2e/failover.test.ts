@@ -152,8 +152,8 @@ describe.skipIf(reason !== null)(`director failover with long-lived connections 
       const sysctls = await onVm(a, 'cd /proc/sys/net/ipv4/vs && for k in conntrack expire_nodest_conn sloppy_tcp sync_version sync_threshold sync_refresh_period sync_qlen_max; do printf "%s=%s " $k "$(cat $k | tr "\t" " ")"; done');
       log(`${name}: ipvsadm -L --daemon: ${daemons[name]}; ${sysctls}`);
     }
-    expect(daemons.lvs1).toMatch(/^master sync daemon \(mcast=eth0, syncid=\d+\)/);
-    expect(daemons.lvs2).toMatch(/^backup sync daemon \(mcast=eth0, syncid=\d+\)/);
+    expect(daemons.lvs1).toMatch(/^master sync daemon \(mcast=eth0, syncid=\d+[,)]/);
+    expect(daemons.lvs2).toMatch(/^backup sync daemon \(mcast=eth0, syncid=\d+[,)]/);
   });
 
   it(`sync ON, (a) the MASTER's keepalived crashes: all ${N} connections are kept`, async () => {

@@ -16,7 +16,7 @@ import { setWebHealth } from '../../src/lab/web.js';
 import { sh } from '../../src/shell/quote.js';
 import { SITE, checkTiming, okReport, runSite } from './site.js';
 import { failoverLine, figures, holdStreams, startEcho, stopEcho, stopStreams, type FailoverFigures } from './streams.js';
-import { captureVrrp, failed, onNetns, onVm, requests, resetRealServers, sleep, startHttp, stopHttp, takeover, vmHasVip, waitFor } from './support.js';
+import { captureVrrp, failed, giveLabBack, onNetns, onVm, requests, sleep, startHttp, takeover, vmHasVip, waitFor } from './support.js';
 
 const reason = await vmVariantUnavailable();
 if (reason) console.warn(`e2e failover (real IPVS) SKIPPED: ${reason}`);
@@ -123,13 +123,8 @@ describe.skipIf(reason !== null)(`director failover with long-lived connections 
 
   afterAll(async () => {
     log(`measured: ${JSON.stringify(measured)}`);
-    await Promise.all(RS.flatMap((h) => [stopHttp(h, WEB_PORT), stopEcho(h, ECHO_PORT)].map((p) => p.catch((e: Error) => log(`stop on ${h}: ${e.message}`)))));
-    await resetRealServers(RS, VIP, log);
-    try {
-      await labUp({ directors: 'netns', progress: log, ...(reservation ? { reservation } : {}) });
-    } finally {
-      await reservation?.release();
-    }
+    await Promise.all(RS.map((h) => stopEcho(h, ECHO_PORT).catch((e: Error) => log(`stop echo on ${h}: ${e.message}`))));
+    await giveLabBack({ realServers: RS, vip: VIP, port: WEB_PORT, reservation, log });
   });
 
   it(`sync OFF: the MASTER's keepalived crashes — the connections through it are lost (what sync prevents)`, async () => {

@@ -16,7 +16,7 @@ import { sh } from '../../src/shell/quote.js';
 import type { RunReport } from '../../src/types.js';
 import { PORT, SITE, checkTiming, okReport, runSite, type CheckTiming } from './site.js';
 import {
-  type Answer, captureVrrp, failed, onNetns, onVm, requests, requestsFor, resetRealServers, sleep, startHttp, stopHttp, tally, takeover, waitFor,
+  type Answer, captureVrrp, failed, giveLabBack, onNetns, onVm, requests, requestsFor, sleep, startHttp, stopHttp, tally, takeover, waitFor,
 } from './support.js';
 
 const reason = await vmVariantUnavailable();
@@ -110,13 +110,7 @@ describe.skipIf(reason !== null)(`LVS-DR on real IPVS (VM directors)${reason ? `
     log(`measured: ${JSON.stringify(measured)}`);
     // Give the lab back as the other tests expect it: netns directors (the VMs are stopped), no HTTP
     // servers, real servers without the VIP.
-    await Promise.all(RS.map((h) => stopHttp(h, PORT).catch((e: Error) => log(`stop http on ${h}: ${e.message}`))));
-    await resetRealServers(RS, VIP, log);
-    try {
-      await timed('lab up (netns directors back, VMs stopped)', () => labUp({ directors: 'netns', progress: log, ...(reservation ? { reservation } : {}) }));
-    } finally {
-      await reservation?.release();
-    }
+    await giveLabBack({ realServers: RS, vip: VIP, port: PORT, reservation, log });
   });
 
   it('the VMs run the real kernel IPVS and the lab known_hosts carries their keys (node-ssh verified them)', async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labHosts, labUp, loadTopology, reserveLab, vmVariantUnavailable, type LabReservation } from '../../src/lab/index.js';
 import { startExporter, startPrometheus } from '../lab/observe-support.js';
 import { PORT, okReport, runSite } from './site.js';
-import { failed, requests, resetRealServers, sleep, startHttp, stopHttp, tally, vmHasVip, waitFor } from './support.js';
+import { failed, giveLabBack, requests, sleep, startHttp, tally, vmHasVip, waitFor } from './support.js';
 
 const reason = await vmVariantUnavailable();
 if (reason) console.warn(`e2e metrics (real IPVS) SKIPPED: ${reason}`);
@@ -67,13 +67,7 @@ describe.skipIf(reason !== null)(`the exporter on real IPVS, scraped by promethe
     await prom?.stop();
     const code = await exporter?.stop();
     if (code !== 0) log(`exporter ended with ${code}:\n${exporter?.output().slice(-3000)}`);
-    await Promise.all(RS.map((h) => stopHttp(h, PORT).catch((e: Error) => log(`stop http on ${h}: ${e.message}`))));
-    await resetRealServers(RS, VIP, log);
-    try {
-      await labUp({ directors: 'netns', progress: log, ...(reservation ? { reservation } : {}) });
-    } finally {
-      await reservation?.release();
-    }
+    await giveLabBack({ realServers: RS, vip: VIP, port: PORT, reservation, log });
   });
 
   it('promtool check metrics passes on /metrics with the IPVS series of both directors', async () => {

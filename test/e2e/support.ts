@@ -3,7 +3,8 @@
  * commands on the VM directors. Every loop is bounded.
  */
 import { spawn } from 'node:child_process';
-import { hostExec } from '../../src/lab/index.js';
+import { hostExec, labUp, type LabReservation } from '../../src/lab/index.js';
+import { stopWeb } from '../../src/lab/web.js';
 import { vmSsh } from '../../src/lab/vm/index.js';
 import { sh } from '../../src/shell/quote.js';
 
@@ -34,6 +35,21 @@ export async function resetRealServers(hosts: readonly string[], vip: string, lo
 rm -f /etc/sysctl.d/60-lvs-play-realserver.conf /etc/network/interfaces.d/lvs-play-vips
 for k in all/arp_ignore all/arp_announce lo/arp_ignore lo/arp_announce; do echo 0 > /proc/sys/net/ipv4/conf/$k; done
 :`).catch((e: Error) => log(`reset ${h}: ${e.message}`))));
+}
+
+/**
+ * An e2e file's afterAll: the lab back as the other tests expect it — the web servers on `port`
+ * stopped, the real servers without the VIP, the netns directors back (the VMs power off) — and
+ * the lab lock released whatever happened.
+ */
+export async function giveLabBack(o: { realServers: readonly string[]; vip: string; port: number; reservation: LabReservation | undefined; log: (line: string) => void }): Promise<void> {
+  await Promise.all(o.realServers.map((h) => stopWeb(h, o.port).catch((e: Error) => o.log(`stop http on ${h}: ${e.message}`))));
+  await resetRealServers(o.realServers, o.vip, o.log);
+  try {
+    await labUp({ directors: 'netns', progress: o.log, ...(o.reservation ? { reservation: o.reservation } : {}) });
+  } finally {
+    await o.reservation?.release();
+  }
 }
 
 /** Whether the VM director at `address` holds `vip` on eth0. */

@@ -27,6 +27,7 @@ export const METRICS = {
   lvs_ipvs_connections_total: { type: 'counter', help: 'Connections the director scheduled to the real server since IPVS counted them (ipvsadm --stats).', labels: SERVICE },
   lvs_ipvs_packets_total: { type: 'counter', help: 'Packets through the director for the real server (ipvsadm --stats; direction in = client to server; out is 0 in direct routing).', labels: [...SERVICE, 'direction'] },
   lvs_ipvs_bytes_total: { type: 'counter', help: 'Bytes through the director for the real server (ipvsadm --stats; direction in = client to server; out is 0 in direct routing).', labels: [...SERVICE, 'direction'] },
+  lvs_sync_daemon_up: { type: 'gauge', help: 'Whether the director\'s kernel runs the IPVS connection sync daemon of the role (master: sends its connections, backup: receives them; ipvsadm -L --daemon). Only for directors with IPVS whose keepalived.conf sets lvs_sync_daemon or where a daemon runs.', labels: ['director', 'role'] },
   lvs_real_server_weight: { type: 'gauge', help: 'Weight of the real server in the director\'s IPVS table (0 = no new connections).', labels: SERVICE },
   lvs_real_server_configured_weight: { type: 'gauge', help: 'Weight of the real server in the director\'s keepalived.conf.', labels: ['director', 'real_server'] },
   lvs_real_server_drained: { type: 'gauge', help: 'Whether the real server is recorded as drained (lvs-play drain) on a director.', labels: ['real_server'] },
@@ -40,7 +41,10 @@ export type MetricName = keyof typeof METRICS;
 /** Every problem kind status can report (src/status/problems.ts): each always exported, 0 when absent. */
 export const PROBLEM_KINDS = [
   'two-masters', 'no-master', 'vip-on-two-hosts', 'ipvs-differs', 'keepalived-down', 'unreachable', 'no-config',
-  'rs-down', 'rs-missing', 'rs-weight-0', 'rs-not-configured', 'rs-no-vip', 'rs-answers-arp', 'rs-weak-host',
+  'rs-down', 'rs-missing', 'rs-weight-0', 'rs-not-configured', 'rs-no-vip', 'rs-answers-arp', 'rs-weak-host', 'sync-down',
 ] as const;
 
 export const VRRP_STATES = ['MASTER', 'BACKUP', 'FAULT', 'STOPPED', 'UNKNOWN'] as const;
+
+/** The roles of the kernel's IPVS sync daemon (`lvs_sync_daemon_up{role}`). */
+export const SYNC_ROLES = ['master', 'backup'] as const;

@@ -7,7 +7,7 @@
 import type { HostReadStats } from '../status/collect.js';
 import { hostOf } from '../status/ipvs.js';
 import type { DirectorStatus, StatusReport } from '../status/model.js';
-import { PROBLEM_KINDS, VRRP_STATES, type MetricName } from './metrics.js';
+import { PROBLEM_KINDS, SYNC_ROLES, VRRP_STATES, type MetricName } from './metrics.js';
 
 export interface Point {
   metric: MetricName;
@@ -32,6 +32,10 @@ function directorPoints(d: DirectorStatus, rsName: (address: string) => string):
   add('lvs_keepalived_up', { director: d.name }, b(!!d.keepalived?.running));
   add('lvs_ipvs_available', { director: d.name }, b(d.ipvs.available));
   for (const i of d.instances) for (const s of VRRP_STATES) add('lvs_vrrp_state', { director: d.name, instance: i.name, state: s }, b(i.state === s));
+  // connection sync: where it is configured (or a daemon runs anyway), both roles, 1 for the running one(s)
+  if (d.sync.available && (d.sync.configured || d.sync.daemons.length > 0)) {
+    for (const role of SYNC_ROLES) add('lvs_sync_daemon_up', { director: d.name, role }, b(d.sync.daemons.some((x) => x.role === role)));
+  }
   for (const svc of d.ipvs.services) {
     const sl = serviceLabels(svc.protocol, svc.address);
     for (const r of svc.realServers) {

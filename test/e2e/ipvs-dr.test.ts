@@ -14,9 +14,9 @@ import { macFor } from '../../src/lab/vm/qemu.js';
 import { readPid } from '../../src/lab/vm/vm.js';
 import { sh } from '../../src/shell/quote.js';
 import type { RunReport } from '../../src/types.js';
-import { PORT, SITE, checkTiming, runSite, type CheckTiming, type SiteRun } from './site.js';
+import { PORT, SITE, checkTiming, okReport, runSite, type CheckTiming } from './site.js';
 import {
-  type Answer, captureVrrp, failed, onNetns, onVm, requests, requestsFor, sleep, startHttp, stopHttp, tally, takeover, waitFor,
+  type Answer, captureVrrp, failed, giveLabBack, onNetns, onVm, requests, requestsFor, sleep, startHttp, stopHttp, tally, takeover, waitFor,
 } from './support.js';
 
 const reason = await vmVariantUnavailable();
@@ -65,15 +65,6 @@ const hasVip = async (address: string): Promise<boolean> =>
   (await onVm(address, 'ip -o -4 addr show dev eth0')).includes(` ${VIP}/32 `);
 const changedByHost = (r: RunReport): Record<string, number> =>
   Object.fromEntries(Object.entries(r.summary).map(([h, s]) => [h, s.changed]));
-const failedRows = (r: RunReport): string =>
-  r.results.filter((x) => x.status === 'failed' || x.status === 'unreachable').map((x) => `${x.host} ${x.resource}: ${x.error ?? ''}`).join('\n');
-/** The report of a site run that must have worked (its output in the message otherwise). */
-function okReport(run: SiteRun): RunReport {
-  if (!run.report) throw new Error(`${SITE} wrote no report (exit ${run.code}):\n${run.output.slice(-4000)}`);
-  expect(failedRows(run.report), run.output.slice(-4000)).toBe('');
-  expect(run.code, run.output.slice(-4000)).toBe(0);
-  return run.report;
-}
 
 const ADD_LINE = `-A -t ${VIP}:${PORT} -s wrr`;
 const rsLine = (name: string): string => `-a -t ${VIP}:${PORT} -r ${addr(name)}:${PORT} -g -w ${WEIGHT[name]}`;
@@ -119,16 +110,7 @@ describe.skipIf(reason !== null)(`LVS-DR on real IPVS (VM directors)${reason ? `
     log(`measured: ${JSON.stringify(measured)}`);
     // Give the lab back as the other tests expect it: netns directors (the VMs are stopped), no HTTP
     // servers, real servers without the VIP.
-    await Promise.all(RS.map((h) => stopHttp(h, PORT).catch((e: Error) => log(`stop http on ${h}: ${e.message}`))));
-    await Promise.all(RS.map((h) => onNetns(h, sh`ip addr del ${`${VIP}/32`} dev lo 2>/dev/null
-rm -f /etc/sysctl.d/60-lvs-play-realserver.conf /etc/network/interfaces.d/lvs-play-vips
-for k in all/arp_ignore all/arp_announce lo/arp_ignore lo/arp_announce; do echo 0 > /proc/sys/net/ipv4/conf/$k; done
-:`).catch((e: Error) => log(`reset ${h}: ${e.message}`))));
-    try {
-      await timed('lab up (netns directors back, VMs stopped)', () => labUp({ directors: 'netns', progress: log, ...(reservation ? { reservation } : {}) }));
-    } finally {
-      await reservation?.release();
-    }
+    await giveLabBack({ realServers: RS, vip: VIP, port: PORT, reservation, log });
   });
 
   it('the VMs run the real kernel IPVS and the lab known_hosts carries their keys (node-ssh verified them)', async () => {

@@ -19,7 +19,7 @@ import { sh } from '../../src/shell/quote.js';
 import type { StatusReport } from '../../src/status/model.js';
 import { failures, ROOT, runOnLab } from '../lab/support.js';
 import { PORT, SITE_EXTRA_VARS, runSite } from './site.js';
-import { type Answer, failed, onNetns, onVm, requests, requestsFor, startHttp, stopHttp, tally, waitFor } from './support.js';
+import { type Answer, failed, giveLabBack, onNetns, onVm, requests, requestsFor, startHttp, stopHttp, tally, waitFor } from './support.js';
 
 const reason = await vmVariantUnavailable();
 if (reason) console.warn(`e2e operate (real IPVS) SKIPPED: ${reason}`);
@@ -85,16 +85,7 @@ describe.skipIf(reason !== null)(`operating the cluster on real IPVS${reason ? `
   });
 
   afterAll(async () => {
-    await Promise.all(RS.map((h) => stopHttp(h, PORT).catch((e: Error) => log(`stop http on ${h}: ${e.message}`))));
-    await Promise.all(RS.map((h) => onNetns(h, sh`ip addr del ${`${VIP}/32`} dev lo 2>/dev/null
-rm -f /etc/sysctl.d/60-lvs-play-realserver.conf /etc/network/interfaces.d/lvs-play-vips
-for k in all/arp_ignore all/arp_announce lo/arp_ignore lo/arp_announce; do echo 0 > /proc/sys/net/ipv4/conf/$k; done
-:`).catch((e: Error) => log(`reset ${h}: ${e.message}`))));
-    try {
-      await labUp({ directors: 'netns', progress: log, ...(reservation ? { reservation } : {}) });
-    } finally {
-      await reservation?.release();
-    }
+    await giveLabBack({ realServers: RS, vip: VIP, port: PORT, reservation, log });
   });
 
   it('status --json names lvs1 MASTER and lvs2 BACKUP, both real servers with weights, connection counts that grow with traffic', async () => {

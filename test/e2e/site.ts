@@ -21,6 +21,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import type { RunReport } from '../../src/types.js';
 import { ROOT } from '../lab/support.js';
 
@@ -65,6 +66,16 @@ export async function runSite(timeoutMs = 20 * 60_000, extraVars: Record<string,
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+const failedRows = (r: RunReport): string =>
+  r.results.filter((x) => x.status === 'failed' || x.status === 'unreachable').map((x) => `${x.host} ${x.resource}: ${x.error ?? ''}`).join('\n');
+/** The report of a site run that must have worked (its output in the message otherwise). */
+export function okReport(run: SiteRun): RunReport {
+  if (!run.report) throw new Error(`${SITE} wrote no report (exit ${run.code}):\n${run.output.slice(-4000)}`);
+  expect(failedRows(run.report), run.output.slice(-4000)).toBe('');
+  expect(run.code, run.output.slice(-4000)).toBe(0);
+  return run.report;
 }
 
 /** The health-check timing keepalived really got (read back from the rendered keepalived.conf). */

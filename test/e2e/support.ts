@@ -3,7 +3,8 @@
  * commands on the VM directors. Every loop is bounded.
  */
 import { spawn } from 'node:child_process';
-import { hostExec } from '../../src/lab/index.js';
+import { hostExec, labUp, type LabReservation } from '../../src/lab/index.js';
+import { stopWeb } from '../../src/lab/web.js';
 import { vmSsh } from '../../src/lab/vm/index.js';
 import { sh } from '../../src/shell/quote.js';
 
@@ -27,6 +28,33 @@ export async function onVm(address: string, script: string, timeoutMs = 60_000):
 
 /** The lab's web server (src/lab/web.ts): answers with the host's name. */
 export { startWeb as startHttp, stopWeb as stopHttp } from '../../src/lab/web.js';
+
+/** Takes what the site put on the real servers off again (the VIP on lo, the ARP sysctls), as `lab up` left them. */
+export async function resetRealServers(hosts: readonly string[], vip: string, log: (line: string) => void): Promise<void> {
+  await Promise.all(hosts.map((h) => onNetns(h, sh`ip addr del ${`${vip}/32`} dev lo 2>/dev/null
+rm -f /etc/sysctl.d/60-lvs-play-realserver.conf /etc/network/interfaces.d/lvs-play-vips
+for k in all/arp_ignore all/arp_announce lo/arp_ignore lo/arp_announce; do echo 0 > /proc/sys/net/ipv4/conf/$k; done
+:`).catch((e: Error) => log(`reset ${h}: ${e.message}`))));
+}
+
+/**
+ * An e2e file's afterAll: the lab back as the other tests expect it — the web servers on `port`
+ * stopped, the real servers without the VIP, the netns directors back (the VMs power off) — and
+ * the lab lock released whatever happened.
+ */
+export async function giveLabBack(o: { realServers: readonly string[]; vip: string; port: number; reservation: LabReservation | undefined; log: (line: string) => void }): Promise<void> {
+  await Promise.all(o.realServers.map((h) => stopWeb(h, o.port).catch((e: Error) => o.log(`stop http on ${h}: ${e.message}`))));
+  await resetRealServers(o.realServers, o.vip, o.log);
+  try {
+    await labUp({ directors: 'netns', progress: o.log, ...(o.reservation ? { reservation: o.reservation } : {}) });
+  } finally {
+    await o.reservation?.release();
+  }
+}
+
+/** Whether the VM director at `address` holds `vip` on eth0. */
+export const vmHasVip = async (address: string, vip: string): Promise<boolean> =>
+  (await onVm(address, 'ip -o -4 addr show dev eth0')).includes(` ${vip}/32 `);
 
 // ───────────── the client ─────────────
 
@@ -146,12 +174,14 @@ export interface VrrpAdvert {
 /**
  * Captures VRRP adverts on the control node's side of the lab bridge for `seconds` (one clock for
  * every director: the takeover is measured on the wire). Resolves once the capture runs; `done`
- * gives the adverts. The python3 child is this process's own and ends by itself (or is killed by pid).
+ * gives the adverts (`stop` ends the capture earlier and gives them). The python3 child is this
+ * process's own and ends by itself (or is killed by pid).
  */
-export async function captureVrrp(bridge: string, seconds: number): Promise<{ done: Promise<VrrpAdvert[]> }> {
+export async function captureVrrp(bridge: string, seconds: number): Promise<{ done: Promise<VrrpAdvert[]>; stop: () => Promise<VrrpAdvert[]> }> {
   const child = spawn('python3', ['-c', VRRP_PY, bridge, String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
+  let stopped = false;
   child.stderr.on('data', (b: Buffer) => (err += b.toString()));
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (b: Buffer) => {
@@ -165,7 +195,7 @@ export async function captureVrrp(bridge: string, seconds: number): Promise<{ do
     const killer = setTimeout(() => child.kill('SIGKILL'), (seconds + 10) * 1000);
     child.on('exit', (code) => {
       clearTimeout(killer);
-      if (code !== 0) return reject(new Error(`VRRP capture exited (${code}): ${err.trim()}`));
+      if (code !== 0 && !stopped) return reject(new Error(`VRRP capture exited (${code}): ${err.trim()}`));
       resolve(out.split('\n').slice(1).filter(Boolean).map((l) => {
         const [at, src, vrid, priority] = l.split(' ');
         return { at: Number(at), src: src ?? '', vrid: Number(vrid), priority: Number(priority) };
@@ -174,7 +204,12 @@ export async function captureVrrp(bridge: string, seconds: number): Promise<{ do
   });
   done.catch(() => undefined);
   await ready;
-  return { done };
+  const stop = (): Promise<VrrpAdvert[]> => {
+    stopped = true;
+    child.kill('SIGTERM');
+    return done;
+  };
+  return { done, stop };
 }
 
 /**

@@ -6,7 +6,7 @@ import { Retainer } from '../../../src/exporter/retain.js';
 import { exporterRegistry, metricsText } from '../../../src/exporter/registry.js';
 import { METRICS } from '../../../src/exporter/metrics.js';
 import { parseExporterArgs } from '../../../src/cli/exporter.js';
-import { directorOut, linuxRsOut } from '../status/fixtures.js';
+import { CONF, SYNCD_BACKUP, SYNCD_MASTER, directorOut, linuxRsOut } from '../status/fixtures.js';
 
 function report(o: { lvs1Down?: boolean; drained?: string } = {}) {
   const d = (name: string, address: string, out: string | null) => ({ name, address, facts: out === null ? null : parseDirector(out), error: out === null ? 'connect ETIMEDOUT' : null });
@@ -56,7 +56,7 @@ describe('exporter points', () => {
     expect(value(ps, 'lvs_real_server_healthy', { director: 'lvs1', real_server: 'rs2' })).toBe(1);
     expect(value(ps, 'lvs_real_server_drained', { real_server: 'rs1' })).toBe(0);
     expect(value(ps, 'lvs_problems', { kind: 'two-masters' })).toBe(0);
-    expect(find(ps, 'lvs_problems', {})).toHaveLength(14);
+    expect(find(ps, 'lvs_problems', {})).toHaveLength(15);
   });
 
   it('drained and fwmark/IPv6 services', () => {
@@ -112,6 +112,33 @@ describe('exporter options', () => {
     expect(() => parseExporterArgs(['-i', 'lab', '--interval', '0.1s'])).toThrow(/--interval/);
     expect(() => parseExporterArgs([])).toThrow(/no inventory/);
     expect(() => parseExporterArgs(['-i', 'lab', '--bogus'])).toThrow(/bogus/);
+  });
+});
+
+describe('lvs_sync_daemon_up', () => {
+  const SYNC_CONF = CONF.replace('    router_id lvs1\n', '    router_id lvs1\n    lvs_sync_daemon eth0 VI_1 id 51\n');
+  const sync = (lvs1: Parameters<typeof directorOut>[0], lvs2: Parameters<typeof directorOut>[0]) => {
+    const d = (name: string, address: string, out: string) => ({ name, address, facts: parseDirector(out), error: null });
+    return pointsOf(buildReport({
+      directors: [d('lvs1', '10.77.0.14', directorOut({ vip: true, ...lvs1 })), d('lvs2', '10.77.0.15', directorOut({ pid: 2345, ...lvs2 }))],
+      realServers: [], inventoryVips: ['10.77.0.10'], inventory: 'inventory/lab.ts', takenAt: '2026-12-07T01:40:00.000Z', durationMs: 300,
+    }), stats);
+  };
+
+  it('per director and role where sync is configured: the MASTER sends, the BACKUP receives; a missing daemon is 0', () => {
+    const ps = sync({ conf: SYNC_CONF, syncd: SYNCD_MASTER }, { conf: SYNC_CONF, syncd: SYNCD_BACKUP });
+    expect(value(ps, 'lvs_sync_daemon_up', { director: 'lvs1', role: 'master' })).toBe(1);
+    expect(value(ps, 'lvs_sync_daemon_up', { director: 'lvs1', role: 'backup' })).toBe(0);
+    expect(value(ps, 'lvs_sync_daemon_up', { director: 'lvs2', role: 'backup' })).toBe(1);
+    expect(value(ps, 'lvs_sync_daemon_up', { director: 'lvs2', role: 'master' })).toBe(0);
+    const down = sync({ conf: SYNC_CONF, syncd: SYNCD_MASTER }, { conf: SYNC_CONF });
+    expect(find(down, 'lvs_sync_daemon_up', { director: 'lvs2' }).map((p) => p.value)).toEqual([0, 0]);
+    expect(value(down, 'lvs_problems', { kind: 'sync-down' })).toBe(1);
+  });
+
+  it('absent where sync is neither configured nor running, and without IPVS', () => {
+    expect(find(sync({}, {}), 'lvs_sync_daemon_up', {})).toEqual([]);
+    expect(find(sync({ conf: SYNC_CONF, ipvs: null }, { conf: SYNC_CONF, ipvs: null }), 'lvs_sync_daemon_up', {})).toEqual([]);
   });
 });
 

@@ -6,13 +6,14 @@
 //   (--no-bastion: skip that section in a full run)
 //   npm run bench -- --startup-only [--runs 10]   (only the CLI start-up on this Node and Node 24, bench/startup.ts; no lab)
 //   npm run bench -- --windows-only   (only win1 over WinRM vs PowerShell over SSH, bench/windows.ts; replaced in RESULTS.md)
+//   npm run bench -- --transfer-only [--transfer-cases 100x12,1024x12:lvs+scp]   (only large files to many hosts, bench/transfer.ts; replaced in RESULTS.md); --no-transfer: skip it in a full run
 //   npm run bench -- --exporter-only   (only bench/exporter.ts: the exporter's cost, bench/RESULTS-exporter.md); --exporter: also in a full run
 // (the floor is sampled beside every lvs-play no-change sample, in the same chunk)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { updateBastionSection, updateStartupSection, updateWindowsSection, writeResults } from './report.js';
+import { updateBastionSection, updateStartupSection, updateTransferSection, updateWindowsSection, writeResults } from './report.js';
 import { ROOT, type Mode, type Tool } from './tools.js';
 
 const OUT = process.env.LVS_BENCH_OUT ?? '/var/lib/lvs-play/bench';
@@ -38,6 +39,9 @@ const { values } = parseArgs({
     exporter: { type: 'boolean', default: false },
     'exporter-only': { type: 'boolean', default: false },
     'startup-only': { type: 'boolean', default: false },
+    'transfer-only': { type: 'boolean', default: false },
+    'no-transfer': { type: 'boolean', default: false },
+    'transfer-cases': { type: 'string' },
   },
 });
 
@@ -56,7 +60,7 @@ const pause = (s: number) => spawnSync('sleep', [String(s)]);
 
 async function main(): Promise<void> {
   // the control node alone (10 000 hosts, hostile inputs): no lab, no lock (bench/scale10k.ts → bench/SCALE.md)
-  if (!values['no-scale'] && !values['report-only'] && !values['windows-only'] && !values['bastion-only']) spawnSync('node', ['--import', 'jiti/register', 'bench/scale10k.ts'], { cwd: ROOT, stdio: 'inherit' });
+  if (!values['no-scale'] && !values['report-only'] && !values['windows-only'] && !values['bastion-only'] && !values['transfer-only']) spawnSync('node', ['--import', 'jiti/register', 'bench/scale10k.ts'], { cwd: ROOT, stdio: 'inherit' });
   if (values['scale-only']) return;
   mkdirSync(OUT, { recursive: true });
   const file = join(OUT, 'results.jsonl');
@@ -65,6 +69,12 @@ async function main(): Promise<void> {
     // no lab: start-up only, its section replaced in RESULTS.md (at least 10 runs)
     if (!values['report-only']) spawnSync('node', ['--import', 'jiti/register', 'bench/startup.ts', file, bench, String(Math.max(10, Number(values.runs)))], { cwd: ROOT, stdio: 'inherit' });
     process.stdout.write(`bench: ${updateStartupSection(file, bench, join(ROOT, 'bench/RESULTS.md'))}\n`);
+    return;
+  }
+  const transferArgs = ['bench/transfer.ts', file, bench, ...(values['transfer-cases'] ? [values['transfer-cases']] : [])];
+  if (values['transfer-only']) {
+    if (!values['report-only']) locked(transferArgs);
+    process.stdout.write(`bench: ${updateTransferSection(file, bench, join(ROOT, 'bench/RESULTS.md'))}\n`);
     return;
   }
   if (values['windows-only']) {
@@ -110,6 +120,7 @@ async function main(): Promise<void> {
     if (!values['no-site']) locked(['bench/site50.ts', file, bench]);
     if (!values['no-bastion']) locked(['bench/bastion50.ts', file, bench, values.runs]);
     if (!values['no-windows']) locked(['bench/windows.ts', file, bench]);
+    if (!values['no-transfer']) locked(transferArgs);
     if (values.exporter) locked(['bench/exporter.ts']);
     spawnSync('node', ['--import', 'jiti/register', 'bench/startup.ts', file, bench, String(Math.max(10, Number(values.runs)))], { cwd: ROOT, stdio: 'inherit' });
   }

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import type { RunResult } from '../types.js';
-import { feedStdin, type StdinPart } from './stdin.js';
+import type { ByteStream, RunResult } from '../types.js';
+import { feedStdin } from './stdin.js';
 
 /** How a program runs on the control node: its stdin, a timeout, its environment. */
 export interface SpawnOptions {
-  stdin?: StdinPart;
+  stdin?: string | Buffer | ByteStream;
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
 }

@@ -117,6 +117,7 @@ export type {
   RunOptions,
   RunResult,
   ShellCommand,
+  ByteStream,
   DesiredFile,
   DesiredState,
 } from '../types.js';

@@ -1,7 +1,8 @@
 // Large files to many hosts, under the lab lock: lvs-play (bench/transfer-job.ts: `upload` from a
 // path, and `file({ content })` from a Buffer the playbook holds) against N parallel `scp` of the
 // same file and Ansible's `copy` (bench/transfer.yml), on the extra real servers (`lab up
-// --realservers N`). Per case: wall time and the control node's peak RSS (bench/measure.ts: the
+// --realservers N`; lvs-play with --forks N: every host at once, like the N scp and Ansible's forks
+// = N). Per case: wall time and the control node's peak RSS (bench/measure.ts: the
 // whole process tree), every host's copy checked by sha256, and lvs-play's second run (nothing sent:
 // changed=0). Ends with the standard lab; the files on the hosts and the sources are removed.
 //   node --import jiti/register bench/transfer.ts RESULTS_FILE BENCH_ID [CASES]
@@ -54,7 +55,8 @@ interface Ctx { work: string; src: string; sha: string; ini: string; hosts: read
 
 async function runTool(c: Ctx, tool: Exclude<TransferTool, 'lvs-second'>): Promise<TransferCase[]> {
   await clean(c.hosts);
-  const lvs = ['node', join(ROOT, 'dist/src/cli/main.js'), join(ROOT, 'bench/transfer-job.ts'), '-i', c.ini];
+  // every host at once, as the N scp and Ansible (forks = N) do
+  const lvs = ['node', join(ROOT, 'dist/src/cli/main.js'), join(ROOT, 'bench/transfer-job.ts'), '-i', c.ini, '--forks', String(c.hosts.length)];
   const lvsEnv = (kind: string) => ({ ...process.env, LVS_BENCH_TRANSFER_SRC: c.src, LVS_BENCH_TRANSFER_KIND: kind });
   const argv = tool === 'scp' ? scpArgv(c.hosts, c.src) : tool === 'ansible' ? ['ansible-playbook', '-i', c.ini, ansibleYml(c.work, c.src)] : lvs;
   const env = tool === 'ansible' ? ansibleEnv(c.hosts.length, mkdtempSync(join(c.work, 'cp-'))) : tool === 'scp' ? process.env : lvsEnv(tool === 'content' ? 'content' : 'upload');

@@ -136,6 +136,10 @@ export function transferSection(b: TransferBench): string[] {
   if (r100) lines.push(`transfer 100 MB x 12 hosts: lvs-play peak RSS MB = ${r100.peakRssMb}`);
   const g1 = pick(b, 1024, 12, 'lvs');
   if (g1) lines.push(`transfer 1 GB x 12 hosts: lvs-play peak RSS MB = ${g1.peakRssMb}`);
+  const g1s = pick(b, 1024, 12, 'scp');
+  if (g1 && g1s) lines.push(`transfer 1 GB x 12 hosts: lvs-play/scp = ${(g1.wallMs / g1s.wallMs).toFixed(2)}`);
+  const held = pick(b, 100, 12, 'content');
+  if (held) lines.push(`transfer 100 MB x 12 hosts, file({ content }): lvs-play peak RSS MB = ${held.peakRssMb} (the playbook holds 100 MB)`);
   const table = b.cases.map((c) => `| ${label(c.mb)} | ${c.hosts} | ${TOOL_NAMES[c.tool]} | ${(c.wallMs / 1000).toFixed(2)} | ${c.peakRssMb} | ${c.ok ? 'yes' : 'NO'}${c.note ? ` (${c.note})` : ''} |`);
   return [TRANSFER_BEGIN, '## Large files to many hosts', '',
     `Run \`${b.bench}\` (${b.at.slice(0, 16)} UTC), bench/transfer.ts: one file of random bytes to the extra real servers; wall time and the control node's peak RSS (the tool's whole process tree). Targets: lvs-play within 1.5× the parallel scp, peak RSS ≤ 250 MB above the content the playbook holds (a path source: nothing).`,

@@ -43,17 +43,32 @@ describe('interrupted writes', () => {
     if (r.code !== 0) throw new Error(r.stderr);
   };
 
+  /** Runs the CLI with rs1's link slowed, drops rs1's connection once its temp file `glob` holds more than `atLeast` bytes, and waits for the run. */
+  const cutRs1 = async (argv: string[], json: string, glob: string, atLeast: number, boundMs = 120_000) => {
+    await slowRs1();
+    const run = startCli(argv, boundMs);
+    const seen = await waitFor(async () => (await onHostRaw('rs1', `[ "$(stat -c %s ${glob} 2>/dev/null | head -n 1)" -gt ${atLeast} ]`)).code === 0, 60_000);
+    const killed = seen ? await dropConnection() : 0;
+    const res = await run.result;
+    return { seen, killed, res, row: badRow(readReport(json, res), 'rs1') };
+  };
+
+  /** An old (1000 bytes) and a new (`size` bytes) local file to upload, and the new one's sha256. */
+  const blobs = (size: number) => {
+    const dir = mkdtempSync(join(tmpdir(), 'lvs-faults-'));
+    const oldBlob = join(dir, 'old.bin');
+    const newBlob = join(dir, 'new.bin');
+    writeFileSync(oldBlob, randomBytes(1000));
+    writeFileSync(newBlob, randomBytes(size));
+    return { oldBlob, newBlob, newSha: createHash('sha256').update(readFileSync(newBlob)).digest('hex') };
+  };
+
   it('the connection drops during a file write (8 MB through the write path): old file kept, never partial; no temp after the next run', async () => {
     await setMarks('old');
     const oldSha = await sha(MARK);
-    await slowRs1();
     const args = (mark: string, json: string) => [MARK_PLAYBOOK, '-i', 'lab', '--limit', 'rs1', '--json', json, '-e', `fault_mark=${mark}`, '-e', 'fault_pad=8000000'];
     const json1 = reportPath('write-cut');
-    const run = startCli(args('new', json1), 120_000);
-    const seen = await waitFor(async () => (await onHostRaw('rs1', `[ "$(stat -c %s /var/tmp/lvs-fault/.mark.lvs-* 2>/dev/null | head -n 1)" -gt 100000 ]`)).code === 0, 60_000);
-    const killed = seen ? await dropConnection() : 0;
-    const res = await run.result;
-    const row = badRow(readReport(json1, res), 'rs1');
+    const { seen, killed, res, row } = await cutRs1(args('new', json1), json1, '/var/tmp/lvs-fault/.mark.lvs-*', 100_000);
     const afterCut = { sha: await sha(MARK), mark: await markOf('rs1'), temps: await temps(MARK) };
     await local(['tc', 'qdisc', 'del', 'dev', 'lvs-rs1', 'root']);
     const json2 = reportPath('write-next');
@@ -70,23 +85,13 @@ describe('interrupted writes', () => {
 
   it('the connection drops during an upload (8 MB streamed through the write path): old file kept, never partial; no temp after the next run', async () => {
     await setMarks('old');
-    const dir = mkdtempSync(join(tmpdir(), 'lvs-faults-'));
-    const oldBlob = join(dir, 'old.bin');
-    const newBlob = join(dir, 'new.bin');
-    writeFileSync(oldBlob, randomBytes(1000));
-    writeFileSync(newBlob, randomBytes(8_000_000));
-    const newSha = createHash('sha256').update(readFileSync(newBlob)).digest('hex');
+    const { oldBlob, newBlob, newSha } = blobs(8_000_000);
     const args = (blob: string, json: string) => [MARK_PLAYBOOK, '-i', 'lab', '--limit', 'rs1', '--json', json, '-e', `fault_upload=${blob}`, '-e', 'fault_mark=m'];
     const first = await runCli(args(oldBlob, reportPath('upload-old')), 60_000);
     expect(first.code, first.stdout.slice(-1500)).toBe(0);
     const oldSha = await sha('/var/tmp/lvs-fault/blob');
-    await slowRs1();
     const json1 = reportPath('upload-cut');
-    const run = startCli(args(newBlob, json1), 120_000);
-    const seen = await waitFor(async () => (await onHostRaw('rs1', `[ "$(stat -c %s /var/tmp/lvs-fault/.blob.lvs-* 2>/dev/null | head -n 1)" -gt 100000 ]`)).code === 0, 60_000);
-    const killed = seen ? await dropConnection() : 0;
-    const res = await run.result;
-    const row = badRow(readReport(json1, res), 'rs1');
+    const { seen, killed, res, row } = await cutRs1(args(newBlob, json1), json1, '/var/tmp/lvs-fault/.blob.lvs-*', 100_000);
     const afterCut = { sha: await sha('/var/tmp/lvs-fault/blob'), temps: await temps('/var/tmp/lvs-fault/blob') };
     await local(['tc', 'qdisc', 'del', 'dev', 'lvs-rs1', 'root']);
     const next = await runCli(args(newBlob, reportPath('upload-next')), 120_000);
@@ -102,25 +107,15 @@ describe('interrupted writes', () => {
 
   it('the connection to one host drops during a large streamed upload (64 MB from a path to rs1 and rs2): rs1 keeps the old file, rs2 gets the new one; the next run completes rs1 and sends rs2 nothing', async () => {
     await setMarks('old');
-    const dir = mkdtempSync(join(tmpdir(), 'lvs-faults-'));
-    const oldBlob = join(dir, 'old.bin');
-    const newBlob = join(dir, 'new.bin');
-    writeFileSync(oldBlob, randomBytes(1000));
-    writeFileSync(newBlob, randomBytes(64 * 1024 * 1024));
-    const newSha = createHash('sha256').update(readFileSync(newBlob)).digest('hex');
+    const { oldBlob, newBlob, newSha } = blobs(64 * 1024 * 1024);
     const blob = '/var/tmp/lvs-fault/blob';
     const shaOn = async (host: string) => (await onHostRaw(host, `sha256sum < ${blob} 2>/dev/null | cut -d' ' -f1`)).stdout.trim();
     const args = (src: string, json: string) => [MARK_PLAYBOOK, '-i', 'lab', '--limit', 'rs1,rs2', '--json', json, '-e', `fault_upload=${src}`, '-e', 'fault_mark=m'];
     const first = await runCli(args(oldBlob, reportPath('big-upload-old')), 60_000);
     expect(first.code, first.stdout.slice(-1500)).toBe(0);
     const oldSha = await shaOn('rs1');
-    await slowRs1();
     const json1 = reportPath('big-upload-cut');
-    const run = startCli(args(newBlob, json1), 180_000);
-    const seen = await waitFor(async () => (await onHostRaw('rs1', `[ "$(stat -c %s /var/tmp/lvs-fault/.blob.lvs-* 2>/dev/null | head -n 1)" -gt 1000000 ]`)).code === 0, 60_000);
-    const killed = seen ? await dropConnection() : 0;
-    const res = await run.result;
-    const row = badRow(readReport(json1, res), 'rs1');
+    const { seen, killed, res, row } = await cutRs1(args(newBlob, json1), json1, '/var/tmp/lvs-fault/.blob.lvs-*', 1_000_000, 180_000);
     const afterCut = { rs1: await shaOn('rs1'), rs2: await shaOn('rs2'), temps: await temps(blob) };
     await local(['tc', 'qdisc', 'del', 'dev', 'lvs-rs1', 'root']);
     const json2 = reportPath('big-upload-next');

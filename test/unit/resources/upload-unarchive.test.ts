@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { LvsError } from '../../../src/errors.js';
 import { unarchive } from '../../../src/resources/unarchive.js';
 import { upload } from '../../../src/resources/upload.js';
-import { converge } from '../../../src/plan/converge.js';
+import { converge } from '../../../src/run/converge.js';
 import { CHUNK_BYTES } from '../../../src/resources/content.js';
 import { Counting, cycle, run, tempDir } from './helpers.js';
 

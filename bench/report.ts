@@ -7,6 +7,7 @@ import type { WindowsBench } from './windows.js';
 import { startupSection, STARTUP_BEGIN, STARTUP_END, type StartupBench } from './startup.js';
 import { floorSection, FLOOR_BEGIN, FLOOR_END, samplesOfRun } from './floor-report.js';
 import { labSiteSection, LABSITE_BEGIN, LABSITE_END, type LabSiteBench } from './lab-site.js';
+import { transferSection, TRANSFER_BEGIN, TRANSFER_END, type TransferBench } from './transfer.js';
 
 interface Site50 {
   kind: 'site50';
@@ -121,6 +122,11 @@ export function updateStartupSection(file: string, bench: string, out: string): 
   return updateSection(file, bench, out, 'startup', (r: StartupBench) => startupSection(r), STARTUP_BEGIN, STARTUP_END);
 }
 
+/** Replaces (or appends) the transfer section (bench/transfer.ts) of an existing RESULTS.md. */
+export function updateTransferSection(file: string, bench: string, out: string): string {
+  return updateSection(file, bench, out, 'transfer', (r: TransferBench) => transferSection(r), TRANSFER_BEGIN, TRANSFER_END);
+}
+
 export function writeResults(file: string, bench: string, out: string): string {
   const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Sample | (Site50 & { bench: string })).filter((r) => r.bench === bench);
   const samples = rows.filter((r): r is Sample => !('kind' in r));
@@ -199,6 +205,8 @@ export function writeResults(file: string, bench: string, out: string): string {
   if (labSite) L.push(...labSiteSection(labSite));
   const startup = (rows as unknown[]).filter((r): r is StartupBench => (r as { kind?: string }).kind === 'startup').at(-1);
   if (startup) L.push(...startupSection(startup));
+  const transfer = (rows as unknown[]).filter((r): r is TransferBench => (r as { kind?: string }).kind === 'transfer').at(-1);
+  if (transfer) L.push(...transferSection(transfer));
   if (ups.length) {
     L.push('## The lab', '', `\`lab up --realservers N\` at the start of each chunk, in order (one that finds no hard-linked rootfs copies for its hosts creates them — 49 s for 100 on this machine, lab/README.md — later ones reuse them and only start the hosts): ${ups.map((u) => `N=${u.realservers} ${s1(u.ms)} s`).join(', ')}.`, '');
   }

@@ -8,6 +8,7 @@
 //   npm run bench -- --lab-site-only [--runs 5]   (only the reference site on the standard lab against its floor, bench/lab-site.ts; its section replaced)
 //   npm run bench -- --startup-only [--runs 10]   (only the CLI start-up on this Node and Node 24, bench/startup.ts; no lab)
 //   npm run bench -- --windows-only   (only win1 over WinRM vs PowerShell over SSH, bench/windows.ts; replaced in RESULTS.md)
+//   npm run bench -- --transfer-only [--transfer-cases 100x12,1024x12:lvs+scp]   (only large files to many hosts, bench/transfer.ts; replaced in RESULTS.md); --no-transfer: skip it in a full run
 //   npm run bench -- --exporter-only   (only bench/exporter.ts: the exporter's cost, bench/RESULTS-exporter.md); --exporter: also in a full run
 // (the floor is sampled beside every lvs-play no-change sample, in the same chunk)
 import { spawnSync } from 'node:child_process';
@@ -15,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FLOOR_ITEMS } from './floor-report.js';
-import { updateBastionSection, updateFloorSection, updateLabSiteSection, updateStartupSection, updateWindowsSection, writeResults } from './report.js';
+import { updateBastionSection, updateFloorSection, updateLabSiteSection, updateStartupSection, updateTransferSection, updateWindowsSection, writeResults } from './report.js';
 import { ROOT, type Mode, type Tool } from './tools.js';
 
 const OUT = process.env.LVS_BENCH_OUT ?? '/var/lib/lvs-play/bench';
@@ -44,6 +45,9 @@ const { values } = parseArgs({
     'floor-only': { type: 'boolean', default: false },
     'lab-site-only': { type: 'boolean', default: false },
     'no-lab-site': { type: 'boolean', default: false },
+    'transfer-only': { type: 'boolean', default: false },
+    'no-transfer': { type: 'boolean', default: false },
+    'transfer-cases': { type: 'string' },
   },
 });
 
@@ -73,13 +77,14 @@ function runChunks(file: string, bench: string, want: readonly (readonly [number
 
 async function main(): Promise<void> {
   // the control node alone (10 000 hosts, hostile inputs): no lab, no lock (bench/scale10k.ts → bench/SCALE.md)
-  const onlyOne = ['windows-only', 'bastion-only', 'floor-only', 'startup-only', 'lab-site-only'] as const;
+  const onlyOne = ['windows-only', 'bastion-only', 'floor-only', 'startup-only', 'lab-site-only', 'transfer-only'] as const;
   if (!values['no-scale'] && !values['report-only'] && !onlyOne.some((k) => values[k])) spawnSync('node', ['--import', 'jiti/register', 'bench/scale10k.ts'], { cwd: ROOT, stdio: 'inherit' });
   if (values['scale-only']) return;
   mkdirSync(OUT, { recursive: true });
   const file = join(OUT, 'results.jsonl');
   const bench = values['report-only'] ?? values.bench ?? new Date().toISOString().replace(/[:.]/g, '-');
   // a section measured alone (--NAME-only): its measurement, then only its part of RESULTS.md replaced
+  const transferArgs = ['bench/transfer.ts', file, bench, ...(values['transfer-cases'] ? [values['transfer-cases']] : [])];
   const alone: [keyof typeof values, () => unknown, (file: string, bench: string, out: string) => string][] = [
     // no lab: start-up only (at least 10 runs)
     ['startup-only', () => spawnSync('node', ['--import', 'jiti/register', 'bench/startup.ts', file, bench, String(Math.max(10, Number(values.runs)))], { cwd: ROOT, stdio: 'inherit' }), updateStartupSection],
@@ -87,6 +92,8 @@ async function main(): Promise<void> {
     ['floor-only', () => runChunks(file, bench, FLOOR_ITEMS.map(([n, t, m]) => [n, t, m, Number(values.runs)] as const)), updateFloorSection],
     // the reference site on the standard lab against its floor
     ['lab-site-only', () => locked(['bench/lab-site.ts', file, bench, values.runs]), updateLabSiteSection],
+    // large files to many hosts: lvs-play, parallel scp, Ansible copy
+    ['transfer-only', () => locked(transferArgs), updateTransferSection],
     ['windows-only', () => locked(['bench/windows.ts', file, bench]), updateWindowsSection],
     ['bastion-only', () => locked(['bench/bastion50.ts', file, bench, values.runs]), updateBastionSection],
   ];
@@ -121,6 +128,7 @@ async function main(): Promise<void> {
     if (!values['no-bastion']) locked(['bench/bastion50.ts', file, bench, values.runs]);
     if (!values['no-windows']) locked(['bench/windows.ts', file, bench]);
     if (!values['no-lab-site']) locked(['bench/lab-site.ts', file, bench, values.runs]);
+    if (!values['no-transfer']) locked(transferArgs);
     if (values.exporter) locked(['bench/exporter.ts']);
     spawnSync('node', ['--import', 'jiti/register', 'bench/startup.ts', file, bench, String(Math.max(10, Number(values.runs)))], { cwd: ROOT, stdio: 'inherit' });
   }

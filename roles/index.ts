@@ -132,6 +132,7 @@ export type {
   ResourceMeta,
   RoleInstance,
   RoleMeta,
+  ByteStream,
   RunOptions,
   RunResult,
   SecretRef,

@@ -46,6 +46,7 @@ export type {
   PsScript,
   RunResult,
   RunOptions,
+  ByteStream,
   PutOptions,
 } from './types.js';
 

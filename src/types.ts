@@ -37,10 +37,21 @@ export interface RunResult {
   stderr: string;
 }
 
+/**
+ * Bytes sent in chunks as they are read (a large Buffer, a file on the control node): a transport
+ * writes them to the command with backpressure, never holding them whole or copying them per host.
+ */
+export interface ByteStream {
+  /** Total size in bytes. */
+  readonly size: number;
+  /** A fresh pass over the bytes, in order (each call starts again at the first byte). */
+  chunks(): AsyncIterable<Buffer>;
+}
+
 /** How `Transport.run` runs a command: stdin, become, a timeout. */
 export interface RunOptions {
-  /** Bytes or text written to the command's stdin. */
-  stdin?: string | Buffer;
+  /** Bytes or text written to the command's stdin (a ByteStream: streamed, chunk by chunk). */
+  stdin?: string | Buffer | ByteStream;
   /** Run through privilege escalation (sudo) when the connection is not root. Default true. */
   become?: boolean;
   timeoutMs?: number;

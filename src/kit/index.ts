@@ -49,12 +49,15 @@ export {
   describeFileChange,
   fileDiff,
   applyFileChange,
+  writeFileContent,
   sha256,
   type FileState,
   type FileChange,
   type FileAttrs,
   type WriteOptions,
 } from '../resources/filewrite.js';
+// the bytes a write sends: a Buffer or a control-node file, streamed in chunks, hashed once
+export { bufferStream, localFile, type LocalFile } from '../resources/content.js';
 export {
   fileSetScript,
   parseFileSet,
@@ -114,6 +117,7 @@ export type {
   RunOptions,
   RunResult,
   ShellCommand,
+  ByteStream,
   DesiredFile,
   DesiredState,
 } from '../types.js';

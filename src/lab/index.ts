@@ -21,7 +21,7 @@ export { BASTION_NAME, bastionConnections, openSsh as labOpenSsh, sshOnlyFrom as
 export { loadTopology, labHosts, TopologySchema, type LabHost, type LabHostKind, type Topology } from './topology.js';
 export { LAB_BECOME_USER, LAB_BECOME_PW_USER, LAB_SUDO_PASSWORD } from './configure.js';
 export type { ExecResult, ExecOptions, Progress } from './exec.js';
-export type { Connection, GroupSpec, HostSpec, InventorySpec, LocalConnection, PsrpSshConnection, RunResult, SecretRef, SshConnection, Vars, WinRmConnection } from '../types.js';
+export type { ByteStream, Connection, GroupSpec, HostSpec, InventorySpec, LocalConnection, PsrpSshConnection, RunResult, SecretRef, SshConnection, Vars, WinRmConnection } from '../types.js';
 export type { SpawnOptions } from '../transport/spawn.js';
 export {
   labWinrmEndpoint,

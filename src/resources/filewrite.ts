@@ -3,11 +3,14 @@
  * content goes on stdin into a temp file beside the target, gets its mode/owner, is validated,
  * the old file is backed up when asked, then `mv -f` renames it over the live path (atomic).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { raw, sh } from '../shell/quote.js';
-import type { Diff, Fact, PosixTransport, ShellCommand } from '../types.js';
+import type { ByteStream, Diff, Fact, PosixTransport, ShellCommand } from '../types.js';
 import { b64, checkFactResult, kv, octal, parseKv, redact, runOk } from './common.js';
+import { bufferStream, sha256 } from './content.js';
+
+export { sha256 };
 
 /** Files up to this size travel in the fact; larger ones are compared by sha256 only. */
 export const CONTENT_CAP = 1024 * 1024;
@@ -29,6 +32,17 @@ export interface FileState {
 }
 
 /**
+ * The host's sha256 of a file (`file`: a shell word such as "$p", or stdin when absent), printed as
+ * `HEX  NAME` / `HEX *NAME`: openssl where installed (it uses the CPU's SHA instructions: ~6× faster
+ * than coreutils' sha256sum on a 100 MB file), else sha256sum. `command -v` is a shell builtin.
+ */
+export function hostSha256(file?: '"$p"' | '"$t"' | '"$f"'): ShellCommand {
+  return file === undefined
+    ? sh`if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r; else sha256sum; fi`
+    : (`if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r ${file}; else sha256sum -- ${file}; fi` as ShellCommand);
+}
+
+/**
  * Shell text printing `type=…`, `stat=MODE UID GID USER GROUP SIZE`, then `content=BASE64` (when
  * asked for and not above CONTENT_CAP) or `sha256=…`, and `link=BASE64` lines about one path.
  * `prefix` namespaces the keys (for facts that read several paths). Cheap on the host: one `stat`,
@@ -37,7 +51,7 @@ export interface FileState {
  */
 export function fileFactScript(path: string, opts: { content?: boolean; sha256?: boolean; prefix?: string } = {}): ShellCommand {
   const k = opts.prefix ?? '';
-  const sha = opts.sha256 === false ? sh`:` : sh`printf '%s' ${`${k}sha256=`}; sha256sum < "$p" || exit 1`;
+  const sha = opts.sha256 === false ? sh`:` : sh`printf '%s' ${`${k}sha256=`}; ${raw(hostSha256())} < "$p" || exit 1`;
   const body = opts.content
     ? sh`if [ "\${s##* }" -le ${CONTENT_CAP} ]; then printf '%s' ${`${k}content=`}; base64 -w0 < "$p" || exit 1; echo; else ${raw(sha)}; fi`
     : sha;
@@ -69,7 +83,7 @@ export function parseFileState(m: Map<string, string[]>, path: string, prefix = 
     st.size = Number(parts[5]);
   }
   if (type === 'file') {
-    // sha256sum prints "HASH  -"; older scripts printed the hash alone
+    // sha256sum prints "HASH  -", openssl "HASH *stdin"; older scripts printed the hash alone
     const sha = kv(m, `${prefix}sha256`)?.trim().split(/\s/)[0];
     if (sha !== undefined) {
       if (!/^[0-9a-f]{64}$/.test(sha)) throw new Error(`could not read ${path} (no checksum)`);
@@ -95,11 +109,6 @@ export function fileFact(path: string, opts: { content?: boolean; sha256?: boole
       return parseFileState(parseKv(r.stdout), path);
     },
   };
-}
-
-/** The sha256 of bytes or text, hex. */
-export function sha256(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 // ───────────────────────────── planning ─────────────────────────────
@@ -234,7 +243,7 @@ function writeScript(path: string, tmp: string, o: WriteOptions, expectSha256?: 
   lines.push(sh`(set -C; cat > "$t") || exit $?`);
   if (expectSha256 !== undefined) {
     // a dropped connection ends stdin early: cat exits 0 with part of the content — never rename that
-    lines.push(sh`[ "$(sha256sum < "$t" | cut -d' ' -f1)" = ${expectSha256} ] || { printf 'lvs-play: incomplete transfer (the connection dropped?); %s left unchanged\n' "$p" >&2; exit 75; }`);
+    lines.push(sh`[ "$(${raw(hostSha256())} < "$t" | cut -d' ' -f1)" = ${expectSha256} ] || { printf 'lvs-play: incomplete transfer (the connection dropped?); %s left unchanged\n' "$p" >&2; exit 75; }`);
   }
   lines.push(sh`if [ -f "$p" ] && [ ! -L "$p" ]; then chmod --reference="$p" -- "$t" && chown --reference="$p" -- "$t" || exit $?; else chmod 0644 -- "$t" || exit $?; fi`);
   if (o.mode !== undefined) lines.push(sh`chmod ${octal(o.mode)} -- "$t" || exit $?`);
@@ -271,8 +280,22 @@ export async function applyFileChange(t: PosixTransport, c: FileChange, o: Write
     await runOk(t, cmds.join(' && ') as ShellCommand, `set attributes of ${c.path}`, secrets);
     return;
   }
-  const tmp = tempPathFor(c.path);
   const content = c.content ?? Buffer.alloc(0);
-  const script = writeScript(c.path, tmp, { ...o, mode: c.mode ?? o.mode, owner: c.owner ?? o.owner, group: c.group ?? o.group }, sha256(content));
-  await runOk(t, script, `write ${c.path}`, secrets, { stdin: content });
+  const attrs = { ...o, mode: c.mode ?? o.mode, owner: c.owner ?? o.owner, group: c.group ?? o.group };
+  await writeFileContent(t, c.path, { stream: bufferStream(content), sha256: sha256(content) }, attrs, secrets);
+}
+
+/**
+ * Writes these bytes to `path` (the write path above): streamed on stdin in chunks, checked by
+ * sha256 on the host before the rename, so a transfer cut short leaves the old file.
+ */
+export async function writeFileContent(
+  t: PosixTransport,
+  path: string,
+  body: { stream: ByteStream; sha256: string },
+  o: WriteOptions,
+  secrets?: readonly string[],
+): Promise<void> {
+  const script = writeScript(path, tempPathFor(path), o, body.sha256);
+  await runOk(t, script, `write ${path}`, secrets, { stdin: body.stream });
 }

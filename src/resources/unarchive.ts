@@ -6,6 +6,7 @@ import type { Fact, Resource } from '../types.js';
 import { z } from 'zod';
 import { checkFactResult, kv, metaOf, parseKv, runOk, type Meta } from './common.js';
 import { hostPath, metaShape, parseOptions, targetPath } from './options.js';
+import { hostSha256 } from './filewrite.js';
 
 export const UNARCHIVE_MARKER = '.lvs-play-unarchive';
 
@@ -39,7 +40,7 @@ function fact(src: string, dest: string, creates: string | undefined): Fact<Unar
   const c = creates === undefined ? sh`:` : sh`if [ -e ${creates} ] || [ -L ${creates} ]; then echo creates=1; fi`;
   const marker = posix.join(dest, UNARCHIVE_MARKER);
   return {
-    command: sh`if [ -f ${src} ]; then printf 'archive='; sha256sum < ${src} | cut -d' ' -f1; fi
+    command: sh`if [ -f ${src} ]; then printf 'archive='; ${raw(hostSha256())} < ${src} | cut -d' ' -f1; fi
 if [ -f ${marker} ]; then printf 'marker='; head -c 100 ${marker}; echo; fi
 ${raw(c)}`,
     parse(r) {
@@ -98,7 +99,7 @@ export function unarchive(o: UnarchiveOptions): Resource<UnarchiveState, Unarchi
       const stripArg = strip ? sh` --strip-components=${strip}` : sh``;
       // hash what is actually extracted (the archive may have been replaced since the read)
       const cmd = sh`[ -f ${src} ] || { echo ${`archive ${src} does not exist`} >&2; exit 2; }
-sum=$(sha256sum < ${src} | cut -d' ' -f1) || exit 1
+sum=$(${raw(hostSha256())} < ${src} | cut -d' ' -f1) || exit 1
 mkdir -p -- ${dest} || exit 1
 tar -x -f ${src} -C ${dest} --no-same-owner${raw(stripArg)} </dev/null || exit $?
 printf '%s\n' "$sum" > ${marker}`;

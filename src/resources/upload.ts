@@ -1,5 +1,4 @@
 /** `upload`: a file from the control node copied to the host when its sha256 differs. */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineResource } from '../dsl/resource.js';
 import { sh } from '../shell/quote.js';
@@ -7,7 +6,8 @@ import type { Resource, ShellCommand } from '../types.js';
 import { z } from 'zod';
 import { invalid, metaOf, octal, runOk, type Meta } from './common.js';
 import { attrsShape, metaShape, parseOptions, targetPath } from './options.js';
-import { attrChanges, fileFact, sha256, type FileAttrs, type FileState } from './filewrite.js';
+import { attrChanges, fileFact, writeFileContent, type FileAttrs, type FileState } from './filewrite.js';
+import { localFile, type LocalFile } from './content.js';
 
 /** The options of `upload()`. */
 export interface UploadOptions extends Meta {
@@ -28,19 +28,21 @@ export interface UploadChange extends FileAttrs {
   reasons: string[];
 }
 
-/** Reads and hashes the local file, checking the expected sha256 (E_VALIDATION on mismatch). */
-function loadLocal(kind: string, src: string, expected: string | undefined): { data: Buffer; sha: string } {
-  let data: Buffer;
+/**
+ * The local file's size and sha256 (hashed once per content: src/resources/content.ts), checked
+ * against the expected sha256 (E_VALIDATION on mismatch). Its bytes are read only while sent.
+ */
+function loadLocal(kind: string, src: string, expected: string | undefined): LocalFile {
+  let f: LocalFile;
   try {
-    data = readFileSync(src);
+    f = localFile(src);
   } catch (e) {
     throw invalid(kind, 'src', src, `cannot read the local file (${e instanceof Error ? e.message : String(e)})`, 'check the path (relative paths start at the current directory)');
   }
-  const sha = sha256(data);
-  if (expected !== undefined && sha !== expected.toLowerCase()) {
-    throw invalid(kind, 'sha256', expected, `${src} has sha256 ${sha}, not the expected one`, 'fetch the right file, or update sha256 if the new file is trusted');
+  if (expected !== undefined && f.sha256 !== expected.toLowerCase()) {
+    throw invalid(kind, 'sha256', expected, `${src} has sha256 ${f.sha256}, not the expected one`, 'fetch the right file, or update sha256 if the new file is trusted');
   }
-  return { data, sha };
+  return f;
 }
 
 const uploadOptions = z.object({
@@ -59,8 +61,8 @@ export function upload(o: UploadOptions): Resource<FileState, UploadChange, 'pos
   const want: FileAttrs = { mode: v.mode, owner: v.owner, group: v.group };
   const src = resolve(v.src);
   // read and hashed once, in preflight: before any host is contacted, but not by --list-*
-  let loaded: { data: Buffer; sha: string } | undefined;
-  const localFile = () => (loaded ??= loadLocal(kind, src, v.sha256));
+  let loaded: LocalFile | undefined;
+  const local = () => (loaded ??= loadLocal(kind, src, v.sha256));
   const secrets = o.secrets;
   const summary = (st: FileState): string =>
     st.type === 'file' ? `sha256 ${st.sha256 ?? '?'} (${st.size ?? '?'} bytes)\n` : `(${st.type})\n`;
@@ -70,11 +72,11 @@ export function upload(o: UploadOptions): Resource<FileState, UploadChange, 'pos
     kind,
     shell: 'posix',
     read: fileFact(dest),
-    preflight: () => void localFile(),
+    preflight: () => void local(),
     plan(cur) {
       if (cur.type === 'dir' || cur.type === 'other') throw new Error(`${dest} is a ${cur.type === 'dir' ? 'directory' : 'special file'}; give the full file path as dest`);
       if (cur.type !== 'file') return { action: 'upload', ...want, reasons: [cur.type === 'link' ? 'replace symlink' : 'create'] };
-      if (cur.sha256 !== localFile().sha) return { action: 'upload', ...want, reasons: ['content'] };
+      if (cur.sha256 !== local().sha256) return { action: 'upload', ...want, reasons: ['content'] };
       const why = attrChanges(cur, want);
       return why.length ? { action: 'attrs', ...want, reasons: why } : null;
     },
@@ -82,18 +84,19 @@ export function upload(o: UploadOptions): Resource<FileState, UploadChange, 'pos
     desired: () => ({ settings: [`${dest}: a copy of ${src} (on the control node)${v.sha256 ? `, sha256 ${v.sha256}` : ''}`] }),
     diff: (cur, c) => ({
       before: summary(cur),
-      after: c.action === 'upload' ? summary({ type: 'file', sha256: localFile().sha, size: localFile().data.length }) : c.reasons.join('\n') + '\n',
+      after: c.action === 'upload' ? summary({ type: 'file', sha256: local().sha256, size: local().size }) : c.reasons.join('\n') + '\n',
       label: dest,
     }),
     async apply(t, c) {
-      if (c.action === 'upload') {
-        // re-check: the local file may have changed since the playbook was built
-        const now = loadLocal(kind, src, v.sha256 ?? localFile().sha);
-        await t.put(dest, now.data, { mode: c.mode ?? 0o644 });
-      }
       const chown = c.owner !== undefined ? `${c.owner}${c.group !== undefined ? `:${c.group}` : ''}` : c.group !== undefined ? `:${c.group}` : undefined;
+      if (c.action === 'upload') {
+        // re-check: the local file may have changed since the playbook was built (a stat when it did not)
+        const now = loadLocal(kind, src, v.sha256 ?? local().sha256);
+        await writeFileContent(t, dest, now, { mode: c.mode ?? 0o644, ...(c.owner !== undefined ? { owner: c.owner } : {}), ...(c.group !== undefined ? { group: c.group } : {}) }, secrets);
+        return;
+      }
       const cmds: ShellCommand[] = [];
-      if (c.action === 'attrs' && c.mode !== undefined) cmds.push(sh`chmod ${octal(c.mode)} -- ${dest}`);
+      if (c.mode !== undefined) cmds.push(sh`chmod ${octal(c.mode)} -- ${dest}`);
       if (chown) cmds.push(sh`chown ${chown} -- ${dest}`);
       if (cmds.length) await runOk(t, cmds.join(' && ') as ShellCommand, `set attributes of ${dest}`, secrets);
     },

@@ -2,7 +2,7 @@
  * The file reads of a host's batch (src/run/facts.ts). Facts that say which paths they read with
  * `fileFactScript` (`Fact.split`) have those paths read together by ONE script — one `find`
  * listing type, attributes and link target of every path, one `cat | base64` for every regular
- * file whose content is wanted (picked from the listing by the shell), a `sha256sum` only for
+ * file whose content is wanted (picked from the listing by the shell), a checksum (hostSha256) only for
  * checksum-only regular files — instead of a stat and a base64 or sha256sum per path per fact.
  * Each fact then gets its paths' lines in `fileFactScript`'s own format, so its parser cannot tell
  * the difference. A path that cannot be answered this way (changed between the listing and the
@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { raw, sh } from '../shell/quote.js';
-import { CONTENT_CAP } from '../resources/filewrite.js';
+import { CONTENT_CAP, hostSha256 } from '../resources/filewrite.js';
 import type { FileRead, ShellCommand } from '../types.js';
 
 
@@ -71,9 +71,9 @@ export function fileBatchScript(paths: ReadonlyMap<string, Want>, mark: string):
   const branches = [
     ...(content.length
       ? [sh`${raw(pattern(content))}) [ -r "$f" ] || continue; s=\${meta#* * * * }; s=\${s%% *}
-    if [ "$s" -le ${CONTENT_CAP} ]; then set -- "$@" "$f"; else sha256sum -- "$f" 2>/dev/null; fi ;;`]
+    if [ "$s" -le ${CONTENT_CAP} ]; then set -- "$@" "$f"; else { ${raw(hostSha256('"$f"'))}; } 2>/dev/null; fi ;;`]
       : []),
-    ...(sha.length ? [sh`${raw(pattern(sha))}) sha256sum -- "$f" 2>/dev/null ;;`] : []),
+    ...(sha.length ? [sh`${raw(pattern(sha))}) { ${raw(hostSha256('"$f"'))}; } 2>/dev/null ;;`] : []),
   ];
   const pick = branches.length
     ? sh`while IFS=${'\t'} read -r meta f link; do

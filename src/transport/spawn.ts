@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import type { RunResult } from '../types.js';
+import type { ByteStream, RunResult } from '../types.js';
+import { feedStdin } from './stdin.js';
 
 /** How a program runs on the control node: its stdin, a timeout, its environment. */
 export interface SpawnOptions {
-  stdin?: string | Buffer;
+  stdin?: string | Buffer | ByteStream;
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
 }
@@ -27,6 +28,6 @@ export function spawnCapture(file: string, args: readonly string[], opts: SpawnO
       resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
     child.stdin.on('error', () => undefined);
-    child.stdin.end(opts.stdin ?? '');
+    void feedStdin(child.stdin, opts.stdin === undefined ? [] : [opts.stdin]).catch(() => child.stdin.end());
   });
 }

@@ -4,6 +4,7 @@
  */
 import { NodeSSH, type Config as ConnectConfig } from 'node-ssh';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
+import { feedStdin, type StdinPart } from './stdin.js';
 
 export type { ConnectConfig };
 
@@ -51,7 +52,8 @@ export function ignoreHostKeyUpdates(client: Client): boolean {
 }
 
 export interface ExecIo {
-  stdin?: Buffer;
+  /** Written in order (a ByteStream chunk by chunk, with the channel's backpressure), then EOF. */
+  stdin?: readonly StdinPart[];
   onStdout(b: Buffer): void;
   onStderr(b: Buffer): void;
 }
@@ -68,8 +70,8 @@ export function execOn(client: Client, command: string, io: ExecIo): Promise<num
         code = typeof c === 'number' ? c : null;
       });
       channel.on('close', () => resolve(code));
-      if (io.stdin && io.stdin.length) channel.end(io.stdin);
-      else channel.end();
+      // a source that fails to read ends the channel early: the command sees a short input
+      void feedStdin(channel, io.stdin ?? []).catch(() => channel.end());
     });
   });
 }

@@ -11,6 +11,7 @@ import { execOn, sftpOf } from './ssh-client.js';
 import { errText, openVerified } from './ssh-connect.js';
 import { openRoute, type Route } from './ssh-route.js';
 import { HostLock, hostLockScript } from './ssh-lock.js';
+import type { StdinPart } from './stdin.js';
 import { LvsError } from '../errors.js';
 import { resolveSecret } from '../inventory/secret.js';
 import { timed } from '../profile.js';
@@ -253,7 +254,7 @@ export class SshTransport implements PosixTransport {
    * One exec on the shared connection; output collected as bytes and decoded once. A refused
    * channel (sshd's MaxSessions still counting a just-closed session) never ran: it is retried.
    */
-  private async exec(line: ShellCommand, stdin?: string | Buffer, prefix: Buffer | null = null, timeoutMs?: number): Promise<RunResult> {
+  private async exec(line: ShellCommand, stdin?: StdinPart, prefix: Buffer | null = null, timeoutMs?: number): Promise<RunResult> {
     for (let attempt = 0; ; attempt++) {
       const r = await this.execOnce(line, stdin, prefix, timeoutMs);
       if (r !== 'retry') return r;
@@ -262,7 +263,7 @@ export class SshTransport implements PosixTransport {
     }
   }
 
-  private async execOnce(line: ShellCommand, stdin: string | Buffer | undefined, prefix: Buffer | null, timeoutMs?: number): Promise<RunResult | 'retry'> {
+  private async execOnce(line: ShellCommand, stdin: StdinPart | undefined, prefix: Buffer | null, timeoutMs?: number): Promise<RunResult | 'retry'> {
     let ssh: Client;
     try {
       ssh = await this.connect();
@@ -271,15 +272,16 @@ export class SshTransport implements PosixTransport {
     }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    const parts: Buffer[] = [];
+    // the password line, then the input as given (a ByteStream streams: never joined in memory)
+    const parts: StdinPart[] = [];
     this.inFlight++;
     if (prefix) parts.push(prefix);
-    if (stdin !== undefined) parts.push(Buffer.isBuffer(stdin) ? stdin : Buffer.from(stdin));
+    if (stdin !== undefined) parts.push(stdin);
     // The far side stops the command too (sshd keeps a channel open until its process exits).
     const cmd = timeoutMs ? sh`timeout -k 5 ${Math.ceil(timeoutMs / 1000) + 1} ${raw(line)}` : line;
     let timer: NodeJS.Timeout | undefined;
     const finished = execOn(ssh, cmd, {
-      ...(parts.length ? { stdin: Buffer.concat(parts) } : {}),
+      stdin: parts,
       onStdout: (b) => out.push(b),
       onStderr: (b) => err.push(b),
     })

@@ -18,6 +18,7 @@ import {
   stopSshd,
 } from '../../src/lab/index.js';
 import { sh } from '../../src/shell/quote.js';
+import { bufferStream, CHUNK_BYTES } from '../../src/resources/content.js';
 import { connectSsh, type SshTransport } from '../../src/transport/ssh.js';
 import { openClient } from '../../src/transport/ssh-client.js';
 import { fingerprintSha256 } from '../../src/transport/known-hosts.js';
@@ -69,6 +70,10 @@ describe('ssh transport on the lab', () => {
     const big = randomBytes(300_000);
     const sum = await lvs1.run(sh`sha256sum | cut -d' ' -f1`, { stdin: big });
     expect(sum.stdout.trim()).toBe(createHash('sha256').update(big).digest('hex'));
+    // a ByteStream goes chunk by chunk (several chunks here), byte-exact
+    const huge = randomBytes(5 * CHUNK_BYTES + 7);
+    const streamed = await lvs1.run(sh`sha256sum | cut -d' ' -f1`, { stdin: bufferStream(huge) });
+    expect(streamed.stdout.trim()).toBe(createHash('sha256').update(huge).digest('hex'));
   });
 
   it('reuses one connection for many concurrent commands', async () => {
@@ -125,6 +130,10 @@ describe('ssh transport on the lab', () => {
     const r = await pw.run(sh`id -un; cat`, { stdin: 'data after the password' });
     expect(r).toMatchObject({ code: 0, stdout: 'root\ndata after the password' });
     expect(r.stdout + r.stderr).not.toContain(LAB_SUDO_PASSWORD);
+    // the password line first, then a streamed input: sudo reads one, the command the other
+    const blob = randomBytes(2 * CHUNK_BYTES + 3);
+    const viaSudo = await pw.run(sh`sha256sum | cut -d' ' -f1`, { stdin: bufferStream(blob) });
+    expect(viaSudo.stdout.trim()).toBe(createHash('sha256').update(blob).digest('hex'));
     await pw.close();
   });
 

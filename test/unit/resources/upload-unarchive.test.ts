@@ -1,12 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LvsError } from '../../../src/errors.js';
 import { unarchive } from '../../../src/resources/unarchive.js';
 import { upload } from '../../../src/resources/upload.js';
-import { cycle, run, tempDir } from './helpers.js';
+import { converge } from '../../../src/run/converge.js';
+import { CHUNK_BYTES } from '../../../src/resources/content.js';
+import { Counting, cycle, run, tempDir } from './helpers.js';
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
@@ -25,6 +28,45 @@ describe('upload', () => {
     await writeFile(dest, 'tampered');
     await cycle(upload({ src, dest, mode: 0o600 }), remote);
     expect(await readFile(dest, 'utf8')).toBe('tarball bytes v1');
+  });
+
+  it('a file of several chunks streams byte-exact through the one write path (temp + rename); the second run sends nothing', async () => {
+    const local = await tempDir();
+    const remote = await tempDir();
+    const src = join(local, 'big.bin');
+    const bytes = randomBytes(CHUNK_BYTES * 3 + 17);
+    await writeFile(src, bytes);
+    const dest = join(remote, 'big.bin');
+    await writeFile(dest, 'old');
+    const oldIno = (await stat(dest)).ino;
+    const r = upload({ src, dest });
+    r.preflight?.();
+    const first = await run(r);
+    expect(first.error).toBeUndefined();
+    expect(first.status).toBe('changed');
+    expect(sha(await readFile(dest))).toBe(sha(bytes));
+    expect((await stat(dest)).ino).not.toBe(oldIno); // a new file renamed over the old one
+    expect((await readdir(remote)).filter((n) => n.includes('.lvs-'))).toEqual([]);
+    const counting = new Counting();
+    const second = await converge(r, counting, { check: false });
+    expect(second.status).toBe('ok');
+    expect(counting.calls).toBe(1); // the read only: nothing sent
+  });
+
+  it('a local file changed after preflight: the run fails before sending, the host keeps its file', async () => {
+    const local = await tempDir();
+    const remote = await tempDir();
+    const src = join(local, 'f.bin');
+    await writeFile(src, randomBytes(CHUNK_BYTES + 5));
+    const dest = join(remote, 'f.bin');
+    await writeFile(dest, 'old');
+    const r = upload({ src, dest, sha256: sha(await readFile(src)) });
+    r.preflight?.();
+    await writeFile(src, randomBytes(CHUNK_BYTES + 5));
+    const out = await run(r);
+    expect(out.status).toBe('failed');
+    expect(out.error).toMatch(/upload\.sha256/);
+    expect(await readFile(dest, 'utf8')).toBe('old');
   });
 
   it('a sha256 mismatch fails in preflight, before any host is touched', async () => {

@@ -123,8 +123,15 @@ function notifyOf(n: SiteNotify | undefined): Partial<VrrpInstance> {
 /** keepalived runs scripts for MISC_CHECKs too (and refuses them without script security). */
 const runsMiscChecks = (services: readonly VirtualServer[]): boolean => services.some((v) => v.realServers.some((r) => r.check?.type === 'MISC_CHECK'));
 
-/** One director's config as the site gives it, not yet validated (directorConfig and directorConfigs validate it). */
-function buildDirectorConfig(site: DirectorSite, host: string, vars: DirectorWithAddress, peers: readonly string[], directors: Readonly<Record<string, DirectorVars>> = { [host]: vars }): KeepalivedConfig {
+/**
+ * One director's config as the site gives it, not yet validated (directorConfig and directorConfigs
+ * validate it). `services`: the site's virtual servers (the same on every director: directorConfigs
+ * builds them once and the directors share them).
+ */
+function buildDirectorConfig(
+  site: DirectorSite, host: string, vars: DirectorWithAddress, peers: readonly string[],
+  directors: Readonly<Record<string, DirectorVars>> = { [host]: vars }, services = virtualServersOf(site),
+): KeepalivedConfig {
   // the sync daemons follow one instance (keepalived starts one role per director): with VIP
   // groups, the first group's, so the connections through that group's VIPs are the ones kept
   const extras = vrrpExtras(site, site.vipGroups?.[0]?.name ?? site.instanceName ?? 'VI_1', site.interface);
@@ -141,9 +148,24 @@ function buildDirectorConfig(site: DirectorSite, host: string, vars: DirectorWit
     ...notifyOf(site.notify),
     ...extras.instance,
   };
-  const firstVip = site.vips[0] === undefined ? '' : bareVip(site.vips[0]);
   const group = (s: SiteService) => site.vipGroups?.find((g) => g.name === s.vipGroup);
-  const services: VirtualServer[] = site.services.map((s) => ({
+  const scripts = (site.notify && Object.keys(site.notify).length > 0) || extras.vrrpScripts.length > 0;
+  return {
+    // scripts run as root with script security on (keepalived refuses scripts without either)
+    globalDefs: { routerId: vars.routerId ?? host, ...(scripts || runsMiscChecks(services) ? { enableScriptSecurity: true, scriptUser: 'root' } : {}), ...extras.globalDefs },
+    ...(extras.vrrpScripts.length > 0 ? { vrrpScripts: extras.vrrpScripts } : {}),
+    vrrpInstances: site.vipGroups ? vipGroupInstances(inst, site.vipGroups, host, directors, (v) => vipEntry(v, site.interface)) : [inst],
+    ...(site.syncGroups && Object.keys(site.syncGroups).length > 0 ? { vrrpSyncGroups: syncGroupsOf(site.syncGroups) } : {}),
+    ...(site.services.some((s) => group(s)) ? { virtualServerGroups: site.services.flatMap((s) => { const g = group(s); return g ? [serverGroupOf(g, s.port, bareVip)] : []; }) } : {}),
+    virtualServers: services,
+    ...(site.raw !== undefined ? { raw: site.raw } : {}),
+  };
+}
+
+/** The site's virtual servers, as every director's config has them. */
+function virtualServersOf(site: DirectorSite): VirtualServer[] {
+  const firstVip = site.vips[0] === undefined ? '' : bareVip(site.vips[0]);
+  return site.services.map((s) => ({
     ...serviceAddress(s, firstVip),
     ...(s.delayLoop !== undefined ? { delayLoop: s.delayLoop } : {}),
     lbAlgo: s.lbAlgo ?? 'wrr',
@@ -156,17 +178,6 @@ function buildDirectorConfig(site: DirectorSite, host: string, vars: DirectorWit
       return { address: r.address, ...(s.fwmark === undefined ? { port } : {}), weight: r.weight ?? 1, ...(r.inhibitOnFailure ? { inhibitOnFailure: true } : {}), ...(check ? { check } : {}) };
     }),
   }));
-  const scripts = (site.notify && Object.keys(site.notify).length > 0) || extras.vrrpScripts.length > 0;
-  return {
-    // scripts run as root with script security on (keepalived refuses scripts without either)
-    globalDefs: { routerId: vars.routerId ?? host, ...(scripts || runsMiscChecks(services) ? { enableScriptSecurity: true, scriptUser: 'root' } : {}), ...extras.globalDefs },
-    ...(extras.vrrpScripts.length > 0 ? { vrrpScripts: extras.vrrpScripts } : {}),
-    vrrpInstances: site.vipGroups ? vipGroupInstances(inst, site.vipGroups, host, directors, (v) => vipEntry(v, site.interface)) : [inst],
-    ...(site.syncGroups && Object.keys(site.syncGroups).length > 0 ? { vrrpSyncGroups: syncGroupsOf(site.syncGroups) } : {}),
-    ...(site.services.some((s) => group(s)) ? { virtualServerGroups: site.services.flatMap((s) => { const g = group(s); return g ? [serverGroupOf(g, s.port, bareVip)] : []; }) } : {}),
-    virtualServers: services,
-    ...(site.raw !== undefined ? { raw: site.raw } : {}),
-  };
 }
 
 /**
@@ -204,7 +215,8 @@ export function directorConfigs(
     Object.entries(directors)
       .filter(([h, v]) => h !== host && v.address !== undefined)
       .map(([, v]) => v.address as string);
-  const configs = Object.fromEntries(Object.entries(directors).map(([h, v]) => [h, buildDirectorConfig(site, h, v, peersOf(h), directors)]));
+  const services = virtualServersOf(site);
+  const configs = Object.fromEntries(Object.entries(directors).map(([h, v]) => [h, buildDirectorConfig(site, h, v, peersOf(h), directors, services)]));
   return validateDirectorPair(configs, { ...(where.file ? { file: where.file } : {}), field: where.field ?? 'directors' });
 }
 

@@ -149,10 +149,13 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
     const t0 = Date.now();
     let transport: Transport;
     let facts: FactCache | undefined;
+    // taken before the connection is awaited: a host that cannot connect leaves nothing behind
+    // (its read-ahead's error would hold the failed connection until the run ends)
+    const reads = readAhead.take(pp, host);
     try {
       transport = await connection(host);
       // the read-ahead's round trip also takes the host lock of a real run (src/transport/ssh-lock.ts)
-      const ahead = await readAhead.take(pp, host);
+      const ahead = await reads;
       if (ahead instanceof Error) {
         await transport.close().catch(() => undefined);
         throw ahead;

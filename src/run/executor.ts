@@ -134,7 +134,9 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
     if (!conn) {
       conn = opts.connect(host);
       connections.set(host.name, conn);
-      conn.catch(() => connections.delete(host.name));
+      // a failure stays until the host's task reports it (runHost drops it then): the read-ahead's
+      // attempt is the host's one attempt, not tried again by its task
+      conn.catch(() => undefined);
     }
     return conn;
   };
@@ -216,7 +218,9 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
       concurrent: false,
       exitOnError: false,
       renderer: plain ? 'silent' : renderer,
-      collectErrors: 'minimal',
+      // the run reports every failure itself: listr2 keeping each one (with its stack) would hold
+      // 10 000 of them when 10 000 hosts are unreachable
+      collectErrors: false,
       // the CLI handles Ctrl-C itself (close connections, recap); listr2's own handler exits 127
       registerSignalListeners: false,
       rendererOptions: { collapseSubtasks: false, collapseSkips: true, showErrorMessage: true },

@@ -220,7 +220,11 @@ export function directorConfigs(
   return validateDirectorPair(configs, { ...(where.file ? { file: where.file } : {}), field: where.field ?? 'directors' });
 }
 
-const sameIp = (a: string, b: string): boolean => ipFamily(a) !== null && ipFamily(a) === ipFamily(b) && canonicalIp(a) === canonicalIp(b);
+/** An address's family and canonical form: two addresses are the same IP when their keys are equal (null: not an IP). */
+const ipKey = (a: string): string | null => {
+  const family = ipFamily(a);
+  return family === null ? null : `${family} ${canonicalIp(a)}`;
+};
 
 /**
  * Addresses that must differ, checked before any host is contacted (on the hosts they fail late and
@@ -244,14 +248,17 @@ export function siteAddressErrors(site: DirectorSite, directors: Readonly<Record
     }
   });
   const named = Object.entries(directors).filter(([, v]) => v.address !== undefined) as [string, DirectorVars & { address: string }][];
+  // each address's key once (a site's real servers: thousands)
+  const realServerKeys = site.services.map((s) => s.realServers.map((r) => ipKey(r.address)));
   for (const vip of [...new Set(vips)]) {
+    const vipKey = ipKey(vip);
     for (const [host, v] of named) {
-      if (sameIp(vip, v.address)) {
+      if (vipKey === ipKey(v.address)) {
         out.push(new LvsError('E_VALIDATION', `the VIP ${vip} is also the address of director ${host}`, { ...file, field: `${base}.${host}.address`, value: v.address, fix: 'a VIP moves between the directors: give it an address of its own, which no host has (in the reference site: the inventory var vip)' }));
       }
     }
     site.services.forEach((s, i) => s.realServers.forEach((r, j) => {
-      if (sameIp(vip, r.address)) {
+      if (vipKey === realServerKeys[i]![j]) {
         const name = where.hostOf?.(r.address);
         out.push(new LvsError('E_VALIDATION', `the VIP ${vip} is also the address of real server ${name ?? r.address}`, { ...file, ...(name ? {} : { field: `services[${i}].realServers[${j}].address` }), value: r.address, fix: 'a real server holds the VIP only on lo and needs an address of its own: give the VIP an address no host has (in the reference site: the inventory var vip)' }));
       }

@@ -1,6 +1,7 @@
 import { Listr, type ListrTask } from 'listr2';
 import type { HostView, RunReport, TaskResult, Transport } from '../types.js';
 import { runHostPlay } from './host-play.js';
+import { MANY_HOSTS, hostList, runSummarised } from './many-hosts.js';
 import { plainOutput } from './plain-output.js';
 import { ReadAhead } from './read-ahead.js';
 import { Redactor } from './redact.js';
@@ -63,6 +64,8 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
 
   const renderer = opts.renderer ?? pickRenderer();
   const plain = renderer === 'plain' ? plainOutput(opts.out ?? process.stdout) : null;
+  // an interactive renderer shows a batch of many hosts as one line (src/run/many-hosts.ts)
+  const summarise = renderer === 'default' || renderer === 'simple';
   const results: TaskResult[] = [];
   const connections = new Map<string, Promise<Transport>>();
   const unreachable = new Set<string>();
@@ -193,17 +196,20 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
 
   const list = new Listr(
     plays.map((pp) => ({
-      title: `PLAY [${pp.play.name}] ${pp.hosts.map((h) => h.name).join(', ') || '(no hosts matched)'}`,
+      title: `PLAY [${pp.play.name}] ${hostList(pp.hosts) || '(no hosts matched)'}`,
       skip: () => (stopped || signal.aborted ? 'stopped' : false),
       task: (_c: unknown, playTask) => {
         plain?.play(pp.play.name, pp.hosts, pp.batches.length);
         return playTask.newListr(
           pp.batches.map((batch, bi) => ({
-            title: pp.batches.length > 1 ? `batch ${bi + 1}/${pp.batches.length}: ${batch.map((h) => h.name).join(', ')}` : batch.map((h) => h.name).join(', '),
+            title: pp.batches.length > 1 ? `batch ${bi + 1}/${pp.batches.length}: ${hostList(batch)}` : hostList(batch),
             skip: () => (stopped || signal.aborted ? 'stopped' : false),
             task: (_c2: unknown, batchTask) => {
               plain?.batch(bi, pp.batches.length, batch);
               readAhead.start(pp, batch, (name) => unreachable.has(name) || failedHosts.has(name));
+              if (summarise && batch.length > MANY_HOSTS) {
+                return runSummarised(batch, opts.forks, (h, line) => runHost(pp, h, line).finally(() => batchHostDone(pp, batch)), batchTask);
+              }
               return batchTask.newListr(
                 batch.map((h) => hostTask(pp, h, () => batchHostDone(pp, batch))),
                 { concurrent: Math.max(1, opts.forks), exitOnError: false },

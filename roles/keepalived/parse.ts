@@ -16,7 +16,8 @@ const virtualServersSchema = keepalivedConfigSchema.shape.virtualServers;
 export type VirtualServersParses = Map<unknown, z.SafeParseReturnType<unknown, Config['virtualServers']>>;
 
 /** The fields zod checks before virtualServers (shape order); its other issues come after them. */
-const BEFORE = new Set<unknown>(['globalDefs', 'vrrpScripts', 'vrrpInstances']);
+const FIELDS = Object.keys(keepalivedConfigSchema.shape);
+const BEFORE = new Set<unknown>(FIELDS.slice(0, FIELDS.indexOf('virtualServers')));
 
 export function parseConfig(input: unknown, parses: VirtualServersParses): Parsed {
   const vs = typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>)['virtualServers'] : undefined;

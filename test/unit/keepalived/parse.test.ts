@@ -21,6 +21,7 @@ describe('parseConfig: the schema’s parse, the virtual servers once per list',
       bad((c) => { c['raw'] = 7; (c['globalDefs'] as Record<string, unknown>)['routerId'] = 'a b'; (c['virtualServers'] as { lbAlgo: string }[])[0]!.lbAlgo = 'x'; c['extra'] = 1; }),
       bad((c) => { (c['vrrpInstances'] as unknown[]).push(1); (c['virtualServers'] as { realServers: unknown[] }[])[0]!.realServers.push({ address: 1 }); }),
       bad((c) => { c['virtualServers'] = 'none'; }),
+      bad((c) => { c['vrrpSyncGroups'] = [{ name: 7 }]; c['virtualServerGroups'] = 'x'; (c['virtualServers'] as { lbAlgo: string }[])[0]!.lbAlgo = 'x'; c['raw'] = 1; }),
       null,
       [],
     ];

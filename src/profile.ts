@@ -1,7 +1,8 @@
 /**
  * Where a run's time goes, for benchmarks (bench/): with LVS_PLAY_PROFILE=FILE the CLI writes, at
  * the end of a run, process marks (ms since the process started: modules loaded, playbook and
- * inventory loaded, tasks selected and rendered, the engine loaded, hosts done, recap written) and per-host phase
+ * inventory loaded, tasks selected and rendered, the engine loaded, planned: every input checked
+ * and no host contacted yet, hosts done, recap written) and per-host phase
  * times (queued behind --forks, TCP connect, SSH handshake, reads, plan, apply). Off: every call
  * is a no-op.
  */

@@ -43,13 +43,22 @@ function keepalivedCheckCommand(binary: string, path: string): ReturnType<typeof
  * The config file resource plus its handlers. Throws ValidationErrors (every problem at once)
  * before any host is contacted when the config breaks the model's rules.
  */
-export function keepalivedConfigResources(spec: ConfigSpec): {
+export function keepalivedConfigResources(spec: ConfigSpec): ConfigResources {
+  return validConfigResources(validateKeepalived(spec.config, { ...(spec.file ? { file: spec.file } : {}), field: spec.field }), spec);
+}
+
+export interface ConfigResources {
   resources: AnyResource[];
   handlers: Record<string, AnyResource>;
   config: KeepalivedConfig;
   text: string;
-} {
-  const cfg = validateKeepalived(spec.config, { ...(spec.file ? { file: spec.file } : {}), field: spec.field });
+}
+
+/**
+ * The same for a config validateKeepalived or directorConfigs returned, unchanged since: not
+ * validated again (a site's directors' configs hold every real server: docs/scaling.md).
+ */
+export function validConfigResources(cfg: KeepalivedConfig, spec: Omit<ConfigSpec, 'config' | 'field' | 'file'>): ConfigResources {
   const text = renderKeepalivedConf(cfg);
   const secrets = authSecrets(cfg);
   const inner = file({

@@ -6,7 +6,8 @@ import { hostPath, z } from 'lvs-play/kit';
 import { defineRole, pkg, type RoleInstance, type RoleMeta } from 'lvs-play';
 import { initService } from '../init-service/index.js';
 import { DEFAULT_BUILD_LOG, DEFAULT_PREFIX, DEFAULT_SRC_DIR, binaryPath, keepalivedBuildResource } from './build.js';
-import { DEFAULT_CONFIG_PATH, keepalivedConfigResources } from './config.js';
+import { DEFAULT_CONFIG_PATH, keepalivedConfigResources, validConfigResources } from './config.js';
+import type { KeepalivedConfig } from './model.js';
 import { healthCheckOptions, keepalivedHealth } from './health.js';
 
 /** The kit's host path, in the characters keepalived.conf and the build script take as one word. */
@@ -113,6 +114,19 @@ export const config = defineRole({
       field: 'keepalived.config(options).config',
       health: { timeoutSeconds: o.healthTimeoutSeconds },
     });
+    return { resources: built.resources, handlers: built.handlers };
+  },
+});
+
+/**
+ * `config` for a config directorConfigs returned (validated there, never changed since): the same
+ * role, without validating the config again. For the directors' plays (plays.ts), which hold them.
+ */
+export const validatedConfig = defineRole({
+  name: 'keepalived-config',
+  options: configOptions.extend({ config: z.custom<KeepalivedConfig>() }),
+  build(o) {
+    const built = validConfigResources(o.config, { path: o.path, binary: o.binary, health: { timeoutSeconds: o.healthTimeoutSeconds } });
     return { resources: built.resources, handlers: built.handlers };
   },
 });

@@ -84,7 +84,8 @@ export function directorsPlays(o: DirectorsPlaysOptions): Play[] {
     const checks = schedulerChecks(config, service.args ?? ['-D']);
     return [
       ...(checks ? [checks] : []),
-      keepalived.config({ config, binary: paths.binary, path: configPath, healthTimeoutSeconds: timeout, ...(o.file ? { file: o.file } : {}) }),
+      // validated with the other directors' configs (configsOf): not again
+      keepalived.validatedConfig({ config, binary: paths.binary, path: configPath, healthTimeoutSeconds: timeout, ...(o.file ? { file: o.file } : {}) }),
       keepalived.service({ ...service, install: paths.install, prefix: paths.prefix, configPath }),
       // any known state of the running keepalived: after a config change it still runs the old
       // instances until the reload handler (whose health check then waits for the new ones)

@@ -123,8 +123,15 @@ function notifyOf(n: SiteNotify | undefined): Partial<VrrpInstance> {
 /** keepalived runs scripts for MISC_CHECKs too (and refuses them without script security). */
 const runsMiscChecks = (services: readonly VirtualServer[]): boolean => services.some((v) => v.realServers.some((r) => r.check?.type === 'MISC_CHECK'));
 
-/** One director's config as the site gives it, not yet validated (directorConfig and directorConfigs validate it). */
-function buildDirectorConfig(site: DirectorSite, host: string, vars: DirectorWithAddress, peers: readonly string[], directors: Readonly<Record<string, DirectorVars>> = { [host]: vars }): KeepalivedConfig {
+/**
+ * One director's config as the site gives it, not yet validated (directorConfig and directorConfigs
+ * validate it). `services`: the site's virtual servers (the same on every director: directorConfigs
+ * builds them once and the directors share them).
+ */
+function buildDirectorConfig(
+  site: DirectorSite, host: string, vars: DirectorWithAddress, peers: readonly string[],
+  directors: Readonly<Record<string, DirectorVars>> = { [host]: vars }, services = virtualServersOf(site),
+): KeepalivedConfig {
   // the sync daemons follow one instance (keepalived starts one role per director): with VIP
   // groups, the first group's, so the connections through that group's VIPs are the ones kept
   const extras = vrrpExtras(site, site.vipGroups?.[0]?.name ?? site.instanceName ?? 'VI_1', site.interface);
@@ -141,9 +148,24 @@ function buildDirectorConfig(site: DirectorSite, host: string, vars: DirectorWit
     ...notifyOf(site.notify),
     ...extras.instance,
   };
-  const firstVip = site.vips[0] === undefined ? '' : bareVip(site.vips[0]);
   const group = (s: SiteService) => site.vipGroups?.find((g) => g.name === s.vipGroup);
-  const services: VirtualServer[] = site.services.map((s) => ({
+  const scripts = (site.notify && Object.keys(site.notify).length > 0) || extras.vrrpScripts.length > 0;
+  return {
+    // scripts run as root with script security on (keepalived refuses scripts without either)
+    globalDefs: { routerId: vars.routerId ?? host, ...(scripts || runsMiscChecks(services) ? { enableScriptSecurity: true, scriptUser: 'root' } : {}), ...extras.globalDefs },
+    ...(extras.vrrpScripts.length > 0 ? { vrrpScripts: extras.vrrpScripts } : {}),
+    vrrpInstances: site.vipGroups ? vipGroupInstances(inst, site.vipGroups, host, directors, (v) => vipEntry(v, site.interface)) : [inst],
+    ...(site.syncGroups && Object.keys(site.syncGroups).length > 0 ? { vrrpSyncGroups: syncGroupsOf(site.syncGroups) } : {}),
+    ...(site.services.some((s) => group(s)) ? { virtualServerGroups: site.services.flatMap((s) => { const g = group(s); return g ? [serverGroupOf(g, s.port, bareVip)] : []; }) } : {}),
+    virtualServers: services,
+    ...(site.raw !== undefined ? { raw: site.raw } : {}),
+  };
+}
+
+/** The site's virtual servers, as every director's config has them. */
+function virtualServersOf(site: DirectorSite): VirtualServer[] {
+  const firstVip = site.vips[0] === undefined ? '' : bareVip(site.vips[0]);
+  return site.services.map((s) => ({
     ...serviceAddress(s, firstVip),
     ...(s.delayLoop !== undefined ? { delayLoop: s.delayLoop } : {}),
     lbAlgo: s.lbAlgo ?? 'wrr',
@@ -156,17 +178,6 @@ function buildDirectorConfig(site: DirectorSite, host: string, vars: DirectorWit
       return { address: r.address, ...(s.fwmark === undefined ? { port } : {}), weight: r.weight ?? 1, ...(r.inhibitOnFailure ? { inhibitOnFailure: true } : {}), ...(check ? { check } : {}) };
     }),
   }));
-  const scripts = (site.notify && Object.keys(site.notify).length > 0) || extras.vrrpScripts.length > 0;
-  return {
-    // scripts run as root with script security on (keepalived refuses scripts without either)
-    globalDefs: { routerId: vars.routerId ?? host, ...(scripts || runsMiscChecks(services) ? { enableScriptSecurity: true, scriptUser: 'root' } : {}), ...extras.globalDefs },
-    ...(extras.vrrpScripts.length > 0 ? { vrrpScripts: extras.vrrpScripts } : {}),
-    vrrpInstances: site.vipGroups ? vipGroupInstances(inst, site.vipGroups, host, directors, (v) => vipEntry(v, site.interface)) : [inst],
-    ...(site.syncGroups && Object.keys(site.syncGroups).length > 0 ? { vrrpSyncGroups: syncGroupsOf(site.syncGroups) } : {}),
-    ...(site.services.some((s) => group(s)) ? { virtualServerGroups: site.services.flatMap((s) => { const g = group(s); return g ? [serverGroupOf(g, s.port, bareVip)] : []; }) } : {}),
-    virtualServers: services,
-    ...(site.raw !== undefined ? { raw: site.raw } : {}),
-  };
 }
 
 /**
@@ -204,11 +215,16 @@ export function directorConfigs(
     Object.entries(directors)
       .filter(([h, v]) => h !== host && v.address !== undefined)
       .map(([, v]) => v.address as string);
-  const configs = Object.fromEntries(Object.entries(directors).map(([h, v]) => [h, buildDirectorConfig(site, h, v, peersOf(h), directors)]));
+  const services = virtualServersOf(site);
+  const configs = Object.fromEntries(Object.entries(directors).map(([h, v]) => [h, buildDirectorConfig(site, h, v, peersOf(h), directors, services)]));
   return validateDirectorPair(configs, { ...(where.file ? { file: where.file } : {}), field: where.field ?? 'directors' });
 }
 
-const sameIp = (a: string, b: string): boolean => ipFamily(a) !== null && ipFamily(a) === ipFamily(b) && canonicalIp(a) === canonicalIp(b);
+/** An address's family and canonical form: two addresses are the same IP when their keys are equal (null: not an IP). */
+const ipKey = (a: string): string | null => {
+  const family = ipFamily(a);
+  return family === null ? null : `${family} ${canonicalIp(a)}`;
+};
 
 /**
  * Addresses that must differ, checked before any host is contacted (on the hosts they fail late and
@@ -232,14 +248,17 @@ export function siteAddressErrors(site: DirectorSite, directors: Readonly<Record
     }
   });
   const named = Object.entries(directors).filter(([, v]) => v.address !== undefined) as [string, DirectorVars & { address: string }][];
+  // each address's key once (a site's real servers: thousands)
+  const realServerKeys = site.services.map((s) => s.realServers.map((r) => ipKey(r.address)));
   for (const vip of [...new Set(vips)]) {
+    const vipKey = ipKey(vip);
     for (const [host, v] of named) {
-      if (sameIp(vip, v.address)) {
+      if (vipKey === ipKey(v.address)) {
         out.push(new LvsError('E_VALIDATION', `the VIP ${vip} is also the address of director ${host}`, { ...file, field: `${base}.${host}.address`, value: v.address, fix: 'a VIP moves between the directors: give it an address of its own, which no host has (in the reference site: the inventory var vip)' }));
       }
     }
     site.services.forEach((s, i) => s.realServers.forEach((r, j) => {
-      if (sameIp(vip, r.address)) {
+      if (vipKey === realServerKeys[i]![j]) {
         const name = where.hostOf?.(r.address);
         out.push(new LvsError('E_VALIDATION', `the VIP ${vip} is also the address of real server ${name ?? r.address}`, { ...file, ...(name ? {} : { field: `services[${i}].realServers[${j}].address` }), value: r.address, fix: 'a real server holds the VIP only on lo and needs an address of its own: give the VIP an address no host has (in the reference site: the inventory var vip)' }));
       }

@@ -5,12 +5,13 @@
  */
 import { LvsError, pathSuffix, ruleOf, ValidationErrors, valueAt } from 'lvs-play/kit';
 import { canonicalIp, ipFamily, isInterfaceName } from 'lvs-play/kit';
-import { keepalivedConfigSchema, scriptWords, type KeepalivedConfig, type ScriptCommand, type VrrpInstance, type Where } from './model.js';
+import { scriptWords, type KeepalivedConfig, type ScriptCommand, type VrrpInstance, type Where } from './model.js';
 import { normaliseVip } from './render.js';
 import { checkLvsSync, checkLvsSyncPair } from './sync.js';
 import { checkVrrpTiming } from './vrrp-version.js';
 import { checkGroupServer, checkServerGroups, checkSyncGroups } from './validate-groups.js';
 import { checkIp, checkPort, type Report } from './validate-fields.js';
+import { parseConfig, sameJson, type VirtualServersParses } from './parse.js';
 
 
 function collector(where: Where): { errors: LvsError[]; err: Report } {
@@ -38,8 +39,10 @@ export function validateKeepalived(cfg: unknown, where: Where): KeepalivedConfig
 export function validateDirectorPair(configsByHost: Record<string, unknown>, where: Where): Record<string, KeepalivedConfig> {
   const { errors, err } = collector(where);
   const typed: [string, KeepalivedConfig][] = [];
+  // the directors of a site share their virtual servers (site.ts): parsed once
+  const parses: VirtualServersParses = new Map();
   for (const host of Object.keys(configsByHost).sort()) {
-    const t = checkConfig(configsByHost[host], `${where.field}.${host}`, err);
+    const t = checkConfig(configsByHost[host], `${where.field}.${host}`, err, parses);
     if (t) typed.push([host, t]);
   }
   const at = (host: string, rest: string): string => `${where.field}.${host}${rest}`;
@@ -94,25 +97,17 @@ export function validateDirectorPair(configsByHost: Record<string, unknown>, whe
   checkLvsSyncPair(typed, at, err);
   const [firstHost, ...others] = typed;
   if (firstHost) {
-    const want = sameShape(firstHost[1].virtualServers);
     for (const [host, c] of others) {
-      if (sameShape(c.virtualServers) !== want) {
+      if (!sameJson(c.virtualServers, firstHost[1].virtualServers)) {
         err(at(host, '.virtualServers'), `virtual_server blocks differ from ${firstHost[0]}'s`, c.virtualServers.map((v) => v.fwmark !== undefined ? `fwmark ${v.fwmark}` : `${v.vip} ${v.port}`), 'give every director the same virtual servers, so a BACKUP that takes over balances the same way');
       }
       for (const k of ['vrrpSyncGroups', 'virtualServerGroups'] as const) {
-        if (sameShape(c[k] ?? []) !== sameShape(firstHost[1][k] ?? [])) err(at(host, `.${k}`), `${k === 'vrrpSyncGroups' ? 'vrrp_sync_group' : 'virtual_server_group'} blocks differ from ${firstHost[0]}'s`, (c[k] ?? []).map((g) => g.name), 'give every director the same groups');
+        if (!sameJson(c[k] ?? [], firstHost[1][k] ?? [])) err(at(host, `.${k}`), `${k === 'vrrpSyncGroups' ? 'vrrp_sync_group' : 'virtual_server_group'} blocks differ from ${firstHost[0]}'s`, (c[k] ?? []).map((g) => g.name), 'give every director the same groups');
       }
     }
   }
   if (errors.length > 0) throw new ValidationErrors(errors);
   return Object.fromEntries(typed);
-}
-
-/** JSON with object keys sorted: two directors' blocks compare by content, whatever the key order. */
-function sameShape(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
-  );
 }
 
 // ───────────────────────────── one config ─────────────────────────────
@@ -122,14 +117,14 @@ const NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 const PASS_RE = /^[!-~]+$/;
 const PASS_BAD = /["'\\#!${}]/;
 
-function checkConfig(input: unknown, base: string, err: Report): KeepalivedConfig | null {
-  const parsed = keepalivedConfigSchema.safeParse(input);
+function checkConfig(input: unknown, base: string, err: Report, parses: VirtualServersParses = new Map()): KeepalivedConfig | null {
+  const parsed = parseConfig(input, parses);
   let cfg: KeepalivedConfig;
   if (parsed.success) cfg = parsed.data as KeepalivedConfig;
   else {
     // a field rule (model.ts `rule`) leaves the shape intact: the rules between fields still run
     let shapeBroken = false;
-    for (const issue of parsed.error.issues) {
+    for (const issue of parsed.issues) {
       // Never echo a value that might be the auth_pass.
       const value = issue.path.includes('authentication') ? undefined : valueAt(input, issue.path);
       const rule = ruleOf(issue);

@@ -213,6 +213,7 @@ export async function runLoadedPlaybook(
   preflight(plays, o.playbook);
   const { execute, makeConnector, provenanceText, closeJumpHosts, sshSettings, endEarlyHelpers } = await engineFor(inv, contacted, o, warn);
   if (o.verbose >= 2 && sshSettings.size) out.write(provenanceText(sshSettings));
+  mark('planned'); // everything checked; no host contacted yet
 
   // what Ansible Vault opened is known now: hidden from the first line of output
   const redactor = new Redactor().add(...(inv.secrets ?? []));

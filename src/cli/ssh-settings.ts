@@ -4,6 +4,7 @@
  */
 import { LvsError, ValidationErrors } from '../errors.js';
 import { sshSettings, type SshSettings } from '../sshconfig/settings.js';
+import { ConfigFiles } from '../sshconfig/resolve.js';
 import type { HostView } from '../types.js';
 import type { Warn } from '../warnings.js';
 import { sshConnOfPsrp } from '../transport/pwsh-jump.js';
@@ -19,6 +20,7 @@ export interface SshCliOptions {
 export function resolveSshHosts(hosts: readonly HostView[], o: SshCliOptions, warn?: Warn): Map<string, SshSettings> {
   const out = new Map<string, SshSettings>();
   const errors: LvsError[] = [];
+  const cache = new ConfigFiles(); // every host reads the same ssh_config files: read and parsed once
   for (const h of hosts) {
     if (h.connection.type !== 'ssh' && h.connection.type !== 'psrp-ssh') continue;
     try {
@@ -27,6 +29,7 @@ export function resolveSshHosts(hosts: readonly HostView[], o: SshCliOptions, wa
         conn: h.connection.type === 'ssh' ? h.connection : sshConnOfPsrp(h.connection),
         ...(o.sshConfig ? { sshConfig: o.sshConfig } : {}),
         ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+        cache,
       });
       if (s.origin['HostName'] === 'default' && h.address !== h.name) s.origin['HostName'] = 'inventory address';
       s.warnings.forEach((w) => warn?.(w));

@@ -1,6 +1,7 @@
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { AnyResource, RoleInstance } from '../types.js';
 import { fromZod } from './zod-errors.js';
+import { PlainCache, plainKey } from './plain-key.js';
 
 /** What a role's use may carry beside its options: tags and `when`. */
 export interface RoleMeta {
@@ -26,10 +27,18 @@ export type RoleFactory<Input> = {} extends Input
 
 /** Defines a role; exists for type inference of its options. */
 export function defineRole<Input, Options>(def: RoleDefinition<Input, Options>): RoleFactory<Input> {
+  // a role is a function of its options: hosts giving equal plain options (every real server of a
+  // site) share one validation and one build, and so one set of resources (values, never mutated)
+  const builds = new PlainCache<ReturnType<typeof def.build>>(64);
   const factory = (input: Input | undefined, meta: RoleMeta = {}): RoleInstance => {
-    const parsed = def.options.safeParse(input ?? {});
-    if (!parsed.success) throw fromZod(parsed.error, input, { field: `${def.name}(options)` });
-    const built = def.build(parsed.data);
+    const key = plainKey(input ?? {});
+    let built = builds.get(key);
+    if (!built) {
+      const parsed = def.options.safeParse(input ?? {});
+      if (!parsed.success) throw fromZod(parsed.error, input, { field: `${def.name}(options)` });
+      built = def.build(parsed.data);
+      builds.set(key, built);
+    }
     return {
       type: 'role',
       name: def.name,

@@ -111,6 +111,29 @@ function problem(ctx: VarContext, name: string, schema: ZodTypeAny, issue: ZodIs
   });
 }
 
+type Plain = string | number | boolean | null | undefined;
+const isPlain = (v: unknown): v is Plain => v === null || (typeof v !== 'object' && typeof v !== 'function' && typeof v !== 'symbol' && !Object.is(v, -0));
+
+/**
+ * Good parses of one schema by plain input: a value set for a group or the whole inventory (`vip`)
+ * is parsed once for all its hosts (10 000 hosts: docs/scaling.md). Only plain results are kept
+ * (never an object two hosts would share); at most 256 inputs a schema.
+ */
+const plainParses = new WeakMap<object, Map<Plain, Plain>>();
+
+function parsedPlain(schema: object, input: unknown): { value: Plain } | undefined {
+  if (!isPlain(input)) return undefined;
+  const known = plainParses.get(schema);
+  return known?.has(input) ? { value: known.get(input) } : undefined;
+}
+
+function keepPlain(schema: object, input: unknown, output: unknown): void {
+  if (!isPlain(input) || !isPlain(output)) return;
+  let known = plainParses.get(schema);
+  if (!known) plainParses.set(schema, (known = new Map()));
+  if (known.size < 256) known.set(input, output);
+}
+
 /**
  * Reads `name` from `vars` through `schema`. Without a fallback, a missing var is parsed too (so an
  * `.optional()` schema yields undefined); with one, a missing var is the fallback.
@@ -118,8 +141,13 @@ function problem(ctx: VarContext, name: string, schema: ZodTypeAny, issue: ZodIs
 export function readVar<T>(ctx: VarContext, vars: Readonly<Record<string, unknown>>, name: string, schema: ZodType<T, ZodTypeDef, unknown>, fallback?: { value: T }): T {
   const input = vars[name];
   if (input === undefined && fallback) return fallback.value;
+  const known = parsedPlain(schema, input);
+  if (known) return known.value as T;
   const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    keepPlain(schema, input, parsed.data);
+    return parsed.data;
+  }
   const problems =
     input === undefined ? [problem(ctx, name, schema, null, input)] : parsed.error.issues.map((i) => problem(ctx, name, schema, i, input));
   if (!collector) throw problems.length === 1 ? problems[0] : new ValidationErrors(problems);

@@ -7,6 +7,7 @@ import { b64, checkFactResult, invalid, kv, metaOf, parseKv, redact, runOk, type
 import { metaShape, parseOptions, targetPath } from './options.js';
 import { applyFileChange, fileFactScript, parseFileState, type FileState } from './filewrite.js';
 import { editLines } from './lineinfile.js';
+import { PlainCache, plainKey } from '../dsl/plain-key.js';
 
 export const DEFAULT_SYSCTL_FILE = '/etc/sysctl.d/99-lvs-play.conf';
 
@@ -133,14 +134,13 @@ const sysctlOptions = z.object({
  * real server (10 000 hosts: docs/scaling.md). Inputs holding anything but plain values (a
  * function in `when`…) are validated each time.
  */
-const parsedCache = new Map<string, ReturnType<typeof sysctlOptions.parse>>();
+const parsedCache = new PlainCache<ReturnType<typeof sysctlOptions.parse>>(10_000);
 function parsedSysctl(o: SysctlOptions): ReturnType<typeof sysctlOptions.parse> {
-  const plain = typeof o === 'object' && o !== null && Object.values(o).every((v) => v === undefined || ['string', 'number', 'boolean'].includes(typeof v) || (Array.isArray(v) && v.every((x) => typeof x === 'string')));
-  const key = plain ? JSON.stringify(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : null;
-  const known = key === null ? undefined : parsedCache.get(key);
+  const key = plainKey(o);
+  const known = parsedCache.get(key);
   if (known) return known;
   const parsed = parseOptions('sysctl', sysctlOptions, o, "sysctl({ name: 'net.ipv4.ip_forward', value: 1 })");
-  if (key !== null && parsedCache.size < 10_000) parsedCache.set(key, parsed);
+  parsedCache.set(key, parsed);
   return parsed;
 }
 

@@ -1,6 +1,7 @@
 import { Listr, type ListrTask } from 'listr2';
 import type { HostView, RunReport, TaskResult, Transport } from '../types.js';
 import { runHostPlay } from './host-play.js';
+import { MANY_HOSTS, hostList, runSummarised } from './many-hosts.js';
 import { plainOutput } from './plain-output.js';
 import { ReadAhead } from './read-ahead.js';
 import { Redactor } from './redact.js';
@@ -63,6 +64,8 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
 
   const renderer = opts.renderer ?? pickRenderer();
   const plain = renderer === 'plain' ? plainOutput(opts.out ?? process.stdout) : null;
+  // an interactive renderer shows a batch of many hosts as one line (src/run/many-hosts.ts)
+  const summarise = renderer === 'default' || renderer === 'simple';
   const results: TaskResult[] = [];
   const connections = new Map<string, Promise<Transport>>();
   const unreachable = new Set<string>();
@@ -134,7 +137,9 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
     if (!conn) {
       conn = opts.connect(host);
       connections.set(host.name, conn);
-      conn.catch(() => connections.delete(host.name));
+      // a failure stays until the host's task reports it (runHost drops it then): the read-ahead's
+      // attempt is the host's one attempt, not tried again by its task
+      conn.catch(() => undefined);
     }
     return conn;
   };
@@ -149,10 +154,13 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
     const t0 = Date.now();
     let transport: Transport;
     let facts: FactCache | undefined;
+    // taken before the connection is awaited: a host that cannot connect leaves nothing behind
+    // (its read-ahead's error would hold the failed connection until the run ends)
+    const reads = readAhead.take(pp, host);
     try {
       transport = await connection(host);
       // the read-ahead's round trip also takes the host lock of a real run (src/transport/ssh-lock.ts)
-      const ahead = await readAhead.take(pp, host);
+      const ahead = await reads;
       if (ahead instanceof Error) {
         await transport.close().catch(() => undefined);
         throw ahead;
@@ -188,17 +196,20 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
 
   const list = new Listr(
     plays.map((pp) => ({
-      title: `PLAY [${pp.play.name}] ${pp.hosts.map((h) => h.name).join(', ') || '(no hosts matched)'}`,
+      title: `PLAY [${pp.play.name}] ${hostList(pp.hosts) || '(no hosts matched)'}`,
       skip: () => (stopped || signal.aborted ? 'stopped' : false),
       task: (_c: unknown, playTask) => {
         plain?.play(pp.play.name, pp.hosts, pp.batches.length);
         return playTask.newListr(
           pp.batches.map((batch, bi) => ({
-            title: pp.batches.length > 1 ? `batch ${bi + 1}/${pp.batches.length}: ${batch.map((h) => h.name).join(', ')}` : batch.map((h) => h.name).join(', '),
+            title: pp.batches.length > 1 ? `batch ${bi + 1}/${pp.batches.length}: ${hostList(batch)}` : hostList(batch),
             skip: () => (stopped || signal.aborted ? 'stopped' : false),
             task: (_c2: unknown, batchTask) => {
               plain?.batch(bi, pp.batches.length, batch);
               readAhead.start(pp, batch, (name) => unreachable.has(name) || failedHosts.has(name));
+              if (summarise && batch.length > MANY_HOSTS) {
+                return runSummarised(batch, opts.forks, (h, line) => runHost(pp, h, line).finally(() => batchHostDone(pp, batch)), batchTask);
+              }
               return batchTask.newListr(
                 batch.map((h) => hostTask(pp, h, () => batchHostDone(pp, batch))),
                 { concurrent: Math.max(1, opts.forks), exitOnError: false },
@@ -213,7 +224,9 @@ export async function execute(plays: readonly PlannedPlay[], opts: ExecuteOption
       concurrent: false,
       exitOnError: false,
       renderer: plain ? 'silent' : renderer,
-      collectErrors: 'minimal',
+      // the run reports every failure itself: listr2 keeping each one (with its stack) would hold
+      // 10 000 of them when 10 000 hosts are unreachable
+      collectErrors: false,
       // the CLI handles Ctrl-C itself (close connections, recap); listr2's own handler exits 127
       registerSignalListeners: false,
       rendererOptions: { collapseSubtasks: false, collapseSkips: true, showErrorMessage: true },

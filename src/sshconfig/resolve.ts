@@ -7,11 +7,11 @@
  * it came from.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { LvsError } from '../errors.js';
 import { parseSshConfig, type Directive } from './parse.js';
-import { expandTokens } from './tokens.js';
+import { expandTokens, localUser } from './tokens.js';
 import { globMatch, patternListMatches } from './pattern.js';
 
 export { globMatch, patternListMatches };
@@ -50,8 +50,43 @@ export interface ResolveInput {
   /** Used when neither `first` nor the files set the keyword (hop defaults inherited from the target). */
   fallback?: readonly GivenOption[];
   readFile?: (path: string) => string | null;
+  /** Files already read by this run's other hosts (resolveSshHosts: one read of each for 10 000 hosts). */
+  cache?: ConfigFiles;
   home?: string;
   localUser?: string;
+}
+
+/**
+ * The ssh_config files of one pass over many hosts, each read, parsed and (an Include glob's
+ * folder) listed once. A file that cannot be read or parsed is not kept: each host reports it.
+ */
+export class ConfigFiles {
+  private readonly parsed = new Map<string, Directive[] | null>();
+  private readonly listed = new Map<string, string[] | null>();
+  constructor(private readonly readFile: (path: string) => string | null = readOrNull) {}
+
+  directives(path: string): Directive[] | null {
+    let d = this.parsed.get(path);
+    if (d === undefined) {
+      const text = this.readFile(path);
+      this.parsed.set(path, (d = text === null ? null : parseSshConfig(text, path)));
+    }
+    return d;
+  }
+
+  /** The names in a folder, or null when it cannot be listed. */
+  names(dir: string): string[] | null {
+    let n = this.listed.get(dir);
+    if (n === undefined) {
+      try {
+        n = readdirSync(dir);
+      } catch {
+        n = null;
+      }
+      this.listed.set(dir, n);
+    }
+    return n;
+  }
 }
 
 const ACCUMULATE = new Set(['identityfile', 'certificatefile', 'localforward', 'remoteforward', 'dynamicforward', 'sendenv']);
@@ -72,7 +107,7 @@ interface Ctx {
   localUser: string;
   values: Map<string, Value[]>;
   warnings: string[];
-  read: (path: string) => string | null;
+  files: ConfigFiles;
 }
 
 function setValue(c: Ctx, key: string, args: string[], from: string): void {
@@ -125,20 +160,16 @@ function includeFiles(c: Ctx, pattern: string, system: boolean): string[] {
   const p = pattern.replace(/^~(?=\/|$)/, c.home);
   const abs = isAbsolute(p) ? p : join(system ? '/etc/ssh' : join(c.home, '.ssh'), p);
   if (!/[*?]/.test(basename(abs))) return [abs];
-  let names: string[];
-  try {
-    names = readdirSync(dirname(abs));
-  } catch {
-    return [];
-  }
+  const names = c.files.names(dirname(abs));
+  if (names === null) return [];
   return names.filter((n) => globMatch(basename(abs), n) && !n.startsWith('.')).sort().map((n) => join(dirname(abs), n));
 }
 
 function applyFile(c: Ctx, file: ConfigFile, depth: number): void {
-  const text = c.read(file.path);
-  if (text === null) return;
+  const directives = c.files.directives(file.path);
+  if (directives === null) return;
   let active = true;
-  for (const d of parseSshConfig(text, file.path)) {
+  for (const d of directives) {
     if (d.key === 'host') active = patternListMatches(d.args, c.input.host, false);
     else if (d.key === 'match') active = matchLine(c, d);
     else if (!active) continue;
@@ -163,10 +194,10 @@ export function resolveSshConfig(input: ResolveInput): Resolved {
   const c: Ctx = {
     input,
     home: input.home ?? homedir(),
-    localUser: input.localUser ?? userInfo().username,
+    localUser: input.localUser ?? localUser(),
     values: new Map(),
     warnings: [],
-    read: input.readFile ?? readOrNull,
+    files: input.cache ?? new ConfigFiles(input.readFile),
   };
   for (const o of input.first ?? []) setValue(c, o.key.toLowerCase(), o.args, o.from);
   for (const f of input.files) applyFile(c, f, 0);

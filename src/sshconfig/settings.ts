@@ -3,14 +3,14 @@
  * first, then ssh_config, then OpenSSH's defaults — typed, expanded, and each with its origin
  * (`inventory …`, `FILE:LINE`, `default`) for `-vv`.
  */
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { LvsError } from '../errors.js';
 import { isPort } from '../schema/net.js';
 import { quote } from '../shell/quote.js';
 import type { SshConnection } from '../types.js';
-import { defaultConfigFiles, resolveSshConfig, type GivenOption, type Value } from './resolve.js';
-import { connectionTokens, expandPath, expandTokens, type Tokens } from './tokens.js';
+import { defaultConfigFiles, resolveSshConfig, type ConfigFiles, type GivenOption, type Value } from './resolve.js';
+import { connectionTokens, expandPath, expandTokens, localUser, type Tokens } from './tokens.js';
 
 export interface JumpSpec {
   host: string;
@@ -58,6 +58,8 @@ export interface SettingsInput {
   /** Used only when nothing else set the keyword (a hop inherits the target's key and known_hosts). */
   fallback?: GivenOption[];
   home?: string;
+  /** The ssh_config files as other hosts of this pass read them (resolve.ts ConfigFiles). */
+  cache?: ConfigFiles;
 }
 
 /** Without ConnectTimeout anywhere: 10 s (OpenSSH waits for the kernel; a run should not). */
@@ -124,7 +126,7 @@ function endpointOf(one: One, host: string): { hostname: string; port: number; u
   const portV = one('port');
   const port = portV ? Number(portV.args[0]) : 22;
   if (!isPort(port)) throw new LvsError('E_INVENTORY', 'Port is not a port number', { field: portV?.from, value: portV?.args[0] });
-  return { hostname, port, user: one('user')?.args[0] ?? userInfo().username };
+  return { hostname, port, user: one('user')?.args[0] ?? localUser() };
 }
 
 /** Identity files (expanded; ssh's defaults when none is set), the agent socket, known_hosts files. */
@@ -147,7 +149,7 @@ export function sshSettings(input: SettingsInput): SshSettings {
   const files = defaultConfigFiles(input.sshConfig ?? input.conn.sshConfig, home);
   const first = [...(input.first ?? []), ...inventoryOptions(input.conn)];
   if (input.timeoutMs !== undefined) first.push({ key: 'ConnectTimeout', args: [String(input.timeoutMs / 1000)], from: '--timeout' });
-  const r = resolveSshConfig({ host: input.host, first, files, ...(input.fallback ? { fallback: input.fallback } : {}), home });
+  const r = resolveSshConfig({ host: input.host, first, files, ...(input.fallback ? { fallback: input.fallback } : {}), ...(input.cache ? { cache: input.cache } : {}), home });
   const one: One = (k) => r.values.get(k)?.[0];
   const origin: Record<string, string> = {};
   for (const [name, k] of Object.entries(KEYWORDS)) origin[name] = (r.values.get(k) ?? []).map((v) => v.from).join(', ') || 'default';

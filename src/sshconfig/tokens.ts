@@ -5,6 +5,10 @@
 import { hostname as localHostname, homedir, userInfo } from 'node:os';
 import { LvsError } from '../errors.js';
 
+let localUserName: string | undefined;
+/** The local user (%u, and ssh's default User), asked of the system once: a run resolves thousands of hosts. */
+export const localUser = (): string => (localUserName ??= userInfo().username);
+
 export type Tokens = Partial<Record<'h' | 'p' | 'r' | 'u' | 'd' | 'n' | 'l' | 'L' | 'i', string>>;
 
 /** Replaces each `%x` by tokens[x]; `%%` is `%`. A token not in `tokens` is an error naming `where`. */
@@ -27,7 +31,7 @@ export function connectionTokens(o: { hostname: string; port: number; user: stri
     p: String(o.port),
     r: o.user,
     n: o.original,
-    u: userInfo().username,
+    u: localUser(),
     d: homedir(),
     l: local,
     L: local.split('.')[0] as string,

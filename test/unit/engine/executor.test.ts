@@ -17,6 +17,7 @@ function runner(hosts: HostView[], failConnect: string[] = []) {
     const plays = selectPlaybook(pb, { file: 'test.ts', select, ...(o.tags ? { tags: o.tags } : {}), ...(o.skipTags ? { skipTags: o.skipTags } : {}), ...(o.limit ? { limit: o.limit } : {}) });
     let open = 0;
     let maxOpen = 0;
+    const attempts: string[] = [];
     const report = await execute(plays, {
       check: o.check ?? false,
       diff: true,
@@ -26,6 +27,7 @@ function runner(hosts: HostView[], failConnect: string[] = []) {
       playbook: 'test.ts',
       inventory: 'test',
       connect: async (h) => {
+        attempts.push(h.name);
         if (failConnect.includes(h.name)) throw new Error(`connect ECONNREFUSED ${h.name}`);
         open++;
         maxOpen = Math.max(maxOpen, open);
@@ -34,7 +36,7 @@ function runner(hosts: HostView[], failConnect: string[] = []) {
         return new LocalTransport(h.name);
       },
     });
-    return { report, maxOpen };
+    return { report, maxOpen, attempts };
   };
 }
 
@@ -149,8 +151,10 @@ describe('executor', () => {
   it('reports an unreachable host and goes on with the others', async () => {
     const dir = tempDir();
     const pb = playbook('t', [play('p', { hosts: 'all' }, (h) => [marker(join(dir, h.name), 'x')])]);
-    const { report } = await runner([localHost('up'), localHost('down')], ['down'])(pb);
+    const { report, attempts } = await runner([localHost('up'), localHost('down')], ['down'])(pb);
     expect(report.summary.down).toMatchObject({ unreachable: 1, ok: 0, changed: 0 });
+    // one attempt (the read-ahead's), reported by the host's task: not tried a second time
+    expect(attempts.filter((h) => h === 'down')).toEqual(['down']);
     expect(report.summary.up).toMatchObject({ changed: 1 });
   });
 

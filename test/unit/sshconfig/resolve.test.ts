@@ -1,9 +1,9 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSshConfig } from '../../../src/sshconfig/parse.js';
-import { patternListMatches, resolveSshConfig } from '../../../src/sshconfig/resolve.js';
+import { ConfigFiles, patternListMatches, resolveSshConfig } from '../../../src/sshconfig/resolve.js';
 import { parseProxyJump, sshSettings } from '../../../src/sshconfig/settings.js';
 import { parseSshArgs } from '../../../src/inventory/ssh-args.js';
 import { mapAnsibleVars } from '../../../src/inventory/ansible-vars.js';
@@ -89,6 +89,29 @@ describe('resolution', () => {
     expect(a.values.has('proxyjump')).toBe(false);
     const first = resolveSshConfig({ host: 'a', first: [{ key: 'ProxyJump', args: ['k'], from: 'inv' }], files: only(h, '.ssh/config'), home: h });
     expect(first.values.has('proxycommand')).toBe(false);
+  });
+});
+
+describe('many hosts in one pass (ConfigFiles)', () => {
+  it('reads, parses and lists each file once; each host still resolves as alone; an unreadable file is not kept', () => {
+    const h = home({ '.ssh/config': 'Include conf.d/*\nHost web*\n  User deploy\nHost *\n  Port 2222\n', '.ssh/conf.d/a': 'Host web2\n  Port 22\n' });
+    const reads: string[] = [];
+    const cache = new ConfigFiles((p) => {
+      reads.push(p);
+      return readFileSync(p, 'utf8');
+    });
+    const hosts = ['web1', 'web2', 'db1', 'web1'];
+    const shared = hosts.map((host) => resolveSshConfig({ host, files: only(h, '.ssh/config'), home: h, cache }).values);
+    expect(shared).toEqual(hosts.map((host) => resolveSshConfig({ host, files: only(h, '.ssh/config'), home: h }).values));
+    expect(reads).toEqual([join(h, '.ssh/config'), join(h, '.ssh/conf.d/a')]);
+    let fail = true;
+    const flaky = new ConfigFiles((p) => {
+      if (fail) throw new Error(`cannot read ${p}`);
+      return 'Host *\n  Port 2200\n';
+    });
+    expect(() => resolveSshConfig({ host: 'a', files: only(h, 'x'), home: h, cache: flaky })).toThrow(/cannot read/);
+    fail = false;
+    expect(resolveSshConfig({ host: 'a', files: only(h, 'x'), home: h, cache: flaky }).values.get('port')?.[0]?.args).toEqual(['2200']);
   });
 });
 

@@ -5,7 +5,8 @@
  * docs/site.md lists them with the seed walkthrough's values.
  */
 import { directorsOf, secretFromEnv, type HostView } from 'lvs-play';
-import { absPath, anyIpv4, flag, ifaceName, listOf, scheduler, wholeNumber, z, type SchedulerName } from 'lvs-play/kit';
+import { absPath, anyIpv4, flag, ifaceName, listOf, scheduler, wholeNumber, words, z, type SchedulerName } from 'lvs-play/kit';
+import { programsIpvs } from 'lvs-play/roles';
 
 // Which hosts play which part, the VIPs, ports and weights: the site model ('lvs-play': groupOf,
 // groupPattern, vipsOf, portsOf, weightOf, realServersOf; src/site), which status, drain and init
@@ -105,9 +106,18 @@ function trackScriptsOf(host: HostView): TrackScriptSetting[] {
   }));
 }
 
-/** Connection sync: on by default when the site has two or more directors (`lvs_sync`). */
+/** keepalived's daemon arguments (`keepalived_args`, default `-D`). */
+export function keepalivedArgsOf(host: HostView): string[] {
+  return host.var('keepalived_args', words.describe('[-D]'), ['-D']);
+}
+
+/**
+ * Connection sync: on by default when the site has two or more directors and keepalived runs its
+ * checker (programs IPVS); keepalived with VRRP only (`--vrrp`, a kernel without IPVS) has no
+ * connections to sync, and its VRRP process crashes on lvs_sync_daemon there (`lvs_sync`).
+ */
 function lvsSyncOf(host: HostView, vrrpInterface: string): VrrpSettings['lvsSync'] {
-  if (!host.var('lvs_sync', flag, true) || directorsOf(host).length < 2) return undefined;
+  if (!host.var('lvs_sync', flag, programsIpvs(keepalivedArgsOf(host))) || directorsOf(host).length < 2) return undefined;
   const syncId = host.var('lvs_sync_id', wholeNumber(0, 255).describe('51').optional());
   const maxlen = host.var('lvs_sync_maxlen', wholeNumber(1, 65507).describe('1400').optional());
   return { interface: host.var('lvs_sync_interface', ifaceName, vrrpInterface), ...(syncId !== undefined ? { syncId } : {}), ...(maxlen !== undefined ? { maxlen } : {}) };

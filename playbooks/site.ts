@@ -23,7 +23,7 @@
  *                        vrrp_advert_int, vrrp_track_interfaces, vrrp_track_scripts: docs/site.md.
  */
 import { directorsOf, groupOf, groupPattern, play, playbook, portsOf, realServersOf, vipsOf, type HostView } from 'lvs-play';
-import { absPath, flag, words, z } from 'lvs-play/kit';
+import { absPath, flag, z } from 'lvs-play/kit';
 import {
   directorBase,
   firewall,
@@ -34,7 +34,7 @@ import {
   type DirectorSite,
   type KeepalivedBuildInput,
 } from 'lvs-play/roles';
-import { checkListenersOf, serviceOf, vrrpOf, windowsNicsOf } from './site-settings.js';
+import { checkListenersOf, keepalivedArgsOf, serviceOf, vrrpOf, windowsNicsOf } from './site-settings.js';
 import { checkFor, healthChecksOf, inhibitOnFailureOf } from './site-checks.js';
 import { instancesPart, marksOf, siteVipsOf } from './site-vip-groups.js';
 
@@ -121,7 +121,7 @@ export default playbook('lvs-dr', [
     build,
     hosts: groupPattern('directors'),
     group: (host) => groupOf(host, 'directors'),
-    service: (host) => ({ args: host.var('keepalived_args', words.describe('[-D]'), ['-D']) }),
+    service: (host) => ({ args: keepalivedArgsOf(host) }),
     file: 'playbooks/site.ts',
   }),
 ]);

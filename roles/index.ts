@@ -54,6 +54,7 @@ export {
   validateDirectorPair,
   renderKeepalivedConf,
   redactKeepalivedConf,
+  programsIpvs,
   type KeepalivedBuildInput,
   type KeepalivedInstall,
   type KeepalivedServiceInput,

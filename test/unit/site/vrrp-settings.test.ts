@@ -1,7 +1,7 @@
 /**
  * The reference site's VRRP settings (playbooks/site-settings.ts) for issue 22: vrrp_version,
  * vrrp_advert_int (whole seconds under VRRPv2), vrrp_track_interfaces / vrrp_track_scripts and
- * lvs_sync (on with two or more directors), read through their schemas with their defaults.
+ * lvs_sync (on with two or more directors whose keepalived programs IPVS), read through their schemas with their defaults.
  */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,11 @@ describe('site VRRP settings', () => {
   it('lvs_sync: off by the var (also "no" as INI gives it), or with one director; interface, id and maxlen settable', () => {
     expect(vrrpOf(lvs1({ lvs_sync: false })).lvsSync).toBeUndefined();
     expect(vrrpOf(lvs1({ lvs_sync: 'no' })).lvsSync).toBeUndefined();
+    // keepalived with VRRP only programs no IPVS: nothing to sync (and its VRRP process crashes on
+    // lvs_sync_daemon without IPVS), unless the inventory asks for it
+    expect(vrrpOf(lvs1({ keepalived_args: ['-D', '--vrrp'] })).lvsSync).toBeUndefined();
+    expect(vrrpOf(lvs1({ keepalived_args: '-D -P' })).lvsSync).toBeUndefined();
+    expect(vrrpOf(lvs1({ keepalived_args: ['-D', '--vrrp'], lvs_sync: true })).lvsSync).toEqual({ interface: 'eth0' });
     const one: InventorySpec = { ...DEFAULT_SPEC, groups: { ...DEFAULT_SPEC.groups, directors: { ...DEFAULT_SPEC.groups!.directors!, hosts: { lvs1: { address: '10.77.0.14' } } } } };
     expect(vrrpOf(lvs1(undefined, one)).lvsSync).toBeUndefined();
     expect(vrrpOf(lvs1({ lvs_sync_interface: 'eth1', lvs_sync_id: '7', lvs_sync_maxlen: 1400 })).lvsSync).toEqual({ interface: 'eth1', syncId: 7, maxlen: 1400 });

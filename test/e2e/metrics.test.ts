@@ -2,13 +2,17 @@
 // prometheus, queried through prometheus's HTTP API: after 100 requests through the VIP the
 // connection counters (lvs_ipvs_connections_total) rose by 100 across the real servers, in their
 // weight ratio (wrr 3:1). `promtool check metrics` passes on the VM lab's output (IPVS series there).
+// Last (issue 22, point 6, the real-IPVS part): the site with two VIP groups (VI_a 10.77.0.10 on
+// lvs1, VI_b 10.77.0.11 on lvs2), both VIPs served by the real servers; lvs2's keepalived crashes →
+// both VIPs on lvs1, both still served; then the standard site (one VIP) again.
 // Needs root, qemu and /dev/net/tun; otherwise it is SKIPPED with the reason in its name.
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labHosts, labUp, loadTopology, reserveLab, vmVariantUnavailable, type LabReservation } from '../../src/lab/index.js';
 import { startExporter, startPrometheus } from '../lab/observe-support.js';
 import { PORT, okReport, runSite } from './site.js';
-import { failed, giveLabBack, requests, sleep, startHttp, tally, vmHasVip, waitFor } from './support.js';
+import { sh } from '../../src/shell/quote.js';
+import { failed, giveLabBack, onNetns, onVm, requests, sleep, startHttp, tally, vmHasVip, waitFor, type Answer } from './support.js';
 
 const reason = await vmVariantUnavailable();
 if (reason) console.warn(`e2e metrics (real IPVS) SKIPPED: ${reason}`);
@@ -106,5 +110,64 @@ describe.skipIf(reason !== null)(`the exporter on real IPVS, scraped by promethe
     expect(Math.abs((rose.rs1 ?? 0) - (100 * w1) / (w1 + w2))).toBeLessThanOrEqual(2);
     // the counters agree with who answered
     expect(tally(answers)).toEqual({ rs1: rose.rs1, rs2: rose.rs2 });
+  });
+
+  it('two VIP groups (VI_a 10.77.0.10 on lvs1, VI_b 10.77.0.11 on lvs2): both served; lvs2\'s keepalived crashes → both on lvs1, both still served', async () => {
+    const B = '10.77.0.11';
+    const GROUPS = { vip_groups: [{ name: 'VI_a', vips: [VIP], master: 'lvs1' }, { name: 'VI_b', vips: [B], master: 'lvs2' }] };
+    const [lvs1, lvs2] = [addr('lvs1'), addr('lvs2')];
+    const holders = async (v: string): Promise<string> => (await Promise.all([lvs1, lvs2].map((a) => vmHasVip(a, v)))).map((x, i) => (x ? `lvs${i + 1}` : '')).filter(Boolean).join('+') || 'none';
+    const held = async (): Promise<string> => `${VIP}=${await holders(VIP)} ${B}=${await holders(B)}`;
+    const both = async (): Promise<Record<string, Answer[]>> =>
+      Object.fromEntries(await Promise.all([VIP, B].map(async (v) => [v, await requests(20, { url: `http://${v}:${PORT}/`, timeoutS: 2 })] as const)));
+    const summary = (a: Record<string, Answer[]>): string => Object.entries(a).map(([v, x]) => `${v} ${JSON.stringify(tally(x))}`).join(', ');
+    const expectServed = (a: Record<string, Answer[]>): void => {
+      for (const x of Object.values(a)) {
+        expect(x.filter(failed)).toEqual([]);
+        expect(Object.keys(tally(x)).sort()).toEqual(['rs1', 'rs2']);
+      }
+    };
+    let back: Awaited<ReturnType<typeof runSite>> | undefined;
+    try {
+      const run = await runSite(20 * 60_000, GROUPS);
+      okReport(run);
+      const split = `${VIP}=lvs1 ${B}=lvs2`;
+      await waitFor(split, 30_000, async () => (await held()) === split, 500);
+      for (const h of RS) expect(await onNetns(h, 'ip -o -4 addr show dev lo')).toContain(` ${B}/32 `);
+      const before = await both();
+      log(`two VIPs: site run with vip_groups ${run.seconds} s; held ${split}; 20 requests each: ${summary(before)}`);
+      expectServed(before);
+
+      // a crash (frozen first, so its VRRP child cannot send a priority-0 advert), as failover.test.ts does
+      const t0 = Date.now();
+      await onVm(lvs2, 'systemctl kill --signal=SIGSTOP keepalived && systemctl kill --signal=SIGKILL keepalived');
+      await waitFor('lvs1 to hold both VIPs', 15_000, async () => (await vmHasVip(lvs1, VIP)) && (await vmHasVip(lvs1, B)), 200);
+      const tookMs = Date.now() - t0;
+      await waitFor(`${B} to answer through lvs1`, 15_000, async () => {
+        const [a] = await requests(1, { url: `http://${B}:${PORT}/`, timeoutS: 1 });
+        return a !== undefined && !failed(a);
+      }, 300);
+      const after = await both();
+      log(`two VIPs: lvs2's keepalived SIGKILLed → both VIPs on lvs1 after ${tookMs} ms (incl. the ssh command, limit 15000 ms; held now: ${await held()}); 20 requests each: ${summary(after)}`);
+      expectServed(after);
+
+      await onVm(lvs2, 'systemctl start keepalived');
+      const t1 = Date.now();
+      await waitFor(`${split} again`, 30_000, async () => (await held()) === split, 500);
+      log(`two VIPs: lvs2's keepalived started → each VIP on its master after ${Date.now() - t1} ms`);
+    } finally {
+      // the standard site again (one VIP, one instance); 10.77.0.11 off the real servers' lo (the role does not prune it)
+      back = await runSite();
+      await Promise.all(RS.map((h) => onNetns(h, sh`ip addr del ${`${B}/32`} dev lo 2>/dev/null; :`)));
+      for (const a of [lvs1, lvs2]) {
+        if (!(await vmHasVip(a, B))) continue;
+        log(`${B} still on ${a} after the standard site: removed`);
+        await onVm(a, sh`ip addr del ${`${B}/32`} dev eth0`);
+      }
+    }
+    okReport(back);
+    await waitFor('lvs1 alone to hold the VIP again', 30_000, async () => (await held()) === `${VIP}=lvs1 ${B}=none`, 500);
+    const [a] = await requests(1, { url: VIP_URL, timeoutS: 2 });
+    expect(a && !failed(a), a?.body).toBe(true);
   });
 });

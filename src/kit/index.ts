@@ -58,6 +58,8 @@ export {
 } from '../resources/filewrite.js';
 // the bytes a write sends: a Buffer or a control-node file, streamed in chunks, hashed once
 export { bufferStream, localFile, type LocalFile } from '../resources/content.js';
+/** Writes a command's stdin (text, a Buffer or a ByteStream, chunk by chunk with backpressure) and ends it: for transport authors. */
+export { feedStdin, type StdinPart } from '../transport/stdin.js';
 export {
   fileSetScript,
   parseFileSet,

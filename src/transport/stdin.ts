@@ -6,6 +6,7 @@
 import type { Writable } from 'node:stream';
 import type { ByteStream } from '../types.js';
 
+/** One part of a command's stdin: text, bytes, or a ByteStream sent chunk by chunk. */
 export type StdinPart = string | Buffer | ByteStream;
 
 function isStream(p: StdinPart): p is ByteStream {

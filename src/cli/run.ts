@@ -75,7 +75,7 @@ export function detailedExitCode(report: RunReport, code: number): number {
  * The NTLM helpers of the WinRM hosts (a local pwsh each, about a second to start) start before the
  * engine loads, so that start overlaps the rest of the start-up. Returns a disposer for those no host took.
  */
-async function startWinRmHelpersEarly(hosts: readonly HostView[]): Promise<() => void> {
+async function startWinRmHelpersEarly(hosts: readonly HostView[], forks: number): Promise<() => void> {
   const ntlm = hosts.filter((h) => h.connection.type === 'winrm' && h.connection.authentication !== 'Basic');
   if (!ntlm.length) return () => undefined;
   const { findPwsh } = await import('../transport/pwsh-find.js');
@@ -85,7 +85,8 @@ async function startWinRmHelpersEarly(hosts: readonly HostView[]): Promise<() =>
   } catch {
     return () => undefined; // no pwsh here: each host's connect says so, as it always did
   }
-  return (await import('../transport/winrm/auth-helper.js')).prestartHelpers(pwsh, ntlm.length);
+  // at most one per host the run contacts at once (--forks): each is a pwsh process
+  return (await import('../transport/winrm/auth-helper.js')).prestartHelpers(pwsh, Math.min(ntlm.length, Math.max(1, forks)));
 }
 
 /** The main job: load, validate everything, then run (or list). Returns the exit code. */
@@ -186,7 +187,7 @@ async function writeReport(report: RunReport, o: CliOptions, out: NodeJS.Writabl
  */
 async function engineFor(inv: Inventory, contacted: ReadonlySet<string>, o: CliOptions, warn: ReturnType<typeof onceWarner>) {
   const hosts = inv.hosts.filter((h) => contacted.has(h.name));
-  const endEarlyHelpers = await startWinRmHelpersEarly(hosts);
+  const endEarlyHelpers = await startWinRmHelpersEarly(hosts, o.forks);
   try {
     const engine = await runEngine();
     mark('engine');

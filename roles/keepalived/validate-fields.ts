@@ -1,5 +1,5 @@
 /** The field checks validate.ts and validate-groups.ts share: an IP address, a port; problems go to a `Report`. */
-import { ipFamily } from 'lvs-play/kit';
+import { ipFamily, isPort } from 'lvs-play/kit';
 
 export type Report = (field: string, message: string, value: unknown, fix: string) => void;
 
@@ -10,7 +10,7 @@ export function checkIp(v: string | undefined, field: string, what: string, err:
 }
 
 export function checkPort(v: number | undefined, field: string, err: Report): boolean {
-  if (v !== undefined && v >= 1 && v <= 65535) return true;
+  if (v !== undefined && isPort(v)) return true;
   err(field, v === undefined ? 'a port is needed' : 'port out of range', v, 'a port is an integer from 1 to 65535');
   return false;
 }

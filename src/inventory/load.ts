@@ -66,7 +66,11 @@ const shown = (cwd: string, p: string): string => {
 /** Where `ref` points: the candidates tried in order, and the first that exists. */
 export async function locateInventory(ref: string, cwd: string): Promise<{ path: string; kind: Kind }> {
   const bare = !ref.includes('/') && !ref.includes('\\') && extname(ref) === '' && ref !== '.' && ref !== '..';
-  const candidates = bare ? [...SEARCH_EXTS.map((e) => join(cwd, 'inventory', `${ref}${e}`)), resolve(cwd, ref)] : [resolve(cwd, ref)];
+  // a path without an extension (`-i inventory/prod`) also finds that file with one (inventory/prod.ts)
+  const withExts = (base: string) => SEARCH_EXTS.map((e) => `${base}${e}`);
+  const candidates = bare
+    ? [...withExts(join(cwd, 'inventory', ref)), resolve(cwd, ref)]
+    : extname(ref) === '' ? [resolve(cwd, ref), ...withExts(resolve(cwd, ref)).filter((c) => c !== resolve(cwd, ref))] : [resolve(cwd, ref)];
   for (const c of candidates) {
     const kind = await kindOf(c);
     if (kind) return { path: c, kind };

@@ -72,6 +72,13 @@ describe('locating -i NAME', () => {
     expect((await locateInventory(join(fixtures, 'site.ini'), cwd)).kind).toBe('ini');
   });
 
+  it('a path without an extension also finds the file with one (-i inventory/prod → inventory/prod.ts)', async () => {
+    const cwd = tree({ 'inventory/prod.ts': 'export default {}', 'hosts/web': '', 'hosts/web.ini': '' });
+    expect(await locateInventory('inventory/prod', cwd)).toEqual({ path: join(cwd, 'inventory/prod.ts'), kind: 'module' });
+    // the file as named comes first
+    expect((await locateInventory('hosts/web', cwd)).path).toBe(join(cwd, 'hosts/web'));
+  });
+
   it('not found: E_LOAD naming what was tried and what exists', async () => {
     const cwd = tree({ 'inventory/prod.ts': '', 'inventory/lab.ts': '' });
     const e = await failure(loadInventory('staging', { cwd }));

@@ -45,7 +45,8 @@ export function floorSection(samples: readonly Sample[], bench: string): string[
   const at = mine.map((s) => s.at.slice(0, 16)).sort();
   const L = [FLOOR_BEGIN, '## Small runs against the floor', '',
     `Run \`${bench}\`, ${at[0] ?? '?'}–${at.at(-1)?.slice(11) ?? '?'} UTC; median wall of the runs, each lvs-play no-change sample followed by one of the floor`,
-    '(the job\'s reads as N parallel OpenSSH sessions: bench/tools.ts); --check is set against the same floor (it makes the same reads).',
+    `(the job's reads as N parallel OpenSSH sessions: bench/tools.ts); --check is set against the same floor (it makes the same reads). lvs-play ran on Node ${process.version}`,
+    '(the `node` on PATH: `PATH=$(dirname $(bash scripts/node24.sh)):$PATH npm run bench -- --floor-only` measures Node 24).',
     `Machine load (1-minute load average at each sample's start, 2 cores shared with other work): median ${loads.length ? median(loads).toFixed(1) : '?'}` +
       `${loads.length ? ` (${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})` : ''}. Targets: 1 host ≤ 1.8, 50 hosts ≤ 1.2.`, '', '```'];
   for (const n of sizes) L.push(`no-change converge, ${hostWord(n)}: lvs-play/floor = ${f2(wall(n, 'lvs-play', 'nochange') / wall(n, 'floor', 'nochange'))}`);

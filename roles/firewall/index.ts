@@ -46,7 +46,7 @@ export function firewallResources(o: FirewallOptions): AnyResource[] {
     for (const m of markRules(o)) res.push(iptablesRule(MARK_CHAIN, m, [], 'append'));
     if (o.prune) res.push(iptablesPrune(o.chain, rules.map((r) => r.id)));
     if (o.defaultDrop) res.push(iptablesDropPolicy(o.chain));
-    if (o.persist) res.push(iptablesPersist(o.persistFile, { chain: o.chain, ids: rules.map((r) => r.id), prune: o.prune }));
+    if (o.persist) res.push(iptablesPersist(o.persistFile, { chain: o.chain, ids: rules.map((r) => r.id), prune: o.prune, marks: markRules(o).map((m) => m.id) }));
   } else {
     res.push(nftTable(o.nftFile, rules, o.defaultDrop, markRules(o)));
     if (o.persist) res.push(nftBoot(o.nftFile));

@@ -7,6 +7,7 @@
 import { defineResource, type Fact, type Resource } from 'lvs-play';
 import { applyFileSet, b64, checkFactResult, fileSetScript, kv, osFactScript, type OsFamily, parseFileSet, parseKv, parseOsFacts, raw, runOk, sh, shJoin } from 'lvs-play/kit';
 import { COMMENT_PREFIX, type FwRule } from './rules.js';
+import { MARK_CHAIN } from './marks.js';
 
 const NEED_IPTABLES = sh`command -v iptables >/dev/null 2>&1 || { echo 'iptables is not installed (install it, e.g. with director-base)' >&2; exit 127; }`;
 
@@ -214,6 +215,8 @@ export interface ManagedRules {
   chain: string;
   ids: readonly string[];
   prune: boolean;
+  /** The ids of the fwmark rules (table mangle, PREROUTING: roles/firewall/marks.ts); appended, never pruned. */
+  marks?: readonly string[];
 }
 
 const managedId = (line: string, chain: string): string | null => {
@@ -228,6 +231,11 @@ const managedId = (line: string, chain: string): string | null => {
  * here, iptables-save's own spelling of a rule is not). Equal to `save` on a converged host.
  */
 export function expectedSave(save: string, m: ManagedRules): string {
+  return withMarks(expectedChain(save, m), m.marks ?? []);
+}
+
+/** The managed chain's part of {@link expectedSave}. */
+function expectedChain(save: string, m: ManagedRules): string {
   const lines = save.split('\n');
   const present = new Set<string>();
   const kept = lines.filter((l) => {
@@ -241,6 +249,24 @@ export function expectedSave(save: string, m: ManagedRules): string {
   const at = kept.findIndex((l) => l.startsWith(`-A ${m.chain} `) || l === 'COMMIT');
   kept.splice(at < 0 ? kept.length : at, 0, ...missing);
   return kept.join('\n');
+}
+
+/**
+ * The mark rules still to be added, as placeholders at the end of the mangle table's section (the
+ * rules are appended), or in a new section when iptables-save shows no mangle table yet.
+ */
+function withMarks(save: string, marks: readonly string[]): string {
+  const lines = save.split('\n');
+  const start = lines.indexOf('*mangle');
+  const end = start < 0 ? -1 : lines.indexOf('COMMIT', start);
+  const present = new Set(start < 0 ? [] : lines.slice(start, end < 0 ? undefined : end).map((l) => managedId(l, MARK_CHAIN)));
+  const missing = marks.filter((id) => !present.has(id)).map((id) => `-A ${MARK_CHAIN} -m comment --comment "lvs-play: ${id}" (added by this run)`);
+  if (missing.length === 0) return save;
+  if (end < 0) {
+    const tail = lines.at(-1) === '' ? lines.length - 1 : lines.length;
+    lines.splice(tail, 0, '*mangle', ...missing, 'COMMIT');
+  } else lines.splice(end, 0, ...missing);
+  return lines.join('\n');
 }
 
 export function planSave(override: string | undefined, cur: SaveState, managed?: ManagedRules): { path: string } | null {

@@ -98,6 +98,27 @@ describe('director roles on the lab', () => {
     expect(await onHost('lvs1', 'iptables -S INPUT')).toContain('-A INPUT -p tcp -m tcp --dport 8080 -j ACCEPT');
   });
 
+  it('an fwmark added to a converged director: --check predicts the boot file, the real run saves the mark, the next run changes nothing', async () => {
+    const marked = pb((host) => [firewall({ vips: [VIP], tcpPorts: [80], vrrpPeers: peers(host), marks: [{ vip: VIP, proto: 'tcp', port: 80, mark: 7 }] })], 'lvs1');
+    const base = await runOnLab(site, { limit: 'lvs1' });
+    expect(failures(base)).toBe('');
+    try {
+      const check = await runOnLab(marked, { check: true });
+      expect(failures(check)).toBe('');
+      expect(row(check, 'lvs1', 'iptables rules saved for boot')?.status).toBe('changed');
+      const r = await runOnLab(marked);
+      expect(failures(r)).toBe('');
+      expect(r.results.filter((x) => x.status === 'changed').map((x) => x.resource).sort()).toEqual(check.results.filter((x) => x.status === 'changed').map((x) => x.resource).sort());
+      expect(await onHost('lvs1', 'iptables -t mangle -S PREROUTING')).toContain('lvs-play: mark 7 tcp/80 to 10.77.0.10');
+      expect(await onHost('lvs1', 'cat /etc/iptables/rules.v4')).toContain('lvs-play: mark 7 tcp/80 to 10.77.0.10');
+      const again = await runOnLab(marked);
+      expect(failures(again)).toBe('');
+      expect(totals(again).changed).toBe(0);
+    } finally {
+      await onHost('lvs1', 'iptables -t mangle -F PREROUTING');
+    }
+  });
+
   it('defaultDrop keeps SSH open: the policy goes to DROP and the next run still gets in', async () => {
     const drop = pb((host) => [firewall({ vips: [VIP], tcpPorts: [80], vrrpPeers: peers(host), defaultDrop: true })], 'lvs2');
     try {

@@ -173,6 +173,24 @@ describe('iptables persistence in check mode', () => {
     expect(expectedSave(before, managed)).toContain('--comment "lvs-play: ssh tcp/22" (added by this run)');
   });
 
+  it('predicts a change when an fwmark rule (table mangle) is still to be added, and none once it is saved', () => {
+    const marks = { ...managed, marks: ['mark 1 tcp/80 to 10.77.0.10'] };
+    // the saved file holds the filter rules: only the mark is new (before, the check called this "ok" and
+    // the real run left the mark out of the boot file, so the second run changed it)
+    expect(planSave(undefined, { family: 'debian', save: after, files: { '/etc/iptables/rules.v4': after } }, marks)).toEqual({ path: '/etc/iptables/rules.v4' });
+    expect(expectedSave(after, marks)).toBe(after.replace(/\n$/, '\n*mangle\n-A PREROUTING -m comment --comment "lvs-play: mark 1 tcp/80 to 10.77.0.10" (added by this run)\nCOMMIT\n'));
+    const mangle = [
+      '*mangle', ':PREROUTING ACCEPT [0:0]',
+      '-A PREROUTING -d 10.77.0.10/32 -p tcp -m tcp --dport 80 -m comment --comment "lvs-play: mark 1 tcp/80 to 10.77.0.10" -j MARK --set-xmark 0x1/0xffffffff',
+      'COMMIT', '',
+    ].join('\n');
+    const saved = after.replace(/\n$/, `\n${mangle}`);
+    expect(planSave(undefined, { family: 'debian', save: saved, files: { '/etc/iptables/rules.v4': saved } }, marks)).toBeNull();
+    // a mangle table with other rules: the mark goes before its COMMIT
+    const other = after.replace(/\n$/, '\n*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j CONNMARK --restore-mark\nCOMMIT\n');
+    expect(expectedSave(other, marks)).toContain('--restore-mark\n-A PREROUTING -m comment --comment "lvs-play: mark 1 tcp/80 to 10.77.0.10" (added by this run)\nCOMMIT');
+  });
+
   it('is ok on a converged host, and a stale rule of ours makes it change (prune)', () => {
     expect(planSave(undefined, { family: 'debian', save: after, files: { '/etc/iptables/rules.v4': after } }, managed)).toBeNull();
     const stale = after.replace('COMMIT', '-A INPUT -p tcp -m tcp --dport 81 -m comment --comment "lvs-play: tcp/81 to 10.77.0.10" -j ACCEPT\nCOMMIT');

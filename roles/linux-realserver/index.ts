@@ -5,7 +5,7 @@
  * check that something listens on each service port. See README.md.
  */
 import { type AnyResource, defineRole, sysctl } from 'lvs-play';
-import { interfaceAddress, persistAddresses, type AddressSpec } from 'lvs-play/kit';
+import { interfaceAddress, persistAddresses, staleAddresses, type AddressSpec } from 'lvs-play/kit';
 import { listenerCheck } from './listener.js';
 import { linuxRealServerSchema, type LinuxRealServerOptions } from './options.js';
 
@@ -33,7 +33,11 @@ function linuxRealServerResources(o: LinuxRealServerOptions): AnyResource[] {
   for (const s of REALSERVER_ARP_SYSCTLS) res.push(sysctl({ name: s.name, value: s.value, file: o.sysctlFile }));
   const addrs: AddressSpec[] = o.vips.map((vip, i) => ({ address: vip, prefix: 32, interface: o.interface, label: `${o.interface}:${o.labelStart + i}` }));
   for (const a of addrs) res.push(interfaceAddress(a));
-  if (o.persist !== 'none') res.push(persistAddresses(o.persistName, addrs, o.persist));
+  if (o.persist !== 'none') {
+    // VIPs an earlier run put there (its boot files say which) that the options no longer name
+    res.push(staleAddresses(o.persistName, o.interface, addrs));
+    res.push(persistAddresses(o.persistName, addrs, o.persist));
+  }
   if (o.checkListeners && o.tcpPorts.length > 0) res.push(listenerCheck(o.vips, o.tcpPorts));
   return res;
 }

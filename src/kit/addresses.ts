@@ -209,3 +209,80 @@ export function persistAddresses(name: string, addrs: readonly AddressSpec[], me
     apply: (t, c) => applyFileSet(t, c, { backup: false }),
   });
 }
+
+// ───────────────────────────── addresses no longer wanted ─────────────────────────────
+
+/** What pruning reads: the interface's live IPv4 addresses and the boot files `persistAddresses(name, …)` wrote. */
+export interface StaleAddressState {
+  inet: string[];
+  /** path → content of those files (the ifupdown file, the marked ifcfg files). */
+  files: Record<string, string>;
+}
+
+const prefixOf = (netmask: string): number => netmask.split('.').reduce((n, o) => n + ((Number(o) >>> 0).toString(2).match(/1/g)?.length ?? 0), 0);
+
+/** The addresses (`a.b.c.d/prefix`) on `iface` (or its labels `iface:N`) that boot files of ours bring up. */
+export function recordedAddresses(files: Readonly<Record<string, string>>, iface: string): string[] {
+  const out: string[] = [];
+  const onIface = (dev: string | undefined) => dev !== undefined && dev.split(':')[0] === iface;
+  for (const text of Object.values(files)) {
+    let dev: string | undefined;
+    let address: string | undefined;
+    const flush = (mask: string | undefined) => {
+      if (onIface(dev) && address && mask) out.push(`${address}/${prefixOf(mask)}`);
+    };
+    for (const line of text.split('\n').map((l) => l.trim())) {
+      const stanza = /^iface\s+(\S+)\s/.exec(line);
+      if (stanza) [dev, address] = [stanza[1], undefined];
+      const kv = /^(?:address\s+|IPADDR=)(\S+)$/.exec(line) ?? undefined;
+      if (kv) address = kv[1];
+      const d = /^DEVICE=(\S+)$/.exec(line);
+      if (d) dev = d[1];
+      const m = /^(?:netmask\s+|NETMASK=)(\S+)$/.exec(line);
+      if (m) flush(m[1]);
+    }
+  }
+  return [...new Set(out)];
+}
+
+/** The pure plan: live addresses our boot files recorded whose IP is not kept (`ip addr del` each); null = none. */
+export function planStaleAddresses(iface: string, keep: readonly AddressSpec[], cur: StaleAddressState): string[] | null {
+  const kept = new Set(keep.map((a) => a.address));
+  const recorded = new Set(recordedAddresses(cur.files, iface));
+  const stale = cur.inet.filter((a) => recorded.has(a) && !kept.has(a.split('/')[0]!));
+  return stale.length ? stale : null;
+}
+
+/**
+ * The addresses an earlier run put on `iface` and persisted as `name` (found in those boot files,
+ * so addresses added by hand or by other tools are never touched) that are no longer in `keep`:
+ * removed live. Goes before `persistAddresses(name, keep, …)`, which then rewrites the files.
+ */
+export function staleAddresses(name: string, iface: string, keep: readonly AddressSpec[]): Resource<StaleAddressState, string[], 'posix'> {
+  return defineResource<StaleAddressState, string[]>({
+    id: `stale addresses ${name} on ${iface}`,
+    kind: 'ip-address-prune',
+    shell: 'posix',
+    read: {
+      command: sh`ip -o -4 addr show dev ${iface} 2>/dev/null | while IFS= read -r l; do printf 'inet=%s\\n' "$l"; done
+${raw(fileSetScript([ifupdownPath(name)], { prefixes: [`${IFCFG_DIR}/ifcfg-${iface}:`], marker: MARKER }))}
+:`,
+      parse(r) {
+        checkFactResult(`stale addresses (${name})`, r);
+        const m = parseKv(r.stdout);
+        return { inet: parseIpAddr((m.get('inet') ?? []).join('\n')), files: parseFileSet(m.get('file')) };
+      },
+    },
+    plan: (cur) => planStaleAddresses(iface, keep, cur),
+    describe: (c) => c.map((a) => sh`ip addr del ${a} dev ${iface}`).join(' && '),
+    desired: () => ({ settings: [`no address on ${iface} from earlier runs (${name}) but ${keep.map((a) => `${a.address}/${a.prefix}`).join(', ') || 'none'}`] }),
+    diff: (cur, c) => ({
+      before: `${iface}: ${cur.inet.join(' ')}\n`,
+      after: `${iface}: ${cur.inet.filter((a) => !c.includes(a)).join(' ') || '(no IPv4 address)'}\n`,
+      label: `ip addr ${iface}`,
+    }),
+    async apply(t, c) {
+      for (const a of c) await runOk(t, sh`ip addr del ${a} dev ${iface}`, `ip addr del ${a} dev ${iface}`);
+    },
+  });
+}

@@ -78,6 +78,9 @@ export { familyPackages, namesFor, type FamilyNames } from './packages.js';
 export {
   ipAddress as interfaceAddress,
   persistAddresses,
+  staleAddresses,
+  planStaleAddresses,
+  recordedAddresses,
   planAddress,
   planPersist,
   parseIpAddr,
@@ -88,6 +91,7 @@ export {
   type AddressSpec,
   type AddressChange,
   type InterfaceAddresses,
+  type StaleAddressState,
   type PersistMethod,
   type PersistState,
   type PersistChange,

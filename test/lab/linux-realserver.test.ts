@@ -64,6 +64,29 @@ describe('linux-realserver on the lab', () => {
     expect(totals(check).changed).toBe(0);
   });
 
+  it('a VIP the options drop leaves lo (check predicts it); one added by hand stays', async () => {
+    const two = pb({ vips: [VIP, '10.77.0.12'] }, 'rs2');
+    expect(failures(await runOnLab(two))).toBe('');
+    await onHost('rs2', 'ip addr add 10.77.0.13/32 dev lo');
+    try {
+      const one = pb({ vip: VIP }, 'rs2');
+      const check = await runOnLab(one, { check: true });
+      expect(row(check, 'rs2', 'stale addresses lvs-play-vips on lo')?.message).toBe('ip addr del 10.77.0.12/32 dev lo');
+      expect(await onHost('rs2', 'ip -o -4 addr show dev lo')).toContain('10.77.0.12/32');
+      const r = await runOnLab(one);
+      expect(failures(r)).toBe('');
+      expect(row(r, 'rs2', 'stale addresses lvs-play-vips on lo')?.status).toBe('changed');
+      const lo = await onHost('rs2', 'ip -o -4 addr show dev lo');
+      expect(lo).not.toContain('10.77.0.12/');
+      expect(lo).toContain('10.77.0.13/32');
+      expect(lo).toContain(`${VIP}/32`);
+      expect(await onHost('rs2', 'cat /etc/network/interfaces.d/lvs-play-vips')).not.toContain('10.77.0.12');
+      expect(totals(await runOnLab(one)).changed).toBe(0);
+    } finally {
+      await onHost('rs2', 'ip addr del 10.77.0.13/32 dev lo; ip addr del 10.77.0.12/32 dev lo 2>/dev/null; :');
+    }
+  });
+
   it('the listener check fails when nothing listens on the port and passes when a server does', async () => {
     const withCheck = pb({ vip: VIP, tcpPorts: [80] }, 'rs1');
     await stopWeb('rs1'); // the lab's own web server on rs1 (src/lab/web.ts)

@@ -56,7 +56,8 @@ describe('the site from one configuration to the next: --check predicts each rea
   });
 
   afterAll(async () => {
-    // the last step is the standard site; what it does not take back: the fwmark rule and the second VIP on lo
+    // the last step is the standard site; what it does not take back: the fwmark rule (not pruned); the second
+    // VIP leaves the real servers' lo by itself (linux-realserver's stale addresses), removed here too in case a step failed
     for (const h of ['lvs1', 'lvs2']) {
       await onHost(h, "iptables -t mangle -S PREROUTING | grep -F 'lvs-play: mark' | sed 's/^-A/-D/' | while read -r r; do eval iptables -t mangle $r; done; iptables-save > /etc/iptables/rules.v4; :");
       if (!running[h]) await onHost(h, '/etc/init.d/keepalived stop >/dev/null 2>&1; :');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressCommands, parseIpAddr, planAddress, planPersist, renderIfcfg, renderIfupdown } from '../../../src/kit/addresses.js';
+import { addressCommands, parseIpAddr, planAddress, planPersist, planStaleAddresses, recordedAddresses, renderIfcfg, renderIfupdown } from '../../../src/kit/addresses.js';
 import { linuxRealServer, type LinuxRealServerInput } from '../../../roles/linux-realserver/index.js';
 import { missingListeners, parseSsListen } from '../../../roles/linux-realserver/listener.js';
 import { checkWith, osLines } from './fake.js';
@@ -58,6 +58,30 @@ iface lo:1 inet static
   });
 });
 
+describe('linux-realserver: VIPs no longer wanted', () => {
+  const a = (address: string, n: number) => ({ address, prefix: 32, interface: 'lo', label: `lo:${n}` });
+  const debian = { '/etc/network/interfaces.d/lvs-play-vips': renderIfupdown('lvs-play-vips', [a('10.77.0.10', 0), a('10.77.0.11', 1)]) };
+  const rhel = Object.fromEntries([a('10.77.0.10', 0), a('10.77.0.11', 1)].map((x) => renderIfcfg('lvs-play-vips', x)).map((f) => [f.path, f.content]));
+
+  it('reads the addresses our boot files bring up (ifupdown stanzas, ifcfg files), on that interface only', () => {
+    expect(recordedAddresses(debian, 'lo')).toEqual(['10.77.0.10/32', '10.77.0.11/32']);
+    expect(recordedAddresses(rhel, 'lo')).toEqual(['10.77.0.10/32', '10.77.0.11/32']);
+    expect(recordedAddresses(debian, 'eth0')).toEqual([]);
+    expect(recordedAddresses({}, 'lo')).toEqual([]);
+  });
+
+  it('removes a recorded VIP the options dropped; never one added by hand, never a kept one', () => {
+    const inet = ['127.0.0.1/8', '10.77.0.10/32', '10.77.0.11/32', '10.77.0.99/32'];
+    expect(planStaleAddresses('lo', [a('10.77.0.10', 0)], { inet, files: debian })).toEqual(['10.77.0.11/32']);
+    expect(planStaleAddresses('lo', [a('10.77.0.10', 0)], { inet, files: rhel })).toEqual(['10.77.0.11/32']);
+    expect(planStaleAddresses('lo', [a('10.77.0.10', 0), a('10.77.0.11', 1)], { inet, files: debian })).toBeNull();
+    // no record (first run, or persist 'none' before): nothing is removed
+    expect(planStaleAddresses('lo', [a('10.77.0.10', 0)], { inet, files: {} })).toBeNull();
+    // recorded but already gone live: nothing to do
+    expect(planStaleAddresses('lo', [a('10.77.0.10', 0)], { inet: ['127.0.0.1/8', '10.77.0.10/32'], files: debian })).toBeNull();
+  });
+});
+
 describe('linux-realserver: listener check', () => {
   const ls = parseSsListen(SS);
   it('parses ss -ltn', () => {
@@ -98,6 +122,7 @@ describe('linux-realserver: role', () => {
       'sysctl net.ipv4.conf.lo.arp_announce',
       'address 10.77.0.10/32 on lo',
       'address 10.77.0.11/32 on lo',
+      'stale addresses lvs-play-vips on lo',
       'persist addresses lvs-play-vips',
       'listening on tcp 80',
     ]);

@@ -111,18 +111,20 @@ function usage(msg: string, fix: string): LvsError {
   return new LvsError('E_USAGE', msg, { file: 'command line', fix });
 }
 
-export function parseCli(argv: readonly string[]): Command {
-  if (argv[0] === 'lab') return { kind: 'lab', argv: argv.slice(1) };
-  if (argv[0] === 'report') return { kind: 'report', argv: argv.slice(1) };
-  if (argv[0] === 'apply') return { kind: 'apply', argv: argv.slice(1) };
-  if (argv[0] === 'show') return { kind: 'show', argv: argv.slice(1) };
-  if (argv[0] === 'status') return { kind: 'status', argv: argv.slice(1) };
-  if (argv[0] === 'exporter') return { kind: 'exporter', argv: argv.slice(1) };
-  if (argv[0] === 'drain' || argv[0] === 'undrain') return { kind: argv[0], argv: argv.slice(1) };
-  if (argv[0] === 'init') return { kind: 'init', argv: argv.slice(1) };
-  if (argv[0] === 'render') return { kind: 'render', argv: argv.slice(1) };
-  if (argv[0] === 'vault') return { kind: 'vault', argv: argv.slice(1) };
-  const { values, positionals } = parseArgs({
+/** The commands that parse their own arguments (`lvs-play lab …`, `lvs-play apply …`): the first word names one. */
+const SUBCOMMANDS = ['lab', 'report', 'apply', 'show', 'status', 'exporter', 'drain', 'undrain', 'init', 'render', 'vault'] as const;
+type Subcommand = (typeof SUBCOMMANDS)[number];
+
+/** A subcommand with the rest of the command line, or undefined when the first word names none (a playbook run). */
+function subcommandOf(argv: readonly string[]): Command | undefined {
+  const first = argv[0];
+  if (!(SUBCOMMANDS as readonly (string | undefined)[]).includes(first)) return undefined;
+  return { kind: first as Subcommand, argv: argv.slice(1) };
+}
+
+/** The options and positionals of a playbook run (unknown options refused by parseArgs). */
+function parseRunArgv(argv: readonly string[]) {
+  return parseArgs({
     args: [...argv],
     allowPositionals: true,
     strict: true,
@@ -133,50 +135,77 @@ export function parseCli(argv: readonly string[]): Command {
       ...VAULT_OPTIONS,
     },
   });
-  if (values.help) return { kind: 'help' };
-  if (values.version) return { kind: 'version' };
+}
+
+/** The parsed options of a playbook run, as parseArgs types them. */
+type RunValues = ReturnType<typeof parseRunArgv>['values'];
+
+/** The one playbook and the inventory a run needs: a usage error when either is missing or more words follow. */
+function runInputsOf(positionals: readonly string[], inventory: string | undefined): { playbook: string; inventory: string } {
   const [playbook, ...rest] = positionals;
   if (!playbook) throw usage('no playbook given', 'lvs-play PLAYBOOK -i INVENTORY (see --help)');
   if (rest.length) throw usage(`unexpected arguments: ${rest.join(' ')}`, 'one playbook per run; options start with -');
-  if (!values.inventory) throw usage('no inventory given', 'add -i INVENTORY, e.g. -i lab or -i inventory/prod.ts');
-  const forks = forksOf(values.forks, 'e.g. --forks 20');
-  let maxFail: number | undefined;
-  if (values['max-fail-percentage'] !== undefined) {
-    maxFail = Number(values['max-fail-percentage']);
-    if (!Number.isFinite(maxFail) || maxFail < 0 || maxFail > 100) throw usage(`--max-fail-percentage must be 0..100 (got ${values['max-fail-percentage']})`, 'e.g. --max-fail-percentage 25');
-  }
+  if (!inventory) throw usage('no inventory given', 'add -i INVENTORY, e.g. -i lab or -i inventory/prod.ts');
+  return { playbook, inventory };
+}
+
+/** --max-fail-percentage N: a number 0..100, or undefined when not given. */
+function maxFailOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const maxFail = Number(value);
+  if (!Number.isFinite(maxFail) || maxFail < 0 || maxFail > 100) throw usage(`--max-fail-percentage must be 0..100 (got ${value})`, 'e.g. --max-fail-percentage 25');
+  return maxFail;
+}
+
+/** --plan-key needs --plan-out, and --plan-out needs --check (a saved plan is a check run's). */
+function checkPlanOptions(values: RunValues): void {
   if (values['plan-key'] !== undefined && values['plan-out'] === undefined) throw usage('--plan-key needs --plan-out', 'lvs-play PLAYBOOK -i INV --check --plan-out plan.json --plan-key KEYFILE');
   if (values['plan-out'] !== undefined && !values.check) throw usage('--plan-out needs --check', 'lvs-play PLAYBOOK -i INV --check --plan-out plan.json, then lvs-play apply plan.json');
+}
+
+/** A playbook run's options, each checked (in the order the usage errors are reported). */
+function runOptionsOf(playbook: string, inventory: string, values: RunValues): CliOptions {
+  const forks = forksOf(values.forks, 'e.g. --forks 20');
+  const maxFail = maxFailOf(values['max-fail-percentage']);
+  checkPlanOptions(values);
   const ssh = sshOptionsOf(values);
   if (values['detailed-exitcode'] && !values.check) throw usage('--detailed-exitcode needs --check', 'lvs-play PLAYBOOK -i INV --check --detailed-exitcode (exit 7 = drift)');
   const tags = csv(values.tags);
   const skipTags = csv(values['skip-tags']);
   const vault = vaultSourcesOf(values);
   return {
-    kind: 'run',
-    options: {
-      playbook,
-      inventory: values.inventory,
-      check: values.check ?? false,
-      diff: values.diff ?? false,
-      ...(values.limit ? { limit: values.limit } : {}),
-      ...(tags ? { tags } : {}),
-      ...(skipTags ? { skipTags } : {}),
-      extraVars: values['extra-vars'] ?? [],
-      forks,
-      listHosts: values['list-hosts'] ?? false,
-      listTasks: values['list-tasks'] ?? false,
-      ...(values.json ? { json: values.json } : {}),
-      verbose: values.verbose?.length ?? 0,
-      ...(maxFail !== undefined ? { maxFailPercentage: maxFail } : {}),
-      acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
-      ...(values['plan-out'] ? { planOut: values['plan-out'] } : {}),
-      ...(values['plan-key'] !== undefined ? { planKey: values['plan-key'] } : {}),
-      ...(values.shard !== undefined ? { shard: parseShard(values.shard) } : {}),
-      ...ssh,
-      ...(values['detailed-exitcode'] ? { detailedExitcode: true } : {}),
-      ...(values.junit ? { junit: values.junit } : {}),
-      ...(vault ? { vault } : {}),
-    },
+    playbook,
+    inventory,
+    check: values.check ?? false,
+    diff: values.diff ?? false,
+    ...(values.limit ? { limit: values.limit } : {}),
+    ...(tags ? { tags } : {}),
+    ...(skipTags ? { skipTags } : {}),
+    extraVars: values['extra-vars'] ?? [],
+    forks,
+    listHosts: values['list-hosts'] ?? false,
+    listTasks: values['list-tasks'] ?? false,
+    ...(values.json ? { json: values.json } : {}),
+    verbose: values.verbose?.length ?? 0,
+    ...(maxFail !== undefined ? { maxFailPercentage: maxFail } : {}),
+    acceptNewHostKeys: values['accept-new-host-keys'] ?? false,
+    ...(values['plan-out'] ? { planOut: values['plan-out'] } : {}),
+    ...(values['plan-key'] !== undefined ? { planKey: values['plan-key'] } : {}),
+    ...(values.shard !== undefined ? { shard: parseShard(values.shard) } : {}),
+    ...ssh,
+    ...(values['detailed-exitcode'] ? { detailedExitcode: true } : {}),
+    ...(values.junit ? { junit: values.junit } : {}),
+    ...(vault ? { vault } : {}),
   };
+}
+
+/** The command a command line asks for: a subcommand, --help, --version, or a playbook run with its checked options. */
+export function parseCli(argv: readonly string[]): Command {
+  const subcommand = subcommandOf(argv);
+  if (subcommand) return subcommand;
+  const { values, positionals } = parseRunArgv(argv);
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  const { playbook, inventory } = runInputsOf(positionals, values.inventory);
+  return { kind: 'run', options: runOptionsOf(playbook, inventory, values) };
 }

@@ -44,64 +44,86 @@ export function parseAnsibleYaml(text: string, file: string, vault?: Vault): Inv
   return ansibleYamlToSpec(parseYamlText(text, file, vault), file);
 }
 
-export function ansibleYamlToSpec(data: unknown, file: string): InventorySpec {
-  const model = new AnsibleModel(file, 'yaml');
-  const fail = (field: string, message: string, value: unknown, fix: string): void => model.error(message, field, value, fix);
+/** The top of the document must be a non-empty mapping of groups, not an inventory plugin's configuration: else it throws at once. */
+function checkTopLevel(model: AnsibleModel, data: unknown): asserts data is Record<string, unknown> {
   if (!isMap(data) || Object.keys(data).length === 0) {
-    fail('', 'an Ansible YAML inventory must be a mapping of groups', data === null ? null : typeof data, 'start with all: { hosts: ..., children: ..., vars: ... }');
+    model.error('an Ansible YAML inventory must be a mapping of groups', '', data === null ? null : typeof data, 'start with all: { hosts: ..., children: ..., vars: ... }');
     throw new ValidationErrors(model.errors);
   }
   if ('plugin' in data) {
-    fail('plugin', 'inventory plugin configurations are not supported', data['plugin'], 'list hosts and groups statically (all: { hosts, children, vars })');
+    model.error('inventory plugin configurations are not supported', 'plugin', data['plugin'], 'list hosts and groups statically (all: { hosts, children, vars })');
     throw new ValidationErrors(model.errors);
   }
-  const section = (v: unknown): Record<string, unknown> | null | undefined =>
-    typeof v === 'string' ? { [v]: null } : v === null || isMap(v) ? v : undefined;
-  const group = (name: string, body: unknown, path: string): void => {
-    model.group(name, path);
-    if (body === null || body === undefined) return;
-    if (!isMap(body)) return fail(path, `group "${name}" must be a mapping`, body, 'a mapping with hosts, children and/or vars');
-    for (const [key, raw] of Object.entries(body)) {
-      const field = `${path}.${key}`;
-      if (key !== 'vars' && key !== 'children' && key !== 'hosts') {
-        fail(field, `unexpected key "${key}" in group "${name}"`, key, 'only hosts, children and vars are valid');
-        continue;
-      }
-      const sec = section(raw);
-      if (sec === undefined) {
-        fail(field, `"${key}" of group "${name}" must be a mapping`, raw, `${key}: { name: ... }`);
-        continue;
-      }
-      if (sec === null) continue;
-      if (key === 'vars') Object.assign(model.group(name, path).vars, sec);
-      if (key === 'children') {
-        for (const [child, childBody] of Object.entries(sec)) {
-          group(child, childBody, `${field}.${child}`);
-          model.addChild(name, child, `${field}.${child}`);
-        }
-      }
-      if (key === 'hosts') {
-        for (const [pattern, hv] of Object.entries(sec)) {
-          const hostField = `${field}.${pattern}`;
-          if (hv !== null && !isMap(hv)) {
-            fail(hostField, `vars of host "${pattern}" must be a mapping`, hv, 'a mapping of variables, or nothing');
-            continue;
-          }
-          const vars: Vars = { ...(hv ?? {}) };
-          const m = /^(.*[^:]):(\d+)$/.exec(pattern);
-          const hostName = m && !(m[1] as string).includes(':') ? (m[1] as string) : pattern;
-          if (hostName !== pattern) vars['ansible_port'] = Number(m?.[2]);
-          try {
-            for (const h of expandHostRange(hostName, { file, field: hostField })) model.addHost(name, h, vars, hostField);
-          } catch (e) {
-            if (e instanceof LvsError) model.errors.push(e);
-            else throw e;
-          }
-        }
-      }
+}
+
+/** A group's `hosts`/`children`/`vars` value: a mapping, null (empty), a single name as a string; undefined when none of these. */
+function sectionOf(v: unknown): Record<string, unknown> | null | undefined {
+  return typeof v === 'string' ? { [v]: null } : v === null || isMap(v) ? v : undefined;
+}
+
+/** A group at `path` (e.g. `all.children.web`): declared, then its hosts, children and vars. */
+function readGroup(model: AnsibleModel, name: string, body: unknown, path: string): void {
+  model.group(name, path);
+  if (body === null || body === undefined) return;
+  if (!isMap(body)) return model.error(`group "${name}" must be a mapping`, path, body, 'a mapping with hosts, children and/or vars');
+  for (const [key, raw] of Object.entries(body)) {
+    const field = `${path}.${key}`;
+    if (key !== 'vars' && key !== 'children' && key !== 'hosts') {
+      model.error(`unexpected key "${key}" in group "${name}"`, field, key, 'only hosts, children and vars are valid');
+      continue;
     }
-  };
-  for (const [name, body] of Object.entries(data)) group(name, body, name);
+    const sec = sectionOf(raw);
+    if (sec === undefined) {
+      model.error(`"${key}" of group "${name}" must be a mapping`, field, raw, `${key}: { name: ... }`);
+      continue;
+    }
+    if (sec === null) continue;
+    if (key === 'vars') Object.assign(model.group(name, path).vars, sec);
+    if (key === 'children') readChildren(model, name, sec, field);
+    if (key === 'hosts') readHosts(model, name, sec, field);
+  }
+}
+
+/** A group's `children`: each child read as a group (at `field.child`), then made a child of `parent`. */
+function readChildren(model: AnsibleModel, parent: string, children: Record<string, unknown>, field: string): void {
+  for (const [child, childBody] of Object.entries(children)) {
+    readGroup(model, child, childBody, `${field}.${child}`);
+    model.addChild(parent, child, `${field}.${child}`);
+  }
+}
+
+/** `name:port` as the host name and its port (a name with more colons, like an IPv6 address, has none). */
+function hostPattern(pattern: string): { hostName: string; port?: number } {
+  const m = /^(.*[^:]):(\d+)$/.exec(pattern);
+  const hostName = m && !(m[1] as string).includes(':') ? (m[1] as string) : pattern;
+  return hostName !== pattern ? { hostName, port: Number(m?.[2]) } : { hostName };
+}
+
+/** A group's `hosts`: each pattern (`web[01:03]`, `db:2222`) expanded to hosts with its vars. */
+function readHosts(model: AnsibleModel, group: string, hosts: Record<string, unknown>, field: string): void {
+  for (const [pattern, hv] of Object.entries(hosts)) {
+    const hostField = `${field}.${pattern}`;
+    if (hv !== null && !isMap(hv)) {
+      model.error(`vars of host "${pattern}" must be a mapping`, hostField, hv, 'a mapping of variables, or nothing');
+      continue;
+    }
+    const vars: Vars = { ...(hv ?? {}) };
+    const { hostName, port } = hostPattern(pattern);
+    if (port !== undefined) vars['ansible_port'] = port;
+    try {
+      for (const h of expandHostRange(hostName, { file: model.file, field: hostField })) model.addHost(group, h, vars, hostField);
+    } catch (e) {
+      if (e instanceof LvsError) model.errors.push(e);
+      else throw e;
+    }
+  }
+}
+
+/** Parsed YAML as an inventory spec: every group from the top down; the problems found are thrown together (E_INVENTORY). */
+export function ansibleYamlToSpec(data: unknown, file: string): InventorySpec {
+  const model = new AnsibleModel(file, 'yaml');
+  checkTopLevel(model, data);
+  for (const [name, body] of Object.entries(data)) readGroup(model, name, body, name);
   // toSpec adds the errors of ansible_* values and throws them all together
   return model.toSpec();
 }

@@ -7,8 +7,13 @@ import { readFileSync } from 'node:fs';
 import type { Sample } from './chunk.js';
 import type { Mode } from './tools.js';
 
-export const FLOOR_BEGIN = '<!-- floor (bench/run.ts --floor-only) -->';
-export const FLOOR_END = '<!-- /floor -->';
+/** The major version of the Node running lvs-play (the `node` on PATH, which runs the bench too). */
+const NODE_MAJOR = process.versions.node.split('.')[0]!;
+/** One section per Node major: a run on Node 24 leaves the Node 20 section as it was. */
+export const FLOOR_BEGIN = `<!-- floor node${NODE_MAJOR} (bench/run.ts --floor-only) -->`;
+export const FLOOR_END = `<!-- /floor node${NODE_MAJOR} -->`;
+/** Where the floor sections start (floor lines above it, from older full runs, are dropped). */
+export const FLOOR_ANY = '<!-- floor ';
 export const FLOOR_SIZES = [1, 50] as const;
 /** What a --floor-only run measures: lvs-play no-change (the floor beside it) and --check. */
 export const FLOOR_ITEMS: [number, 'lvs-play', Mode][] = FLOOR_SIZES.flatMap((n) => [[n, 'lvs-play', 'nochange'], [n, 'lvs-play', 'check']] as [number, 'lvs-play', Mode][]);
@@ -43,7 +48,7 @@ export function floorSection(samples: readonly Sample[], bench: string): string[
   const mine = samples.filter((s) => sizes.includes(s.size as 1 | 50) && (s.mode === 'nochange' || s.mode === 'check'));
   const loads = mine.map((s) => s.load1).filter((v): v is number => v !== undefined);
   const at = mine.map((s) => s.at.slice(0, 16)).sort();
-  const L = [FLOOR_BEGIN, '## Small runs against the floor', '',
+  const L = [FLOOR_BEGIN, `## Small runs against the floor (Node ${NODE_MAJOR})`, '',
     `Run \`${bench}\`, ${at[0] ?? '?'}–${at.at(-1)?.slice(11) ?? '?'} UTC; median wall of the runs, each lvs-play no-change sample followed by one of the floor`,
     `(the job's reads as N parallel OpenSSH sessions: bench/tools.ts); --check is set against the same floor (it makes the same reads). lvs-play ran on Node ${process.version}`,
     '(the `node` on PATH: `PATH=$(dirname $(bash scripts/node24.sh)):$PATH npm run bench -- --floor-only` measures Node 24).',

@@ -5,7 +5,7 @@ import type { Sample } from './chunk.js';
 import type { Mode, Tool } from './tools.js';
 import type { WindowsBench } from './windows.js';
 import { startupSection, STARTUP_BEGIN, STARTUP_END, type StartupBench } from './startup.js';
-import { floorSection, FLOOR_BEGIN, FLOOR_END, samplesOfRun } from './floor-report.js';
+import { floorSection, FLOOR_ANY, FLOOR_BEGIN, FLOOR_END, samplesOfRun } from './floor-report.js';
 import { labSiteSection, LABSITE_BEGIN, LABSITE_END, type LabSiteBench } from './lab-site.js';
 import { transferSection, TRANSFER_BEGIN, TRANSFER_END, type TransferBench } from './transfer.js';
 
@@ -65,7 +65,7 @@ export function bastionSection(b: Bastion50 & { bench: string }): string[] {
 }
 
 /** Replaces (or appends) the section between `begin` and `end` of an existing RESULTS.md; `drop`: lines removed elsewhere in it. */
-function replaceMarked(out: string, begin: string, end: string, section: string, drop?: RegExp): string {
+function replaceMarked(out: string, begin: string, end: string, section: string, drop?: RegExp, dropBefore = begin): string {
   let md = '';
   try {
     md = readFileSync(out, 'utf8');
@@ -76,7 +76,7 @@ function replaceMarked(out: string, begin: string, end: string, section: string,
   const j = md.indexOf(end);
   md = i >= 0 && j > i ? `${md.slice(0, i)}${section}${md.slice(j + end.length + 1)}` : `${md.replace(/\n*$/, '\n\n')}${section}`;
   if (drop) {
-    const k = md.indexOf(begin);
+    const k = md.indexOf(dropBefore);
     const before = md.slice(0, k).split('\n').filter((l) => !drop.test(l)).join('\n');
     md = `${before}${md.slice(k)}`;
   }
@@ -101,7 +101,7 @@ export function updateLabSiteSection(file: string, bench: string, out: string): 
 export function updateFloorSection(file: string, bench: string, out: string): string {
   const section = floorSection(samplesOfRun(file, bench), bench);
   if (!section.length) throw new Error(`bench: no floor sample for run ${bench} in ${file}`);
-  return replaceMarked(out, FLOOR_BEGIN, FLOOR_END, section.join('\n'), FLOOR_LINE);
+  return replaceMarked(out, FLOOR_BEGIN, FLOOR_END, section.join('\n'), FLOOR_LINE, FLOOR_ANY);
 }
 
 /** A floor line (the floor section writes them; a full run's head no longer does). */

@@ -288,21 +288,10 @@ function identityValid(s: VirtualService): boolean {
 
 const PORT_FIX = 'a port is an integer from 1 to 65535';
 
+/** The rules between one virtual service's fields, and those of each of its real servers. */
 function checkService(s: VirtualService, at: string, err: Report): void {
-  if (s.protocol === 'fwmark') {
-    if (s.fwmark === undefined || s.fwmark < 1 || s.fwmark > 0xffffffff) {
-      err(`${at}.fwmark`, 'a fwmark service needs a firewall mark from 1 to 4294967295', s.fwmark, 'set fwmark to the mark your iptables/nftables rules put on the packets');
-    }
-    if (s.vip !== undefined) err(`${at}.vip`, 'a fwmark service has no vip', s.vip, 'drop vip (the firewall mark selects the packets), or use protocol "tcp"/"udp" with vip and port');
-    if (s.port !== undefined) err(`${at}.port`, 'a fwmark service has no port', s.port, 'drop port (the firewall mark selects the packets), or use protocol "tcp"/"udp" with vip and port');
-  } else {
-    if (s.vip === undefined) err(`${at}.vip`, `a ${s.protocol} service needs a vip`, s.vip, 'set vip to the virtual IPv4 or IPv6 address clients connect to');
-    else if (!ipFamily(s.vip)) err(`${at}.vip`, 'invalid IP address', s.vip, 'give an IPv4 address like 10.77.0.10 or an IPv6 address like 2001:db8::10 (no host names, no prefix length)');
-    if (s.port === undefined) err(`${at}.port`, `a ${s.protocol} service needs a port`, s.port, PORT_FIX);
-    else if (!isPort(s.port)) err(`${at}.port`, 'port out of range', s.port, PORT_FIX);
-    if (s.fwmark !== undefined) err(`${at}.fwmark`, `a ${s.protocol} service has no fwmark`, s.fwmark, 'drop fwmark, or use protocol "fwmark" without vip and port');
-    if (s.family !== undefined) err(`${at}.family`, 'family is for fwmark services only', s.family, 'drop family: the vip says which family a tcp/udp service is');
-  }
+  if (s.protocol === 'fwmark') checkFwmarkIdentity(s, at, err);
+  else checkAddressIdentity(s, at, err);
   (s.schedulerFlags ?? []).forEach((f, j) => {
     const known = (SCHED_FLAGS as readonly string[]).includes(f);
     const prefix = f.startsWith('sh-') ? 'sh' : f.startsWith('mh-') ? 'mh' : null;
@@ -310,49 +299,79 @@ function checkService(s: VirtualService, at: string, err: Report): void {
     else if (prefix && prefix !== s.scheduler) err(`${at}.schedulerFlags[${j}]`, `flag ${f} needs the ${prefix} scheduler`, f, `set scheduler to "${prefix}" or drop the flag`);
   });
   const family = identityValid(s) ? serviceFamily(s) : null;
-  if (s.persistenceNetmask !== undefined) {
-    const m = s.persistenceNetmask;
-    if (!s.persistence) err(`${at}.persistenceNetmask`, 'persistenceNetmask without persistence', m, 'set persistence (seconds) too, or drop persistenceNetmask');
-    if (family === 'inet6' && !(Number.isInteger(Number(m)) && Number(m) >= 1 && Number(m) <= 128)) {
-      err(`${at}.persistenceNetmask`, 'invalid IPv6 persistence netmask', m, 'give a prefix length from 1 to 128, e.g. 64');
-    } else if (family === 'inet' && !(typeof m === 'string' && isIPv4Netmask(m))) {
-      err(`${at}.persistenceNetmask`, 'invalid IPv4 persistence netmask', m, 'give a dotted netmask such as 255.255.255.0');
+  checkPersistenceNetmask(s, family, at, err);
+  const seen = new Map<string, number>();
+  s.realServers.forEach((r, j) => checkRealServer(s, r, j, family, `${at}.realServers[${j}]`, seen, err));
+}
+
+/** A fwmark service has a mark and neither vip nor port. */
+function checkFwmarkIdentity(s: VirtualService, at: string, err: Report): void {
+  if (s.fwmark === undefined || s.fwmark < 1 || s.fwmark > 0xffffffff) {
+    err(`${at}.fwmark`, 'a fwmark service needs a firewall mark from 1 to 4294967295', s.fwmark, 'set fwmark to the mark your iptables/nftables rules put on the packets');
+  }
+  if (s.vip !== undefined) err(`${at}.vip`, 'a fwmark service has no vip', s.vip, 'drop vip (the firewall mark selects the packets), or use protocol "tcp"/"udp" with vip and port');
+  if (s.port !== undefined) err(`${at}.port`, 'a fwmark service has no port', s.port, 'drop port (the firewall mark selects the packets), or use protocol "tcp"/"udp" with vip and port');
+}
+
+/** A tcp/udp service has a vip and a port, and neither fwmark nor family. */
+function checkAddressIdentity(s: VirtualService, at: string, err: Report): void {
+  if (s.vip === undefined) err(`${at}.vip`, `a ${s.protocol} service needs a vip`, s.vip, 'set vip to the virtual IPv4 or IPv6 address clients connect to');
+  else if (!ipFamily(s.vip)) err(`${at}.vip`, 'invalid IP address', s.vip, 'give an IPv4 address like 10.77.0.10 or an IPv6 address like 2001:db8::10 (no host names, no prefix length)');
+  if (s.port === undefined) err(`${at}.port`, `a ${s.protocol} service needs a port`, s.port, PORT_FIX);
+  else if (!isPort(s.port)) err(`${at}.port`, 'port out of range', s.port, PORT_FIX);
+  if (s.fwmark !== undefined) err(`${at}.fwmark`, `a ${s.protocol} service has no fwmark`, s.fwmark, 'drop fwmark, or use protocol "fwmark" without vip and port');
+  if (s.family !== undefined) err(`${at}.family`, 'family is for fwmark services only', s.family, 'drop family: the vip says which family a tcp/udp service is');
+}
+
+/** A persistence netmask, if any, comes with persistence and fits the service's family (null: unknown). */
+function checkPersistenceNetmask(s: VirtualService, family: IpFamily | null, at: string, err: Report): void {
+  const m = s.persistenceNetmask;
+  if (m === undefined) return;
+  if (!s.persistence) err(`${at}.persistenceNetmask`, 'persistenceNetmask without persistence', m, 'set persistence (seconds) too, or drop persistenceNetmask');
+  if (family === 'inet6' && !(Number.isInteger(Number(m)) && Number(m) >= 1 && Number(m) <= 128)) {
+    err(`${at}.persistenceNetmask`, 'invalid IPv6 persistence netmask', m, 'give a prefix length from 1 to 128, e.g. 64');
+  } else if (family === 'inet' && !(typeof m === 'string' && isIPv4Netmask(m))) {
+    err(`${at}.persistenceNetmask`, 'invalid IPv4 persistence netmask', m, 'give a dotted netmask such as 255.255.255.0');
+  }
+}
+
+/** One real server (the `j`th, at `rat`) of `s`: address family, port, thresholds, tunnel options, listed once (`seen`). */
+function checkRealServer(s: VirtualService, r: RealServer, j: number, family: IpFamily | null, rat: string, seen: Map<string, number>, err: Report): void {
+  const rfam = ipFamily(r.address);
+  if (!rfam) err(`${rat}.address`, 'invalid IP address', r.address, 'give the real server as an IPv4 or IPv6 address (no host names, no port: use port)');
+  else if (family && rfam !== family && r.forwarding !== 'tunnel') {
+    err(`${rat}.address`, `an ${rfam === 'inet' ? 'IPv4' : 'IPv6'} real server in an ${family === 'inet' ? 'IPv4' : 'IPv6'} service`, r.address, 'use a real server of the same address family (only tunnel forwarding may mix families)');
+  }
+  if (r.port !== undefined) {
+    const min = s.protocol === 'fwmark' ? 0 : 1;
+    if (r.port < min || r.port > 65535) err(`${rat}.port`, 'port out of range', r.port, PORT_FIX);
+    else if (r.forwarding === 'dr' && s.protocol !== 'fwmark' && s.port !== undefined && s.port >= 1 && s.port <= 65535 && r.port !== s.port) {
+      err(`${rat}.port`, `real server port ${r.port} differs from the virtual port ${s.port}`, r.port, 'in DR mode the real server port must equal the virtual port (omit port, or use forwarding "nat" to map ports)');
     }
   }
-  const seen = new Map<string, number>();
-  s.realServers.forEach((r, j) => {
-    const rat = `${at}.realServers[${j}]`;
-    const rfam = ipFamily(r.address);
-    if (!rfam) err(`${rat}.address`, 'invalid IP address', r.address, 'give the real server as an IPv4 or IPv6 address (no host names, no port: use port)');
-    else if (family && rfam !== family && r.forwarding !== 'tunnel') {
-      err(`${rat}.address`, `an ${rfam === 'inet' ? 'IPv4' : 'IPv6'} real server in an ${family === 'inet' ? 'IPv4' : 'IPv6'} service`, r.address, 'use a real server of the same address family (only tunnel forwarding may mix families)');
+  if (r.upperThreshold && r.lowerThreshold && r.lowerThreshold > r.upperThreshold) {
+    err(`${rat}.lowerThreshold`, 'lowerThreshold above upperThreshold', r.lowerThreshold, `give a lowerThreshold at most ${r.upperThreshold}`);
+  }
+  checkTunnelOptions(r, rat, err);
+  if (rfam && (r.port === undefined || (r.port >= 0 && r.port <= 65535))) {
+    const key = realServerKey(s, r);
+    const first = seen.get(key);
+    if (first !== undefined) err(rat, `duplicate real server ${key} (also realServers[${first}])`, key, 'list each real server once per virtual service');
+    else seen.set(key, j);
+  }
+}
+
+/** Tunnel options only with tunnel forwarding; a tunnel port for gue, and only for gue. */
+function checkTunnelOptions(r: RealServer, rat: string, err: Report): void {
+  if (r.forwarding !== 'tunnel') {
+    for (const k of ['tunType', 'tunPort', 'tunCsum'] as const) {
+      if (r[k] !== undefined) err(`${rat}.${k}`, `${k} needs tunnel forwarding`, r[k], 'set forwarding to "tunnel", or drop the tunnel options');
     }
-    if (r.port !== undefined) {
-      const min = s.protocol === 'fwmark' ? 0 : 1;
-      if (r.port < min || r.port > 65535) err(`${rat}.port`, 'port out of range', r.port, PORT_FIX);
-      else if (r.forwarding === 'dr' && s.protocol !== 'fwmark' && s.port !== undefined && s.port >= 1 && s.port <= 65535 && r.port !== s.port) {
-        err(`${rat}.port`, `real server port ${r.port} differs from the virtual port ${s.port}`, r.port, 'in DR mode the real server port must equal the virtual port (omit port, or use forwarding "nat" to map ports)');
-      }
-    }
-    if (r.upperThreshold && r.lowerThreshold && r.lowerThreshold > r.upperThreshold) {
-      err(`${rat}.lowerThreshold`, 'lowerThreshold above upperThreshold', r.lowerThreshold, `give a lowerThreshold at most ${r.upperThreshold}`);
-    }
-    if (r.forwarding !== 'tunnel') {
-      for (const k of ['tunType', 'tunPort', 'tunCsum'] as const) {
-        if (r[k] !== undefined) err(`${rat}.${k}`, `${k} needs tunnel forwarding`, r[k], 'set forwarding to "tunnel", or drop the tunnel options');
-      }
-    } else if (r.tunType === 'gue' && (r.tunPort === undefined || r.tunPort < 1 || r.tunPort > 65535)) {
-      err(`${rat}.tunPort`, 'a gue tunnel needs a tunnel port', r.tunPort, 'set tunPort to the UDP port the real server decapsulates on (1–65535)');
-    } else if (r.tunType !== 'gue' && r.tunPort !== undefined) {
-      err(`${rat}.tunPort`, 'tunPort is for gue tunnels only', r.tunPort, 'set tunType to "gue", or drop tunPort');
-    }
-    if (rfam && (r.port === undefined || (r.port >= 0 && r.port <= 65535))) {
-      const key = realServerKey(s, r);
-      const first = seen.get(key);
-      if (first !== undefined) err(rat, `duplicate real server ${key} (also realServers[${first}])`, key, 'list each real server once per virtual service');
-      else seen.set(key, j);
-    }
-  });
+  } else if (r.tunType === 'gue' && (r.tunPort === undefined || r.tunPort < 1 || r.tunPort > 65535)) {
+    err(`${rat}.tunPort`, 'a gue tunnel needs a tunnel port', r.tunPort, 'set tunPort to the UDP port the real server decapsulates on (1–65535)');
+  } else if (r.tunType !== 'gue' && r.tunPort !== undefined) {
+    err(`${rat}.tunPort`, 'tunPort is for gue tunnels only', r.tunPort, 'set tunType to "gue", or drop tunPort');
+  }
 }
 
 function shapeFix(path: readonly (string | number)[]): string {

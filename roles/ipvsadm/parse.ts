@@ -95,98 +95,128 @@ function tokenize(line: string): string[] {
   return out;
 }
 
+/** Reads one `-A` or `-a` line into `services`; throws LineError on what it cannot read. */
 function parseLine(line: string, services: Map<string, VirtualService>): void {
-  const tokens = tokenize(line);
-  const p: Parsed = {};
-  for (let i = 0; i < tokens.length; i++) {
-    const tok = tokens[i] ?? '';
-    const opt = LONG[tok] ?? tok;
-    const arg = (): string => {
-      const v = tokens[++i];
-      if (v === undefined) throw new LineError(`option ${tok} needs a value`);
-      return v;
-    };
-    switch (opt) {
-      case '-A':
-      case '-a':
-        if (p.command) throw new LineError(`two commands (${p.command} and ${tok})`);
-        p.command = opt;
-        break;
-      case '-t':
-      case '-u': {
-        setService(p, opt === '-t' ? 'tcp' : 'udp');
-        const hp = splitHostPort(arg(), true);
-        p.address = hp.address;
-        p.port = hp.port;
-        break;
-      }
-      case '-f':
-        setService(p, 'fwmark');
-        p.fwmark = toInt(arg(), 1, 0xffffffff, 'fwmark');
-        break;
-      case '--sctp-service':
-        throw new LineError('sctp services are not supported by lvs-play');
-      case '-6':
-        p.ipv6 = true;
-        break;
-      case '-s':
-        p.scheduler = arg();
-        break;
-      case '-p': {
-        // The timeout is optional for ipvsadm (default 300 s).
-        const next = tokens[i + 1];
-        p.persistence = next !== undefined && /^\d+$/.test(next) ? toInt(tokens[++i] ?? '', 1, 2_678_400, 'persistence') : 300;
-        break;
-      }
-      case '-M':
-        p.netmask = arg();
-        break;
-      case '--pe':
-        p.pe = arg();
-        break;
-      case '-o':
-        p.onePacket = true;
-        break;
-      case '-b':
-        p.flags = arg();
-        break;
-      case '-r':
-        p.server = splitHostPort(arg(), false);
-        break;
-      case '-g':
-      case '-m':
-      case '-i':
-        if (p.forwarding) throw new LineError('two forwarding methods');
-        p.forwarding = FORWARDING[opt];
-        break;
-      case '-w':
-        p.weight = toInt(arg(), 0, 65535, 'weight');
-        break;
-      case '-x':
-        p.upper = toInt(arg(), 0, 2147483647, 'upper threshold');
-        break;
-      case '-y':
-        p.lower = toInt(arg(), 0, 2147483647, 'lower threshold');
-        break;
-      case '--tun-type':
-        p.tunType = arg();
-        break;
-      case '--tun-port':
-        p.tunPort = toInt(arg(), 1, 65535, 'tunnel port');
-        break;
-      case '--tun-nocsum':
-      case '--tun-csum':
-      case '--tun-remcsum':
-        p.tunCsum = opt.slice('--tun-'.length) as TunnelCsum;
-        break;
-      default:
-        throw new LineError(`unknown option ${JSON.stringify(tok)}`);
-    }
-  }
+  const p = readOptions(tokenize(line));
   if (!p.command) throw new LineError('no -A or -a command');
   if (!p.protocol) throw new LineError('no service (-t, -u or -f)');
   if (p.command === '-A') addService(p, services);
   else addRealServer(p, services);
+}
+
+/** A line's tokens and the index of the one being read. */
+interface Cursor {
+  readonly tokens: readonly string[];
+  i: number;
+}
+
+/** Takes the value after option `tok`; throws when the line ends there. */
+function valueOf(c: Cursor, tok: string): string {
+  const v = c.tokens[++c.i];
+  if (v === undefined) throw new LineError(`option ${tok} needs a value`);
+  return v;
+}
+
+/** Reads a line's options, left to right, into a Parsed record. */
+function readOptions(tokens: readonly string[]): Parsed {
+  const p: Parsed = {};
+  const c: Cursor = { tokens, i: 0 };
+  for (; c.i < tokens.length; c.i++) {
+    const tok = tokens[c.i] ?? '';
+    const opt = LONG[tok] ?? tok;
+    if (!readServiceOption(p, opt, tok, c) && !readServerOption(p, opt, tok, c)) {
+      throw new LineError(`unknown option ${JSON.stringify(tok)}`);
+    }
+  }
+  return p;
+}
+
+/** Reads the command or a virtual service's option `opt` (spelled `tok`); false when it is none of those. */
+function readServiceOption(p: Parsed, opt: string, tok: string, c: Cursor): boolean {
+  switch (opt) {
+    case '-A':
+    case '-a':
+      if (p.command) throw new LineError(`two commands (${p.command} and ${tok})`);
+      p.command = opt;
+      return true;
+    case '-t':
+    case '-u': {
+      setService(p, opt === '-t' ? 'tcp' : 'udp');
+      const hp = splitHostPort(valueOf(c, tok), true);
+      p.address = hp.address;
+      p.port = hp.port;
+      return true;
+    }
+    case '-f':
+      setService(p, 'fwmark');
+      p.fwmark = toInt(valueOf(c, tok), 1, 0xffffffff, 'fwmark');
+      return true;
+    case '--sctp-service':
+      throw new LineError('sctp services are not supported by lvs-play');
+    case '-6':
+      p.ipv6 = true;
+      return true;
+    case '-s':
+      p.scheduler = valueOf(c, tok);
+      return true;
+    case '-p': {
+      // The timeout is optional for ipvsadm (default 300 s).
+      const next = c.tokens[c.i + 1];
+      p.persistence = next !== undefined && /^\d+$/.test(next) ? toInt(c.tokens[++c.i] ?? '', 1, 2_678_400, 'persistence') : 300;
+      return true;
+    }
+    case '-M':
+      p.netmask = valueOf(c, tok);
+      return true;
+    case '--pe':
+      p.pe = valueOf(c, tok);
+      return true;
+    case '-o':
+      p.onePacket = true;
+      return true;
+    case '-b':
+      p.flags = valueOf(c, tok);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Reads a real server's option `opt` (spelled `tok`); false when it is not one. */
+function readServerOption(p: Parsed, opt: string, tok: string, c: Cursor): boolean {
+  switch (opt) {
+    case '-r':
+      p.server = splitHostPort(valueOf(c, tok), false);
+      return true;
+    case '-g':
+    case '-m':
+    case '-i':
+      if (p.forwarding) throw new LineError('two forwarding methods');
+      p.forwarding = FORWARDING[opt];
+      return true;
+    case '-w':
+      p.weight = toInt(valueOf(c, tok), 0, 65535, 'weight');
+      return true;
+    case '-x':
+      p.upper = toInt(valueOf(c, tok), 0, 2147483647, 'upper threshold');
+      return true;
+    case '-y':
+      p.lower = toInt(valueOf(c, tok), 0, 2147483647, 'lower threshold');
+      return true;
+    case '--tun-type':
+      p.tunType = valueOf(c, tok);
+      return true;
+    case '--tun-port':
+      p.tunPort = toInt(valueOf(c, tok), 1, 65535, 'tunnel port');
+      return true;
+    case '--tun-nocsum':
+    case '--tun-csum':
+    case '--tun-remcsum':
+      p.tunCsum = opt.slice('--tun-'.length) as TunnelCsum;
+      return true;
+    default:
+      return false;
+  }
 }
 
 function setService(p: Parsed, protocol: 'tcp' | 'udp' | 'fwmark'): void {

@@ -8,10 +8,10 @@
  *   3. "keepalived VIP": every director waits until its VRRP state is the one its priority gives
  *      (the highest MASTER, the others BACKUP): the run never ends with a VIP unheld.
  */
-import { type HostView, play, type Play, type PlayOptions } from 'lvs-play';
+import { type HostView, play, type Play, type PlayOptions, type Task } from 'lvs-play';
 import { backupFirst } from './health.js';
 import * as keepalived from './parts.js';
-import type { KeepalivedBuildInput, KeepalivedServiceInput } from './parts.js';
+import type { KeepalivedBuildInput, KeepalivedInstall, KeepalivedServiceInput } from './parts.js';
 import type { KeepalivedConfig } from './model.js';
 import { schedulerChecks } from './schedulers.js';
 import { directorConfigs, directorVarsOf, type DirectorSite } from './site.js';
@@ -42,56 +42,13 @@ export interface DirectorsPlaysOptions {
 
 /** The plays that roll keepalived out to the directors (build, config, service, health; BACKUP first). */
 export function directorsPlays(o: DirectorsPlaysOptions): Play[] {
-  const groupOf = (host: HostView): string => resolve(o.group ?? 'directors', host);
   const hosts = o.hosts ?? (typeof o.group === 'function' ? undefined : (o.group ?? 'directors'));
   if (hosts === undefined) throw new Error('keepalived.directorsPlays: with group as a function, give hosts too (the plays\' pattern)');
   const tags = o.tags ?? ['keepalived'];
   // a site without directors is a mistake in the inventory, not a run with nothing to do
   const buildPlay = play('keepalived build', { hosts, tags, requireHosts: true }, (host) => [keepalived.build(resolve(o.build, host))]);
-  /**
-   * Every director's config, as seen from `host` (its site and its group's vars.vrrp). Each
-   * director's rollout and VIP play asks for all of them: built and validated once per distinct
-   * (group, directors, site) — with thousands of real servers a config is the bulk of the planning.
-   */
-  const memo = new Map<string, ReturnType<typeof directorConfigs>>();
-  const configsOf = (host: HostView) => {
-    const group = groupOf(host);
-    const members = host.group(group);
-    const vars = directorVarsOf(members);
-    const directors = Object.fromEntries(members.map((d) => [d.name, { ...vars[d.name]!, address: d.address }]));
-    const site = resolve(o.site, host);
-    const key = memoKey(group, directors, site);
-    const known = key === null ? undefined : memo.get(key);
-    if (known) return { group, configs: known };
-    const all = host.group('all');
-    const byAddress = new Map<string, string>();
-    for (const h of all) if (!byAddress.has(h.address)) byAddress.set(h.address, h.name);
-    const hostOf = (address: string): string | undefined => byAddress.get(address);
-    const configs = directorConfigs(site, directors, { ...(o.file ? { file: o.file } : {}), field: `groups.${group}.hosts`, hostOf });
-    if (key !== null) memo.set(key, configs);
-    return { group, configs };
-  };
-  const rollout = play('keepalived rollout', { hosts, serial: 1, order: backupFirst, tags, requireHosts: true }, (host) => {
-    const build = resolve(o.build, host);
-    const service = o.service === undefined ? {} : resolve(o.service, host);
-    const { group, configs } = configsOf(host);
-    const config = configs[host.name];
-    if (!config) throw new Error(`${host.name} is not in group ${group}: its keepalived config comes from that group's vars.vrrp`);
-    const paths = keepalived.keepalivedPaths({ install: build.install ?? 'source', ...(build.prefix ? { prefix: build.prefix } : {}) });
-    const configPath = o.configPath ?? '/etc/keepalived/keepalived.conf';
-    const timeout = o.healthTimeoutSeconds ?? 20;
-    // the kernel has each scheduler the config names, before the config changes (not with --vrrp)
-    const checks = schedulerChecks(config, service.args ?? ['-D']);
-    return [
-      ...(checks ? [checks] : []),
-      // validated with the other directors' configs (configsOf): not again
-      keepalived.validatedConfig({ config, binary: paths.binary, path: configPath, healthTimeoutSeconds: timeout, ...(o.file ? { file: o.file } : {}) }),
-      keepalived.service({ ...service, install: paths.install, prefix: paths.prefix, configPath }),
-      // any known state of the running keepalived: after a config change it still runs the old
-      // instances until the reload handler (whose health check then waits for the new ones)
-      keepalived.health({ binary: paths.binary, timeoutSeconds: timeout }),
-    ];
-  });
+  const configsOf = directorConfigsOf(o);
+  const rollout = play('keepalived rollout', { hosts, serial: 1, order: backupFirst, tags, requireHosts: true }, (host) => rolloutTasks(o, host, configsOf));
   // The last step: a run never ends with a VIP unheld. Every director waits (bounded) until its
   // instances are in the state the priorities give them — the highest priority MASTER (it holds
   // the VIPs), the others BACKUP — so exactly one director holds each VIP when the run returns.
@@ -99,10 +56,65 @@ export function directorsPlays(o: DirectorsPlaysOptions): Play[] {
   const settle = play('keepalived VIP', { hosts, tags: [...tags, 'keepalived-vip'] }, (host) => {
     const build = resolve(o.build, host);
     const expect = expectedStates(configsOf(host).configs, host.name);
-    const paths = keepalived.keepalivedPaths({ install: build.install ?? 'source', ...(build.prefix ? { prefix: build.prefix } : {}) });
-    return [keepalived.health({ binary: paths.binary, timeoutSeconds: o.healthTimeoutSeconds ?? 20, instances: Object.keys(expect), expect })];
+    return [keepalived.health({ binary: buildPaths(build).binary, timeoutSeconds: o.healthTimeoutSeconds ?? 20, instances: Object.keys(expect), expect })];
   });
   return [buildPlay, rollout, settle];
+}
+
+/** Every director's config as seen from a host, and the directors' group. */
+type ConfigsOf = (host: HostView) => { group: string; configs: ReturnType<typeof directorConfigs> };
+
+/**
+ * Every director's config, as seen from `host` (its site and its group's vars.vrrp). Each
+ * director's rollout and VIP play asks for all of them: built and validated once per distinct
+ * (group, directors, site) — with thousands of real servers a config is the bulk of the planning.
+ */
+function directorConfigsOf(o: DirectorsPlaysOptions): ConfigsOf {
+  const memo = new Map<string, ReturnType<typeof directorConfigs>>();
+  return (host) => {
+    const group = resolve(o.group ?? 'directors', host);
+    const members = host.group(group);
+    const vars = directorVarsOf(members);
+    const directors = Object.fromEntries(members.map((d) => [d.name, { ...vars[d.name]!, address: d.address }]));
+    const site = resolve(o.site, host);
+    const key = memoKey(group, directors, site);
+    const known = key === null ? undefined : memo.get(key);
+    if (known) return { group, configs: known };
+    const byAddress = new Map<string, string>();
+    for (const h of host.group('all')) if (!byAddress.has(h.address)) byAddress.set(h.address, h.name);
+    const hostOf = (address: string): string | undefined => byAddress.get(address);
+    const configs = directorConfigs(site, directors, { ...(o.file ? { file: o.file } : {}), field: `groups.${group}.hosts`, hostOf });
+    if (key !== null) memo.set(key, configs);
+    return { group, configs };
+  };
+}
+
+/** Where a build puts keepalived (its binary, install kind and prefix). */
+function buildPaths(build: KeepalivedBuildInput): KeepalivedInstall {
+  return keepalived.keepalivedPaths({ install: build.install ?? 'source', ...(build.prefix ? { prefix: build.prefix } : {}) });
+}
+
+/** One director's rollout: the schedulers its config names, the config, the service, health. */
+function rolloutTasks(o: DirectorsPlaysOptions, host: HostView, configsOf: ConfigsOf): Task[] {
+  const build = resolve(o.build, host);
+  const service = o.service === undefined ? {} : resolve(o.service, host);
+  const { group, configs } = configsOf(host);
+  const config = configs[host.name];
+  if (!config) throw new Error(`${host.name} is not in group ${group}: its keepalived config comes from that group's vars.vrrp`);
+  const paths = buildPaths(build);
+  const configPath = o.configPath ?? '/etc/keepalived/keepalived.conf';
+  const timeout = o.healthTimeoutSeconds ?? 20;
+  // the kernel has each scheduler the config names, before the config changes (not with --vrrp)
+  const checks = schedulerChecks(config, service.args ?? ['-D']);
+  return [
+    ...(checks ? [checks] : []),
+    // validated with the other directors' configs (configsOf): not again
+    keepalived.validatedConfig({ config, binary: paths.binary, path: configPath, healthTimeoutSeconds: timeout, ...(o.file ? { file: o.file } : {}) }),
+    keepalived.service({ ...service, install: paths.install, prefix: paths.prefix, configPath }),
+    // any known state of the running keepalived: after a config change it still runs the old
+    // instances until the reload handler (whose health check then waits for the new ones)
+    keepalived.health({ binary: paths.binary, timeoutSeconds: timeout }),
+  ];
 }
 
 /** A key for equal inputs of directorConfigs, or null when they hold something JSON does not show (a function). */

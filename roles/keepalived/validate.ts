@@ -5,7 +5,10 @@
  */
 import { LvsError, pathSuffix, ruleOf, ValidationErrors, valueAt } from 'lvs-play/kit';
 import { canonicalIp, ipFamily, isInterfaceName } from 'lvs-play/kit';
-import { scriptWords, type KeepalivedConfig, type ScriptCommand, type VrrpInstance, type Where } from './model.js';
+import {
+  scriptWords, type HealthCheck, type KaRealServer, type KeepalivedConfig, type ScriptCommand, type VirtualServer,
+  type VrrpInstance, type Where,
+} from './model.js';
 import { normaliseVip } from './render.js';
 import { checkLvsSync, checkLvsSyncPair } from './sync.js';
 import { checkVrrpTiming } from './vrrp-version.js';
@@ -45,8 +48,31 @@ export function validateDirectorPair(configsByHost: Record<string, unknown>, whe
     const t = checkConfig(configsByHost[host], `${where.field}.${host}`, err, parses);
     if (t) typed.push([host, t]);
   }
-  const at = (host: string, rest: string): string => `${where.field}.${host}${rest}`;
+  const at: HostField = (host, rest) => `${where.field}.${host}${rest}`;
+  checkRouterIds(typed, at, err);
+  for (const [name, members] of instancesByName(typed)) {
+    const [first, ...rest] = members;
+    if (!first) continue;
+    for (const m of rest) checkSameInstance(name, first, m, at, err);
+    checkMasterPriority(name, members, at, err);
+  }
+  checkLvsSyncPair(typed, at, err);
+  checkSameServers(typed, at, err);
+  if (errors.length > 0) throw new ValidationErrors(errors);
+  return Object.fromEntries(typed);
+}
 
+/** Names the field `rest` of one director's config: `${where.field}.${host}${rest}`. */
+type HostField = (host: string, rest: string) => string;
+
+/** One director's VRRP instance, where it sits in that director's config. */
+interface Member { host: string; i: number; inst: VrrpInstance }
+
+/** The field `k` of a member's instance. */
+const memberField = (at: HostField, m: Member, k: string): string => at(m.host, `.vrrpInstances[${m.i}]${k}`);
+
+/** Every director has its own router_id. */
+function checkRouterIds(typed: readonly [string, KeepalivedConfig][], at: HostField, err: Report): void {
   const routerIds = new Map<string, string>();
   for (const [host, c] of typed) {
     const other = routerIds.get(c.globalDefs.routerId);
@@ -54,60 +80,64 @@ export function validateDirectorPair(configsByHost: Record<string, unknown>, whe
       err(at(host, '.globalDefs.routerId'), `router_id is also used by ${other}`, c.globalDefs.routerId, 'give every director its own router_id (e.g. its host name)');
     } else routerIds.set(c.globalDefs.routerId, host);
   }
+}
 
-  const byName = new Map<string, { host: string; i: number; inst: VrrpInstance }[]>();
+/** The VRRP instances of all directors grouped by instance name, in host order. */
+function instancesByName(typed: readonly [string, KeepalivedConfig][]): Map<string, Member[]> {
+  const byName = new Map<string, Member[]>();
   for (const [host, c] of typed) {
     c.vrrpInstances.forEach((inst, i) => byName.set(inst.name, [...(byName.get(inst.name) ?? []), { host, i, inst }]));
   }
-  for (const [name, members] of byName) {
-    const [first, ...rest] = members;
-    if (!first) continue;
-    const f = (m: { host: string; i: number }, k: string): string => at(m.host, `.vrrpInstances[${m.i}]${k}`);
-    for (const m of rest) {
-      if (m.inst.virtualRouterId !== first.inst.virtualRouterId) {
-        err(f(m, '.virtualRouterId'), `vrrp_instance ${name}: virtual_router_id differs from ${first.host}'s ${first.inst.virtualRouterId}`, m.inst.virtualRouterId, 'use the same virtual_router_id on every director of one instance');
-      }
-      const a = first.inst.authentication;
-      const b = m.inst.authentication;
-      if ((a?.type ?? 'none') !== (b?.type ?? 'none')) {
-        err(f(m, '.authentication.type'), `vrrp_instance ${name}: auth_type differs from ${first.host}'s ${a?.type ?? 'none'}`, b?.type ?? 'none', 'use the same authentication on every director of one instance');
-      } else if (a && b && a.pass !== b.pass) {
-        // The value is a secret: say where, never what.
-        err(f(m, '.authentication.pass'), `vrrp_instance ${name}: auth_pass differs from ${first.host}'s`, undefined, 'use the same auth_pass on every director of one instance');
-      }
-      const vipsA = first.inst.virtualIpAddresses.map(normaliseVip).join(', ');
-      const vipsB = m.inst.virtualIpAddresses.map(normaliseVip).join(', ');
-      if (vipsA !== vipsB) {
-        err(f(m, '.virtualIpAddresses'), `vrrp_instance ${name}: virtual_ipaddress differs from ${first.host}'s [${vipsA}]`, m.inst.virtualIpAddresses, 'list the same virtual addresses on every director of one instance');
-      }
-    }
-    const masters = members.filter((m) => m.inst.state === 'MASTER');
-    for (const m of masters.slice(1)) {
-      err(f(m, '.state'), `vrrp_instance ${name}: ${masters[0]?.host} is MASTER too`, 'MASTER', 'make exactly one director MASTER, the others BACKUP');
-    }
-    for (const master of masters.slice(0, 1)) {
-      for (const b of members.filter((m) => m.inst.state === 'BACKUP')) {
-        if (b.inst.priority >= master.inst.priority) {
-          err(f(b, '.priority'), `vrrp_instance ${name}: BACKUP ${b.host} has priority ${b.inst.priority}, not below MASTER ${master.host}'s ${master.inst.priority}`, b.inst.priority, `give the MASTER the highest priority: set this below ${master.inst.priority} (or raise the MASTER's)`);
-        }
-      }
-    }
-  }
+  return byName;
+}
 
-  checkLvsSyncPair(typed, at, err);
-  const [firstHost, ...others] = typed;
-  if (firstHost) {
-    for (const [host, c] of others) {
-      if (!sameJson(c.virtualServers, firstHost[1].virtualServers)) {
-        err(at(host, '.virtualServers'), `virtual_server blocks differ from ${firstHost[0]}'s`, c.virtualServers.map((v) => v.fwmark !== undefined ? `fwmark ${v.fwmark}` : `${v.vip} ${v.port}`), 'give every director the same virtual servers, so a BACKUP that takes over balances the same way');
-      }
-      for (const k of ['vrrpSyncGroups', 'virtualServerGroups'] as const) {
-        if (!sameJson(c[k] ?? [], firstHost[1][k] ?? [])) err(at(host, `.${k}`), `${k === 'vrrpSyncGroups' ? 'vrrp_sync_group' : 'virtual_server_group'} blocks differ from ${firstHost[0]}'s`, (c[k] ?? []).map((g) => g.name), 'give every director the same groups');
+/** One director's instance `m` has the first director's virtual_router_id, authentication and VIPs. */
+function checkSameInstance(name: string, first: Member, m: Member, at: HostField, err: Report): void {
+  if (m.inst.virtualRouterId !== first.inst.virtualRouterId) {
+    err(memberField(at, m, '.virtualRouterId'), `vrrp_instance ${name}: virtual_router_id differs from ${first.host}'s ${first.inst.virtualRouterId}`, m.inst.virtualRouterId, 'use the same virtual_router_id on every director of one instance');
+  }
+  const a = first.inst.authentication;
+  const b = m.inst.authentication;
+  if ((a?.type ?? 'none') !== (b?.type ?? 'none')) {
+    err(memberField(at, m, '.authentication.type'), `vrrp_instance ${name}: auth_type differs from ${first.host}'s ${a?.type ?? 'none'}`, b?.type ?? 'none', 'use the same authentication on every director of one instance');
+  } else if (a && b && a.pass !== b.pass) {
+    // The value is a secret: say where, never what.
+    err(memberField(at, m, '.authentication.pass'), `vrrp_instance ${name}: auth_pass differs from ${first.host}'s`, undefined, 'use the same auth_pass on every director of one instance');
+  }
+  const vipsA = first.inst.virtualIpAddresses.map(normaliseVip).join(', ');
+  const vipsB = m.inst.virtualIpAddresses.map(normaliseVip).join(', ');
+  if (vipsA !== vipsB) {
+    err(memberField(at, m, '.virtualIpAddresses'), `vrrp_instance ${name}: virtual_ipaddress differs from ${first.host}'s [${vipsA}]`, m.inst.virtualIpAddresses, 'list the same virtual addresses on every director of one instance');
+  }
+}
+
+/** One instance has one MASTER, and its priority is above every BACKUP's. */
+function checkMasterPriority(name: string, members: readonly Member[], at: HostField, err: Report): void {
+  const masters = members.filter((m) => m.inst.state === 'MASTER');
+  for (const m of masters.slice(1)) {
+    err(memberField(at, m, '.state'), `vrrp_instance ${name}: ${masters[0]?.host} is MASTER too`, 'MASTER', 'make exactly one director MASTER, the others BACKUP');
+  }
+  for (const master of masters.slice(0, 1)) {
+    for (const b of members.filter((m) => m.inst.state === 'BACKUP')) {
+      if (b.inst.priority >= master.inst.priority) {
+        err(memberField(at, b, '.priority'), `vrrp_instance ${name}: BACKUP ${b.host} has priority ${b.inst.priority}, not below MASTER ${master.host}'s ${master.inst.priority}`, b.inst.priority, `give the MASTER the highest priority: set this below ${master.inst.priority} (or raise the MASTER's)`);
       }
     }
   }
-  if (errors.length > 0) throw new ValidationErrors(errors);
-  return Object.fromEntries(typed);
+}
+
+/** Every director has the first director's virtual servers and groups. */
+function checkSameServers(typed: readonly [string, KeepalivedConfig][], at: HostField, err: Report): void {
+  const [firstHost, ...others] = typed;
+  if (!firstHost) return;
+  for (const [host, c] of others) {
+    if (!sameJson(c.virtualServers, firstHost[1].virtualServers)) {
+      err(at(host, '.virtualServers'), `virtual_server blocks differ from ${firstHost[0]}'s`, c.virtualServers.map((v) => v.fwmark !== undefined ? `fwmark ${v.fwmark}` : `${v.vip} ${v.port}`), 'give every director the same virtual servers, so a BACKUP that takes over balances the same way');
+    }
+    for (const k of ['vrrpSyncGroups', 'virtualServerGroups'] as const) {
+      if (!sameJson(c[k] ?? [], firstHost[1][k] ?? [])) err(at(host, `.${k}`), `${k === 'vrrpSyncGroups' ? 'vrrp_sync_group' : 'virtual_server_group'} blocks differ from ${firstHost[0]}'s`, (c[k] ?? []).map((g) => g.name), 'give every director the same groups');
+    }
+  }
 }
 
 // ───────────────────────────── one config ─────────────────────────────
@@ -117,32 +147,50 @@ const NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 const PASS_RE = /^[!-~]+$/;
 const PASS_BAD = /["'\\#!${}]/;
 
+/** Checks one director's config (fields named from `base`); returns it typed, or null when its shape is broken. */
 function checkConfig(input: unknown, base: string, err: Report, parses: VirtualServersParses = new Map()): KeepalivedConfig | null {
-  const parsed = parseConfig(input, parses);
-  let cfg: KeepalivedConfig;
-  if (parsed.success) cfg = parsed.data as KeepalivedConfig;
-  else {
-    // a field rule (model.ts `rule`) leaves the shape intact: the rules between fields still run
-    let shapeBroken = false;
-    for (const issue of parsed.issues) {
-      // Never echo a value that might be the auth_pass.
-      const value = issue.path.includes('authentication') ? undefined : valueAt(input, issue.path);
-      const rule = ruleOf(issue);
-      if (rule) err(`${base}${pathSuffix(issue.path)}`, rule.reason, value, rule.fix);
-      else if (issue.code === 'unrecognized_keys') {
-        shapeBroken = true;
-        for (const k of issue.keys) err(`${base}${pathSuffix([...issue.path, k])}`, 'unknown field', k, 'remove it, or put options the model lacks in `raw`');
-      } else {
-        shapeBroken = true;
-        err(`${base}${pathSuffix(issue.path)}`, issue.message, value, 'see the KeepalivedConfig types in roles/keepalived/model.ts');
-      }
-    }
-    if (shapeBroken) return null;
-    cfg = input as KeepalivedConfig;
-  }
+  const cfg = typedConfig(input, base, err, parses);
+  if (!cfg) return null;
   const g = cfg.globalDefs;
   if (g.scriptGroup !== undefined && g.scriptUser === undefined) err(`${base}.globalDefs.scriptGroup`, 'scriptGroup without scriptUser', g.scriptGroup, 'set scriptUser too');
+  const scripts = checkScripts(cfg, base, err);
+  const names = new Set<string>();
+  const vrids = new Map<string, string>();
+  cfg.vrrpInstances.forEach((inst, i) => checkInstance(inst, `${base}.vrrpInstances[${i}]`, cfg, scripts, names, vrids, err));
+  checkLvsSync(cfg, base, err);
+  checkSyncGroups(cfg, base, err);
+  const serverGroups = checkServerGroups(cfg, base, err);
+  const vsKeys = new Set<string>();
+  cfg.virtualServers.forEach((vs, i) => checkVirtualServer(vs, `${base}.virtualServers[${i}]`, serverGroups, vsKeys, err));
+  return cfg;
+}
 
+/**
+ * The config as the model's schema reads it, each of its problems reported; null when its shape
+ * is broken (a field rule leaves the shape intact: the rules between fields still run).
+ */
+function typedConfig(input: unknown, base: string, err: Report, parses: VirtualServersParses): KeepalivedConfig | null {
+  const parsed = parseConfig(input, parses);
+  if (parsed.success) return parsed.data as KeepalivedConfig;
+  let shapeBroken = false;
+  for (const issue of parsed.issues) {
+    // Never echo a value that might be the auth_pass.
+    const value = issue.path.includes('authentication') ? undefined : valueAt(input, issue.path);
+    const rule = ruleOf(issue);
+    if (rule) err(`${base}${pathSuffix(issue.path)}`, rule.reason, value, rule.fix);
+    else if (issue.code === 'unrecognized_keys') {
+      shapeBroken = true;
+      for (const k of issue.keys) err(`${base}${pathSuffix([...issue.path, k])}`, 'unknown field', k, 'remove it, or put options the model lacks in `raw`');
+    } else {
+      shapeBroken = true;
+      err(`${base}${pathSuffix(issue.path)}`, issue.message, value, 'see the KeepalivedConfig types in roles/keepalived/model.ts');
+    }
+  }
+  return shapeBroken ? null : (input as KeepalivedConfig);
+}
+
+/** Every vrrp_script has its own name and a command keepalived.conf can hold; returns their names. */
+function checkScripts(cfg: KeepalivedConfig, base: string, err: Report): Set<string> {
   const scripts = new Set<string>();
   (cfg.vrrpScripts ?? []).forEach((s, i) => {
     const at = `${base}.vrrpScripts[${i}]`;
@@ -150,69 +198,71 @@ function checkConfig(input: unknown, base: string, err: Report, parses: VirtualS
     scripts.add(s.name);
     checkCommand(s.script, `${at}.script`, err);
   });
+  return scripts;
+}
 
-  const names = new Set<string>();
-  const vrids = new Map<string, string>();
-  cfg.vrrpInstances.forEach((inst, i) => checkInstance(inst, `${base}.vrrpInstances[${i}]`, cfg, scripts, names, vrids, err));
-  checkLvsSync(cfg, base, err);
-  checkSyncGroups(cfg, base, err);
-  const serverGroups = checkServerGroups(cfg, base, err);
+/** One virtual_server: listed once (`vsKeys`: those seen before), its sorry server, its real servers. */
+function checkVirtualServer(vs: VirtualServer, at: string, serverGroups: ReadonlySet<string>, vsKeys: Set<string>, err: Report): void {
+  const key = virtualServerKey(vs, at, serverGroups, err);
+  if (key !== null) {
+    if (vsKeys.has(key)) err(at, 'duplicate virtual_server', key, 'list each virtual server once; merge their real servers');
+    vsKeys.add(key);
+  }
+  if (vs.sorryServer) {
+    checkIp(vs.sorryServer.address, `${at}.sorryServer.address`, 'the sorry server', err);
+    checkPort(vs.sorryServer.port, `${at}.sorryServer.port`, err);
+  }
+  const seen = new Map<string, number>();
+  vs.realServers.forEach((r, j) => checkRealServer(vs, r, j, `${at}.realServers[${j}]`, seen, err));
+}
 
-  const vsKeys = new Set<string>();
-  cfg.virtualServers.forEach((vs, i) => {
-    const at = `${base}.virtualServers[${i}]`;
-    let key: string | null = null;
-    if (vs.group !== undefined) key = checkGroupServer(vs, at, serverGroups, err);
-    else if (vs.fwmark !== undefined) {
-      if (vs.protocol !== undefined) err(`${at}.protocol`, 'a fwmark virtual server has no protocol', vs.protocol, 'drop protocol (keepalived ignores it: the firewall mark selects the packets)');
-      if (vs.vip !== undefined || vs.port !== undefined) err(at, 'a virtual server has either fwmark or vip and port', { vip: vs.vip, port: vs.port, fwmark: vs.fwmark }, 'drop vip/port for a fwmark virtual server, or drop fwmark');
-      if (vs.fwmark < 1 || vs.fwmark > 0xffffffff) err(`${at}.fwmark`, 'fwmark out of range', vs.fwmark, 'give a mark from 1 to 4294967295');
-      else key = `fwmark ${vs.fwmark}`;
-    } else {
-      const okIp = checkIp(vs.vip, `${at}.vip`, 'the virtual IP', err);
-      const okPort = checkPort(vs.port, `${at}.port`, err);
-      if (okIp && okPort) key = `${canonicalIp(vs.vip ?? '')} ${vs.port} ${vs.protocol ?? 'TCP'}`;
+/** Checks what names a virtual_server (its group, fwmark, or vip and port); returns its key, or null when unreadable. */
+function virtualServerKey(vs: VirtualServer, at: string, serverGroups: ReadonlySet<string>, err: Report): string | null {
+  if (vs.group !== undefined) return checkGroupServer(vs, at, serverGroups, err);
+  if (vs.fwmark !== undefined) {
+    if (vs.protocol !== undefined) err(`${at}.protocol`, 'a fwmark virtual server has no protocol', vs.protocol, 'drop protocol (keepalived ignores it: the firewall mark selects the packets)');
+    if (vs.vip !== undefined || vs.port !== undefined) err(at, 'a virtual server has either fwmark or vip and port', { vip: vs.vip, port: vs.port, fwmark: vs.fwmark }, 'drop vip/port for a fwmark virtual server, or drop fwmark');
+    if (vs.fwmark < 1 || vs.fwmark > 0xffffffff) {
+      err(`${at}.fwmark`, 'fwmark out of range', vs.fwmark, 'give a mark from 1 to 4294967295');
+      return null;
     }
-    if (key !== null) {
-      if (vsKeys.has(key)) err(at, 'duplicate virtual_server', key, 'list each virtual server once; merge their real servers');
-      vsKeys.add(key);
-    }
-    if (vs.sorryServer) {
-      checkIp(vs.sorryServer.address, `${at}.sorryServer.address`, 'the sorry server', err);
-      checkPort(vs.sorryServer.port, `${at}.sorryServer.port`, err);
-    }
-    const seen = new Map<string, number>();
-    vs.realServers.forEach((r, j) => {
-      const rat = `${at}.realServers[${j}]`;
-      const okIp = checkIp(r.address, `${rat}.address`, 'a real server', err);
-      let okPort = true;
-      if (vs.fwmark === undefined) okPort = checkPort(r.port, `${rat}.port`, err);
-      else if (r.port !== undefined) {
-        okPort = false;
-        err(`${rat}.port`, 'a real server of a fwmark virtual server has no port', r.port, 'drop port (keepalived clears it: the firewall mark decides which ports reach it)');
-      }
-      if (okPort && (vs.lbKind ?? 'DR') === 'DR' && vs.fwmark === undefined && vs.port !== undefined && r.port !== vs.port && vs.port >= 1 && vs.port <= 65535) {
-        err(`${rat}.port`, `real server port ${r.port} differs from the virtual port ${vs.port}`, r.port, 'in DR mode the real server port must equal the virtual port (or use lbKind "NAT" to map ports)');
-      }
-      if (okIp && okPort) {
-        const key = r.port === undefined ? canonicalIp(r.address) : `${canonicalIp(r.address)} ${r.port}`;
-        const first = seen.get(key);
-        if (first !== undefined) err(rat, `duplicate real_server ${key} (also realServers[${first}])`, key, 'list each real server once per virtual server');
-        else seen.set(key, j);
-      }
-      const c = r.check;
-      if (!c) return;
-      const cat = `${rat}.check`;
-      if (c.type === 'MISC_CHECK') {
-        checkCommand(c.script, `${cat}.script`, err);
-        return;
-      }
-      if (c.connectPort !== undefined) checkPort(c.connectPort, `${cat}.connectPort`, err);
-      if (c.type === 'TCP_CHECK') return;
-      if (c.url.length === 0) err(`${cat}.url`, `${c.type} needs at least one url`, c.url, 'add { path: "/", statusCode: 200 }');
-    });
-  });
-  return cfg;
+    return `fwmark ${vs.fwmark}`;
+  }
+  const okIp = checkIp(vs.vip, `${at}.vip`, 'the virtual IP', err);
+  const okPort = checkPort(vs.port, `${at}.port`, err);
+  return okIp && okPort ? `${canonicalIp(vs.vip ?? '')} ${vs.port} ${vs.protocol ?? 'TCP'}` : null;
+}
+
+/** One real_server (the `j`th, at `rat`): address, port as the forwarding allows, listed once (`seen`), its check. */
+function checkRealServer(vs: VirtualServer, r: KaRealServer, j: number, rat: string, seen: Map<string, number>, err: Report): void {
+  const okIp = checkIp(r.address, `${rat}.address`, 'a real server', err);
+  let okPort = true;
+  if (vs.fwmark === undefined) okPort = checkPort(r.port, `${rat}.port`, err);
+  else if (r.port !== undefined) {
+    okPort = false;
+    err(`${rat}.port`, 'a real server of a fwmark virtual server has no port', r.port, 'drop port (keepalived clears it: the firewall mark decides which ports reach it)');
+  }
+  if (okPort && (vs.lbKind ?? 'DR') === 'DR' && vs.fwmark === undefined && vs.port !== undefined && r.port !== vs.port && vs.port >= 1 && vs.port <= 65535) {
+    err(`${rat}.port`, `real server port ${r.port} differs from the virtual port ${vs.port}`, r.port, 'in DR mode the real server port must equal the virtual port (or use lbKind "NAT" to map ports)');
+  }
+  if (okIp && okPort) {
+    const key = r.port === undefined ? canonicalIp(r.address) : `${canonicalIp(r.address)} ${r.port}`;
+    const first = seen.get(key);
+    if (first !== undefined) err(rat, `duplicate real_server ${key} (also realServers[${first}])`, key, 'list each real server once per virtual server');
+    else seen.set(key, j);
+  }
+  if (r.check) checkHealthCheck(r.check, `${rat}.check`, err);
+}
+
+/** A real server's health check: a MISC_CHECK's command, the connect port, an HTTP check's urls. */
+function checkHealthCheck(c: HealthCheck, cat: string, err: Report): void {
+  if (c.type === 'MISC_CHECK') {
+    checkCommand(c.script, `${cat}.script`, err);
+    return;
+  }
+  if (c.connectPort !== undefined) checkPort(c.connectPort, `${cat}.connectPort`, err);
+  if (c.type === 'TCP_CHECK') return;
+  if (c.url.length === 0) err(`${cat}.url`, `${c.type} needs at least one url`, c.url, 'add { path: "/", statusCode: 200 }');
 }
 
 function checkInstance(

@@ -1,7 +1,7 @@
 /**
  * Facts of every host → the status report (without problems: src/status/problems.ts). Pure.
  */
-import type { DirectorFacts, RealServerFacts } from './facts.js';
+import type { DirectorFacts, LinuxRealServerFacts, RealServerFacts, WindowsRealServerFacts } from './facts.js';
 import { hostOf } from './ipvs.js';
 import type { DirectorStatus, InstanceStatus, IpvsListing, RealServerStatus, SyncStatus, VrrpStatus } from './model.js';
 
@@ -71,11 +71,40 @@ function effective(values: Record<string, number>, iface: string): number {
   return Math.max(values.all ?? 0, values[iface] ?? 0);
 }
 
+/** A real server's status: what the directors say of it, then what its own facts show. */
 export function realServerStatus(
   rs: HostRead<RealServerFacts> & { os: 'linux' | 'windows' },
   directors: readonly HostRead<DirectorFacts>[],
   vips: readonly string[],
 ): RealServerStatus {
+  const seen = directorsView(rs.address, directors);
+  const base: RealServerStatus = {
+    name: rs.name,
+    address: rs.address,
+    os: rs.os,
+    reachable: rs.facts !== null,
+    error: rs.error,
+    ports: seen.ports,
+    vipOnLoopback: null,
+    loopbackVips: [],
+    arp: null,
+    weakHost: null,
+    listening: null,
+    configuredWeight: seen.configuredWeight,
+    ipvs: seen.ipvs,
+    drained: seen.drained,
+  };
+  const f = rs.facts;
+  if (!f) return base;
+  if (f.os === 'linux') return { ...base, ...linuxView(f, rs.address, base.ports, vips) };
+  return { ...base, ...windowsView(f, base.ports, vips) };
+}
+
+/** What the directors say of the real server at `address`: its weights and ports in their configs, their IPVS entries, drained. */
+function directorsView(
+  address: string,
+  directors: readonly HostRead<DirectorFacts>[],
+): Pick<RealServerStatus, 'configuredWeight' | 'ports' | 'ipvs' | 'drained'> {
   const configuredWeight: Record<string, number> = {};
   const ports = new Set<number>();
   const ipvs: IpvsListing[] = [];
@@ -83,61 +112,51 @@ export function realServerStatus(
   for (const d of directors) {
     const f = d.facts;
     if (!f) continue;
-    if (rs.address in f.drained) drained = true;
+    if (address in f.drained) drained = true;
     for (const vs of f.conf?.virtualServers ?? []) {
       for (const r of vs.realServers) {
-        if (r.address !== rs.address) continue;
+        if (r.address !== address) continue;
         configuredWeight[d.name] = r.weight;
         if (Number.isInteger(r.port)) ports.add(r.port);
       }
     }
     for (const s of f.ipvs ?? []) {
       for (const r of s.realServers) {
-        if (hostOf(r.address) !== rs.address) continue;
+        if (hostOf(r.address) !== address) continue;
         ipvs.push({ director: d.name, service: `${s.protocol} ${s.address}`, weight: r.weight, activeConns: r.activeConns, inactiveConns: r.inactiveConns, conns: r.conns, cps: r.cps });
       }
     }
   }
-  const base: RealServerStatus = {
-    name: rs.name,
-    address: rs.address,
-    os: rs.os,
-    reachable: rs.facts !== null,
-    error: rs.error,
-    ports: [...ports].sort((a, b) => a - b),
-    vipOnLoopback: null,
-    loopbackVips: [],
-    arp: null,
-    weakHost: null,
-    listening: null,
-    configuredWeight,
-    ipvs,
-    drained,
+  return { configuredWeight, ports: [...ports].sort((a, b) => a - b), ipvs, drained };
+}
+
+/** Is every port listened on, on any address or a VIP? */
+function listensOnAll(listening: readonly { address: string; port: number }[], ports: readonly number[], vips: readonly string[]): boolean {
+  return ports.every((p) => listening.some((x) => x.port === p && (['*', '0.0.0.0', '::', ''].includes(x.address) || vips.includes(x.address))));
+}
+
+/** A Linux real server's VIPs on lo, the ARP settings of the NIC facing the directors, its listening ports. */
+function linuxView(f: LinuxRealServerFacts, address: string, ports: readonly number[], vips: readonly string[]): Pick<RealServerStatus, 'loopbackVips' | 'vipOnLoopback' | 'arp' | 'listening'> {
+  const lo = f.addresses.filter((a) => a.iface === 'lo').map((a) => a.address);
+  const nic = f.addresses.find((a) => a.address === address)?.iface ?? 'eth0';
+  return {
+    loopbackVips: lo.filter((a) => vips.includes(a)),
+    vipOnLoopback: vips.every((v) => lo.includes(v)),
+    arp: { interface: nic, ignore: effective(f.arpIgnore, nic), announce: effective(f.arpAnnounce, nic) },
+    listening: listensOnAll(f.listening, ports, vips),
   };
-  const f = rs.facts;
-  if (!f) return base;
-  const listens = (l: readonly { address: string; port: number }[]) =>
-    base.ports.every((p) => l.some((x) => x.port === p && (['*', '0.0.0.0', '::', ''].includes(x.address) || vips.includes(x.address))));
-  if (f.os === 'linux') {
-    const lo = f.addresses.filter((a) => a.iface === 'lo').map((a) => a.address);
-    const nic = f.addresses.find((a) => a.address === rs.address)?.iface ?? 'eth0';
-    return {
-      ...base,
-      loopbackVips: lo.filter((a) => vips.includes(a)),
-      vipOnLoopback: vips.every((v) => lo.includes(v)),
-      arp: { interface: nic, ignore: effective(f.arpIgnore, nic), announce: effective(f.arpAnnounce, nic) },
-      listening: listens(f.listening),
-    };
-  }
+}
+
+/** A Windows real server's VIPs on the loopback adapter, its weak host flags (modern Windows), its listening ports. */
+function windowsView(f: WindowsRealServerFacts, ports: readonly number[], vips: readonly string[]): Pick<RealServerStatus, 'loopbackVips' | 'vipOnLoopback' | 'weakHost' | 'listening'> {
   const lo = f.loopback?.addresses ?? [];
   return {
-    ...base,
     loopbackVips: lo.filter((a) => vips.includes(a)),
     vipOnLoopback: f.modern ? vips.every((v) => lo.includes(v)) : null,
     weakHost: f.modern
       ? { loopbackSend: f.loopback?.weakHostSend ?? 'missing', loopbackReceive: f.loopback?.weakHostReceive ?? 'missing', nicReceive: f.nic?.weakHostReceive ?? 'unknown' }
       : null,
-    listening: f.listening ? listens(f.listening) : null,
+    listening: f.listening ? listensOnAll(f.listening, ports, vips) : null,
   };
 }
 

@@ -214,6 +214,19 @@ function checkVirtualServer(vs: VirtualServer, at: string, serverGroups: Readonl
   }
   const seen = new Map<string, number>();
   vs.realServers.forEach((r, j) => checkRealServer(vs, r, j, `${at}.realServers[${j}]`, seen, err));
+  checkSorryIsNotInhibited(vs, at, err);
+}
+
+/** A real server that is also the sorry server may not have inhibit_on_failure: keepalived -t refuses the pair. */
+function checkSorryIsNotInhibited(vs: VirtualServer, at: string, err: Report): void {
+  const sorry = vs.sorryServer;
+  if (!sorry) return;
+  vs.realServers.forEach((r, j) => {
+    if (!r.inhibitOnFailure || !ipFamily(r.address) || !ipFamily(sorry.address) || canonicalIp(r.address) !== canonicalIp(sorry.address)) return;
+    if ((r.port ?? vs.port) !== sorry.port) return;
+    err(`${at}.realServers[${j}].inhibitOnFailure`, 'this real server is also the sorry server: keepalived refuses inhibit_on_failure on it ("matches sorry server, but inhibit setting differs")', true,
+      'give the sorry server another address or port (in the reference site: sorry_server), or drop inhibit_on_failure');
+  });
 }
 
 /** Checks what names a virtual_server (its group, fwmark, or vip and port); returns its key, or null when unreadable. */

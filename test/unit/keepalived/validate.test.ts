@@ -105,6 +105,21 @@ describe('validateKeepalived', () => {
     one((c) => c.virtualServers.push({ ...vs(c) }), 'keepalived.virtualServers[1]', '10.77.0.10 80 TCP');
   });
 
+  it('a real server that is also the sorry server has no inhibit_on_failure (keepalived -t refuses it)', () => {
+    const e = one((c) => {
+      vs(c).sorryServer = { address: '10.77.0.16', port: 80 };
+      vs(c).realServers[0]!.inhibitOnFailure = true;
+    }, `${V}.realServers[0].inhibitOnFailure`, true);
+    expect(e.detail.fix).toContain('sorry_server');
+    // the same address without inhibit, or inhibit with another sorry server: fine
+    const cfg = siteConfig('lvs1');
+    vs(cfg).sorryServer = { address: '10.77.0.16', port: 80 };
+    expect(() => validateKeepalived(cfg, where)).not.toThrow();
+    vs(cfg).sorryServer = { address: '10.77.0.30', port: 80 };
+    vs(cfg).realServers[0]!.inhibitOnFailure = true;
+    expect(() => validateKeepalived(cfg, where)).not.toThrow();
+  });
+
   it('no vrrp_strict with authentication or unicast peers', () => {
     const e = one((c) => (c.globalDefs.vrrpStrict = true), `${I}.authentication`, 'PASS');
     expect(e.detail.fix).toContain('vrrpStrict');

@@ -96,6 +96,113 @@ class Stream {
   }
 }
 
+/** Where the `locked` line ends in the output so far (a line that is exactly `locked`), or -1. */
+function lockedLineEnd(all: Buffer): number {
+  // a held= line naming another run cannot pass for it; before it the output is a few bytes at most
+  if (all.subarray(0, LOCKED.length).equals(LOCKED)) return LOCKED.length;
+  const later = all.indexOf(Buffer.concat([Buffer.from('\n'), LOCKED]));
+  return later < 0 ? -1 : later + 1 + LOCKED.length;
+}
+
+/** The first command's result, cut out of the lock channel's output by its markers. */
+function firstResult(out: Buffer, err: Buffer, mark: string): RunResult {
+  const o = frame(out, mark);
+  const e = commandErr(err, mark);
+  const code = o && o.tail !== '' ? Number(o.tail) : null;
+  return {
+    code: code !== null && Number.isInteger(code) ? code : null,
+    stdout: (o?.body ?? Buffer.alloc(0)).toString('utf8'),
+    stderr: (e?.body ?? Buffer.alloc(0)).toString('utf8'),
+  };
+}
+
+/** Why the lock was not taken, from the lock script's exit code and output. */
+function refusal(host: string, code: number | null, out: string, err: string): LvsError {
+  if (code === null) {
+    return new LvsError('E_CONNECT', `${host}: the connection closed before the lock ${HOST_LOCK_PATH} was taken`, {
+      fix: 'is the host up and its sshd running? run again',
+    });
+  }
+  if (code === EXIT_HELD) {
+    const held = /^held=(.*)$/m.exec(out)?.[1]?.trim();
+    return new LvsError('E_LOCKED', `${host} is locked by another lvs-play run (${HOST_LOCK_PATH}: ${held || 'holder unknown'}); nothing was changed on it`, {
+      fix: 'wait for that run to finish, then run again (the lock goes with its ssh connection)',
+    });
+  }
+  return new LvsError('E_LOCKED', `cannot take the lock ${HOST_LOCK_PATH} on ${host} (exit ${code}): ${`${out}${err}`.trim().slice(-200)}`, {
+    fix: 'the host needs flock(1) (util-linux) and a writable /run',
+  });
+}
+
+/**
+ * Reads one lock channel: watches stdout for the `locked` line, then (with a mark) for the end of
+ * the first command's stdout and stderr; settles once both ended, or when the channel closes.
+ */
+class LockReader {
+  private readonly out = new Stream();
+  private readonly errs = new Stream();
+  private locked = false;
+  private outDone = false;
+  private errDone: boolean;
+  private done = false;
+
+  constructor(
+    private readonly host: string,
+    private readonly mark: string | undefined,
+    private readonly onLocked: (() => void) | undefined,
+    private readonly resolve: (r: RunResult | null) => void,
+    private readonly reject: (e: LvsError) => void,
+  ) {
+    this.errDone = !mark;
+  }
+
+  /** Stdout: the `locked` line first, then the first command's output up to its end marker. */
+  stdout(b: Buffer): void {
+    this.out.push(b);
+    if (!this.locked) return this.lookForLocked();
+    if (!this.outDone && this.mark && this.out.seen(b, `\n${this.mark}`)) this.outDone = true;
+    this.finish();
+  }
+
+  /** Stderr: the first command's, between its start and end markers. */
+  stderr(b: Buffer): void {
+    this.errs.push(b);
+    const mark = this.mark;
+    if (!this.errDone && mark && this.errs.seen(b, `\n${mark}`)) this.errDone = commandErr(this.errs.all(), mark) !== null;
+    this.finish();
+  }
+
+  /** The channel closed: after the lock was held, the first command was cut off; before, it was refused. */
+  closed(code: number | null): void {
+    if (this.done) return;
+    this.done = true;
+    const out = this.out.all().toString('utf8');
+    const err = this.errs.all().toString('utf8');
+    // held, then the channel went away before the first command's output ended
+    if (this.locked) return this.resolve({ code: null, stdout: out, stderr: `${err}the connection closed while the command ran\n` });
+    this.reject(refusal(this.host, code, out, err));
+  }
+
+  private lookForLocked(): void {
+    const all = this.out.all();
+    const end = lockedLineEnd(all);
+    if (end < 0) return;
+    this.locked = true;
+    this.onLocked?.();
+    // the command's stdout starts after that line
+    const rest = all.subarray(end);
+    this.out.reset(rest);
+    this.outDone = !this.mark || frame(rest, this.mark) !== null;
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.done || !this.locked || !this.outDone || !this.errDone) return;
+    this.done = true;
+    this.resolve(this.mark ? firstResult(this.out.all(), this.errs.all(), this.mark) : null);
+  }
+}
+
 /** One host's lock, held by a channel that stays open for the life of the connection. */
 export class HostLock {
   constructor(
@@ -119,74 +226,10 @@ export class HostLock {
       conn.exec(cmd, (err, ch) => {
         if (err) return reject(new LvsError('E_CONNECT', `cannot take the lock ${HOST_LOCK_PATH} on ${this.host}: ${err.message}`));
         if (prefix) ch.write(prefix);
-        const out = new Stream();
-        const errs = new Stream();
-        let locked = false;
-        let outDone = false;
-        let errDone = !mark;
-        let done = false;
-        const finish = () => {
-          if (done || !locked || !outDone || !errDone) return;
-          done = true;
-          if (!mark) return resolve(null);
-          const o = frame(out.all(), mark);
-          const e2 = commandErr(errs.all(), mark);
-          const code = o && o.tail !== '' ? Number(o.tail) : null;
-          resolve({
-            code: code !== null && Number.isInteger(code) ? code : null,
-            stdout: (o?.body ?? Buffer.alloc(0)).toString('utf8'),
-            stderr: (e2?.body ?? Buffer.alloc(0)).toString('utf8'),
-          });
-        };
-        ch.on('data', (b: Buffer) => {
-          out.push(b);
-          if (!locked) {
-            // a line that is exactly `locked` (a held= line naming another run cannot pass for it);
-            // before it the output is a few bytes at most
-            const all = out.all();
-            const first = all.subarray(0, LOCKED.length).equals(LOCKED);
-            const later = first ? -1 : all.indexOf(Buffer.concat([Buffer.from('\n'), LOCKED]));
-            if (!first && later < 0) return;
-            const at = first ? 0 : later + 1;
-            locked = true;
-            onLocked?.();
-            // the command's stdout starts after that line
-            const rest = all.subarray(at + LOCKED.length);
-            out.reset(rest);
-            outDone = !mark || frame(rest, mark) !== null;
-            return finish();
-          }
-          if (!outDone && mark && out.seen(b, `\n${mark}`)) outDone = true;
-          finish();
-        });
-        ch.stderr.on('data', (b: Buffer) => {
-          errs.push(b);
-          if (!errDone && mark && errs.seen(b, `\n${mark}`)) errDone = commandErr(errs.all(), mark) !== null;
-          finish();
-        });
-        ch.on('close', (code: number | null) => {
-          if (done) return;
-          done = true;
-          if (locked) {
-            // held, then the channel went away before the first command's output ended
-            const o = out.all().toString('utf8');
-            return resolve({ code: null, stdout: o, stderr: `${errs.all().toString('utf8')}the connection closed while the command ran\n` });
-          }
-          const text = out.all().toString('utf8');
-          const held = /^held=(.*)$/m.exec(text)?.[1]?.trim();
-          if (code === null) {
-            return reject(new LvsError('E_CONNECT', `${this.host}: the connection closed before the lock ${HOST_LOCK_PATH} was taken`, {
-              fix: 'is the host up and its sshd running? run again',
-            }));
-          }
-          reject(code === EXIT_HELD
-            ? new LvsError('E_LOCKED', `${this.host} is locked by another lvs-play run (${HOST_LOCK_PATH}: ${held || 'holder unknown'}); nothing was changed on it`, {
-              fix: 'wait for that run to finish, then run again (the lock goes with its ssh connection)',
-            })
-            : new LvsError('E_LOCKED', `cannot take the lock ${HOST_LOCK_PATH} on ${this.host} (exit ${code}): ${`${text}${errs.all().toString('utf8')}`.trim().slice(-200)}`, {
-              fix: 'the host needs flock(1) (util-linux) and a writable /run',
-            }));
-        });
+        const reader = new LockReader(this.host, mark, onLocked, resolve, reject);
+        ch.on('data', (b: Buffer) => reader.stdout(b));
+        ch.stderr.on('data', (b: Buffer) => reader.stderr(b));
+        ch.on('close', (code: number | null) => reader.closed(code));
       });
     });
   }

@@ -1,7 +1,8 @@
-import { LvsError, ValidationErrors } from '../errors.js';
+import { LvsError } from '../errors.js';
 import { collectVarProblems } from '../inventory/host-var.js';
 import { withVarsBelow } from '../inventory/host-view.js';
 import type { AnyResource, HostView, Play, Playbook, RoleInstance, Task, Vars } from '../types.js';
+import { SelectionProblems } from './select-problems.js';
 
 function isRole(t: Task): t is RoleInstance {
   return (t as { type?: unknown }).type === 'role';
@@ -116,99 +117,69 @@ function flatten(play: Play, tasks: readonly Task[], opts: SelectOptions) {
  * all role option errors, unknown handlers and bad patterns surface here, all at once.
  */
 export function selectPlaybook(pb: Playbook, opts: SelectOptions): PlannedPlay[] {
-  const errors: LvsError[] = [];
-  const varProblems = new Map<string, LvsError>();
+  const problems = new SelectionProblems(opts.file);
   const limited = opts.limit ? new Set(opts.select(opts.limit).map((h) => h.name)) : undefined;
   const plays: PlannedPlay[] = [];
-  // A problem of a whole group or of an `all` var (e.g. the directors' shared config) surfaces once
-  // per host and play that reads it: shown once, with where it surfaced.
-  const taskErrors = new Map<string, { error: unknown; where: Map<string, string[]> }>();
-  /** Patterns of plays that need hosts but match none → those plays. */
-  const empty = new Map<string, string[]>();
   for (const play of pb.plays) {
-    let hosts: HostView[];
-    let pattern: string;
-    try {
-      const h = play.options.hosts;
-      pattern = typeof h === 'function' ? h(opts.vars ?? {}) : h;
-      if (typeof pattern !== 'string') throw new LvsError('E_VALIDATION', 'the hosts function did not return a pattern', { value: pattern, fix: 'return a group name or pattern string' });
-      hosts = ordered(play, opts.select(pattern, `play "${play.name}".hosts`).filter((h) => !limited || limited.has(h.name)));
-    } catch (e) {
-      errors.push(asLvs(e, opts.file, `play "${play.name}".hosts`));
-      continue;
-    }
-    if (hosts.length === 0 && play.options.requireHosts && !limited) {
-      empty.set(pattern, [...(empty.get(pattern) ?? []), play.name]);
-    }
+    const matched = playHosts(play, opts, limited, problems);
+    if (!matched) continue;
+    const { pattern, hosts } = matched;
+    if (hosts.length === 0 && play.options.requireHosts && !limited) problems.noHosts(pattern, play);
     const perHost = new Map<string, HostPlay>();
     for (const host of opts.hostsOnly ? [] : hosts) {
-      // a missing or mistyped host var (host.var) is the inventory's problem: collected, every one
-      // of them once; what the task function throws after one is its consequence, not reported
-      const r = collectVarProblems(() => play.tasks(withPlayVars(host, play.options.vars)));
-      for (const p of r.problems) varProblems.set(p.message, p);
-      if (r.problems.length) continue;
-      if (!r.value) {
-        for (const one of r.error instanceof ValidationErrors ? r.error.errors : [r.error]) {
-          const key = one instanceof LvsError ? JSON.stringify([one.code, one.message]) : String(one);
-          const seen = taskErrors.get(key) ?? { error: one, where: new Map<string, string[]>() };
-          seen.where.set(play.name, [...(seen.where.get(play.name) ?? []), host.name]);
-          taskErrors.set(key, seen);
-        }
-        continue;
-      }
-      const tasks: readonly Task[] = r.value;
-      const flat = flatten(play, tasks, opts);
-      for (const t of flat.tasks) {
-        for (const n of t.resource.notify ?? []) {
-          if (!flat.handlers.has(n)) {
-            errors.push(
-              new LvsError('E_VALIDATION', `${t.resource.id} notifies unknown handler "${n}"`, {
-                file: opts.file,
-                field: `play "${play.name}" (host ${host.name})`,
-                fix: `define it in the role's handlers or the play's handlers; known: ${[...flat.handlers.keys()].join(', ') || 'none'}`,
-              }),
-            );
-          }
-        }
-      }
-      perHost.set(host.name, { host, ...flat });
+      const hp = hostPlay(play, host, opts, problems);
+      if (hp) perHost.set(host.name, hp);
     }
     plays.push({ play, pattern, hosts, batches: batchesOf(hosts, play.options.serial), perHost });
   }
-  errors.unshift(...mergeByHost([...varProblems.values()]));
-  for (const { error, where } of taskErrors.values()) {
-    const at = [...where].map(([p, on]) => `play "${p}" (host${on.length > 1 ? 's' : ''} ${on.join(', ')})`).join(', ');
-    errors.push(asLvs(error, opts.file, at));
-  }
-  for (const [pattern, names] of empty) {
-    errors.push(new LvsError('E_VALIDATION', `hosts "${pattern}" match no host in the inventory, and ${names.map((n) => `play "${n}"`).join(', ')} need${names.length > 1 ? '' : 's'} hosts`, {
-      file: opts.file,
-      fix: `put the hosts these plays are for in the inventory (an empty group such as ${pattern}: { hosts: {} } matches nothing)`,
-    }));
-  }
-  if (errors.length) {
-    const all = errors.flatMap((e) => (e instanceof ValidationErrors ? e.errors : [e]));
-    throw all.length === 1 ? all[0]! : new ValidationErrors(all);
-  }
+  problems.throwIfAny();
   return plays;
 }
 
-/** Var problems that differ only by host (one value set once, e.g. in the inventory vars or by -e): one error naming every host. */
-function mergeByHost(problems: readonly LvsError[]): LvsError[] {
-  const groups = new Map<string, { first: LvsError; hosts: string[] }>();
-  for (const p of problems) {
-    const host = /^host (.+)$/.exec(p.detail.field ?? '')?.[1];
-    const key = host === undefined ? p.message : JSON.stringify([p.code, p.reason, p.detail.file, p.detail.value, p.detail.fix]);
-    const g = groups.get(key);
-    if (g && host !== undefined) g.hosts.push(host);
-    else groups.set(key, { first: p, hosts: host === undefined ? [] : [host] });
+/** A play's host pattern (its `hosts` function called) and the hosts it matches within --limit, in the play's order; undefined (a problem noted) when it cannot be resolved. */
+function playHosts(play: Play, opts: SelectOptions, limited: ReadonlySet<string> | undefined, problems: SelectionProblems): { pattern: string; hosts: HostView[] } | undefined {
+  try {
+    const h = play.options.hosts;
+    const pattern = typeof h === 'function' ? h(opts.vars ?? {}) : h;
+    if (typeof pattern !== 'string') throw new LvsError('E_VALIDATION', 'the hosts function did not return a pattern', { value: pattern, fix: 'return a group name or pattern string' });
+    return { pattern, hosts: ordered(play, opts.select(pattern, `play "${play.name}".hosts`).filter((h) => !limited || limited.has(h.name))) };
+  } catch (e) {
+    problems.badHosts(play, e);
+    return undefined;
   }
-  return [...groups.values()].map(({ first, hosts }) =>
-    hosts.length > 1 ? new LvsError(first.code, first.reason, { ...first.detail, field: `hosts ${hosts.join(', ')}` }) : first,
-  );
 }
 
-function asLvs(e: unknown, file: string, where: string): LvsError {
-  if (e instanceof LvsError) return e.within(file, where);
-  return new LvsError('E_VALIDATION', e instanceof Error ? e.message : String(e), { file, field: where });
+/** A host's task list of a play; undefined (its problems noted) when the play's task function could not build it. */
+function hostPlay(play: Play, host: HostView, opts: SelectOptions, problems: SelectionProblems): HostPlay | undefined {
+  // a missing or mistyped host var (host.var) is the inventory's problem: collected, every one
+  // of them once; what the task function throws after one is its consequence, not reported
+  const r = collectVarProblems(() => play.tasks(withPlayVars(host, play.options.vars)));
+  problems.hostVars(r.problems);
+  if (r.problems.length) return undefined;
+  if (!r.value) {
+    problems.taskError(play, host, r.error);
+    return undefined;
+  }
+  const tasks: readonly Task[] = r.value;
+  const flat = flatten(play, tasks, opts);
+  for (const e of unknownHandlers(play, host, flat, opts.file)) problems.add(e);
+  return { host, ...flat };
+}
+
+/** A task that notifies a handler neither its role nor the play defines: one error each. */
+function unknownHandlers(play: Play, host: HostView, flat: { tasks: readonly PlannedTask[]; handlers: ReadonlyMap<string, PlannedTask> }, file: string): LvsError[] {
+  const errors: LvsError[] = [];
+  for (const t of flat.tasks) {
+    for (const n of t.resource.notify ?? []) {
+      if (flat.handlers.has(n)) continue;
+      errors.push(
+        new LvsError('E_VALIDATION', `${t.resource.id} notifies unknown handler "${n}"`, {
+          file,
+          field: `play "${play.name}" (host ${host.name})`,
+          fix: `define it in the role's handlers or the play's handlers; known: ${[...flat.handlers.keys()].join(', ') || 'none'}`,
+        }),
+      );
+    }
+  }
+  return errors;
 }

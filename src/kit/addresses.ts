@@ -234,8 +234,8 @@ export function recordedAddresses(files: Readonly<Record<string, string>>, iface
     for (const line of text.split('\n').map((l) => l.trim())) {
       const stanza = /^iface\s+(\S+)\s/.exec(line);
       if (stanza) [dev, address] = [stanza[1], undefined];
-      const kv = /^(?:address\s+|IPADDR=)(\S+)$/.exec(line) ?? undefined;
-      if (kv) address = kv[1];
+      const addr = /^(?:address\s+|IPADDR=)(\S+)$/.exec(line);
+      if (addr) address = addr[1];
       const d = /^DEVICE=(\S+)$/.exec(line);
       if (d) dev = d[1];
       const m = /^(?:netmask\s+|NETMASK=)(\S+)$/.exec(line);

@@ -8,6 +8,7 @@ import { canonicalIp, ipFamily, LvsError, ValidationErrors, z } from 'lvs-play/k
 import type { HealthCheck, KeepalivedConfig, LbAlgo, LbKind, ScriptCommand, VirtualServer, VrrpInstance } from './model.js';
 import { validateDirectorPair, validateKeepalived } from './validate.js';
 import { vrrpExtras, type SiteVrrpOptions } from './site-vrrp.js';
+import { ipKey } from './validate-fields.js';
 import { serverGroupOf, serviceAddress, syncGroupsOf, vipGroupErrors, vipGroupInstances, type SiteVipGroup } from './vip-groups.js';
 
 /** A real server of a site service: its address, port, weight and health check. */
@@ -219,12 +220,6 @@ export function directorConfigs(
   const configs = Object.fromEntries(Object.entries(directors).map(([h, v]) => [h, buildDirectorConfig(site, h, v, peersOf(h), directors, services)]));
   return validateDirectorPair(configs, { ...(where.file ? { file: where.file } : {}), field: where.field ?? 'directors' });
 }
-
-/** An address's family and canonical form: two addresses are the same IP when their keys are equal (null: not an IP). */
-const ipKey = (a: string): string | null => {
-  const family = ipFamily(a);
-  return family === null ? null : `${family} ${canonicalIp(a)}`;
-};
 
 /**
  * Addresses that must differ, checked before any host is contacted (on the hosts they fail late and

@@ -1,5 +1,5 @@
-/** The field checks validate.ts and validate-groups.ts share: an IP address, a port; problems go to a `Report`. */
-import { ipFamily, isPort } from 'lvs-play/kit';
+/** The field checks validate.ts, validate-groups.ts and site.ts share: an IP address, a port, the key of an IP; problems go to a `Report`. */
+import { canonicalIp, ipFamily, isPort } from 'lvs-play/kit';
 
 export type Report = (field: string, message: string, value: unknown, fix: string) => void;
 
@@ -13,4 +13,10 @@ export function checkPort(v: number | undefined, field: string, err: Report): bo
   if (v !== undefined && isPort(v)) return true;
   err(field, v === undefined ? 'a port is needed' : 'port out of range', v, 'a port is an integer from 1 to 65535');
   return false;
+}
+
+/** An address's family and canonical form: two addresses are the same IP when their keys are equal (null: not an IP). */
+export function ipKey(a: string): string | null {
+  const family = ipFamily(a);
+  return family === null ? null : `${family} ${canonicalIp(a)}`;
 }

@@ -13,7 +13,7 @@ import { normaliseVip } from './render.js';
 import { checkLvsSync, checkLvsSyncPair } from './sync.js';
 import { checkVrrpTiming } from './vrrp-version.js';
 import { checkGroupServer, checkServerGroups, checkSyncGroups } from './validate-groups.js';
-import { checkIp, checkPort, type Report } from './validate-fields.js';
+import { checkIp, checkPort, ipKey, type Report } from './validate-fields.js';
 import { parseConfig, sameJson, type VirtualServersParses } from './parse.js';
 
 
@@ -221,8 +221,9 @@ function checkVirtualServer(vs: VirtualServer, at: string, serverGroups: Readonl
 function checkSorryIsNotInhibited(vs: VirtualServer, at: string, err: Report): void {
   const sorry = vs.sorryServer;
   if (!sorry) return;
+  const sorryIp = ipKey(sorry.address);
   vs.realServers.forEach((r, j) => {
-    if (!r.inhibitOnFailure || !ipFamily(r.address) || !ipFamily(sorry.address) || canonicalIp(r.address) !== canonicalIp(sorry.address)) return;
+    if (!r.inhibitOnFailure || sorryIp === null || ipKey(r.address) !== sorryIp) return;
     if ((r.port ?? vs.port) !== sorry.port) return;
     err(`${at}.realServers[${j}].inhibitOnFailure`, 'this real server is also the sorry server: keepalived refuses inhibit_on_failure on it ("matches sorry server, but inhibit setting differs")', true,
       'give the sorry server another address or port (in the reference site: sorry_server), or drop inhibit_on_failure');

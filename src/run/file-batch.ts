@@ -8,9 +8,8 @@
  * the difference. A path that cannot be answered this way (changed between the listing and the
  * read, unreadable, an odd listing line) leaves its fact to its own command.
  */
-import { createHash } from 'node:crypto';
 import { raw, sh } from '../shell/quote.js';
-import { CONTENT_CAP, hostSha256 } from '../resources/filewrite.js';
+import { CONTENT_CAP, hostSha256, sha256 } from '../resources/filewrite.js';
 import type { FileRead, ShellCommand } from '../types.js';
 
 
@@ -158,6 +157,6 @@ export function fileLines(r: FileRead, fb: FileBatch): string | null {
   // above the cap the content stays on the host, as fileFactScript has it: its checksum only
   if (r.content && e.size <= CONTENT_CAP) return null;
   if (r.sha256 === false) return head;
-  const sum = fb.sha.get(r.path) ?? (content ? createHash('sha256').update(content).digest('hex') : undefined);
+  const sum = fb.sha.get(r.path) ?? (content ? sha256(content) : undefined);
   return sum ? `${head}${k}sha256=${sum}\n` : null;
 }

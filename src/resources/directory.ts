@@ -5,7 +5,7 @@ import type { Diff, Resource, ShellCommand } from '../types.js';
 import { z } from 'zod';
 import { metaOf, octal, redact, runOk, type Meta } from './common.js';
 import { attrsShape, metaShape, parseOptions, presence, targetPath } from './options.js';
-import { attrChanges, fileFact, type FileAttrs, type FileState } from './filewrite.js';
+import { attrChanges, chownArg, fileFact, type FileAttrs, type FileState } from './filewrite.js';
 
 /** The options of `directory()`. */
 export interface DirectoryOptions extends Meta {
@@ -72,9 +72,8 @@ export function directory(o: DirectoryOptions): Resource<FileState, DirectoryCha
       const cmds: ShellCommand[] = [];
       if (c.action === 'create') cmds.push(sh`mkdir -p -- ${path}`);
       if (c.mode !== undefined) cmds.push(sh`chmod ${octal(c.mode)} -- ${path}`);
-      if (c.owner !== undefined || c.group !== undefined) {
-        cmds.push(sh`chown ${c.owner !== undefined ? `${c.owner}${c.group !== undefined ? `:${c.group}` : ''}` : `:${c.group ?? ''}`} -- ${path}`);
-      }
+      const chown = chownArg(c);
+      if (chown) cmds.push(sh`chown ${chown} -- ${path}`);
       await runOk(t, cmds.join(' && ') as ShellCommand, `${c.action} directory ${path}`, secrets);
     },
   });

@@ -259,11 +259,21 @@ function writeScript(path: string, tmp: string, o: WriteOptions, expectSha256?: 
   return lines.join('\n') as ShellCommand;
 }
 
-function chownArg(o: FileAttrs): string | undefined {
+/** `chown`'s argument for these attributes (`owner`, `owner:group`, `:group`), or undefined for neither. */
+export function chownArg(o: FileAttrs): string | undefined {
   if (o.owner !== undefined && o.group !== undefined) return `${o.owner}:${o.group}`;
   if (o.owner !== undefined) return o.owner;
   if (o.group !== undefined) return `:${o.group}`;
   return undefined;
+}
+
+/** Sets the mode and the owner/group these attributes give (the parts given) of the file at `path`. */
+export async function applyFileAttrs(t: PosixTransport, path: string, a: FileAttrs, secrets?: readonly string[]): Promise<void> {
+  const cmds: ShellCommand[] = [];
+  if (a.mode !== undefined) cmds.push(sh`chmod ${octal(a.mode)} -- ${path}`);
+  const chown = chownArg(a);
+  if (chown) cmds.push(sh`chown ${chown} -- ${path}`);
+  if (cmds.length) await runOk(t, cmds.join(' && ') as ShellCommand, `set attributes of ${path}`, secrets);
 }
 
 /** Carries out a planned file change. */
@@ -273,11 +283,7 @@ export async function applyFileChange(t: PosixTransport, c: FileChange, o: Write
     return;
   }
   if (c.action === 'attrs') {
-    const cmds: ShellCommand[] = [];
-    if (c.mode !== undefined) cmds.push(sh`chmod ${octal(c.mode)} -- ${c.path}`);
-    const chown = chownArg(c);
-    if (chown) cmds.push(sh`chown ${chown} -- ${c.path}`);
-    await runOk(t, cmds.join(' && ') as ShellCommand, `set attributes of ${c.path}`, secrets);
+    await applyFileAttrs(t, c.path, c, secrets);
     return;
   }
   const content = c.content ?? Buffer.alloc(0);

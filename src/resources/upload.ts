@@ -1,12 +1,11 @@
 /** `upload`: a file from the control node copied to the host when its sha256 differs. */
 import { resolve } from 'node:path';
 import { defineResource } from '../dsl/resource.js';
-import { sh } from '../shell/quote.js';
-import type { Resource, ShellCommand } from '../types.js';
+import type { Resource } from '../types.js';
 import { z } from 'zod';
-import { invalid, metaOf, octal, runOk, type Meta } from './common.js';
+import { invalid, metaOf, type Meta } from './common.js';
 import { attrsShape, metaShape, parseOptions, targetPath } from './options.js';
-import { attrChanges, fileFact, writeFileContent, type FileAttrs, type FileState } from './filewrite.js';
+import { applyFileAttrs, attrChanges, fileFact, writeFileContent, type FileAttrs, type FileState } from './filewrite.js';
 import { localFile, type LocalFile } from './content.js';
 
 /** The options of `upload()`. */
@@ -88,17 +87,13 @@ export function upload(o: UploadOptions): Resource<FileState, UploadChange, 'pos
       label: dest,
     }),
     async apply(t, c) {
-      const chown = c.owner !== undefined ? `${c.owner}${c.group !== undefined ? `:${c.group}` : ''}` : c.group !== undefined ? `:${c.group}` : undefined;
       if (c.action === 'upload') {
         // re-check: the local file may have changed since the playbook was built (a stat when it did not)
         const now = loadLocal(kind, src, v.sha256 ?? local().sha256);
         await writeFileContent(t, dest, now, { mode: c.mode ?? 0o644, ...(c.owner !== undefined ? { owner: c.owner } : {}), ...(c.group !== undefined ? { group: c.group } : {}) }, secrets);
         return;
       }
-      const cmds: ShellCommand[] = [];
-      if (c.mode !== undefined) cmds.push(sh`chmod ${octal(c.mode)} -- ${dest}`);
-      if (chown) cmds.push(sh`chown ${chown} -- ${dest}`);
-      if (cmds.length) await runOk(t, cmds.join(' && ') as ShellCommand, `set attributes of ${dest}`, secrets);
+      await applyFileAttrs(t, dest, c, secrets);
     },
   });
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { bastionConnections, extraRealServers, labOpenSsh, labSshOnlyFrom, labUp, loadTopology, type LabHost } from '../src/lab/index.js';
 import { measure } from './measure.js';
 import type { Bastion50 } from './report.js';
-import { iniInventory, ROOT, toolArgv } from './tools.js';
+import { iniInventory, ROOT, runMain, toolArgv } from './tools.js';
 
 const SIZE = 50;
 const CONTROL = '10.77.0.1';
@@ -67,10 +67,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { hostExec, labUp, type LabHost } from '../src/lab/index.js';
 import { measure } from './measure.js';
 import { countSince, markHosts, meanCounts } from './on-host.js';
-import { ansibleEnv, floorArgv, iniInventory, resetScript, ROOT, toolArgv, type Mode, type Tool } from './tools.js';
+import { ansibleEnv, floorArgv, iniInventory, resetScript, ROOT, runMain, toolArgv, type Mode, type Tool } from './tools.js';
 
 export interface Sample {
   bench: string;
@@ -138,10 +138,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

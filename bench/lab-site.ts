@@ -12,7 +12,7 @@ import { labDir, labPaths } from '../src/lab/index.js';
 import type { HostView, JsonValue, PsScript, RunResult, ShellCommand, Transport } from '../src/types.js';
 import { median } from './floor-report.js';
 import { measure } from './measure.js';
-import { CLI, ROOT } from './tools.js';
+import { CLI, ROOT, runMain } from './tools.js';
 
 export interface HostReads { posix: string[]; ps: { script: string; data: JsonValue }[] }
 export interface LabSiteRun { what: 'converge' | 'status' | 'converge-floor' | 'status-floor'; wallMs: number; cpuMs: number; code: number | null; load1: number; changed?: number; profile?: unknown }
@@ -142,13 +142,7 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1]?.endsWith('lab-site.ts')) {
-  main().then(
-    () => process.exit(0),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exit(1);
-    },
-  );
+  runMain(main);
 }
 
 const LABSITE_BEGIN = '<!-- labsite (bench/lab-site.ts) -->';

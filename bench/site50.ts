@@ -6,7 +6,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostExec, labUp } from '../src/lab/index.js';
 import { measure } from './measure.js';
-import { ROOT } from './tools.js';
+import { ROOT, runMain } from './tools.js';
 
 const EXTRA = 47;
 const quiet = () => undefined;
@@ -42,10 +42,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -80,3 +80,14 @@ export function resetScript(): string {
     'sysctl -qw net.ipv4.ip_forward=0 net.ipv4.conf.all.send_redirects=1 net.ipv4.conf.default.send_redirects=1',
   ].join('\n');
 }
+
+/** Runs a bench script's main: exit 0 once it is done, else its error on stderr (with the stack unless `stack: false`) and exit 1. */
+export function runMain(main: () => Promise<unknown>, o: { stack?: boolean } = {}): void {
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? (o.stack === false ? e.message : (e.stack ?? e.message)) : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

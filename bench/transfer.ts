@@ -12,7 +12,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostExec, labPaths, labUp, type LabHost } from '../src/lab/index.js';
 import { measure } from './measure.js';
-import { ansibleEnv, iniInventory, ROOT } from './tools.js';
+import { ansibleEnv, iniInventory, ROOT, runMain } from './tools.js';
 
 export type TransferTool = 'lvs' | 'lvs-second' | 'content' | 'scp' | 'ansible';
 export interface TransferCase { mb: number; hosts: number; tool: TransferTool; wallMs: number; peakRssMb: number; ok: boolean; note?: string }
@@ -156,11 +156,5 @@ const TOOL_NAMES: Record<TransferTool, string> = {
 };
 
 if (process.argv[1]?.endsWith('transfer.ts')) {
-  main().then(
-    () => process.exit(0),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exit(1);
-    },
-  );
+  runMain(main);
 }

@@ -7,7 +7,7 @@ import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { labDir } from '../src/lab/index.js';
 import { measure } from './measure.js';
-import { ROOT } from './tools.js';
+import { ROOT, runMain } from './tools.js';
 
 export type WinTransport = 'winrm' | 'psrp-ssh';
 export interface WindowsBench {
@@ -36,11 +36,5 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1]?.endsWith('windows.ts')) {
-  main().then(
-    () => process.exit(0),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(1);
-    },
-  );
+  runMain(main, { stack: false });
 }

@@ -23,20 +23,21 @@ import { SecretResolver } from '../inventory/secret.js';
 import { mark, writeProfile } from '../profile.js';
 import { applyShard } from './shard.js';
 import { checkWritable } from './outputs.js';
+import { connectEarly, firstContacted, type EarlyConnections } from './early-connect.js';
 
 export { EXIT };
 
 /**
- * What only a run that contacts hosts needs (the executor and listr2, the transports and ssh2, the
- * ssh settings): imported once the plan is built, so --list-hosts/--list-tasks never load them.
+ * What only a run that contacts hosts needs, in the order it is needed: the transports (ssh2) and
+ * the ssh settings first, so the first hosts connect while the executor (and listr2) loads.
+ * --list-hosts/--list-tasks never load them.
  */
-async function runEngine() {
+async function runTransports() {
   // one after the other: these graphs overlap (concurrent imports of one graph once raced, src/cli/connect.ts)
-  const { execute } = await import('../run/executor.js');
   const { makeConnector } = await import('./connect.js');
   const { provenanceText, resolveSshHosts } = await import('./ssh-settings.js');
   const { closeJumpHosts } = await import('../transport/ssh-route.js');
-  return { execute, makeConnector, provenanceText, resolveSshHosts, closeJumpHosts };
+  return { makeConnector, provenanceText, resolveSshHosts, closeJumpHosts };
 }
 
 export async function loadPlaybook(path: string): Promise<Playbook> {
@@ -182,16 +183,15 @@ async function writeReport(report: RunReport, o: CliOptions, out: NodeJS.Writabl
 }
 
 /**
- * The engine (imported now), the ssh settings of the hosts the run contacts, and the disposer of the
- * WinRM helpers started before it (ended here if this fails).
+ * The transports (imported now), the ssh settings of the hosts the run contacts, and the disposer of
+ * the WinRM helpers started before them (ended here if this fails).
  */
-async function engineFor(inv: Inventory, contacted: ReadonlySet<string>, o: CliOptions, warn: ReturnType<typeof onceWarner>) {
+async function transportsFor(inv: Inventory, contacted: ReadonlySet<string>, o: CliOptions, warn: ReturnType<typeof onceWarner>) {
   const hosts = inv.hosts.filter((h) => contacted.has(h.name));
   const endEarlyHelpers = await startWinRmHelpersEarly(hosts, o.forks);
   try {
-    const engine = await runEngine();
-    mark('engine');
-    return { ...engine, sshSettings: engine.resolveSshHosts(hosts, o, warn), endEarlyHelpers };
+    const transports = await runTransports();
+    return { ...transports, sshSettings: transports.resolveSshHosts(hosts, o, warn), endEarlyHelpers };
   } catch (e) {
     endEarlyHelpers();
     throw e;
@@ -212,7 +212,7 @@ export async function runLoadedPlaybook(
   const contacted = new Set(plays.flatMap((p) => [...p.perHost.keys()]));
   assertConnectable(inv, contacted);
   preflight(plays, o.playbook);
-  const { execute, makeConnector, provenanceText, closeJumpHosts, sshSettings, endEarlyHelpers } = await engineFor(inv, contacted, o, warn);
+  const { makeConnector, provenanceText, closeJumpHosts, sshSettings, endEarlyHelpers } = await transportsFor(inv, contacted, o, warn);
   if (o.verbose >= 2 && sshSettings.size) out.write(provenanceText(sshSettings));
   mark('planned'); // everything checked; no host contacted yet
 
@@ -220,8 +220,9 @@ export async function runLoadedPlaybook(
   const redactor = new Redactor().add(...(inv.secrets ?? []));
   const secrets = new SecretResolver({}, redactor); // resolved values land in the run's one holder
   const run = interruptible();
+  let early: EarlyConnections | undefined;
   try {
-    const connect = makeConnector({
+    const connector = makeConnector({
       secrets,
       redactor,
       acceptNewHostKeys: o.acceptNewHostKeys,
@@ -231,7 +232,11 @@ export async function runLoadedPlaybook(
       // a real run holds each host's lock: a second run at once is refused there, never interleaved
       ...(o.check ? {} : { lockHolder: `lvs-play pid ${process.pid} on ${hostname()} since ${new Date().toISOString()} (${o.playbook})` }),
     });
-    const ctx: RunContext = { options: o, inventory: inv, extraVars, plays, connect, redactor, signal: run.signal, out };
+    // without a hook that may replace the connector (saved plans), the first hosts connect now
+    early = hooks.beforeExecute ? undefined : connectEarly(firstContacted(plays), connector);
+    const { execute } = await import('../run/executor.js');
+    mark('engine');
+    const ctx: RunContext = { options: o, inventory: inv, extraVars, plays, connect: early?.connect ?? connector, redactor, signal: run.signal, out };
     const before = hooks.beforeExecute ? await hooks.beforeExecute(ctx) : {};
     if (typeof before === 'number') return before;
     Object.assign(ctx, before);
@@ -253,6 +258,7 @@ export async function runLoadedPlaybook(
     const code = hooks.afterExecute ? await hooks.afterExecute(report, ctx, exitCodeOf(report)) : exitCodeOf(report);
     return o.detailedExitcode ? detailedExitCode(report, code) : code;
   } finally {
+    await early?.closeUnused();
     endEarlyHelpers();
     await closeJumpHosts();
     writeProfile();

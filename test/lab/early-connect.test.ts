@@ -14,7 +14,7 @@ import { SecretResolver } from '../../src/inventory/secret.js';
 import { Redactor } from '../../src/run/redact.js';
 import { selectPlaybook } from '../../src/run/select.js';
 import { sh } from '../../src/shell/quote.js';
-import type { PlayOptions } from '../../src/types.js';
+import type { PlayOptions, PosixTransport } from '../../src/types.js';
 import { ROOT, ensureLab, onHost } from './support.js';
 
 const sessions = async (host: string): Promise<number> => Number((await onHost(host, "ss -Htn state established '( sport = :22 )' | wc -l")).trim());
@@ -36,7 +36,7 @@ describe('early connections', () => {
     const redactor = new Redactor();
     const connector = makeConnector({ secrets: new SecretResolver({}, redactor), redactor, acceptNewHostKeys: false });
     const conns = connectEarly(early, connector);
-    const rs1 = await conns.connect(early[0]!);
+    const rs1 = (await conns.connect(early[0]!)) as PosixTransport;
     // rs2 was connected before anyone asked for it
     await expect.poll(() => sessions('rs2'), { timeout: 10_000 }).toBe(before + 1);
     await conns.closeUnused();

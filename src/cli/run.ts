@@ -24,6 +24,7 @@ import { mark, writeProfile } from '../profile.js';
 import { applyShard } from './shard.js';
 import { checkWritable } from './outputs.js';
 import { connectEarly, firstContacted, type EarlyConnections } from './early-connect.js';
+import type { ConnectorOptions } from './connect.js';
 
 export { EXIT };
 
@@ -198,6 +199,18 @@ async function transportsFor(inv: Inventory, contacted: ReadonlySet<string>, o: 
   }
 }
 
+/** The connector's settings: the run's secrets and ssh settings, the command line's, and a real run's host lock. */
+function connectorOptions(o: CliOptions, run: Pick<ConnectorOptions, 'secrets' | 'redactor' | 'sshSettings'>): ConnectorOptions {
+  return {
+    ...run,
+    acceptNewHostKeys: o.acceptNewHostKeys,
+    ...(o.sshConfig ? { sshConfig: o.sshConfig } : {}),
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    // a real run holds each host's lock: a second run at once is refused there, never interleaved
+    ...(o.check ? {} : { lockHolder: `lvs-play pid ${process.pid} on ${hostname()} since ${new Date().toISOString()} (${o.playbook})` }),
+  };
+}
+
 /** Runs a playbook value against a loaded inventory (also for commands that build their playbook: drain). */
 export async function runLoadedPlaybook(
   pb: Playbook,
@@ -222,16 +235,7 @@ export async function runLoadedPlaybook(
   const run = interruptible();
   let early: EarlyConnections | undefined;
   try {
-    const connector = makeConnector({
-      secrets,
-      redactor,
-      acceptNewHostKeys: o.acceptNewHostKeys,
-      sshSettings,
-      ...(o.sshConfig ? { sshConfig: o.sshConfig } : {}),
-      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
-      // a real run holds each host's lock: a second run at once is refused there, never interleaved
-      ...(o.check ? {} : { lockHolder: `lvs-play pid ${process.pid} on ${hostname()} since ${new Date().toISOString()} (${o.playbook})` }),
-    });
+    const connector = makeConnector(connectorOptions(o, { secrets, redactor, sshSettings }));
     // without a hook that may replace the connector (saved plans), the first hosts connect now
     early = hooks.beforeExecute ? undefined : connectEarly(firstContacted(plays), connector);
     const { execute } = await import('../run/executor.js');

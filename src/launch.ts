@@ -112,7 +112,10 @@ function readOwn(file: string): Buffer | undefined {
   }
 }
 
-/** Writes the code cache (temp file, then rename); this copy's caches of other builds or Nodes go. */
+/** The caches kept in the directory (the newest): copies of lvs-play installed and removed (npm, CI) leave none behind for long. */
+const KEEP_CACHES = 16;
+
+/** Writes the code cache (temp file, then rename); this copy's caches of other builds or Nodes go, and all but the newest few. */
 function save(script: vm.Script, file: string, store: string): void {
   try {
     const temp = `${store}.${process.pid}.tmp`;
@@ -120,10 +123,10 @@ function save(script: vm.Script, file: string, store: string): void {
     renameSync(temp, store);
     const dir = dirname(store);
     const build = store.slice(0, store.lastIndexOf('-'));
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (name.startsWith(prefixOf(file)) && !path.startsWith(build) && !name.endsWith('.tmp')) unlinkSync(path);
-    }
+    const caches = readdirSync(dir).filter((n) => n.startsWith(STORE_PREFIX) && n.endsWith('.v8')).map((n) => join(dir, n));
+    const stale = caches.filter((p) => p.startsWith(join(dir, prefixOf(file))) && !p.startsWith(build));
+    const old = caches.filter((p) => !stale.includes(p)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs).slice(KEEP_CACHES);
+    for (const p of [...stale, ...old]) unlinkSync(p);
   } catch {
     // no cache this time
   }

@@ -1,21 +1,23 @@
-// The build's second step (package.json "build", after tsc): tsc's JavaScript becomes one bundle,
-// dist/lvs-play.cjs (scripts/bundle-entry.cjs: the command and every package entry, each part
-// initialised on first use), which src/launch.ts loads and compiles once per machine. What stays of
-// tsc's output: the declarations (.d.ts), the command (dist/src/cli/main.js) and the loader
-// (dist/src/launch.js); each package entry's module becomes a few lines that hand out the bundle's
-// part, so `import 'lvs-play'` and the CLI share one instance. Dependencies are bundled but for those
+// The build's second step (package.json "build", after tsc): tsc's JavaScript becomes a bundle in
+// dist/bundle/ (rolldown, CommonJS) that src/launch.ts loads and compiles once per machine:
+//   main.cjs   the command (src/cli/cli.ts: runCli)        lib.cjs   every package entry (scripts/bundle-entry.cjs)
+//   front.cjs  the command line front: what --version, --help and a usage error run (src/cli/cli.ts's static imports)
+//   engine.cjs everything else, each module started on its first use (rolldown's strictExecutionOrder)
+// What stays of tsc's output: the declarations (.d.ts), the command (dist/src/cli/main.js) and the
+// loader (dist/src/launch.js); each package entry's module becomes a few lines that hand out its part
+// of lib.cjs, so `import 'lvs-play'` and the CLI share one instance. Dependencies are bundled but those
 // loaded on demand (jiti, node-powershell) and native add-ons (found at run time by their package path).
-import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'rolldown';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
-const BUNDLE = join(DIST, 'lvs-play.cjs');
+const OUT = join(DIST, 'bundle');
 /** tsc's output that stays JavaScript (besides the entries' modules, written below). */
 const KEEP = new Set(['src/cli/main.js', 'src/launch.js']);
-/** The package entries (package.json "exports"): their module, and the bundle part they hand out. */
+/** The package entries (package.json "exports"): their module, and the part of lib.cjs they hand out. */
 const ENTRIES = [
   ['src/index.js', 'lib', "'lvs-play'"],
   ['src/kit/index.js', 'kit', "'lvs-play/kit'"],
@@ -34,13 +36,38 @@ const nativeAddons = {
   },
 };
 
+/** The files a module of tsc's output imports statically (a relative `import … from`/`export … from`), and theirs. */
+function staticClosure(file, seen = new Set()) {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  for (const m of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/gm)) staticClosure(resolve(dirname(file), m[1]), seen);
+  return seen;
+}
+const CLI = join(DIST, 'src/cli/cli.js');
+const FRONT = staticClosure(CLI);
+
 await build({
-  input: join(ROOT, 'scripts/bundle-entry.cjs'),
+  input: { main: CLI, lib: join(ROOT, 'scripts/bundle-entry.cjs') },
   platform: 'node',
   external: [/^node:/, 'jiti', 'node-powershell', 'cpu-features'],
   plugins: [nativeAddons],
   logLevel: 'warn',
-  output: { file: BUNDLE, format: 'cjs', codeSplitting: false, charset: 'ascii', comments: { legal: true, annotation: true, jsdoc: false } },
+  checks: { ineffectiveDynamicImport: false },
+  output: {
+    dir: OUT,
+    format: 'cjs',
+    entryFileNames: '[name].cjs',
+    chunkFileNames: '[name].cjs',
+    charset: 'ascii', // and no comments: a file of ASCII alone is read without decoding (src/launch.ts)
+    comments: { legal: true, annotation: true, jsdoc: false },
+    strictExecutionOrder: true,
+    codeSplitting: {
+      groups: [
+        { name: 'front', test: (id) => FRONT.has(id), priority: 2 },
+        { name: 'engine', test: (id) => !FRONT.has(id), priority: 1 },
+      ],
+    },
+  },
 });
 
 function* files(dir) {
@@ -55,15 +82,15 @@ for (const file of [...files(DIST)]) {
   if (/\.js(\.map)?$/.test(rel) && !KEEP.has(rel.replace(/\.map$/, ''))) rmSync(file);
 }
 
-const bundle = createRequire(import.meta.url)(BUNDLE);
+const lib = createRequire(import.meta.url)(join(OUT, 'lib.cjs'));
 for (const [rel, part, name] of ENTRIES) {
-  const names = Object.keys(bundle[part]()).filter((n) => n !== 'default' && n !== '__esModule').sort();
+  const names = Object.keys(lib[part]()).filter((n) => n !== 'default' && n !== '__esModule').sort();
   const launch = relative(dirname(join(DIST, rel)), join(DIST, 'src/launch.js')).replace(/^(?!\.)/, './');
   writeFileSync(join(DIST, rel), [
-    `// Written by scripts/bundle.mjs: the package entry ${name}, a part of the one bundle (src/launch.ts).`,
-    `import { loadBundle } from '${launch}';`,
+    `// Written by scripts/bundle.mjs: the package entry ${name}, a part of the bundle (src/launch.ts).`,
+    `import { loadLibrary } from '${launch}';`,
     '',
-    `export const { ${names.join(', ')} } = loadBundle().${part}();`,
+    `export const { ${names.join(', ')} } = loadLibrary().${part}();`,
     '',
   ].join('\n'));
 }

@@ -1,26 +1,27 @@
 /**
- * Loading the built lvs-play. One bundle (dist/lvs-play.cjs, written by scripts/bundle.mjs) holds
- * the command and every package entry; the command (src/cli/main.ts) and the entries' modules
- * (dist/src/index.js …, written by the same script) load it through loadBundle(), once per process,
- * so the CLI and a user's playbook share one instance of every module.
+ * Loading the built lvs-play. The bundle (dist/bundle/, written by scripts/bundle.mjs) holds the
+ * command (main.cjs, with the command line front in front.cjs) and every package entry (lib.cjs);
+ * the rest is engine.cjs, each of its modules started on first use. The command (src/cli/main.ts)
+ * loads it through loadCli(), the entries' modules (dist/src/index.js …, written by the same script)
+ * through loadLibrary(): one instance of every module, shared by the CLI and a user's playbook.
  *
  * The command compiles it once per machine, Node version and build, not once per run: on Node ≥ 22.1
  * with Node's own compile cache (module.enableCompileCache), on Node 20 with V8's code cache of each
- * large file (the bundle, jiti), kept in $XDG_CACHE_HOME/lvs-play (~/.cache/lvs-play): read only when that directory and
- * file belong to this user and no one else can write them. NODE_DISABLE_COMPILE_CACHE=1 turns both
- * off. A cache that cannot be read or written is no cache: it never fails a command.
+ * large file (engine.cjs, jiti), kept in $XDG_CACHE_HOME/lvs-play (~/.cache/lvs-play): read only
+ * when that directory and file belong to this user and no one else can write them.
+ * NODE_DISABLE_COMPILE_CACHE=1 turns both off. A cache that cannot be read or written is no cache:
+ * it never fails a command.
  */
 import * as nodeModule from 'node:module';
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
-/** What the bundle exports (scripts/bundle-entry.cjs): each part initialised on its first use. */
-export interface Bundle {
-  runCli(argv: string[]): void;
+/** What lib.cjs exports (scripts/bundle-entry.cjs): each package entry, initialised on its first use. */
+export interface Library {
   lib(): typeof import('./index.js');
   kit(): typeof import('./kit/index.js');
   roles(): typeof import('../roles/index.js');
@@ -30,27 +31,31 @@ export interface Bundle {
 type Compile = (this: NodeJS.Module, content: string, filename: string) => unknown;
 
 /**
- * What a command compiles of the bundle, and so which code cache it reads and writes: `front`
- * (--version, --help, a usage error: the command line only) or `engine` (a command that runs:
- * the library and the engine too). An engine cache serves both; a front one only the front.
+ * Which code cache a command reads and writes: `listing` (--list-hosts, --list-tasks: the library
+ * and the plan, no engine) or `full` (a command that runs). A full cache serves both.
  */
-export type CacheAs = 'front' | 'engine';
+export type CacheAs = 'listing' | 'full';
 
 const requireHere = nodeModule.createRequire(import.meta.url);
+const bundleFile = (name: string): string => fileURLToPath(new URL(`../bundle/${name}.cjs`, import.meta.url));
 const STORE_PREFIX = 'code-';
 
-/** The bundle, loaded once per process; `cacheAs`: compiled through a cache (the command; not a library import). */
-export function loadBundle(cacheAs?: CacheAs): Bundle {
-  const file = realpathSync(fileURLToPath(new URL('../lvs-play.cjs', import.meta.url)));
-  if (cacheAs && !process.env.NODE_DISABLE_COMPILE_CACHE && !requireHere.cache[file]) {
+/** The command (runCli of src/cli/cli.ts), its large files compiled through a cache. */
+export function loadCli(cacheAs: CacheAs): { runCli(argv: string[]): void } {
+  if (!process.env.NODE_DISABLE_COMPILE_CACHE) {
     const enable = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
     if (enable) enable();
     else compileThroughCodeCache(cacheAs);
   }
-  return requireHere(file) as Bundle;
+  return requireHere(bundleFile('main')) as { runCli(argv: string[]): void };
 }
 
-/** Files this large (the bundle; jiti, which loads a playbook on Node 20) are compiled through V8's code cache. */
+/** The package entries' code (the same instance the command uses, when it runs). */
+export function loadLibrary(): Library {
+  return requireHere(bundleFile('lib')) as Library;
+}
+
+/** Files this large (engine.cjs; jiti, which loads a playbook on Node 20) are compiled through V8's code cache. */
 const CACHED_FROM_BYTES = 128 * 1024;
 
 /** From now on, Node's CommonJS loader compiles large files through V8's code cache (Node 20). */
@@ -64,8 +69,8 @@ function compileThroughCodeCache(cacheAs: CacheAs): void {
 
 function runCached(mod: NodeJS.Module, content: string, filename: string, cacheAs: CacheAs): unknown {
   const store = storeFor(filename);
-  const engine = store && readOwn(store('engine'));
-  const had = engine ?? (store && cacheAs === 'front' ? readOwn(store('front')) : undefined);
+  const full = store && readOwn(store('full'));
+  const had = full ?? (store && cacheAs === 'listing' ? readOwn(store('listing')) : undefined);
   const script = new vm.Script(nodeModule.Module.wrap(content), {
     filename,
     ...(had ? { cachedData: had } : {}),

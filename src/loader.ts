@@ -7,7 +7,7 @@ import { LvsError } from './errors.js';
 import { checkInputFile } from './input-file.js';
 import { esmByPackageJson, jitiTakesOver, nodeLoadsTypeScript, registerTsResolve } from './native-ts.js';
 
-// from the sources (as under vitest) this is src/loader.ts; built, a part of dist/lvs-play.cjs
+// from the sources (as under vitest) this is src/loader.ts; built, a part of dist/bundle/engine.cjs
 const fromSources = import.meta.url.endsWith('.ts');
 
 /** This copy's root: the nearest directory above this file with lvs-play's package.json. */

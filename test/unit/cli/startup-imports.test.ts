@@ -12,12 +12,12 @@ const rootUrl = pathToFileURL(root).href;
 const MAIN = join(root, 'dist/src/cli/main.js');
 
 describe('start-up of the built CLI', () => {
-  it.each([[['--version'], 0], [['--help'], 0], [['--no-such-option'], 5]] as const)('%j loads the command, its loader and the bundle: no dependency', (args, status) => {
+  it.each([[['--version'], 0], [['--help'], 0], [['--no-such-option'], 5]] as const)('%j loads the command, its loader and the bundle front: not its engine, no dependency', (args, status) => {
     // without the code cache, Node's loader compiles the bundle (and the recorder sees it)
     const r = nodeLoads([MAIN, ...args], root, { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' });
     expect(r.status).toBe(status);
     const urls = r.urls.map((u) => u.slice(rootUrl.length)).filter((u) => u !== 'package.json');
-    expect(urls.sort()).toEqual(['dist/lvs-play.cjs', 'dist/src/cli/main.js', 'dist/src/launch.js']);
+    expect(urls.sort()).toEqual(['dist/bundle/front.cjs', 'dist/bundle/main.cjs', 'dist/bundle/rolldown-runtime.cjs', 'dist/src/cli/main.js', 'dist/src/launch.js']);
   });
 
   it.each([[['--version'], 0], [['--help'], 0], [['--no-such-option'], 5]] as const)('%j runs only the command line front of the bundle', (args, status) => {

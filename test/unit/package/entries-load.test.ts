@@ -1,5 +1,5 @@
-// Importing an entry of the BUILT package runs only what it needs. The build is one bundle
-// (dist/lvs-play.cjs) whose every module initialises on first use; a child node tells which parts
+// Importing an entry of the BUILT package runs only what it needs. The build is a bundle
+// (dist/bundle/) whose every module initialises on first use; a child node tells which parts
 // ran (./bundle-init.ts, V8's coverage) and which files it loaded (./load-recorder.ts). No entry
 // but 'lvs-play/lab' runs the lab (qemu, debootstrap, namespaces); a listing runs no engine.
 import { existsSync } from 'node:fs';
@@ -27,7 +27,7 @@ const ENGINE = ['init_executor', 'require_Protocol', 'require_client', 'init_dis
 
 describe('the built entries (npm run build)', () => {
   it('are built', () => {
-    for (const f of ['dist/lvs-play.cjs', 'dist/src/index.js', 'dist/src/kit/index.js', 'dist/roles/index.js', 'dist/src/lab/index.js']) expect(existsSync(join(root, f))).toBe(true);
+    for (const f of ['dist/bundle/main.cjs', 'dist/bundle/lib.cjs', 'dist/bundle/engine.cjs', 'dist/src/index.js', 'dist/src/kit/index.js', 'dist/roles/index.js', 'dist/src/lab/index.js']) expect(existsSync(join(root, f))).toBe(true);
   });
 
   it.each([['lvs-play', 'init_src'], ['lvs-play/kit', 'init_kit'], ['lvs-play/roles', 'init_roles']])('%s runs its part, not the lab', (entry, part) => {

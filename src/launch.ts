@@ -32,7 +32,8 @@ type Compile = (this: NodeJS.Module, content: string, filename: string) => unkno
 
 /**
  * Which code cache a command reads and writes: `listing` (--list-hosts, --list-tasks: the library
- * and the plan, no engine) or `full` (a command that runs). A full cache serves both.
+ * and the plan, no engine) or `full` (a command that runs). A full cache serves a listing too, until
+ * the listing's own (smaller: less to read in) is written.
  */
 export type CacheAs = 'listing' | 'full';
 
@@ -69,8 +70,9 @@ function compileThroughCodeCache(cacheAs: CacheAs): void {
 
 function runCached(mod: NodeJS.Module, content: string, filename: string, cacheAs: CacheAs): unknown {
   const store = storeFor(filename);
-  const full = store && readOwn(store('full'));
-  const had = full ?? (store && cacheAs === 'listing' ? readOwn(store('listing')) : undefined);
+  // a listing reads its own cache (smaller: less to read in) where there is one, else a full one
+  const own = store && readOwn(store(cacheAs));
+  const had = own ?? (store && cacheAs === 'listing' ? readOwn(store('full')) : undefined);
   const script = new vm.Script(nodeModule.Module.wrap(content), {
     filename,
     ...(had ? { cachedData: had } : {}),

@@ -124,8 +124,8 @@ const KEEP_CACHES = 16;
 
 /** Writes the code cache (temp file, then rename); this copy's caches of other builds or Nodes go, and all but the newest few. */
 function save(script: vm.Script, file: string, store: string): void {
+  const temp = `${store}.${process.pid}.tmp`;
   try {
-    const temp = `${store}.${process.pid}.tmp`;
     writeFileSync(temp, script.createCachedData(), { mode: 0o600, flag: 'wx' });
     renameSync(temp, store);
     const dir = dirname(store);
@@ -135,6 +135,11 @@ function save(script: vm.Script, file: string, store: string): void {
     const old = caches.filter((p) => !stale.includes(p)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs).slice(KEEP_CACHES);
     for (const p of [...stale, ...old]) unlinkSync(p);
   } catch {
-    // no cache this time
+    // no cache this time (and no temp file left)
+    try {
+      unlinkSync(temp);
+    } catch {
+      // there was none
+    }
   }
 }

@@ -20,12 +20,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
+/** A package entry's exports (their types: the entry's own declarations). */
+type Exports = Record<string, unknown>;
+
 /** What lib.cjs exports (scripts/bundle-entry.cjs): each package entry, initialised on its first use. */
 export interface Library {
-  lib(): typeof import('./index.js');
-  kit(): typeof import('./kit/index.js');
-  roles(): typeof import('../roles/index.js');
-  lab(): typeof import('./lab/index.js');
+  lib(): Exports;
+  kit(): Exports;
+  roles(): Exports;
+  lab(): Exports;
 }
 
 type Compile = (this: NodeJS.Module, content: string, filename: string) => unknown;

@@ -70,6 +70,11 @@ await build({
   },
 });
 
+// a function Node 20 brings back from a code cache cannot import() (src/launch.ts): engine.cjs may hold
+// only the loader's import() of a playbook, which runs where Node strips types (Node ≥ 22.18: no code cache of ours)
+const imports = [...readFileSync(join(OUT, 'engine.cjs'), 'latin1').matchAll(/(?<![\w.$])import\(/g)].length;
+if (imports > 1) throw new Error(`dist/bundle/engine.cjs holds ${imports} import() calls; only the loader's may be there (load a dependency with createRequire)`);
+
 function* files(dir) {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);

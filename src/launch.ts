@@ -6,8 +6,8 @@
  * through loadLibrary(): one instance of every module, shared by the CLI and a user's playbook.
  *
  * The command compiles it once per machine, Node version and build, not once per run: on Node ≥ 22.1
- * with Node's own compile cache (module.enableCompileCache), on Node 20 with V8's code cache of each
- * large file (engine.cjs, jiti), kept in $XDG_CACHE_HOME/lvs-play (~/.cache/lvs-play): read only
+ * with Node's own compile cache (module.enableCompileCache), on Node 20 with V8's code cache of
+ * engine.cjs, kept in $XDG_CACHE_HOME/lvs-play (~/.cache/lvs-play): read only
  * when that directory and file belong to this user and no one else can write them.
  * NODE_DISABLE_COMPILE_CACHE=1 turns both off. A cache that cannot be read or written is no cache:
  * it never fails a command.
@@ -59,15 +59,22 @@ export function loadLibrary(): Library {
   return requireHere(bundleFile('lib')) as Library;
 }
 
-/** Files this large (engine.cjs; jiti, which loads a playbook on Node 20) are compiled through V8's code cache. */
+/** The bundle's files this large (engine.cjs) are compiled through V8's code cache; small ones compile quickly. */
 const CACHED_FROM_BYTES = 128 * 1024;
 
-/** From now on, Node's CommonJS loader compiles large files through V8's code cache (Node 20). */
+/**
+ * From now on, Node's CommonJS loader compiles the bundle's large files through V8's code cache
+ * (Node 20). Only the bundle's: a function Node 20 brings back from a code cache has lost its
+ * import() (`A dynamic import callback was not specified`), and the bundle runs none there (its
+ * one import(), a playbook loaded by Node itself, needs Node ≥ 22.18, which has its own cache);
+ * a dependency (jiti) might.
+ */
 function compileThroughCodeCache(cacheAs: CacheAs): void {
   const proto = nodeModule.Module.prototype as unknown as { _compile: Compile };
   const original = proto._compile;
+  const ours = dirname(bundleFile('main'));
   proto._compile = function compile(this: NodeJS.Module, content: string, filename: string) {
-    return content.length >= CACHED_FROM_BYTES ? runCached(this, content, filename, cacheAs) : original.call(this, content, filename);
+    return content.length >= CACHED_FROM_BYTES && dirname(filename) === ours ? runCached(this, content, filename, cacheAs) : original.call(this, content, filename);
   };
 }
 
@@ -76,11 +83,7 @@ function runCached(mod: NodeJS.Module, content: string, filename: string, cacheA
   // a listing reads its own cache (smaller: less to read in) where there is one, else a full one
   const own = store && readOwn(store(cacheAs));
   const had = own ?? (store && cacheAs === 'listing' ? readOwn(store('full')) : undefined);
-  const script = new vm.Script(nodeModule.Module.wrap(content), {
-    filename,
-    ...(had ? { cachedData: had } : {}),
-    importModuleDynamically: (vm as unknown as { constants: { USE_MAIN_CONTEXT_DEFAULT_LOADER: symbol } }).constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  } as unknown as vm.ScriptOptions);
+  const script = new vm.Script(nodeModule.Module.wrap(content), { filename, ...(had ? { cachedData: had } : {}) });
   // at the end, what this command compiled becomes the cache it lacked (or had rejected: another V8)
   if (store && (!had || script.cachedDataRejected)) process.once('exit', () => save(script, filename, store(cacheAs)));
   const wrapper = script.runInThisContext() as (...args: unknown[]) => unknown;

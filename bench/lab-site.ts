@@ -24,7 +24,7 @@ const env = (profile?: string) => ({ ...process.env, CI: 'true', ...(profile ? {
 
 /** Every command and script a --check run of the site sends to each host (the converge's reads, on a converged lab). */
 async function recordReads(): Promise<Map<string, HostReads>> {
-  const { runPlaybook } = (await import(join(ROOT, 'dist/src/cli/run.js'))) as typeof import('../src/cli/run.js');
+  const { runPlaybook } = await import('../src/cli/run.js');
   const reads = new Map<string, HostReads>();
   const record = (t: Transport): Transport => {
     const r: HostReads = reads.get(t.host) ?? { posix: [], ps: [] };

@@ -2,23 +2,32 @@ import type { createJiti } from 'jiti';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { LvsError } from './errors.js';
 import { checkInputFile } from './input-file.js';
 import { esmByPackageJson, jitiTakesOver, nodeLoadsTypeScript, registerTsResolve } from './native-ts.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-// here = <root>/src (from sources, as under vitest) or <root>/dist/src (built)
-const fromSources = existsSync(join(here, 'index.ts'));
+// from the sources (as under vitest) this is src/loader.ts; built, a part of dist/bundle/engine.cjs
+const fromSources = import.meta.url.endsWith('.ts');
 
-/** The entry files of this very copy of lvs-play, so user files share the CLI's instance. */
+/** This copy's root: the nearest directory above this file with lvs-play's package.json. */
+function packageRoot(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dirname(dir) !== dir; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'lvs-play') return dir;
+  }
+  throw new LvsError('E_LOAD', 'the package.json of lvs-play is not found above its code', { fix: 'reinstall lvs-play' });
+}
+
+/** The entry files of this very copy of lvs-play (built: the bundle's entries), so user files share the CLI's instance. */
 function selfAliases(): Record<string, string> {
-  const ext = fromSources ? '.ts' : '.js';
+  const root = packageRoot();
+  const [src, ext] = fromSources ? ['src', '.ts'] : [join('dist', 'src'), '.js'];
   return {
-    'lvs-play/roles': join(here, '..', 'roles', `index${ext}`),
-    'lvs-play/kit': join(here, 'kit', `index${ext}`),
-    'lvs-play/lab': join(here, 'lab', `index${ext}`),
-    'lvs-play': join(here, `index${ext}`),
+    'lvs-play/roles': join(root, src, '..', 'roles', `index${ext}`),
+    'lvs-play/kit': join(root, src, 'kit', `index${ext}`),
+    'lvs-play/lab': join(root, src, 'lab', `index${ext}`),
+    'lvs-play': join(root, src, `index${ext}`),
   };
 }
 

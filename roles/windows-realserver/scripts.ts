@@ -11,9 +11,10 @@ import { psFromText } from 'lvs-play/kit';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** scripts/ beside this file (sources), or in the package's roles/ (built: dist/roles/…). */
+/** scripts/ beside this file (sources), or in the package's roles/ above it (built: the bundle in dist/). */
 function scriptsDir(): string {
-  const candidates = [join(here, 'scripts'), join(here, '..', '..', '..', 'roles', 'windows-realserver', 'scripts')];
+  const up = (n: number): string => join(here, ...Array<string>(n).fill('..'), 'roles', 'windows-realserver', 'scripts');
+  const candidates = [join(here, 'scripts'), up(1), up(2), up(3)];
   const found = candidates.find((d) => existsSync(join(d, 'lib.ps1')));
   if (!found) throw new Error(`windows-realserver: scripts not found in ${candidates.join(' or ')}`);
   return found;

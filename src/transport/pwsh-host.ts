@@ -4,6 +4,7 @@
  * opened or, before that, locally. Invocations on one instance are serialised by node-powershell:
  * use one instance per host.
  */
+import { createRequire } from 'node:module';
 import type { PowerShell } from 'node-powershell';
 import { redact } from '../mask.js';
 import type { JsonValue, PsScript } from '../types.js';
@@ -57,8 +58,9 @@ export class PwshHost {
 
   /** Starts pwsh and loads the helpers. The caller must have checked that pwshPath exists. */
   static async start(opts: PwshHostOptions): Promise<PwshHost> {
-    // node-powershell loads with the first pwsh started (a run without Windows hosts never needs it)
-    const { PowerShell: Shell } = await import('node-powershell');
+    // node-powershell loads with the first pwsh started (a run without Windows hosts never needs it),
+    // through require: the built bundle runs no import() (src/launch.ts)
+    const { PowerShell: Shell } = createRequire(import.meta.url)('node-powershell') as typeof import('node-powershell');
     // node-powershell prefers $NODE_POWERSHELL over `executable`; the caller already chose.
     const saved = process.env.NODE_POWERSHELL;
     delete process.env.NODE_POWERSHELL;

@@ -35,6 +35,14 @@ writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
 mkdirSync(join(dir, 'typeless'));
 writeFileSync(join(dir, 'typeless', 'package.json'), '{ "name": "typeless" }\n');
 writeFileSync(join(dir, 'typeless', 'site.ts'), `import { playbook, play } from 'lvs-play';\nexport default playbook('typeless', [play('web', { hosts: 'web' }, () => [])]);\n`);
+// a playbook that throws lvs-play's LvsError while it loads: the CLI reports it by its code only if
+// it is the CLI's own class (one instance of lvs-play for the CLI and the user's files), else E_LOAD
+writeFileSync(join(dir, 'throws.ts'), `import { LvsError } from 'lvs-play';
+import { sh } from 'lvs-play/kit';
+import { directorBase } from 'lvs-play/roles';
+void sh; void directorBase;
+throw new LvsError('E_VALIDATION', 'refused by the playbook', { fix: 'none' });
+`);
 writeFileSync(join(dir, 'hosts.ini'), '[web]\nweb1 ansible_host=10.77.0.99\n');
 
 function run(playbook: string, env: Record<string, string> = {}): { urls: string[]; stdout: string } {
@@ -65,6 +73,12 @@ describe('loading a user playbook (built CLI)', () => {
     expect(jitiLoaded(jiti.urls)).toBe(true);
     expect(jiti.urls).not.toContain(url('site.ts'));
     expect(run('site.ts').stdout).toBe(jiti.stdout);
+  });
+
+  it.each([['native'], ['jiti']])('the playbook (loader %s) shares the CLI\'s instance of lvs-play: its LvsError is the CLI\'s', (loader) => {
+    const r = nodeLoads([join(root, 'dist/src/cli/main.js'), join(dir, 'throws.ts'), '-i', join(dir, 'hosts.ini'), '--list-hosts'], root, { ...process.env, LVS_PLAY_LOADER: loader });
+    expect(r.stderr).toMatch(/error \[E_VALIDATION\]: .*throws\.ts: refused by the playbook/);
+    expect(r.status).toBe(4);
   });
 
   it('a relative specifier from a .ts file means the files tsc and jiti find', () => {

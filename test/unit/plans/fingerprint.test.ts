@@ -3,7 +3,7 @@
  * resource, on data fixtures. For each resource and state, every one-place change of the state
  * (a leaf changed, a key deleted, a list shortened) that changes what `plan` does MUST be drift;
  * changes the plan never looked at are not. Role states: captured from the lab by
- * scripts/capture-plan-fixtures.mjs (fixtures/lab-states.json); core states: written below.
+ * scripts/capture-plan-fixtures.ts (fixtures/lab-states.json); core states: written below.
  */
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,7 +74,7 @@ async function siteCases(): Promise<Case[]> {
       for (const t of hp.tasks) {
         if (t.resource.probe) continue;
         const name = `${hp.host.name} ${t.resource.id}`;
-        if (!(name in labStates)) throw new Error(`no fixture for ${name}: run scripts/capture-plan-fixtures.mjs`);
+        if (!(name in labStates)) throw new Error(`no fixture for ${name}: run scripts/capture-plan-fixtures.ts`);
         cases.push({ name, res: t.resource, state: labStates[name] });
       }
     }

@@ -1,19 +1,19 @@
 #!/usr/bin/env node
 // Captures the parsed current state of every resource of playbooks/site.ts on the lab (check mode,
 // nothing changes) into test/unit/plans/fixtures/lab-states.json: the data fixtures of the saved-plan
-// fingerprint tests. Run as root, under the lab lock, after `npm run build`:
-//   flock /tmp/lvs-lab.lock node scripts/capture-plan-fixtures.mjs
+// fingerprint tests. Run as root, under the lab lock (from the sources, through jiti):
+//   flock /tmp/lvs-lab.lock node --import jiti/register scripts/capture-plan-fixtures.ts
 import { writeFileSync } from 'node:fs';
-import { loadPlaybook } from '../dist/src/cli/run.js';
-import { makeConnector } from '../dist/src/cli/connect.js';
-import { loadInventory } from '../dist/src/inventory/load.js';
-import { builtinInventory } from '../dist/src/cli/builtin-inventory.js';
-import { selectHosts } from '../dist/src/inventory/pattern.js';
-import { SecretResolver } from '../dist/src/inventory/secret.js';
-import { execute } from '../dist/src/run/executor.js';
-import { Redactor } from '../dist/src/run/redact.js';
-import { selectPlaybook } from '../dist/src/run/select.js';
-import { mapTasks, withPlanHook } from '../dist/src/plan/saved/record.js';
+import { loadPlaybook } from '../src/cli/run.js';
+import { makeConnector } from '../src/cli/connect.js';
+import { loadInventory } from '../src/inventory/load.js';
+import { builtinInventory } from '../src/cli/builtin-inventory.js';
+import { selectHosts } from '../src/inventory/pattern.js';
+import { SecretResolver } from '../src/inventory/secret.js';
+import { execute } from '../src/run/executor.js';
+import { Redactor } from '../src/run/redact.js';
+import { selectPlaybook } from '../src/run/select.js';
+import { mapTasks, withPlanHook } from '../src/plan/saved/record.js';
 
 const out = process.argv[2] ?? 'test/unit/plans/fixtures/lab-states.json';
 const pb = await loadPlaybook('playbooks/site.ts');

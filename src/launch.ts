@@ -35,8 +35,8 @@ type Compile = (this: NodeJS.Module, content: string, filename: string) => unkno
 
 /**
  * Which code cache a command reads and writes: `listing` (--list-hosts, --list-tasks: the library
- * and the plan, no engine) or `full` (a command that runs). A full cache serves a listing too, until
- * the listing's own (smaller: less to read in) is written.
+ * and the plan, no engine) or `full` (a command that runs). A listing reads its own cache (smaller:
+ * less to read in), else a full one; it writes its own only where there is neither.
  */
 export type CacheAs = 'listing' | 'full';
 

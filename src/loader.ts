@@ -1,22 +1,20 @@
 import type { createJiti } from 'jiti';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dirname, join } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { LvsError } from './errors.js';
 import { checkInputFile } from './input-file.js';
 import { esmByPackageJson, jitiTakesOver, nodeLoadsTypeScript, registerTsResolve } from './native-ts.js';
+import { ownPackage } from './package-root.js';
 
 // from the sources (as under vitest) this is src/loader.ts; built, a part of dist/bundle/engine.cjs
 const fromSources = import.meta.url.endsWith('.ts');
 
-/** This copy's root: the nearest directory above this file with lvs-play's package.json. */
+/** This copy's root (src/package-root.ts). */
 function packageRoot(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dirname(dir) !== dir; dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'lvs-play') return dir;
-  }
-  throw new LvsError('E_LOAD', 'the package.json of lvs-play is not found above its code', { fix: 'reinstall lvs-play' });
+  const own = ownPackage();
+  if (!own) throw new LvsError('E_LOAD', 'the package.json of lvs-play is not found above its code', { fix: 'reinstall lvs-play' });
+  return own.root;
 }
 
 /** The entry files of this very copy of lvs-play (built: the bundle's entries), so user files share the CLI's instance. */

@@ -4,11 +4,10 @@
  * example role and its test, test/ — from flags, from questions (in a terminal), or from an
  * Ansible inventory (`--from-ansible hosts.ini`). Writes only into DIR; refuses to overwrite.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { optionsOf } from './options.js';
 import { LvsError } from '../errors.js';
@@ -17,6 +16,7 @@ import { isIPv4, isPort } from '../schema/net.js';
 import type { SiteGroups } from '../site/index.js';
 import { isScheduler, SCHEDULER_NAMES, type SchedulerName } from '../kit/schedulers.js';
 import { lvsPlayDependency } from './init-dependency.js';
+import { ownPackage, type OwnPackage } from '../package-root.js';
 import { siteGroupsFor } from './init-groups.js';
 import { adaptAnsibleSpec, commentText, inventorySource, specFromAnswers, type PromptAnswers } from './init-inventory.js';
 import { checkGivenGroups, checkInitHost, checkRepresentable } from './init-validate.js';
@@ -33,16 +33,11 @@ Windows real servers .16/.17, port 80). --from-ansible converts an Ansible INI/Y
 (groups, children, vars, connections; passwords become secret.env(...) references, never copied).
 --lb-algo: the IPVS scheduler the site's lb_algo defaults to (wrr): ${SCHEDULER_NAMES.join(' ')}.`;
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-/** The package root (package.json beside dist/ or src/). */
-function packageRoot(): string {
-  let dir = here;
-  for (let i = 0; i < 5; i++) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'templates', 'init'))) return dir;
-    dir = dirname(dir);
-  }
-  throw new Error(`lvs-play init: templates/init not found above ${here}`);
+/** lvs-play's own package (src/package-root.ts), with the templates `init` copies. */
+function ownWithTemplates(): OwnPackage {
+  const own = ownPackage();
+  if (!own || !existsSync(join(own.root, 'templates', 'init'))) throw new Error(`lvs-play init: templates/init not found in ${own?.root ?? 'the package'}`);
+  return own;
 }
 
 const usage = (msg: string, fix: string): LvsError => new LvsError('E_USAGE', msg, { file: 'lvs-play init', fix });
@@ -172,8 +167,7 @@ export async function initCommand(argv: readonly string[], interactive = Boolean
   if (argv.includes('-h') || argv.includes('--help')) return process.stdout.write(`${INIT_USAGE}\n`), 0;
   const o = parseInitArgs(argv, interactive);
   const dir = resolve(o.dir);
-  const pkgRoot = packageRoot();
-  const own = JSON.parse(readFileSync(join(pkgRoot, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
+  const { root: pkgRoot, json: own } = ownWithTemplates();
 
   let inventoryTs: string;
   let port = o.port ?? 80;

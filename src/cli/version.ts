@@ -1,16 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { ownPackage } from '../package-root.js';
 
-/** This lvs-play's version (package.json beside the sources or the build). */
+/** This lvs-play's version (its package.json, above the sources or the build). */
 export function lvsPlayVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    try {
-      return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
-    } catch {
-      dir = dirname(dir);
-    }
-  }
-  return 'unknown';
+  return ownPackage()?.json.version ?? 'unknown';
 }

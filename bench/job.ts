@@ -2,7 +2,7 @@
 // bench/README.md). Hosts: group `bench` of the generated INI inventory (bench/inventory.ts).
 import { command, directory, file, lineInFile, play, playbook, sh, template, type HostView } from 'lvs-play';
 import { directorBase } from 'lvs-play/roles';
-import { renderKeepalived } from './keepalived-conf.js';
+import { renderKeepalived } from './keepalived-conf.ts';
 
 const vip = (h: HostView): string => h.get('vip', '10.77.0.10');
 

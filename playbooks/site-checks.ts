@@ -9,7 +9,7 @@
 import type { HostView } from 'lvs-play';
 import { absPath, flag, structured, wholeNumber, words, z } from 'lvs-play/kit';
 import type { HealthCheck } from 'lvs-play/roles';
-import type { ServiceSettings } from './site-settings.js';
+import type { ServiceSettings } from './site-settings.ts';
 
 const seconds = wholeNumber(1, 86400);
 const timing = {

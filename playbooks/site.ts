@@ -34,9 +34,9 @@ import {
   type DirectorSite,
   type KeepalivedBuildInput,
 } from 'lvs-play/roles';
-import { checkListenersOf, keepalivedArgsOf, serviceOf, vrrpOf, windowsNicsOf } from './site-settings.js';
-import { checkFor, healthChecksOf, inhibitOnFailureOf } from './site-checks.js';
-import { instancesPart, marksOf, siteVipsOf } from './site-vip-groups.js';
+import { checkListenersOf, keepalivedArgsOf, serviceOf, vrrpOf, windowsNicsOf } from './site-settings.ts';
+import { checkFor, healthChecksOf, inhibitOnFailureOf } from './site-checks.ts';
+import { instancesPart, marksOf, siteVipsOf } from './site-vip-groups.ts';
 
 const KEEPALIVED = {
   version: '2.2.7',

@@ -7,7 +7,8 @@
  *
  * The command compiles it once per machine, Node version and build, not once per run: on Node ≥ 22.1
  * with Node's own compile cache (module.enableCompileCache), on Node 20 with V8's code cache of
- * engine.cjs, kept in $XDG_CACHE_HOME/lvs-play (~/.cache/lvs-play): read only
+ * engine.cjs (and of jiti's code, which loads a playbook there), kept in $XDG_CACHE_HOME/lvs-play
+ * (~/.cache/lvs-play): read only
  * when that directory and file belong to this user and no one else can write them.
  * NODE_DISABLE_COMPILE_CACHE=1 turns both off. A cache that cannot be read or written is no cache:
  * it never fails a command.
@@ -16,7 +17,7 @@ import * as nodeModule from 'node:module';
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
@@ -35,10 +36,13 @@ type Compile = (this: NodeJS.Module, content: string, filename: string) => unkno
 
 /**
  * Which code cache a command reads and writes: `listing` (--list-hosts, --list-tasks: the library
- * and the plan, no engine) or `full` (a command that runs). A listing reads its own cache (smaller:
- * less to read in), else a full one; it writes its own only where there is neither.
+ * and the plan, no engine), `full` (a playbook run) or `command` (the other subcommands: lab,
+ * init, status, apply …). A cache holds what the command that wrote it compiled, so a subcommand
+ * run first (`lab up`, `init`) never writes the one of playbook runs. A listing or a subcommand
+ * reads its own cache (smaller: less to read in), else a full one; it writes its own only where
+ * there is neither.
  */
-export type CacheAs = 'listing' | 'full';
+export type CacheAs = 'listing' | 'full' | 'command';
 
 const requireHere = nodeModule.createRequire(import.meta.url);
 const bundleFile = (name: string): string => fileURLToPath(new URL(`../bundle/${name}.cjs`, import.meta.url));
@@ -64,25 +68,40 @@ const CACHED_FROM_BYTES = 128 * 1024;
 
 /**
  * From now on, Node's CommonJS loader compiles the bundle's large files through V8's code cache
- * (Node 20). Only the bundle's: a function Node 20 brings back from a code cache has lost its
- * import() (`A dynamic import callback was not specified`), and the bundle runs none there (its
- * one import(), a playbook loaded by Node itself, needs Node ≥ 22.18, which has its own cache);
- * a dependency (jiti) might.
+ * (Node 20), and jiti's own code (which reads a playbook there: compiled, ~6 ms of every playbook
+ * run). Only code without import(): a function Node 20 brings back from a code cache has lost its
+ * import() (`A dynamic import callback was not specified`). The bundle runs none there (its one
+ * import(), a playbook loaded by Node itself, needs Node ≥ 22.18, which has its own cache); jiti
+ * keeps its import() in lib/jiti.cjs (small, not cached) and hands it to dist/jiti.cjs, which is
+ * cached only while its text shows no other (cacheableDependency).
  */
 function compileThroughCodeCache(cacheAs: CacheAs): void {
   const proto = nodeModule.Module.prototype as unknown as { _compile: Compile };
   const original = proto._compile;
   const ours = dirname(bundleFile('main'));
   proto._compile = function compile(this: NodeJS.Module, content: string, filename: string) {
-    return content.length >= CACHED_FROM_BYTES && dirname(filename) === ours ? runCached(this, content, filename, cacheAs) : original.call(this, content, filename);
+    const cached = content.length >= CACHED_FROM_BYTES && (dirname(filename) === ours || cacheableDependency(content, filename));
+    return cached ? runCached(this, content, filename, cacheAs) : original.call(this, content, filename);
   };
+}
+
+/** The two places jiti's dist/jiti.cjs (2.x) writes `import(`: a method's name and an error message, neither a call. */
+const JITI_IMPORT_TEXT = /async import\(|in import\(\)/g;
+
+/**
+ * jiti's dist/jiti.cjs, while every `import(` in it is one of the two known non-calls: a version
+ * that calls import() there is compiled as usual (tested: test/unit/package/code-cache.test.ts).
+ */
+export function cacheableDependency(content: string, filename: string): boolean {
+  if (!filename.endsWith(`${sep}jiti${sep}dist${sep}jiti.cjs`)) return false;
+  return (content.match(/import\(/g)?.length ?? 0) === (content.match(JITI_IMPORT_TEXT)?.length ?? 0);
 }
 
 function runCached(mod: NodeJS.Module, content: string, filename: string, cacheAs: CacheAs): unknown {
   const store = storeFor(filename);
-  // a listing reads its own cache (smaller: less to read in) where there is one, else a full one
+  // a listing or a subcommand reads its own cache (smaller: less to read in) where there is one, else a full one
   const own = store && readOwn(store(cacheAs));
-  const had = own ?? (store && cacheAs === 'listing' ? readOwn(store('full')) : undefined);
+  const had = own ?? (store && cacheAs !== 'full' ? readOwn(store('full')) : undefined);
   const script = new vm.Script(nodeModule.Module.wrap(content), { filename, ...(had ? { cachedData: had } : {}) });
   // at the end, what this command compiled becomes the cache it lacked (or had rejected: another V8)
   if (store && (!had || script.cachedDataRejected)) process.once('exit', () => save(script, filename, store(cacheAs)));

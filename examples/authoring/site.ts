@@ -3,7 +3,7 @@
 // vips / vip), as for lvs-play's own site, status and drain.
 import { groupPattern, play, playbook, vipsOf } from 'lvs-play';
 import { linuxRealServer } from 'lvs-play/roles';
-import { siteHealth } from './roles/site-health.js';
+import { siteHealth } from './roles/site-health.ts';
 
 export default playbook('my site', [
   play('my real servers', { hosts: groupPattern('linux') }, (host) => [

@@ -27,7 +27,8 @@ export function splitPattern(pattern: string): string[] {
   const p = pattern.trim();
   let parts: string[];
   if (p.includes(',')) parts = p.split(',');
-  else if (isIPv6(p)) parts = [p];
+  // (no ':' is never IPv6: node's test, one large pattern, is compiled only for a pattern that may be one)
+  else if (p.includes(':') && isIPv6(p)) parts = [p];
   else parts = p.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? [];
   return parts.map((s) => s.trim()).filter((s) => s !== '');
 }

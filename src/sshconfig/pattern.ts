@@ -1,7 +1,11 @@
 /** OpenSSH's host patterns (ssh_config `Host`/`Match`, known_hosts host fields): `*`, `?`, `!`, lists. */
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** OpenSSH's pattern match: `*` and `?`, case-insensitive (host names are lower-cased). */
 export function globMatch(pattern: string, name: string): boolean {
+  // most patterns are plain names (known_hosts lines of other hosts, per connection): no regex for them
+  if (!/[*?]/.test(pattern) && ASCII.test(pattern) && ASCII.test(name)) return pattern.toLowerCase() === name.toLowerCase();
   const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${re}$`, 'is').test(name);
 }

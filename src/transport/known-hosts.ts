@@ -51,6 +51,22 @@ export function hostFieldMatches(field: string, name: string): boolean {
   return patternListMatches([field], name);
 }
 
+/** A field of plain host names (no wildcard, negation or hash): its names lower-cased; else null. */
+const plainNames = new WeakMap<KnownHostEntry, ReadonlySet<string> | null>();
+
+/**
+ * hostFieldMatches for an entry, its plain names kept from the first call: every connection of a run
+ * checks every line of the file (most of them other hosts' plain names).
+ */
+function entryNames(e: KnownHostEntry, name: string): boolean {
+  let plain = plainNames.get(e);
+  if (plain === undefined) {
+    plain = /^[\x21-\x7e]+$/.test(e.hosts) && !/[*?!|]/.test(e.hosts) ? new Set(e.hosts.toLowerCase().split(',')) : null;
+    plainNames.set(e, plain);
+  }
+  return plain && /^[\x00-\x7f]*$/.test(name) ? plain.has(name.toLowerCase()) : hostFieldMatches(e.hosts, name);
+}
+
 /** `SHA256:…` as `ssh-keygen -lf` prints it (base64 without padding). */
 export function fingerprintSha256(key: Buffer): string {
   return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
@@ -71,7 +87,7 @@ export type HostKeyVerdict =
 
 /** Checks a presented key against entries for any of `names`. */
 export function checkHostKey(entries: readonly KnownHostEntry[], names: readonly string[], key: Buffer): HostKeyVerdict {
-  const mine = entries.filter((e) => e.marker !== '@cert-authority' && names.some((n) => hostFieldMatches(e.hosts, n)));
+  const mine = entries.filter((e) => e.marker !== '@cert-authority' && names.some((n) => entryNames(e, n)));
   const revoked = mine.find((e) => e.marker === '@revoked' && e.key.equals(key));
   if (revoked) return { status: 'revoked', entry: revoked };
   const plain = mine.filter((e) => e.marker === null);
@@ -96,15 +112,24 @@ const ALGOS: Record<string, readonly string[]> = {
 export function preferredHostKeyAlgorithms(entries: readonly KnownHostEntry[], names: readonly string[]): string[] {
   const out: string[] = [];
   for (const e of entries) {
-    if (e.marker !== null || !names.some((n) => hostFieldMatches(e.hosts, n))) continue;
+    if (e.marker !== null || !names.some((n) => entryNames(e, n))) continue;
     for (const a of ALGOS[e.keyType] ?? []) if (!out.includes(a)) out.push(a);
   }
   return out;
 }
 
+/** Each file's text as last read, and its parse: a file read again with the same text is not parsed again. */
+const lastRead = new Map<string, { text: string; entries: KnownHostEntry[] }>();
+
+/** The entries of a known_hosts file (none if it does not exist); the parse of an unchanged text is reused. */
 export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
   try {
-    return parseKnownHosts(await readFile(file, 'utf8'));
+    const text = await readFile(file, 'utf8');
+    const last = lastRead.get(file);
+    if (last?.text === text) return last.entries;
+    const entries = parseKnownHosts(text);
+    lastRead.set(file, { text, entries });
+    return entries;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;

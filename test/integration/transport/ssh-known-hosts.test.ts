@@ -113,4 +113,21 @@ describe('known_hosts', () => {
     const out = execFileSync('ssh-keygen', ['-F', '10.0.0.6', '-f', f], { encoding: 'utf8' });
     expect(out).toContain(b.line.split(' ')[1]);
   });
+
+  it('reads a file again once it changed (the parse of an unchanged text is reused), and matches names case-insensitively', async () => {
+    const f = join(dir, 'again');
+    const [ta, ka] = a.line.split(' ');
+    writeFileSync(f, `Web1.Example,10.0.0.7 ${ta} ${ka}\n`);
+    const first = await readKnownHosts(f);
+    expect(await readKnownHosts(f)).toBe(first); // unchanged: the same parse
+    expect(checkHostKey(first, ['web1.example'], a.blob).status).toBe('ok');
+    expect(checkHostKey(first, ['web1'], a.blob).status).toBe('unknown');
+    await appendKnownHost(f, '10.0.0.8', b.blob);
+    const second = await readKnownHosts(f);
+    expect(second.map((x) => x.hosts)).toEqual(['Web1.Example,10.0.0.7', '10.0.0.8']);
+    expect(preferredHostKeyAlgorithms(second, ['10.0.0.8'])).toEqual(['ssh-ed25519']);
+    // rewritten with the same size at once: the new text is what counts
+    writeFileSync(f, `Web1.Example,10.0.0.7 ${ta} ${b.line.split(' ')[1]}\n10.0.0.8 ${ta} ${ka}\n`);
+    expect(checkHostKey(await readKnownHosts(f), ['10.0.0.8'], a.blob).status).toBe('ok');
+  });
 });

@@ -46,6 +46,13 @@ describe('Host patterns', () => {
     expect(patternListMatches(['a,b'], 'b')).toBe(true); // Match host / known_hosts lists
     expect(patternListMatches(['a,b'], 'b', false)).toBe(false); // a Host line's word is one pattern
     expect(patternListMatches(['WEB*'], 'web1')).toBe(true);
+    // plain names (no regex is built for them): whole and case-insensitive, as with a wildcard
+    expect(patternListMatches(['Web1.Example.COM'], 'web1.example.com')).toBe(true);
+    expect(patternListMatches(['web1'], 'web12')).toBe(false);
+    expect(patternListMatches(['web1.example.com'], 'web1xexample.com')).toBe(false); // '.' is no wildcard
+    expect(patternListMatches(['[10.0.0.1]:2222'], '[10.0.0.1]:2222')).toBe(true);
+    expect(patternListMatches(['[10.0.0.1]:2222'], '10.0.0.1')).toBe(false);
+    expect(patternListMatches(['rs1,!rs1'], 'rs1')).toBe(false);
   });
 });
 

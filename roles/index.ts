@@ -121,6 +121,7 @@ export type {
   FileRead,
   HostOrder,
   HostView,
+  KernelRead,
   LocalConnection,
   Play,
   PlayOptions,

@@ -20,6 +20,7 @@ export type {
   ResourceMeta,
   Fact,
   FileRead,
+  KernelRead,
   Diff,
   DesiredState,
   DesiredFile,

@@ -19,7 +19,7 @@ export type {
   TransportBase,
   TransportFor,
 } from './types/transport.js';
-export type { AnyResource, DesiredFile, DesiredState, Diff, Fact, FileRead, Resource, ResourceMeta } from './types/resource.js';
+export type { AnyResource, DesiredFile, DesiredState, Diff, Fact, FileRead, KernelRead, Resource, ResourceMeta } from './types/resource.js';
 export type { HostOrder, Play, Playbook, PlayOptions, RoleInstance, Task } from './types/playbook.js';
 export type { Connection, LocalConnection, PsrpSshConnection, SecretRef, SshConnection, WinRmConnection } from './types/connection.js';
 export type { GroupSpec, HostSpec, HostView, Inventory, InventorySpec, Vars } from './types/inventory.js';

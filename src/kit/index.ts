@@ -56,6 +56,8 @@ export {
   type FileAttrs,
   type WriteOptions,
 } from '../resources/filewrite.js';
+// a kernel file (procfs, sysfs) read whole: one read(2); a host's batch reads all of them with one head
+export { kernelFactScript } from '../resources/kernel-read.js';
 // the bytes a write sends: a Buffer or a control-node file, streamed in chunks, hashed once
 export { bufferStream, localFile, type LocalFile } from '../resources/content.js';
 /** Writes a command's stdin (text, a Buffer or a ByteStream, chunk by chunk with backpressure) and ends it: for transport authors. */
@@ -116,6 +118,7 @@ export type {
   Diff,
   Fact,
   FileRead,
+  KernelRead,
   PosixTransport,
   PsScript,
   Resource,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { b64, checkFactResult, invalid, kv, metaOf, parseKv, redact, runOk, type Meta } from './common.js';
 import { metaShape, parseOptions, targetPath } from './options.js';
 import { applyFileChange, fileFactScript, parseFileState, type FileState } from './filewrite.js';
+import { kernelFactScript } from './kernel-read.js';
 import { editLines } from './lineinfile.js';
 import { PlainCache, plainKey } from '../dsl/plain-key.js';
 
@@ -64,14 +65,15 @@ function lineRegExp(name: string): RegExp {
 export function sysctlFact(name: string, file: string | null): Fact<SysctlState> {
   const p = procPath(name);
   const fileRead = file === null ? null : { path: file, content: true, prefix: 'f.' };
-  // one read(2) of the running value: /proc/sys answers reads past offset 0 with end of file, so a
-  // shell's byte-by-byte `read` would see the first byte only
-  const live = sh`if [ -r ${p} ]; then printf 'live='; base64 -w0 < ${p} || exit 1; echo; else echo live-missing=1; fi`;
+  // the running value: one read(2) of /proc/sys (src/resources/kernel-read.ts)
+  const liveRead = { path: p, key: 'live' };
+  const live = kernelFactScript(liveRead);
   return {
     command: fileRead ? sh`${raw(live)}
 ${raw(fileFactScript(fileRead.path, fileRead))}` : live,
-    // in a host's batch the persisted file is read with every other fact's paths (once for several sysctls)
-    ...(fileRead ? { split: { files: [fileRead], rest: live } } : {}),
+    // in a host's batch the running values of all its sysctls are read by one command, and the
+    // persisted file with every other fact's paths (once for several sysctls)
+    split: { files: fileRead ? [fileRead] : [], kernel: [liveRead] },
     parse(r) {
       checkFactResult(`sysctl ${name}`, r);
       const m = parseKv(r.stdout);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Fact, PosixTransport, RunResult, ShellCommand } from '../types.js';
 import { batchable, fileBatchScript, fileLines, parseFileBatch, wanted } from './file-batch.js';
+import { kernelBatchable, kernelBatchScript, kernelLine, parseKernelBatch } from './kernel-batch.js';
 
 export type FactOutcome<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -59,12 +60,16 @@ function parseOne<T>(fact: Fact<T>, r: RunResult): FactOutcome<T> {
   }
 }
 
-/** A fact whose file reads join the batch's one file read (src/run/file-batch.ts). */
-const splits = (f: Fact<unknown>): boolean => Boolean(f.split?.files.length && f.split.files.every(batchable));
+/** A fact whose file and kernel reads join the batch's one file read and one kernel read (src/run/file-batch.ts, kernel-batch.ts). */
+function splits(f: Fact<unknown>): boolean {
+  const kernel = f.split?.kernel ?? [];
+  return Boolean(f.split && f.split.files.length + kernel.length > 0 && f.split.files.every(batchable) && kernel.every(kernelBatchable));
+}
 
 /**
  * Reads several facts in a single round trip (one for a lone fact). The paths that facts read
- * with fileFactScript (Fact.split) are read together by one more command of the same script.
+ * with fileFactScript, and the kernel files they read with kernelFactScript (Fact.split), are read
+ * together by one more command each in the same script.
  */
 export async function readFacts(t: PosixTransport, facts: readonly Fact<unknown>[]): Promise<FactOutcome<unknown>[]> {
   if (facts.length === 0) return [];
@@ -83,6 +88,9 @@ export async function readFacts(t: PosixTransport, facts: readonly Fact<unknown>
   });
   const mark = `@@LVS-FILES-${nonce}`;
   const fileSlot = paths.size ? cmds.push(fileBatchScript(paths, mark)) - 1 : -1;
+  const kernelPaths = [...new Set(facts.flatMap((f, i) => (split[i] ? (f.split!.kernel ?? []).map((r) => r.path) : [])))];
+  const kernelMark = `@@LVS-KERNEL-${nonce}`;
+  const kernelSlot = kernelPaths.length ? cmds.push(kernelBatchScript(kernelPaths, kernelMark)) - 1 : -1;
   const res = await t.run(batchScript(cmds, nonce));
   if (res.code !== 0) {
     const why = `fact batch failed (exit ${res.code}): ${res.stderr.trim().slice(-500)}`;
@@ -90,11 +98,14 @@ export async function readFacts(t: PosixTransport, facts: readonly Fact<unknown>
   }
   const results = parseBatch(res.stdout, res.stderr, cmds.length, nonce);
   const fb = fileSlot < 0 || results[fileSlot]!.code !== 0 ? null : parseFileBatch(results[fileSlot]!.stdout, mark, paths);
+  const kb = kernelSlot < 0 || results[kernelSlot]!.code !== 0 ? null : parseKernelBatch(results[kernelSlot]!.stdout, kernelMark, kernelPaths);
   return facts.map((f, i) => {
     const own = slot[i]! < 0 ? { code: 0, stdout: '', stderr: '' } : results[slot[i]!]!;
     if (!split[i]) return parseOne(f, own);
+    const kernel = f.split!.kernel ?? [];
+    if (kernel.length && !kb) return { ok: false, error: 'its kernel files could not be read with the batch (a read error, or text the batch cannot carry exactly): read on its own' };
     const lines = f.split!.files.map((r) => (fb ? fileLines(r, fb) : null));
     if (lines.some((l) => l === null)) return { ok: false, error: 'its files could not be read with the batch (changed meanwhile, above 1 MiB or unreadable): read on its own' };
-    return parseOne(f, { ...own, stdout: `${lines.join('')}${own.stdout}` });
+    return parseOne(f, { ...own, stdout: `${kernel.map((r) => kernelLine(r, kb!)).join('')}${lines.join('')}${own.stdout}` });
   });
 }

@@ -12,9 +12,19 @@ export interface Fact<Current> {
    * (same options) and the `rest` of it. In a host's batch the paths of all its facts are then read
    * together — one listing and one content read for all of them (a checksum per checksum-only
    * file), a path read by several facts once — and `parse` gets their lines followed by the output of `rest`: what
-   * `command` alone prints. (`fileFact` and the core resources' facts set it.)
+   * `command` alone prints. `kernel`: the kernel files (procfs, sysfs) it reads with the kit's
+   * `kernelFactScript`, read together the same way (one `head` for all of a host's), their lines
+   * given before the files'. (`fileFact` and the core resources' facts set it.)
    */
-  split?: { files: readonly FileRead[]; rest?: ShellCommand };
+  split?: { files: readonly FileRead[]; kernel?: readonly KernelRead[]; rest?: ShellCommand };
+}
+
+/** A kernel file (procfs, sysfs: it reports size 0 and answers one read) a fact reads whole, in `kernelFactScript`'s format. */
+export interface KernelRead {
+  /** The path (absolute; one with a newline, tab or backslash is read by the fact's own command). */
+  path: string;
+  /** The key of its line: `KEY=<base64 of its bytes>`, or `KEY-missing=1` when it cannot be read. */
+  key: string;
 }
 
 /** One path a fact reads in `fileFactScript`'s format (its options). */

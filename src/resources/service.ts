@@ -129,10 +129,15 @@ export function planService(o: { state?: 'started' | 'stopped'; enabled?: boolea
   return c;
 }
 
-/** Runs an init script with no terminal: stdin from /dev/null, output to a temp file (shown on failure). */
+/**
+ * Runs an init script with no terminal: stdin from /dev/null, output to a temp file (shown on
+ * failure), and without the run's LVS_PLAY_RUN token (src/transport/ssh.ts), as `service` clears
+ * the environment: the daemon it starts is no command of the run, and closing the run (Ctrl-C)
+ * kills the run's commands by that token, never the daemon.
+ */
 function detached(cmd: ShellCommand): ShellCommand {
   return sh`o=$(mktemp) || exit 1
-( ${raw(cmd)}
+( unset LVS_PLAY_RUN; ${raw(cmd)}
 ) </dev/null >"$o" 2>&1; rc=$?
 if [ $rc -ne 0 ]; then tail -n 20 "$o" >&2; fi
 rm -f "$o"; exit $rc`;

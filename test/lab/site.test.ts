@@ -51,6 +51,12 @@ describe('playbooks/site.ts on the lab', () => {
     expect(await onHost('rs1', 'ip -o -4 addr show dev lo')).toMatch(/10\.77\.0\.10\/32/);
     expect(await onHost('rs2', 'cat /proc/sys/net/ipv4/conf/all/arp_ignore /proc/sys/net/ipv4/conf/all/arp_announce')).toBe('1\n2\n');
     expect(await onHost('lvs1', '/usr/local/keepalived/sbin/keepalived --version 2>&1 | head -1')).toMatch(/Keepalived v2\.2\.7/);
+    // the daemon the run started (its init script) carries no LVS_PLAY_RUN token: closing a run
+    // (Ctrl-C), which kills that run's commands by their token, never stops keepalived
+    const daemons = await onHost('lvs1', 'for p in $(pidof keepalived); do tr "\\0" "\\n" < /proc/$p/environ | grep -c "^LVS_PLAY_RUN=" || :; done');
+    const counts = daemons.trim().split('\n').filter(Boolean);
+    expect(counts.length).toBeGreaterThan(0); // keepalived runs (its processes)
+    expect(counts.filter((c) => c !== '0')).toEqual([]);
   });
 
   it('the second run reports 0 changed on every host', () => {

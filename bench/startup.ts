@@ -75,7 +75,7 @@ export const STARTUP_END = '<!-- /startup -->';
 export function startupSection(b: StartupBench): string[] {
   const L = [STARTUP_BEGIN, '## Start-up', '',
     `Median of ${b.nodes[0]?.ms['node -e 0']?.length ?? 0} interleaved runs each (run \`${b.bench}\`, ${b.at.slice(0, 16)} UTC), warm: the bundle`,
-    '(dist/bundle/) compiled once through the code cache (src/launch.ts), jiti\'s transform of the playbook cached.', ''];
+    '(dist/bundle/) and jiti compiled once through the code cache (src/launch.ts), jiti\'s transform of the playbook cached.', ''];
   for (const n of b.nodes) {
     const floor = median(n.ms['node -e 0']!);
     L.push(`Node ${n.version}:`, '', '```');

@@ -2,10 +2,13 @@
 
 const ASCII = /^[\x00-\x7f]*$/;
 
+/** Whether `s` is ASCII: its case folds as toLowerCase() folds it (a plain name compares without a regex). */
+export const isAscii = (s: string): boolean => ASCII.test(s);
+
 /** OpenSSH's pattern match: `*` and `?`, case-insensitive (host names are lower-cased). */
 export function globMatch(pattern: string, name: string): boolean {
   // most patterns are plain names (known_hosts lines of other hosts, per connection): no regex for them
-  if (!/[*?]/.test(pattern) && ASCII.test(pattern) && ASCII.test(name)) return pattern.toLowerCase() === name.toLowerCase();
+  if (!/[*?]/.test(pattern) && isAscii(pattern) && isAscii(name)) return pattern.toLowerCase() === name.toLowerCase();
   const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${re}$`, 'is').test(name);
 }

@@ -5,7 +5,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { patternListMatches } from '../sshconfig/pattern.js';
+import { isAscii, patternListMatches } from '../sshconfig/pattern.js';
 
 export interface KnownHostEntry {
   marker: '@revoked' | '@cert-authority' | null;
@@ -61,10 +61,10 @@ const plainNames = new WeakMap<KnownHostEntry, ReadonlySet<string> | null>();
 function entryNames(e: KnownHostEntry, name: string): boolean {
   let plain = plainNames.get(e);
   if (plain === undefined) {
-    plain = /^[\x21-\x7e]+$/.test(e.hosts) && !/[*?!|]/.test(e.hosts) ? new Set(e.hosts.toLowerCase().split(',')) : null;
+    plain = isAscii(e.hosts) && !/[*?!|\s]/.test(e.hosts) ? new Set(e.hosts.toLowerCase().split(',')) : null;
     plainNames.set(e, plain);
   }
-  return plain && /^[\x00-\x7f]*$/.test(name) ? plain.has(name.toLowerCase()) : hostFieldMatches(e.hosts, name);
+  return plain && isAscii(name) ? plain.has(name.toLowerCase()) : hostFieldMatches(e.hosts, name);
 }
 
 /** `SHA256:…` as `ssh-keygen -lf` prints it (base64 without padding). */

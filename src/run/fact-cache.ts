@@ -33,7 +33,8 @@ export class FactCache {
   /**
    * Reads every batched fact now (the read-ahead of src/run/read-ahead.ts). Throws only the
    * transport's own errors (LvsError: the host lock this first command takes is held by another run,
-   * E_LOCKED, or sudo refused it, E_CONNECT); a fact that fails is left to its task's own read.
+   * E_LOCKED, or sudo refused it, E_CONNECT; a Windows host's PowerShell is older than 3.0,
+   * E_CONNECT); a fact that fails is left to its task's own read.
    */
   async prime(): Promise<this> {
     await this.readFrom(0).catch((e: unknown) => {
@@ -65,7 +66,11 @@ export class FactCache {
     this.dirty = false;
   }
 
-  /** Every PowerShell read from `start` on, at once: their invokes travel in one script (invoke-batch.ts). */
+  /**
+   * Every PowerShell read from `start` on, at once: their invokes travel in one script
+   * (invoke-batch.ts). The transport's own failure (E_CONNECT: the host's PowerShell is older than
+   * 3.0, the shell or its command failed) is thrown, as the host's connection error, not a read's.
+   */
   private async readPowerShell(start: number, t: PowerShellTransport): Promise<void> {
     const idx = this.tasks.flatMap((task, i) => (i >= start && task.enabled && batched(task, 'powershell') ? [i] : []));
     this.cache.clear();
@@ -74,7 +79,10 @@ export class FactCache {
     const read = (i: number): Promise<FactOutcome<unknown>> =>
       Promise.resolve()
         .then(() => (this.tasks[i]!.resource.read as (t: PowerShellTransport) => Promise<unknown>)(batch.transport))
-        .then((value) => ({ ok: true as const, value }), (e: unknown) => ({ ok: false as const, error: e instanceof Error ? e.message : String(e) }));
+        .then((value) => ({ ok: true as const, value }), (e: unknown) => {
+          if (e instanceof LvsError && e.code === 'E_CONNECT') throw e;
+          return { ok: false as const, error: e instanceof Error ? e.message : String(e) };
+        });
     const outcomes = await timed(t.host, 'reads', () => Promise.all(idx.map(read)));
     outcomes.forEach((o, k) => this.cache.set(idx[k]!, o));
     this.dirty = false;

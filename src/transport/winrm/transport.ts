@@ -11,7 +11,6 @@ import { isIPv6 } from 'node:net';
 import { LvsError } from '../../errors.js';
 import { redact } from '../../mask.js';
 import { timed } from '../../profile.js';
-import { ps } from '../../shell/powershell.js';
 import type { JsonValue, PowerShellTransport as PowerShellTransportContract, PsScript, SecretRef, WinRmConnection } from '../../types.js';
 import { findPwsh } from '../pwsh-find.js';
 import { RemoteScriptError } from '../powershell.js';
@@ -151,9 +150,9 @@ export async function connectWinRm(o: ConnectWinRmOptions): Promise<WinRmTranspo
     const shell = await timed(o.host, 'handshake', () => WinRsShell.open(http, { to: url.href, operationTimeoutSec: opSec }));
     const opened = new WinRmTransport(o.host, o.address, shell, parts);
     t = opened;
-    // the first command checks PowerShell 3.0+ (the bootstrap does): the lock's command, or a probe
+    // every command checks PowerShell 3.0+ (the bootstrap): a real run's first is the lock's; else
+    // the first read is, and an old PowerShell is then the host's connection error (fact-cache.ts)
     if (o.lockHolder !== undefined) await timed(o.host, 'probe', () => takeWinRmLock(o.host, shell, o.lockHolder!, 60_000));
-    else await timed(o.host, 'probe', () => opened.invoke(PROBE, null));
     return t;
   } catch (e) {
     if (t) await t.close();
@@ -166,9 +165,6 @@ export async function connectWinRm(o: ConnectWinRmOptions): Promise<WinRmTranspo
     throw new LvsError('E_CONNECT', `${o.host}: cannot open a WinRM shell on ${url.host}: ${redact(err.message, [password])}`, { field: 'connection', fix: err.fix });
   }
 }
-
-/** The first command: proves the shell runs PowerShell 3.0+ (the bootstrap checks) before any task. */
-const PROBE: PsScript = ps`$PSVersionTable.PSVersion.ToString()`;
 
 async function startHelper(o: ConnectWinRmOptions, password: string, url: URL): Promise<AuthHelper> {
   const pwshPath = findPwsh(o.pwshPath);

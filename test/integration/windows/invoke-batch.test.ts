@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { windowsRealServer } from '../../../roles/windows-realserver/index.js';
 import { ps } from '../../../src/shell/powershell.js';
 import { FactCache } from '../../../src/run/fact-cache.js';
+import { oldPowerShellError } from '../../../src/transport/winrm/bootstrap.js';
 import type { PlannedTask } from '../../../src/run/select.js';
 import type { AnyResource, JsonValue, PowerShellTransport, PsScript } from '../../../src/types.js';
 import { SimLocalTransport } from '../../sim/windows/local-transport.js';
@@ -55,5 +56,14 @@ describe.skipIf(!pwshPath)('PowerShell reads batched into one round trip', () =>
     expect(await cache.get(1)).toBeUndefined();
     expect(await cache.get(2)).toEqual({ value: 'third' });
     expect(t.calls).toBe(2);
+  });
+});
+
+describe('the transport failing under the batch', () => {
+  it('a PowerShell older than 3.0 (the bootstrap\'s E_CONNECT on the first read) is the host\'s connection error, not a failed read', async () => {
+    const old: PowerShellTransport = { shell: 'powershell', host: 'win9', close: async () => undefined, invoke: () => Promise.reject(oldPowerShellError('win9', '2.0')) };
+    const read = (script: PsScript): AnyResource => ({ id: String(script), kind: 'x', shell: 'powershell', read: (x: PowerShellTransport) => x.invoke(script, {}), plan: () => null, apply: async () => undefined }) as unknown as AnyResource;
+    const primed = new FactCache(old, [read(ps`1`), read(ps`2`)].map(task)).prime();
+    await expect(primed).rejects.toMatchObject({ code: 'E_CONNECT', message: expect.stringMatching(/PowerShell 2\.0; lvs-play's Windows scripts need PowerShell 3\.0 or later/) });
   });
 });

@@ -3,11 +3,11 @@
  * (`web[0]`, `web[0:2]`), union `a:b` / `a,b`, intersection `a:&b`, exclusion `a:!b`.
  * Plain terms apply first (in order), then the `&` terms, then the `!` terms.
  */
-import { isIPv6 } from 'node:net';
 import { regexRisk } from './regex-guard.js';
 import { LvsError } from '../errors.js';
 import type { HostView, Inventory } from '../types.js';
 import { didYouMean } from './suggest.js';
+import { isIPv6 } from './names.js';
 
 /** How `selectHosts` reads a pattern: its source, field, and what to do with a term naming nothing. */
 export interface PatternOptions {
@@ -27,8 +27,7 @@ export function splitPattern(pattern: string): string[] {
   const p = pattern.trim();
   let parts: string[];
   if (p.includes(',')) parts = p.split(',');
-  // (no ':' is never IPv6: node's test, one large pattern, is compiled only for a pattern that may be one)
-  else if (p.includes(':') && isIPv6(p)) parts = [p];
+  else if (isIPv6(p)) parts = [p];
   else parts = p.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? [];
   return parts.map((s) => s.trim()).filter((s) => s !== '');
 }

@@ -6,12 +6,12 @@
 import { z } from 'zod';
 import { LvsError, ValidationErrors } from '../errors.js';
 import type { Connection, InventorySpec } from '../types.js';
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4 } from 'node:net';
 import { canonicalIp } from '../schema/net.js';
 import { port } from '../schema/schemas.js';
 import { isSecretRef, MASK } from './secret.js';
 import { distance } from './suggest.js';
-import { ADDRESS_FIX, GROUP_NAME, GROUP_NAME_FIX, HOST_NAME_FIX, IMPLICIT_GROUPS, isAddress, isHostName } from './names.js';
+import { ADDRESS_FIX, GROUP_NAME, GROUP_NAME_FIX, HOST_NAME_FIX, IMPLICIT_GROUPS, isAddress, isHostName, isIPv6 } from './names.js';
 
 type ConnType = Connection['type'];
 export const CONNECTION_TYPES: readonly ConnType[] = ['ssh', 'winrm', 'psrp-ssh', 'local'];
@@ -281,7 +281,6 @@ function sharedAddressErrors(input: Record<string, unknown>, decls: readonly Hos
     const pick = (k: string): unknown => layers.find((l) => l[k] !== undefined)?.[k];
     const type = typeof pick('type') === 'string' ? (pick('type') as string) : 'ssh';
     if (type === 'local') continue;
-    // an IPv4 address as it is, without node's IPv6 pattern (compiling it costs a listing ~7 ms)
     const addr = isIPv4(d.address) ? d.address : isIPv6(d.address) ? canonicalIp(d.address) : d.address.toLowerCase().replace(/\.$/, '');
     const key = `${type} ${addr} ${String(pick('port') ?? DEFAULT_PORTS[type] ?? '')}`;
     const first = seen.get(key);
